@@ -1,0 +1,112 @@
+/**
+ * WBXML 1.3 encoder for ActiveSync ([MS-ASWBXML] 2.1.1).
+ *
+ * Writes into one growing buffer (preallocated, doubled on demand): header 03 01 6A 00 (version
+ * 1.3, public id "unknown", UTF-8, empty string table), SWITCH_PAGE only when the code page
+ * changes, strings inline (STR_I, UTF-8, NUL-terminated), opaque data with its mb_u_int32
+ * length, and elements without content (no children, no text, no opaque) without the content
+ * flag. Text "" is written as an empty STR_I so that decode(encode(x)) gives x back exactly.
+ */
+import { namespaceTokens } from './code-pages.js';
+import { WbxmlError } from './errors.js';
+import type { WbxmlElement } from './types.js';
+
+const SWITCH_PAGE = 0x00;
+const END = 0x01;
+const STR_I = 0x03;
+const OPAQUE = 0xc3;
+const TAG_CONTENT = 0x40;
+
+const HEADER = [0x03, 0x01, 0x6a, 0x00];
+const INITIAL_SIZE = 4096;
+
+class Writer {
+  buf: Buffer;
+  pos = 0;
+  page = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  byte(b: number): void {
+    if (this.pos >= this.buf.length) this.ensure(1);
+    this.buf[this.pos++] = b;
+  }
+  int(v: number): void {
+    // mb_u_int32, most significant group first
+    this.ensure(5);
+    let n = 0;
+    let t = v;
+    do {
+      n++;
+      t = Math.floor(t / 128);
+    } while (t > 0);
+    for (let k = n - 1; k >= 0; k--) {
+      const group = Math.floor(v / 128 ** k) % 128;
+      this.buf[this.pos++] = k > 0 ? group | 0x80 : group;
+    }
+  }
+  str(s: string): void {
+    // a UTF-16 code unit takes at most 3 UTF-8 bytes
+    this.ensure(s.length * 3 + 2);
+    this.buf[this.pos++] = STR_I;
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.buf[this.pos++] = 0;
+  }
+  bytes(b: Uint8Array): void {
+    this.byte(OPAQUE);
+    this.int(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+}
+
+/** Encode an element tree as ActiveSync WBXML. Throws WbxmlError for an unknown ns or tag. */
+export function encodeWbxml(root: WbxmlElement): Buffer {
+  const w = new Writer(INITIAL_SIZE);
+  for (const b of HEADER) w.byte(b);
+  writeElement(w, root);
+  return w.buf.subarray(0, w.pos);
+}
+
+function writeElement(w: Writer, el: WbxmlElement): void {
+  const nsInfo = namespaceTokens(el.ns);
+  if (!nsInfo) throw new WbxmlError('unknown-page', `unknown namespace ${JSON.stringify(el.ns)}`);
+  const token = nsInfo.tokens.get(el.tag);
+  if (token === undefined) throw new WbxmlError('unknown-tag', `unknown tag ${el.ns}:${el.tag}`);
+  if (nsInfo.page !== w.page) {
+    w.byte(SWITCH_PAGE);
+    w.byte(nsInfo.page);
+    w.page = nsInfo.page;
+  }
+  const kids = el.children;
+  const hasKids = kids.length > 0;
+  if (hasKids && (el.text !== undefined || el.opaque !== undefined)) {
+    throw new WbxmlError('bad-structure', `${el.ns}:${el.tag} has both children and content`);
+  }
+  if (el.text !== undefined && el.opaque !== undefined) {
+    throw new WbxmlError('bad-structure', `${el.ns}:${el.tag} has both text and opaque content`);
+  }
+  if (!hasKids && el.text === undefined && el.opaque === undefined) {
+    w.byte(token);
+    return;
+  }
+  w.byte(token | TAG_CONTENT);
+  if (hasKids) {
+    for (const c of kids) writeElement(w, c);
+  } else if (el.text !== undefined) {
+    if (el.text.includes('\0')) throw new WbxmlError('bad-string', `${el.ns}:${el.tag} text contains U+0000`);
+    w.str(el.text);
+  } else {
+    w.bytes(el.opaque!);
+  }
+  w.byte(END);
+}

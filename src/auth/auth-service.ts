@@ -1,0 +1,60 @@
+import type { Store } from '../store/store.js';
+import type { Authenticator, AuthResult } from './authenticator.js';
+import { CredentialCache } from './credential-cache.js';
+import { hashPassword, verifyPassword } from './password.js';
+
+export interface LockoutPolicy {
+  /** Failures allowed per (login, source) inside the window before the login is refused. */
+  maxFailures: number;
+  windowMs: number;
+}
+
+export interface AuthOptions {
+  lockout: LockoutPolicy;
+  cacheTtlMs: number;
+  now?: () => number;
+}
+
+// A fixed hash to verify against when the login does not exist, so that a missing account
+// costs the same time as a wrong password (no user enumeration by timing).
+let dummyHash: Promise<string> | null = null;
+
+/** Password verification with per-(login, source) lockout kept in the store (shared by nodes). */
+export class AuthService implements Authenticator {
+  private readonly cache: CredentialCache;
+  private readonly now: () => number;
+
+  constructor(private readonly store: Store, private readonly opts: AuthOptions) {
+    this.cache = new CredentialCache(opts.cacheTtlMs);
+    this.now = opts.now ?? Date.now;
+  }
+
+  async verify(login: string, password: string, source: string): Promise<AuthResult> {
+    const name = login.trim().toLowerCase();
+    const t = this.now();
+    const { maxFailures, windowMs } = this.opts.lockout;
+    if (await this.store.countLoginFailures(name, source, t - windowMs) >= maxFailures) return { ok: false, reason: 'locked' };
+    const account = await this.store.getAccount(name);
+    if (account && this.cache.matches(name, password)) {
+      return account.disabled ? { ok: false, reason: 'disabled' } : { ok: true, account };
+    }
+    const valid = account?.passwordHash
+      ? await verifyPassword(password, account.passwordHash)
+      : (await verifyPassword(password, await (dummyHash ??= hashPassword('not-a-password'))), false);
+    if (!account || !valid) {
+      await this.store.recordLoginFailure(name, source, t);
+      return { ok: false, reason: 'invalid' };
+    }
+    if (account.disabled) return { ok: false, reason: 'disabled' };
+    this.cache.remember(name, password);
+    return { ok: true, account };
+  }
+
+  hashPassword(password: string): Promise<string> {
+    return hashPassword(password);
+  }
+
+  forget(login: string): void {
+    this.cache.forget(login.trim().toLowerCase());
+  }
+}

@@ -1,0 +1,33 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * ActiveSync sends Basic credentials on every request; running scrypt each time would cost
+ * ~50 ms of CPU. Verified credentials are remembered briefly, keyed by login and holding an
+ * HMAC of the password under a per-process random key: the password itself is never kept.
+ */
+export class CredentialCache {
+  private readonly key = randomBytes(32);
+  private readonly cache: LRUCache<string, Buffer>;
+
+  constructor(ttlMs: number, max = 50_000) {
+    this.cache = new LRUCache({ max, ttl: ttlMs });
+  }
+
+  private mac(login: string, password: string): Buffer {
+    return createHmac('sha256', this.key).update(login).update('\0').update(password).digest();
+  }
+
+  remember(login: string, password: string): void {
+    this.cache.set(login, this.mac(login, password));
+  }
+
+  matches(login: string, password: string): boolean {
+    const known = this.cache.get(login);
+    return known !== undefined && timingSafeEqual(known, this.mac(login, password));
+  }
+
+  forget(login: string): void {
+    this.cache.delete(login);
+  }
+}

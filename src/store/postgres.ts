@@ -1,0 +1,103 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { ChangeEvent } from '../model/types.js';
+import type { ChangeListener } from './store.js';
+import type { Database } from './schema.js';
+import { SqlStore, type BlobBackend, type ChangeBus, type Trx } from './sql-store.js';
+import { ListenerRegistry } from './local-bus.js';
+
+const CHANNEL = 'hearth_changes';
+
+// int8 (bigserial ids, epoch ms, modseqs) as JS numbers: all stay far below 2^53.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 && format !== 'binary') return (v: string) => Number(v);
+    return (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** Blob bytes in a table so that every node behind the load balancer reads the same blobs. */
+class TableBlobs implements BlobBackend {
+  async write(trx: Trx, hash: string, data: Uint8Array): Promise<void> {
+    await trx.insertInto('blobs').values({ hash, size: data.byteLength, ref_count: 1, data: Buffer.from(data) } as never).execute();
+  }
+  async read(db: Kysely<Database>, hash: string): Promise<Buffer | null> {
+    const row = await db.selectFrom('blobs').select('data').where('hash', '=', hash).executeTakeFirst();
+    return row?.data ?? null;
+  }
+  async removed(): Promise<void> {}
+}
+
+/**
+ * Change events cross nodes with NOTIFY, sent inside the writing transaction so that PostgreSQL
+ * delivers them only on commit. One dedicated connection per process LISTENs, opened on the
+ * first subscription (CLI processes never open it). Payload: "accountId:folderId:modseq".
+ */
+class NotifyBus implements ChangeBus {
+  private readonly listeners = new ListenerRegistry();
+  private client: pg.Client | null = null;
+  private connecting: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(private readonly connectionString: string, private readonly onError: (e: Error) => void) {}
+
+  async inTransaction(trx: Trx, events: ChangeEvent[]): Promise<void> {
+    for (const e of events) {
+      await sql`select pg_notify(${CHANNEL}, ${`${e.accountId}:${e.folderId ?? ''}:${e.modseq}`})`.execute(trx);
+    }
+  }
+
+  committed(): void { /* delivered through LISTEN, to this node as to every other */ }
+
+  subscribe(accountId: number, listener: ChangeListener): () => void {
+    void this.ensureListening();
+    return this.listeners.add(accountId, listener);
+  }
+
+  /** Resolves once this node's LISTEN connection is up (tests and Ping use it before writing). */
+  ensureListening(): Promise<void> {
+    if (this.client || this.closed) return Promise.resolve();
+    this.connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.connectionString });
+      client.on('notification', (msg) => {
+        const [a, f, m] = (msg.payload ?? '').split(':');
+        this.listeners.deliver({ accountId: Number(a), folderId: f ? Number(f) : null, modseq: Number(m) });
+      });
+      client.on('error', (e) => {
+        this.onError(e);
+        // Reconnect on the next subscription; held listeners stay registered.
+        this.client = null;
+        this.connecting = null;
+        if (!this.closed && this.listeners.size > 0) setTimeout(() => void this.ensureListening().catch(() => {}), 1000).unref();
+      });
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.client = client;
+    })().catch((e) => { this.connecting = null; this.onError(e as Error); });
+    return this.connecting;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.connecting?.catch(() => {});
+    await this.client?.end().catch(() => {});
+    this.client = null;
+  }
+}
+
+export class PostgresStore extends SqlStore {
+  constructor(db: Kysely<Database>, private readonly notify: NotifyBus, pool: pg.Pool) {
+    super('postgres', db, new TableBlobs(), notify, async () => { /* pool ends with db.destroy() */ void pool; });
+  }
+  /** Resolves when this node receives other nodes' (and its own) change notifications. */
+  ready(): Promise<void> { return this.notify.ensureListening(); }
+}
+
+export async function openPostgresStore(url: string, onError: (e: Error) => void = () => {}): Promise<PostgresStore> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  pool.on('error', onError);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const store = new PostgresStore(db, new NotifyBus(url, onError), pool);
+  await store.migrate();
+  return store;
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, existsSync } from 'node:fs';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  CompiledQuery, Kysely, SqliteAdapter, SqliteDriver, SqliteIntrospector, SqliteQueryCompiler,
+  type DatabaseConnection, type Dialect, type SqliteDatabase,
+} from 'kysely';
+import type { Database } from './schema.js';
+import { SqlStore, type BlobBackend } from './sql-store.js';
+import { LocalBus } from './local-bus.js';
+
+/** The driver comes in through Kysely's structural SqliteDatabase type; better-sqlite3 satisfies it. */
+export type SqliteOpener = (path: string) => SqliteDatabase & { pragma(source: string): unknown };
+
+/**
+ * Write transactions start with BEGIN IMMEDIATE: a deferred transaction that later wants to
+ * write can fail at once with SQLITE_BUSY when another process (the CLI) holds the write lock,
+ * bypassing busy_timeout. IMMEDIATE waits instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+function dialect(database: SqliteDatabase): Dialect {
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+}
+
+/** Blobs as files under DATA/blobs/ab/cdef...: written atomically (temp file + rename). */
+class FileBlobs implements BlobBackend {
+  constructor(private readonly dir: string) {}
+  private path(hash: string) { return join(this.dir, hash.slice(0, 2), hash); }
+  async write(trx: Parameters<BlobBackend['write']>[0], hash: string, data: Uint8Array): Promise<void> {
+    const path = this.path(hash);
+    if (!existsSync(path)) {
+      mkdirSync(dirname(path), { recursive: true });
+      const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+      await writeFile(tmp, data);
+      await rename(tmp, path);
+    }
+    await trx.insertInto('blobs').values({ hash, size: data.byteLength, ref_count: 1, data: null } as never).execute();
+  }
+  async read(_db: unknown, hash: string): Promise<Buffer | null> {
+    try { return await readFile(this.path(hash)); } catch { return null; }
+  }
+  async removed(hash: string): Promise<void> {
+    await unlink(this.path(hash)).catch(() => {});
+  }
+}
+
+export async function openSqliteStore(file: string, blobDir: string, open: SqliteOpener): Promise<SqlStore> {
+  mkdirSync(dirname(file), { recursive: true });
+  const database = open(file);
+  database.pragma('journal_mode = WAL');
+  // FULL: a commit the client was told about survives power loss, not only a crash.
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 10000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: dialect(database) });
+  const store = new SqlStore('sqlite', db, new FileBlobs(blobDir), new LocalBus());
+  await store.migrate();
+  return store;
+}
