@@ -1,0 +1,77 @@
+/**
+ * The contract between the MS-ASHTTP layer (../request.ts) and one command module.
+ *
+ * A command module is declarative: its name, whether it needs a provisioned device, what a
+ * quarantined device may do with it, the root element its answers use, and a handler that turns
+ * the decoded request into a result. The HTTP layer does everything else (auth, device record,
+ * access rules, provisioning gate, WBXML decode/encode, status-only answers).
+ */
+import type { Logger } from 'pino';
+import type { Account, Device, Domain } from '../../../src/model/types.js';
+import type { ProtocolSettings } from '../../../src/model/context.js';
+import type { Store } from '../../../src/store/store.js';
+import type { WbxmlElement } from '../wbxml/types.js';
+import type { EasQuery, ProtocolVersion } from '../http.js';
+import type { ActiveSyncPolicy } from '../policy.js';
+
+export interface CommandContext {
+  store: Store;
+  settings: ProtocolSettings;
+  account: Account;
+  domain: Domain;
+  /** The device record as of this request (already touched: lastSeen, version, user agent). */
+  device: Device;
+  protocolVersion: ProtocolVersion;
+  /** True when the negotiated protocol version is at least `v` ('14.0', '16.1' ...). */
+  atLeast(v: ProtocolVersion): boolean;
+  /** The parsed request line: plain or base64 form, normalised ([MS-ASHTTP] 2.2.1.1.1). */
+  query: EasQuery;
+  /** The client's address (lockout, audit). */
+  sourceIp: string;
+  /** Request headers, lower-case names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw request body (SendMail in 12.1 carries MIME, not WBXML). */
+  rawBody: Buffer;
+  /** The domain's effective device policy (defaults merged with Domain.settings.activesyncPolicy). */
+  policy: ActiveSyncPolicy;
+  /** Child logger with {proto, cid, user, device}. Never log credentials or bodies. */
+  log: Logger;
+  now: () => number;
+  /** Aborted when the client goes away (Ping and Sync waits must stop). */
+  signal: AbortSignal;
+}
+
+/** What a handler answers; the HTTP layer adds MS-Server-ActiveSync and encodes WBXML. */
+export type CommandResult =
+  | { kind: 'wbxml'; body: WbxmlElement; headers?: Record<string, string> }
+  /** HTTP 200 with an empty body (e.g. a Sync with nothing to say, [MS-ASCMD] 2.2.1.21). */
+  | { kind: 'empty'; headers?: Record<string, string> }
+  /** Non-WBXML payloads: GetAttachment, multipart ItemOperations. */
+  | { kind: 'raw'; contentType: string; body: Buffer; headers?: Record<string, string> }
+  /** A bare HTTP status (400, 403, 449, 500 ...). */
+  | { kind: 'http'; status: number; headers?: Record<string, string> };
+
+export interface CommandHandler {
+  /** The Cmd value of the request line, e.g. 'FolderSync'. */
+  name: string;
+  /** Requests need a device that acknowledged the current policy ([MS-ASPROV] 3.2.5.1). */
+  needsProvisioning: boolean;
+  /** A quarantined device may run this command (see docs/protocols/activesync.md, access rules). */
+  allowQuarantined?: boolean;
+  /**
+   * Root element of this command's WBXML answers. With it the HTTP layer can answer a
+   * provisioning/blocked/malformed request in the command's own Status for 14.0+
+   * ([MS-ASCMD] 2.2.2). Without it, such requests get a bare HTTP status.
+   */
+  root?: { ns: string; tag: string };
+  /** Overrides the status-only answer built from `root` (<root><Status>n</Status></root>). */
+  statusBody?(status: number): WbxmlElement;
+  /** 'wbxml': the body must be WBXML (empty allowed when `emptyBodyAllowed`); 'raw': handed over undecoded. */
+  body: 'wbxml' | 'raw';
+  emptyBodyAllowed?: boolean;
+  handle(ctx: CommandContext, request: WbxmlElement | null): Promise<CommandResult>;
+}
+
+export const wbxml = (body: WbxmlElement, headers?: Record<string, string>): CommandResult => ({ kind: 'wbxml', body, headers });
+export const empty = (): CommandResult => ({ kind: 'empty' });
+export const httpStatus = (status: number, headers?: Record<string, string>): CommandResult => ({ kind: 'http', status, headers });

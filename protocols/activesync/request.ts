@@ -1,0 +1,162 @@
+/**
+ * One ActiveSync POST, from credentials to encoded answer ([MS-ASHTTP] 3.2.5): authenticate,
+ * parse the request line, touch the device record, apply access rules, wipe and provisioning,
+ * decode the WBXML body, run the command, encode its result. Never throws to fastify.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Account, Device, Domain } from '../../src/model/types.js';
+import type { ProtocolContext } from '../../src/model/context.js';
+import { decodeWbxml, encodeWbxml, isWbxmlError, type WbxmlElement } from './wbxml/index.js';
+import { el } from './wbxml/types.js';
+import {
+  clientPolicyKey, isProtocolVersion, parseBasicAuth, parseQuery, PROTOCOL_VERSIONS, type ProtocolVersion,
+  QueryError, SERVER_VERSION, versionAtLeast,
+} from './http.js';
+import { accessRules, accessSource, effectivePolicy, evaluateAccess, policyKeyFor, type ActiveSyncPolicy } from './policy.js';
+import { wipePending } from './wipe.js';
+import { CommonStatus, HTTP_NEEDS_PROVISIONING } from './status.js';
+import type { CommandRegistry } from './commands/index.js';
+import type { CommandContext, CommandHandler, CommandResult } from './commands/types.js';
+
+export const WBXML_TYPE = 'application/vnd.ms-sync.wbxml';
+export const REALM = 'Basic realm="Hearth ActiveSync", charset="UTF-8"';
+
+/** Authenticates the request; answers 401/403 itself and returns null when it fails. */
+export async function authenticate(pctx: ProtocolContext, request: FastifyRequest, reply: FastifyReply): Promise<Account | null> {
+  const creds = parseBasicAuth(request.headers.authorization);
+  if (!creds) {
+    await reply.code(401).header('WWW-Authenticate', REALM).send();
+    return null;
+  }
+  const r = await pctx.auth.verify(creds.login, creds.password, request.ip);
+  if (!r.ok) {
+    request.log.info({ reason: r.reason }, 'eas.auth.failed');
+    // A disabled account learns nothing more than a wrong password would tell it.
+    await reply.code(401).header('WWW-Authenticate', REALM).send();
+    return null;
+  }
+  return r.account;
+}
+
+function sendResult(reply: FastifyReply, r: CommandResult): FastifyReply {
+  if (r.headers) reply.headers(r.headers);
+  switch (r.kind) {
+    case 'wbxml': return reply.code(200).header('Content-Type', WBXML_TYPE).send(encodeWbxml(r.body));
+    case 'empty': return reply.code(200).send();
+    case 'raw': return reply.code(200).header('Content-Type', r.contentType).send(r.body);
+    case 'http': return reply.code(r.status).send();
+  }
+}
+
+/**
+ * A status-only answer: in the command's own Status for 14.0+ when it has a WBXML root
+ * ([MS-ASCMD] 2.2.2), else the HTTP status 12.x clients understand.
+ */
+function statusAnswer(h: CommandHandler | undefined, version: ProtocolVersion, status: number, http: number): CommandResult {
+  if (h && versionAtLeast(version, '14.0')) {
+    if (h.statusBody) return { kind: 'wbxml', body: h.statusBody(status) };
+    if (h.root) return { kind: 'wbxml', body: el(h.root.ns, h.root.tag, [el(h.root.ns, 'Status', String(status))]) };
+  }
+  return { kind: 'http', status: http };
+}
+
+/**
+ * The provisioning gate ([MS-ASPROV] 3.2.5.1): the status to answer, or null to go on.
+ * 142 no key / never provisioned, 144 a key that is not the device's, 143 the device's key is for
+ * an older policy. 12.x get HTTP 449 for all three.
+ */
+export function provisioningStatus(device: Device, domain: Domain, policy: ActiveSyncPolicy, clientKey: string | null): number | null {
+  if (!policy.requireProvisioning) return null;
+  if (!device.policyKey || !clientKey) return CommonStatus.DeviceNotProvisioned;
+  if (clientKey !== device.policyKey) return CommonStatus.InvalidPolicyKey;
+  if (device.policyKey !== policyKeyFor(domain, policy)) return CommonStatus.PolicyRefresh;
+  return null;
+}
+
+export async function handlePost(pctx: ProtocolContext, registry: CommandRegistry, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  reply.header('MS-Server-ActiveSync', SERVER_VERSION);
+  const account = await authenticate(pctx, request, reply);
+  if (!account) return reply;
+
+  // Request line ([MS-ASHTTP] 2.2.1.1.1)
+  const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+  let query;
+  try {
+    query = parseQuery(rawQuery);
+  } catch (e) {
+    if (!(e instanceof QueryError)) throw e;
+    request.log.info({ err: e.message }, 'eas.request.bad-query');
+    return reply.code(400).send();
+  }
+  const versionHeader = request.headers['ms-asprotocolversion'];
+  const asked = query.protocolVersion ?? (Array.isArray(versionHeader) ? versionHeader[0] : versionHeader) ?? '12.1';
+  if (!isProtocolVersion(asked)) {
+    request.log.info({ version: asked }, 'eas.request.bad-version');
+    return reply.code(400).header('MS-ASProtocolVersions', PROTOCOL_VERSIONS.join(',')).send();
+  }
+  const version: ProtocolVersion = asked;
+  const handler = registry.get(query.cmd);
+  if (!handler) return reply.code(501).send();
+
+  const log: Logger = pctx.log.child({ proto: 'eas', cid: request.id, user: account.email, device: query.deviceId, cmd: handler.name });
+  const domain = await pctx.store.getDomain(account.domainId);
+  if (!domain) return reply.code(403).send();
+  const ua = request.headers['user-agent'];
+  let device = await pctx.store.touchDevice({
+    accountId: account.id, deviceId: query.deviceId, deviceType: query.deviceType,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 256) : null, protocolVersion: version,
+  });
+
+  // Access rules ([MS-ASCMD] 2.2.2 Status 129); an administrator's or a wipe's decision sticks.
+  if (accessSource(device) === 'rule') {
+    const access = evaluateAccess(accessRules(domain), device);
+    if (access !== device.access) {
+      device = await pctx.store.updateDevice(device.id, { access });
+      log.info({ access }, 'eas.device.access');
+    }
+  }
+  const policy = effectivePolicy(domain);
+  const answer = (r: CommandResult) => sendResult(reply, r);
+
+  if (wipePending(device)) {
+    // The device must provision to receive the wipe ([MS-ASCMD] 2.2.2 Status 140).
+    if (handler.name !== 'Provision') return answer(statusAnswer(handler, version, CommonStatus.RemoteWipeRequested, HTTP_NEEDS_PROVISIONING));
+  } else if (device.access === 'blocked') {
+    return answer(statusAnswer(handler, version, CommonStatus.DeviceIsBlockedForThisUser, 403));
+  } else if (device.access === 'quarantined' && !handler.allowQuarantined) {
+    return answer(statusAnswer(handler, version, CommonStatus.DeviceIsBlockedForThisUser, 403));
+  } else if (handler.needsProvisioning) {
+    const status = provisioningStatus(device, domain, policy, clientPolicyKey(query, request.headers['x-ms-policykey']));
+    if (status !== null) {
+      log.info({ status }, 'eas.provision.required');
+      return answer(statusAnswer(handler, version, status, HTTP_NEEDS_PROVISIONING));
+    }
+  }
+
+  // Body
+  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  let body: WbxmlElement | null = null;
+  if (handler.body === 'wbxml' && rawBody.length > 0) {
+    try {
+      body = decodeWbxml(rawBody);
+    } catch (e) {
+      if (!isWbxmlError(e)) throw e;
+      log.info({ code: e.code }, 'eas.request.bad-wbxml');
+      return reply.code(400).send();
+    }
+  }
+  if (handler.body === 'wbxml' && body === null && !handler.emptyBodyAllowed) return reply.code(400).send();
+
+  const abort = new AbortController();
+  reply.raw.on('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
+  const ctx: CommandContext = {
+    store: pctx.store, settings: pctx.settings, account, domain, device, protocolVersion: version,
+    atLeast: (v) => versionAtLeast(version, v),
+    query, sourceIp: request.ip, headers: request.headers, rawBody, policy, log, now: pctx.now, signal: abort.signal,
+  };
+  const started = Date.now();
+  const result = await handler.handle(ctx, body);
+  log.debug({ ms: Date.now() - started }, 'eas.command.done');
+  return answer(result);
+}

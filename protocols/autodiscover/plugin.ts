@@ -1,0 +1,123 @@
+/**
+ * Client set-up as one encapsulated fastify plugin:
+ * - POST /autodiscover/autodiscover.xml (and /Autodiscover/Autodiscover.xml): mobilesync and
+ *   Outlook schemas, authenticated ([MS-ASCMD] 2.2.1.1, [MS-OXDSCLI]);
+ * - GET /autodiscover/autodiscover.json: Autodiscover v2, anonymous, same answer for every address;
+ * - GET /autodiscover/apple/mobileconfig: an Apple profile for the authenticated user;
+ * - GET /.well-known/autoconfig/mail/config-v1.1.xml and /mail/config-v1.1.xml: Thunderbird.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ProtocolContext } from '../../src/model/context.js';
+import type { Account } from '../../src/model/types.js';
+import { endpoints } from './endpoints.js';
+import { AutodiscoverParseError, parseAutodiscoverRequest } from './request.js';
+import { errorResponse, mobilesyncResponse, outlookResponse, RESPONSE_NS } from './responses.js';
+import { mobileconfig } from './apple.js';
+import { thunderbirdConfig } from './thunderbird.js';
+
+export interface AutodiscoverPluginOptions {
+  ctx: ProtocolContext;
+  /** Largest request body; Autodiscover requests are a few hundred bytes. Default 16 KiB. */
+  bodyLimit?: number;
+}
+
+const REALM = 'Basic realm="Hearth", charset="UTF-8"';
+const XML = 'text/xml; charset=utf-8';
+
+function basicCredentials(header: string | undefined): { login: string; password: string } | null {
+  const m = header && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!m) return null;
+  const s = Buffer.from(m[1], 'base64').toString('utf8');
+  const i = s.indexOf(':');
+  if (i <= 0) return null;
+  let login = s.slice(0, i);
+  const bs = login.lastIndexOf('\\');
+  if (bs >= 0) login = login.slice(bs + 1);
+  return { login, password: s.slice(i + 1) };
+}
+
+export async function autodiscoverPlugin(app: FastifyInstance, opts: AutodiscoverPluginOptions): Promise<void> {
+  const { ctx } = opts;
+  const bodyLimit = opts.bodyLimit ?? 16 * 1024;
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
+
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Account | null> {
+    const creds = basicCredentials(request.headers.authorization);
+    const r = creds ? await ctx.auth.verify(creds.login, creds.password, request.ip) : null;
+    if (!r || !r.ok) {
+      await reply.code(401).header('WWW-Authenticate', REALM).send();
+      return null;
+    }
+    return r.account;
+  }
+
+  /** The addresses that are the account's own: its login and the aliases of its domain pointing at it. */
+  async function ownsAddress(account: Account, address: string): Promise<boolean> {
+    const a = address.toLowerCase();
+    if (a === account.email) return true;
+    const alias = await ctx.store.getAlias(a);
+    return !!alias && alias.domainId === account.domainId && alias.targets.some((t) => t.toLowerCase() === account.email);
+  }
+
+  const autodiscoverXml = async (request: FastifyRequest, reply: FastifyReply) => {
+    const account = await authenticate(request, reply);
+    if (!account) return reply;
+    reply.header('Content-Type', XML);
+    const now = new Date(ctx.now());
+    let req;
+    try {
+      req = parseAutodiscoverRequest(typeof request.body === 'string' ? request.body : '');
+    } catch (e) {
+      if (!(e instanceof AutodiscoverParseError)) throw e;
+      return reply.code(200).send(errorResponse(600, 'Invalid Request', now));
+    }
+    // Answer only for the caller's own addresses; never say whether another one exists.
+    if (req.email && !(await ownsAddress(account, req.email))) return reply.code(403).send();
+    const ep = endpoints(ctx.settings);
+    switch (req.acceptableResponseSchema) {
+      case RESPONSE_NS.mobilesync: return reply.code(200).send(mobilesyncResponse(account, ep));
+      case RESPONSE_NS.outlook: return reply.code(200).send(outlookResponse(account, ep));
+      default: return reply.code(200).send(errorResponse(601, 'Provider is not available', now));
+    }
+  };
+  for (const url of ['/autodiscover/autodiscover.xml', '/Autodiscover/Autodiscover.xml', '/AutoDiscover/AutoDiscover.xml']) {
+    app.post(url, autodiscoverXml);
+  }
+
+  // Autodiscover v2: where the protocol lives, for any address (no account lookup: no enumeration).
+  const v2 = async (request: FastifyRequest<{ Querystring: Record<string, string | undefined>; Params: { email?: string } }>, reply: FastifyReply) => {
+    const q = request.query;
+    const protocol = (q.Protocol ?? q.protocol ?? '').toLowerCase();
+    const ep = endpoints(ctx.settings);
+    if (protocol === 'activesync') return reply.send({ Protocol: 'ActiveSync', Url: ep.activesyncUrl });
+    if (protocol === 'autodiscoverv1') return reply.send({ Protocol: 'AutodiscoverV1', Url: ep.autodiscoverUrl });
+    return reply.code(400).send({ ErrorCode: 'ProtocolNotSupported', ErrorMessage: `The given protocol value '${protocol.slice(0, 40)}' is invalid.` });
+  };
+  for (const base of ['/autodiscover/autodiscover.json', '/Autodiscover/Autodiscover.json']) {
+    app.get(base, v2);
+    app.get(`${base}/v1.0/:email`, v2);
+  }
+
+  app.get('/autodiscover/apple/mobileconfig', async (request, reply) => {
+    const account = await authenticate(request, reply);
+    if (!account) return reply;
+    return reply.code(200)
+      .header('Content-Type', 'application/x-apple-aspen-config; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${ctx.settings.hostname}.mobileconfig"`)
+      .send(mobileconfig(account, endpoints(ctx.settings), ctx.settings.hostname));
+  });
+
+  // Thunderbird: anonymous, the same servers for every domain we might host.
+  const autoconfig = async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
+    const email = request.query.emailaddress ?? '';
+    const fromEmail = /^[^@\s]+@([A-Za-z0-9.-]{1,253})$/.exec(email)?.[1];
+    const host = (request.headers.host ?? '').replace(/:\d+$/, '').replace(/^autoconfig\./i, '');
+    const domain = (fromEmail ?? (/^[A-Za-z0-9.-]{1,253}$/.test(host) ? host : ctx.settings.hostname)).toLowerCase();
+    return reply.code(200).header('Content-Type', 'application/xml; charset=utf-8')
+      .send(thunderbirdConfig(domain, endpoints(ctx.settings), ctx.settings.hostname));
+  };
+  app.get('/.well-known/autoconfig/mail/config-v1.1.xml', autoconfig);
+  app.get('/mail/config-v1.1.xml', autoconfig);
+}
