@@ -1,0 +1,326 @@
+/**
+ * [MS-ASCNTC] Contacts / Contacts2 ApplicationData <-> vCard 3.0 (RFC 2426) and 4.0 (RFC 6350).
+ * The table in docs/pim.md lists every field; X- names follow Evolution and Apple where vCard
+ * has no property.
+ */
+import { randomUUID } from 'node:crypto';
+import ICAL from 'ical.js';
+import { PimParseError } from '../../../src/pim/errors.js';
+import { parseVCard } from '../../../src/pim/parse.js';
+import { patchObject, type PatchSpec } from '../../../src/pim/patch.js';
+import { fold, parseRaw, unfold, type RawComp, type RawProp } from '../../../src/pim/raw.js';
+import { el, type WbxmlElement } from '../wbxml/types.js';
+import { readBody, writeBody } from './body.js';
+import { find, get, parseEasDate, splitAddress, type ConvertOptions } from './util.js';
+
+const C = 'Contacts';
+const C2 = 'Contacts2';
+type Card = InstanceType<typeof ICAL.Component>;
+
+/** Single-valued text fields kept in one vCard property each. */
+const TEXT_FIELDS: [ns: string, tag: string, prop: string][] = [
+  [C, 'FileAs', 'X-EVOLUTION-FILE-AS'],
+  [C, 'JobTitle', 'TITLE'],
+  [C, 'OfficeLocation', 'X-EVOLUTION-OFFICE'],
+  [C, 'AssistantName', 'X-EVOLUTION-ASSISTANT'],
+  [C, 'Spouse', 'X-EVOLUTION-SPOUSE'],
+  [C, 'WebPage', 'URL'],
+  [C, 'YomiFirstName', 'X-PHONETIC-FIRST-NAME'],
+  [C, 'YomiLastName', 'X-PHONETIC-LAST-NAME'],
+  [C, 'YomiCompanyName', 'X-PHONETIC-ORG'],
+  [C2, 'NickName', 'NICKNAME'],
+  [C2, 'ManagerName', 'X-EVOLUTION-MANAGER'],
+  [C2, 'CustomerId', 'X-MS-CUSTOMER-ID'],
+  [C2, 'GovernmentId', 'X-MS-GOVERNMENT-ID'],
+  [C2, 'AccountName', 'X-MS-ACCOUNT-NAME'],
+];
+
+/** Phone fields, in the order a vCard TEL is assigned to them, with the TYPEs written. */
+const PHONES: [ns: string, tag: string, types: string[]][] = [
+  [C, 'BusinessFaxNumber', ['WORK', 'FAX']],
+  [C, 'HomeFaxNumber', ['HOME', 'FAX']],
+  [C, 'MobilePhoneNumber', ['CELL']],
+  [C, 'CarPhoneNumber', ['CAR']],
+  [C, 'PagerNumber', ['PAGER']],
+  [C, 'RadioPhoneNumber', ['X-RADIO']],
+  [C, 'AssistantPhoneNumber', ['X-ASSISTANT']],
+  [C2, 'CompanyMainPhone', ['MAIN']],
+  [C2, 'MMS', ['X-MMS']],
+  [C, 'BusinessPhoneNumber', ['WORK']],
+  [C, 'Business2PhoneNumber', ['WORK']],
+  [C, 'HomePhoneNumber', ['HOME']],
+  [C, 'Home2PhoneNumber', ['HOME']],
+];
+
+const ADDRESSES: [prefix: string, type: string][] = [['Business', 'WORK'], ['Home', 'HOME'], ['Other', 'OTHER']];
+const ADR_PARTS = ['Street', 'City', 'State', 'PostalCode', 'Country'];
+
+const MANAGED = ['N', 'FN', 'TEL', 'EMAIL', 'ADR', 'ORG', 'BDAY', 'ANNIVERSARY', 'X-ANNIVERSARY', 'PHOTO', 'CATEGORIES', 'IMPP', 'NOTE', 'X-CHILD',
+  ...TEXT_FIELDS.map((f) => f[2])];
+export const CONTACT_PATCH: PatchSpec = { managed: { VCARD: MANAGED }, valueOnly: ['TEL', 'EMAIL', 'ADR', 'IMPP', 'URL', 'PHOTO', 'BDAY', 'ANNIVERSARY', 'X-ANNIVERSARY'] };
+
+// ---------------------------------------------------------------------------------------------
+// EAS -> vCard
+
+function esc(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/,/g, '\\,').replace(/;/g, '\\;');
+}
+
+/**
+ * vCard text for an ActiveSync contact. New contacts are vCard 3.0 (what Apple Contacts writes),
+ * unless `opts.version` says '4.0'; with `existing`, its version is kept and every property
+ * ActiveSync does not know survives byte for byte.
+ */
+export function easContactToVCard(appData: WbxmlElement[], existing?: string, opts?: { version?: '3.0' | '4.0' }): string {
+  const prior = existing !== undefined ? parseVCard(existing) : undefined;
+  const version = prior ? (String(prior.getFirstPropertyValue('version')) === '4.0' ? '4.0' : '3.0') : opts?.version ?? '3.0';
+  const v4 = version === '4.0';
+  const t = (tag: string, ns = C) => {
+    const v = get(appData, tag, ns);
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const lines: string[] = ['BEGIN:VCARD', `VERSION:${version}`];
+  const add = (line: string) => lines.push(...fold(line));
+  const typeParam = (types: string[]) => (types.length ? `;TYPE=${v4 ? types.map((x) => x.toLowerCase()).join(',') : types.join(',')}` : '');
+
+  // Names: N = Family;Given;Additional;Prefix;Suffix (RFC 6350 §6.2.2)
+  const n = [t('LastName'), t('FirstName'), t('MiddleName'), t('Title'), t('Suffix')];
+  const fnComposed = [t('Title'), t('FirstName'), t('MiddleName'), t('LastName'), t('Suffix')].filter(Boolean).join(' ');
+  const priorN = prior?.getFirstProperty('n');
+  const priorNText = priorN ? JSON.stringify(priorN.getValues().flat().map(String).concat(['', '', '', '', '']).slice(0, 5)) : undefined;
+  const sameN = priorNText === JSON.stringify(n.map((x) => x ?? ''));
+  const priorFn = prior?.getFirstPropertyValue('fn');
+  const email1 = t('Email1Address') ? splitAddress(t('Email1Address')!).address : undefined;
+  const fn = (sameN && typeof priorFn === 'string' && priorFn) || fnComposed || t('FileAs') || t('CompanyName') || email1 || (typeof priorFn === 'string' ? priorFn : '');
+  add(`FN:${esc(fn)}`);
+  if (n.some(Boolean) || !v4) add(`N:${n.map((x) => esc(x ?? '')).join(';')}`);
+  const uid = prior?.getFirstPropertyValue('uid');
+  if (!prior) add(`UID:${v4 ? 'urn:uuid:' : ''}${randomUUID()}`);
+  else if (uid === null) void 0;
+
+  for (const [ns, tag, types] of PHONES) {
+    const v = t(tag, ns);
+    if (v) add(`TEL${typeParam(types)}:${v4 ? esc(v) : esc(v)}`);
+  }
+  for (const tag of ['Email1Address', 'Email2Address', 'Email3Address']) {
+    const v = t(tag);
+    if (v) add(`EMAIL;TYPE=${v4 ? 'internet' : 'INTERNET'}:${esc(splitAddress(v).address)}`);
+  }
+  for (const [prefix, type] of ADDRESSES) {
+    const parts = ADR_PARTS.map((p) => t(`${prefix}${p === 'Street' ? 'Street' : p}`) ?? (p === 'PostalCode' ? undefined : undefined));
+    if (parts.some(Boolean)) {
+      const [street, city, state, postal, country] = parts;
+      add(`ADR${typeParam([type])}:;;${[street, city, state, postal, country].map((x) => esc(x ?? '')).join(';')}`);
+    }
+  }
+  if (t('CompanyName') || t('Department')) add(`ORG:${esc(t('CompanyName') ?? '')}${t('Department') ? `;${esc(t('Department')!)}` : ''}`);
+  for (const [ns, tag, prop] of TEXT_FIELDS) {
+    const v = t(tag, ns);
+    if (v) add(`${prop}:${esc(v)}`);
+  }
+  const bday = t('Birthday');
+  if (bday) add(`BDAY${dateValue(bday, v4)}`);
+  const ann = t('Anniversary');
+  if (ann) add(`${v4 ? 'ANNIVERSARY' : 'X-ANNIVERSARY'}${dateValue(ann, v4)}`);
+  for (const [i, tag] of ['IMAddress', 'IMAddress2', 'IMAddress3'].entries()) {
+    void i;
+    const v = t(tag, C2);
+    if (v) add(`IMPP:${esc(v)}`);
+  }
+  const cats = find(appData, 'Categories', C)?.children.filter((x) => x.tag === 'Category').map((x) => x.text ?? '').filter(Boolean) ?? [];
+  if (cats.length) add(`CATEGORIES:${cats.map(esc).join(',')}`);
+  const kids = find(appData, 'Children', C)?.children.filter((x) => x.tag === 'Child').map((x) => x.text ?? '').filter(Boolean) ?? [];
+  for (const k of kids) add(`X-CHILD:${esc(k)}`);
+  const pic = t('Picture');
+  if (pic) {
+    const b64 = pic.replace(/\s+/g, '');
+    const type = imageType(b64);
+    add(v4 ? `PHOTO:data:image/${type.toLowerCase()};base64,${b64}` : `PHOTO;ENCODING=b;TYPE=${type}:${b64}`);
+  }
+  const body = readBody(appData);
+  if (body) add(`NOTE:${esc(body)}`);
+
+  // Keep what the device never saw: TEL/EMAIL/ADR/IMPP lines beyond the EAS slots.
+  if (existing !== undefined) {
+    const sent = new Set(rawAssignments(existing).sent);
+    const root = parseRaw(existing).roots.find((x): x is RawComp => x.kind === 'comp');
+    for (const item of root?.items ?? []) {
+      if (item.kind === 'prop' && ['TEL', 'EMAIL', 'ADR', 'IMPP', 'X-CHILD'].includes(item.name) && !sent.has(item)) lines.push(...item.lines);
+    }
+  }
+  lines.push('END:VCARD');
+  const text = lines.join('\r\n') + '\r\n';
+  return existing !== undefined ? patchObject(existing, text, CONTACT_PATCH) : text;
+}
+
+/**
+ * Birthday / Anniversary: date-only. Devices send midnight UTC ("1985-03-14T00:00:00.000Z")
+ * or local midnight as an instant ("1985-03-13T22:00:00.000Z" from UTC+2): the nearest UTC
+ * midnight is the date (exact for zones from UTC-12 to UTC+11).
+ */
+export function easDateOnly(s: string): { y: number; m: number; d: number } {
+  const ms = parseEasDate(s);
+  if (ms === undefined) throw new PimParseError('invalid-data', 'empty date');
+  const d = new Date(ms + 12 * 3_600_000);
+  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
+}
+
+function dateValue(s: string, v4: boolean): string {
+  const { y, m, d } = easDateOnly(s);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return v4 ? `;VALUE=date:${p(y, 4)}${p(m)}${p(d)}` : `;VALUE=date:${p(y, 4)}-${p(m)}-${p(d)}`;
+}
+
+function imageType(b64: string): string {
+  const head = Buffer.from(b64.slice(0, 16), 'base64');
+  if (head[0] === 0x89 && head[1] === 0x50) return 'PNG';
+  if (head[0] === 0x47 && head[1] === 0x49) return 'GIF';
+  return 'JPEG';
+}
+
+// ---------------------------------------------------------------------------------------------
+// vCard -> EAS
+
+interface Assignments { fields: Map<string, { ns: string; value: string }>; sent: RawProp[] }
+
+function typesOf(line: string): Set<string> {
+  const head = line.slice(0, line.indexOf(':'));
+  const out = new Set<string>();
+  for (const m of head.matchAll(/;(?:TYPE=)?([^;:=]+)(?=[;:]|$)/gi)) for (const x of m[1].split(',')) out.add(x.replace(/"/g, '').trim().toUpperCase());
+  return out;
+}
+
+/** Which stored TEL/EMAIL/ADR/IMPP line fills which EAS slot (the rest is not sent). */
+function rawAssignments(vcf: string): Assignments {
+  const root = parseRaw(vcf).roots.find((x): x is RawComp => x.kind === 'comp');
+  const fields = new Map<string, { ns: string; value: string }>();
+  const sent: RawProp[] = [];
+  const props = (root?.items ?? []).filter((x): x is RawProp => x.kind === 'prop');
+  const take = (tag: string, ns: string, p: RawProp, value: string): boolean => {
+    if (fields.has(tag)) return false;
+    fields.set(tag, { ns, value });
+    sent.push(p);
+    return true;
+  };
+  for (const p of props.filter((x) => x.name === 'TEL')) {
+    const line = unfold(p.lines);
+    const ty = typesOf(line);
+    const value = unescapeText(line.slice(line.indexOf(':') + 1)).replace(/^tel:/i, '');
+    const order: string[] = [];
+    if (ty.has('FAX')) order.push(ty.has('HOME') ? 'HomeFaxNumber' : 'BusinessFaxNumber');
+    else if (ty.has('CELL') || ty.has('IPHONE') || ty.has('MOBILE')) order.push('MobilePhoneNumber');
+    else if (ty.has('CAR')) order.push('CarPhoneNumber');
+    else if (ty.has('PAGER')) order.push('PagerNumber');
+    else if (ty.has('X-RADIO')) order.push('RadioPhoneNumber');
+    else if (ty.has('X-ASSISTANT')) order.push('AssistantPhoneNumber');
+    else if (ty.has('MAIN')) order.push('CompanyMainPhone');
+    else if (ty.has('X-MMS') || ty.has('MSG')) order.push('MMS');
+    else if (ty.has('WORK')) order.push('BusinessPhoneNumber', 'Business2PhoneNumber');
+    else if (ty.has('HOME')) order.push('HomePhoneNumber', 'Home2PhoneNumber');
+    else order.push('HomePhoneNumber', 'Home2PhoneNumber', 'BusinessPhoneNumber', 'Business2PhoneNumber');
+    for (const tag of order) if (take(tag, PHONES.find((x) => x[1] === tag)![0], p, value)) break;
+  }
+  let e = 1;
+  for (const p of props.filter((x) => x.name === 'EMAIL')) {
+    if (e > 3) break;
+    const line = unfold(p.lines);
+    take(`Email${e++}Address`, C, p, splitAddress(unescapeText(line.slice(line.indexOf(':') + 1))).address);
+  }
+  for (const p of props.filter((x) => x.name === 'ADR')) {
+    const line = unfold(p.lines);
+    const ty = typesOf(line);
+    const prefix = ty.has('WORK') ? 'Business' : ty.has('HOME') ? 'Home' : 'Other';
+    if (fields.has(`${prefix}Street`) || fields.has(`${prefix}City`) || fields.has(`${prefix}Country`) || sent.some((s) => s.name === 'ADR' && typesOf(unfold(s.lines)).has(prefix === 'Business' ? 'WORK' : prefix === 'Home' ? 'HOME' : 'OTHER'))) continue;
+    const parts = splitStructured(line.slice(line.indexOf(':') + 1));
+    // ADR: PO box; extended; street; locality; region; postal code; country
+    const street = [parts[0], parts[1], parts[2]].filter(Boolean).join('\n');
+    const vals = [street, parts[3], parts[4], parts[5], parts[6]];
+    let any = false;
+    ADR_PARTS.forEach((name, i) => {
+      if (vals[i]) { fields.set(`${prefix}${name}`, { ns: C, value: vals[i]! }); any = true; }
+    });
+    if (any) sent.push(p);
+  }
+  let im = 0;
+  for (const p of props.filter((x) => x.name === 'IMPP')) {
+    if (im >= 3) break;
+    const line = unfold(p.lines);
+    take(['IMAddress', 'IMAddress2', 'IMAddress3'][im++], C2, p, unescapeText(line.slice(line.indexOf(':') + 1)));
+  }
+  for (const p of props.filter((x) => x.name === 'X-CHILD')) sent.push(p);
+  return { fields, sent };
+}
+
+function unescapeText(s: string): string {
+  return s.replace(/\\([\\,;nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+}
+
+function splitStructured(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '\\' && i + 1 < s.length) { cur += s[i] + s[i + 1]; i++; continue; }
+    if (s[i] === ';') { out.push(unescapeText(cur)); cur = ''; continue; }
+    cur += s[i];
+  }
+  out.push(unescapeText(cur));
+  return out;
+}
+
+function textValue(card: Card, name: string): string | undefined {
+  const p = card.getFirstProperty(name);
+  if (!p) return undefined;
+  const v = p.getValues().map((x) => (Array.isArray(x) ? x.join(' ') : String(x))).join(',');
+  // ical.js leaves values of properties it does not know (X-) escaped.
+  const out = p.type === 'unknown' ? unescapeText(v) : v;
+  return out === '' ? undefined : out;
+}
+
+/** ApplicationData children for a stored vCard ([MS-ASCNTC] 2.2.2). */
+export function vcardToEasContact(vcf: string, opts: Pick<ConvertOptions, 'protocolVersion' | 'bodyPreference'>): WbxmlElement[] {
+  const card = parseVCard(vcf);
+  const out: WbxmlElement[] = [];
+  const put = (ns: string, tag: string, v: string | undefined) => { if (v !== undefined && v !== '') out.push(el(ns, tag, v)); };
+  const raw = rawAssignments(vcf);
+  const rawLine = (name: string) => {
+    const root = parseRaw(vcf).roots.find((x): x is RawComp => x.kind === 'comp');
+    const p = root?.items.find((x): x is RawProp => x.kind === 'prop' && x.name === name);
+    return p ? unfold(p.lines) : undefined;
+  };
+  const nLine = rawLine('N');
+  const n = nLine ? splitStructured(nLine.slice(nLine.indexOf(':') + 1)) : [];
+  put(C, 'LastName', n[0]);
+  put(C, 'FirstName', n[1]);
+  put(C, 'MiddleName', n[2]);
+  put(C, 'Title', n[3]);
+  put(C, 'Suffix', n[4]);
+  const orgLine = rawLine('ORG');
+  const org = orgLine ? splitStructured(orgLine.slice(orgLine.indexOf(':') + 1)) : [];
+  put(C, 'CompanyName', org[0]);
+  put(C, 'Department', org[1]);
+  for (const [tag, { ns, value }] of raw.fields) put(ns, tag, value);
+  for (const [ns, tag, prop] of TEXT_FIELDS) put(ns, tag, textValue(card, prop.toLowerCase()));
+  const date = (name: string) => {
+    const line = rawLine(name);
+    if (!line) return undefined;
+    const m = /(\d{4})-?(\d{2})-?(\d{2})/.exec(line.slice(line.indexOf(':') + 1));
+    return m ? `${m[1]}-${m[2]}-${m[3]}T00:00:00.000Z` : undefined;
+  };
+  put(C, 'Birthday', date('BDAY'));
+  put(C, 'Anniversary', date('ANNIVERSARY') ?? date('X-ANNIVERSARY') ?? date('X-EVOLUTION-ANNIVERSARY'));
+  const cats = card.getAllProperties('categories').flatMap((p) => p.getValues().map(String)).filter(Boolean);
+  if (cats.length) out.push(el(C, 'Categories', cats.map((x) => el(C, 'Category', x))));
+  const kids = card.getAllProperties('x-child').map((p) => String(p.getFirstValue() ?? '')).filter(Boolean);
+  if (kids.length) out.push(el(C, 'Children', kids.map((x) => el(C, 'Child', x))));
+  const photo = rawLine('PHOTO');
+  if (photo) {
+    const v = photo.slice(photo.indexOf(':') + 1);
+    const b64 = /^data:[^,]*;base64,/i.test(v) ? v.replace(/^data:[^,]*;base64,/i, '') : /ENCODING=B/i.test(photo.slice(0, photo.indexOf(':'))) ? v : undefined;
+    // [MS-ASCNTC] 2.2.2.54: Picture is at most 48 KB on the wire.
+    if (b64 && b64.length <= 48 * 1024) put(C, 'Picture', b64.replace(/\s+/g, ''));
+  }
+  const note = textValue(card, 'note');
+  const body = writeBody(note, opts.bodyPreference);
+  if (body) out.push(body);
+  return out;
+}
