@@ -1,0 +1,56 @@
+import type { Store } from '../store/store.js';
+import { hashPassword } from '../auth/password.js';
+import type { Account, Domain } from '../model/types.js';
+import { UsageError, formatSize, parseSize } from './sizes.js';
+
+const ADDRESS = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const MIN_PASSWORD = 8;
+
+export function checkAddress(email: string): string {
+  const e = email.trim().toLowerCase();
+  if (!ADDRESS.test(e) || e.length > 254) throw new UsageError(`not an email address: '${email}'`);
+  return e;
+}
+
+export function checkDomainName(name: string): string {
+  const d = name.trim().toLowerCase();
+  if (!DOMAIN.test(d) || d.length > 253) throw new UsageError(`not a domain name: '${name}'`);
+  return d;
+}
+
+export function checkPassword(pw: string | undefined): string {
+  if (!pw) throw new UsageError('a password is required (--password)');
+  if (pw.length < MIN_PASSWORD) throw new UsageError(`the password must have at least ${MIN_PASSWORD} characters`);
+  return pw;
+}
+
+export async function domainOf(store: Store, email: string): Promise<Domain> {
+  const name = email.split('@')[1];
+  const domain = await store.getDomain(name);
+  if (!domain) throw new UsageError(`unknown domain ${name}: add it first with 'hearth domain add ${name}'`);
+  return domain;
+}
+
+export async function accountOf(store: Store, email: string): Promise<Account> {
+  const account = await store.getAccount(checkAddress(email));
+  if (!account) throw new UsageError(`no such account: ${email}`);
+  return account;
+}
+
+/**
+ * Domain limits in one place: the quota a new or changed user may have. (Max users is enforced
+ * atomically by the store's createAccount.)
+ */
+export function checkQuota(domain: Domain, quota: string | undefined): number | null | undefined {
+  if (quota === undefined) return undefined;
+  const bytes = parseSize(quota);
+  if (domain.maxQuota !== null && bytes > domain.maxQuota) {
+    throw new UsageError(`quota ${quota} exceeds the maximum of domain ${domain.name} (${formatSize(domain.maxQuota)})`);
+  }
+  return bytes;
+}
+
+export async function setPassword(store: Store, account: Account, password: string): Promise<void> {
+  await store.updateAccount(account.id, { passwordHash: await hashPassword(checkPassword(password)) });
+}

@@ -1,0 +1,140 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+import { isStoreError } from '../store/errors.js';
+import { hashPassword } from '../auth/password.js';
+import { UsageError, formatSize, parseSize } from './sizes.js';
+import { accountOf, checkAddress, checkDomainName, checkPassword, checkQuota, domainOf, setPassword } from './accounts.js';
+import { deviceCommands } from './devices.js';
+
+/**
+ * The `hearth` command (CONTRACT.md). Every failure is one line on stderr and a non-zero exit:
+ * 2 for a usage or configuration mistake, 1 for anything else. Never a stack trace.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let config: Config | undefined;
+  let store: Store | undefined;
+  const withStore = async (fn: (store: Store) => Promise<void>) => {
+    config ??= loadConfig();
+    store = await openStore(config.database, config.dataDir);
+    await fn(store);
+  };
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+
+  const program = new Command('hearth')
+    .description('Hearth groupware server')
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `hearth: ${s}` : s) });
+
+  program.command('serve').description('run every listener until SIGTERM/SIGINT').action(async () => {
+    const { serve } = await import('../server/serve.js');
+    await serve(loadConfig());
+    await new Promise(() => {}); // serve() ends the process on a signal
+  });
+
+  const domain = program.command('domain').description('manage domains');
+  domain.command('add <domain>').description('add a domain')
+    .option('--max-users <n>', 'most users the domain may have')
+    .option('--quota <size>', 'default quota of new users (e.g. 2G)')
+    .option('--max-quota <size>', 'largest quota a user of the domain may have')
+    .option('--max-message-size <size>', 'largest message accepted (e.g. 25M)')
+    .action((name: string, o: { maxUsers?: string; quota?: string; maxQuota?: string; maxMessageSize?: string }) => withStore(async (s) => {
+      const maxUsers = o.maxUsers === undefined ? null : Number(o.maxUsers);
+      if (maxUsers !== null && !(Number.isInteger(maxUsers) && maxUsers > 0)) throw new UsageError(`--max-users: expected a positive whole number, got '${o.maxUsers}'`);
+      const d = await s.createDomain({
+        name: checkDomainName(name), maxUsers, defaultQuota: o.quota ? parseSize(o.quota) : null,
+        maxQuota: o.maxQuota ? parseSize(o.maxQuota) : null, maxMessageSize: o.maxMessageSize ? parseSize(o.maxMessageSize) : null,
+      });
+      print(`added domain ${d.name}`);
+    }));
+  domain.command('list').description('list domains').action(() => withStore(async (s) => {
+    for (const d of await s.listDomains()) {
+      const users = await s.countAccounts(d.id, 'user');
+      print([d.name, `users ${users}/${d.maxUsers ?? 'unlimited'}`, `quota ${formatSize(d.defaultQuota)}`,
+        `max-message ${formatSize(d.maxMessageSize)}`].join('\t'));
+    }
+  }));
+
+  const user = program.command('user').description('manage users');
+  user.command('add <email>').description('add a user')
+    .option('--password <pw>', 'initial password')
+    .option('--quota <size>', 'storage quota (e.g. 2G)')
+    .option('--name <display name>', 'display name')
+    .option('--admin', 'make the user an administrator of their domain')
+    .option('--server-admin', 'make the user a server administrator')
+    .action((emailArg: string, o: { password?: string; quota?: string; name?: string; admin?: boolean; serverAdmin?: boolean }) => withStore(async (s) => {
+      const email = checkAddress(emailArg);
+      const password = checkPassword(o.password);
+      const d = await domainOf(s, email);
+      const quotaBytes = checkQuota(d, o.quota);
+      const a = await s.createAccount({
+        domainId: d.id, email, displayName: o.name ?? null, passwordHash: await hashPassword(password),
+        ...(quotaBytes !== undefined ? { quotaBytes } : {}), adminDomains: o.admin ? [d.id] : [], isServerAdmin: !!o.serverAdmin,
+      });
+      print(`added user ${a.email}`);
+    }));
+  user.command('list [domain]').description('list users, of one domain or of all').action((name: string | undefined) => withStore(async (s) => {
+    const d = name ? await s.getDomain(checkDomainName(name)) : null;
+    if (name && !d) throw new UsageError(`unknown domain ${name}`);
+    for (const a of await s.listAccounts(d?.id)) {
+      const usage = await s.accountUsage(a.id);
+      const roles = [a.isServerAdmin && 'server-admin', a.adminDomains.length > 0 && 'domain-admin', a.disabled && 'disabled'].filter(Boolean);
+      print([a.email, a.kind, `used ${formatSize(usage.bytes)}/${formatSize(a.quotaBytes)}`, roles.join(',') || '-'].join('\t'));
+    }
+  }));
+  user.command('passwd <email>').description("set a user's password").option('--password <pw>', 'new password')
+    .action((email: string, o: { password?: string }) => withStore(async (s) => {
+      const a = await accountOf(s, email);
+      await setPassword(s, a, checkPassword(o.password));
+      await s.clearLoginFailures(a.email);
+      print(`password changed for ${a.email}`);
+    }));
+
+  program.command('alias').description('manage aliases')
+    .command('add <address> <targets...>').description('deliver mail for ADDRESS to one or more targets')
+    .action((address: string, targets: string[]) => withStore(async (s) => {
+      const addr = checkAddress(address);
+      await domainOf(s, addr);
+      const alias = await s.setAlias(addr, targets.map(checkAddress));
+      print(`alias ${alias.address} -> ${alias.targets.join(', ')}`);
+    }));
+
+  program.command('lockout').description('login lockouts')
+    .command('unlock <email>').description('clear failed logins of an address (every source)')
+    .action((email: string) => withStore(async (s) => {
+      const n = await s.clearLoginFailures(checkAddress(email));
+      print(`cleared ${n} failed login${n === 1 ? '' : 's'} of ${email.toLowerCase()}`);
+    }));
+
+  deviceCommands(program, withStore, print);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    return reportError(e);
+  } finally {
+    await (store as Store | undefined)?.close().catch(() => {});
+  }
+}
+
+function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // Commander already printed its one line (or the help text).
+    return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 0 : 2;
+  }
+  if (e instanceof UsageError || e instanceof ConfigError) {
+    process.stderr.write(`hearth: ${e.message}\n`);
+    return 2;
+  }
+  if (isStoreError(e)) {
+    process.stderr.write(`hearth: ${e.message}\n`);
+    return 1;
+  }
+  const err = e as NodeJS.ErrnoException;
+  const detail = err.code === 'ECONNREFUSED' ? 'cannot reach the database (connection refused)' : (err.message ?? String(e)).split('\n')[0];
+  process.stderr.write(`hearth: ${detail}\n`);
+  return 1;
+}

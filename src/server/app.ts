@@ -1,0 +1,44 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ProtocolContext } from '../model/context.js';
+import { activesyncPlugin } from '../../protocols/activesync/plugin.js';
+import { autodiscoverPlugin } from '../../protocols/autodiscover/plugin.js';
+import { davPlugin } from '../../protocols/dav/plugin.js';
+import { createMetrics } from './metrics.js';
+
+export interface BuildOptions {
+  trustProxy?: boolean;
+}
+
+/**
+ * The HTTP application: every HTTP protocol as its own encapsulated plugin, plus /healthz and
+ * /metrics. It never listens; serve.ts does (CONVENTIONS: buildServer() never listens).
+ */
+export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    trustProxy: opts.trustProxy ?? false,
+    disableRequestLogging: true,
+    requestTimeout: 0,
+  }) as unknown as FastifyInstance;
+  const metrics = createMetrics();
+  metrics.instrument(app);
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http.request');
+  });
+  app.get('/healthz', async (_req, reply) => {
+    // Liveness includes the store: a node that cannot reach its database is not healthy.
+    await ctx.store.accountModseq(0).catch((e: { code?: string }) => { if (e.code !== 'NotFound') throw e; });
+    return reply.send({ status: 'ok' });
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  await app.register(activesyncPlugin, { ctx });
+  await app.register(autodiscoverPlugin, { ctx });
+  await app.register(davPlugin, { ctx });
+  return app;
+}
+
+/** Query strings can carry user names (ActiveSync User=); keep only the path in logs. */
+function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
+}

@@ -1,0 +1,83 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import pino from 'pino';
+import type { Config } from './config.js';
+import { protocolSettings } from './config.js';
+import { openStore } from '../store/open.js';
+import { AuthService } from '../auth/auth-service.js';
+import type { ProtocolContext } from '../model/context.js';
+import { buildServer } from './app.js';
+import { loadTls } from './tls.js';
+import { bootstrap } from './bootstrap.js';
+
+const NOT_YET = ['smtp', 'submission', 'submissions', 'imap', 'imaps', 'pop3', 'pop3s'] as const;
+
+/**
+ * `hearth serve`: opens the store, creates the first domain and administrator on an empty store,
+ * and runs the HTTP and HTTPS listeners until SIGTERM/SIGINT, then closes them gracefully
+ * (in-flight requests finish, held ActiveSync Pings are answered) and closes the store.
+ */
+export async function serve(config: Config, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const log = pino({ level: config.logLevel, base: { node: process.pid }, redact: ['req.headers.authorization', '*.password'] });
+  const store = await openStore(config.database, config.dataDir, (e) => log.error({ err: e.message }, 'store.connection.error'));
+  const first = await bootstrap(store, config.firstDomain, config.adminPassword);
+  const auth = new AuthService(store, {
+    lockout: { maxFailures: config.auth.maxFailures, windowMs: config.auth.lockoutWindowSeconds * 1000 },
+    cacheTtlMs: config.auth.cacheTtlSeconds * 1000,
+  });
+  const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now };
+  const app = await buildServer(ctx, { trustProxy: config.trustProxy });
+  await app.ready();
+
+  const lines: string[] = [];
+  const { http, https } = config.listeners;
+  if (http) {
+    await app.listen({ host: http.host, port: http.port });
+    lines.push(`  HTTP    http://${hostForUrl(http.host)}:${(app.server.address() as { port: number }).port}/`);
+  }
+  let httpsServer: HttpsServer | null = null;
+  if (https) {
+    const tls = await loadTls(config);
+    httpsServer = createHttpsServer({ cert: tls.cert, key: tls.key, SNICallback: tls.SNICallback, minVersion: 'TLSv1.2' },
+      (req, res) => app.routing(req, res));
+    await new Promise<void>((resolve, reject) => {
+      httpsServer!.once('error', reject);
+      httpsServer!.listen(https.port, https.host, () => resolve());
+    });
+    lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(httpsServer.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
+  }
+  const pending = NOT_YET.filter((k) => config.listeners[k]);
+  out.write([
+    `Hearth is running (store: ${store.dialect}${store.dialect === 'sqlite' ? ` in ${config.dataDir}` : ''}).`,
+    ...lines,
+    '  on them: ActiveSync /Microsoft-Server-ActiveSync, CalDAV/CardDAV /dav/ (/.well-known/caldav, /.well-known/carddav),',
+    '           Autodiscover /autodiscover/autodiscover.xml, health /healthz, metrics /metrics',
+    ...(pending.length ? [`  not in this version yet: ${pending.join(', ')} (set to off to silence this line)`] : []),
+    ...(first.created ? [
+      `First start: domain ${first.created.domain}, administrator ${first.created.admin}` +
+        (first.created.generated ? ` with password ${first.created.password} (shown once: keep it)` : ' (password from HEARTH_ADMIN_PASSWORD)'),
+    ] : []),
+    '',
+  ].join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'server.stopping');
+    const force = setTimeout(() => { log.warn('server.stop.forced'); process.exit(1); }, 15_000);
+    force.unref();
+    await Promise.all([
+      app.close(),
+      httpsServer ? new Promise<void>((r) => { httpsServer!.close(() => r()); httpsServer!.closeIdleConnections(); }) : Promise.resolve(),
+    ]);
+    await store.close();
+    log.info('server.stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
