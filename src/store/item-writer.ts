@@ -32,14 +32,20 @@ export class ItemWriter {
       const messages = items.filter((it) => folders.get(it.folderId)!.kind === 'mail').length;
       await this.chargeQuota(trx, accountId, bytes, messages);
       // Uniqueness of UIDs inside PIM folders (RFC 4791 §5.3.2.1 no-uid-conflict); names by index.
-      const seenUids = new Set<string>();
+      const uidsByFolder = new Map<number, string[]>();
       for (const it of items) {
         if (!it.uid || !PIM_KINDS.has(folders.get(it.folderId)!.kind)) continue;
-        const key = `${it.folderId}/${it.uid}`;
-        if (seenUids.has(key)) throw conflict(`uid ${it.uid} exists in the folder`);
-        seenUids.add(key);
-        const dup = await trx.selectFrom('items').select('id').where('folder_id', '=', it.folderId).where('uid', '=', it.uid).executeTakeFirst();
-        if (dup) throw conflict(`uid ${it.uid} exists in the folder`);
+        const list = uidsByFolder.get(it.folderId) ?? [];
+        uidsByFolder.set(it.folderId, list);
+        list.push(it.uid);
+      }
+      for (const [folderId, uids] of uidsByFolder) {
+        if (new Set(uids).size !== uids.length) throw conflict('one UID twice in the batch');
+        for (let i = 0; i < uids.length; i += 500) {
+          const dup = await trx.selectFrom('items').select('uid').where('folder_id', '=', folderId)
+            .where('uid', 'in', uids.slice(i, i + 500)).executeTakeFirst();
+          if (dup) throw conflict(`uid ${dup.uid} exists in the folder`);
+        }
       }
       const t = Date.now();
       const rows: ItemRow[] = [];

@@ -2,7 +2,13 @@ import type { Account, Alias, AuditEvent, Device, Domain, Folder, Grant, Item, S
 import type { AccountRow, AliasRow, AuditRow, DeviceRow, DomainRow, FolderRow, GrantRow, ItemRow, SyncStateRow, TombstoneRow } from './schema.js';
 
 /** Row <-> model mapping. pg returns bigint as number (see postgres.ts type parser). */
-export const json = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
+export const json = <T>(text: string | null, fallback: T): T => {
+  // Most rows carry empty props and flags: skip the parser for them (folder listings map 1,000s of rows).
+  if (text === null) return fallback;
+  if (text === '{}') return {} as T;
+  if (text === '[]') return [] as T;
+  return JSON.parse(text) as T;
+};
 
 export const toDomain = (r: DomainRow): Domain => ({
   id: Number(r.id), name: r.name, maxUsers: num(r.max_users), defaultQuota: num(r.default_quota), maxQuota: num(r.max_quota),
