@@ -1,0 +1,34 @@
+/** PROPFIND (RFC 4918 §9.1). Depth infinity is refused (§9.1, propfind-finite-depth). */
+import type { DavRequest, DavResponse } from '../request.js';
+import { bodyText, depth, xmlResponse } from '../request.js';
+import { resolve } from '../resolve.js';
+import { DavError, C, badRequest, notFound } from '../errors.js';
+import { parseXml, is, type XmlElement } from '../xml/parser.js';
+import { NS } from '../xml/names.js';
+import { documentRoot } from '../xml/writer.js';
+import { propRequest, renderResponse } from '../props/engine.js';
+import { members } from '../members.js';
+import { exists } from '../conditions.js';
+
+export function parseBody(q: DavRequest): XmlElement | null {
+  const text = bodyText(q);
+  if (text.trim() === '') return null;
+  try {
+    return parseXml(text);
+  } catch {
+    throw badRequest('malformed XML');
+  }
+}
+
+export async function propfind(q: DavRequest): Promise<DavResponse> {
+  const dep = depth(q, 'infinity');
+  if (dep === 'infinity') throw new DavError(403, C.propfindFiniteDepth());
+  const root = parseBody(q);
+  if (root && !is(root, NS.DAV, 'propfind')) throw badRequest('expected propfind');
+  const req = propRequest(root);
+  const r = await resolve(q);
+  if (!exists(r)) throw notFound();
+  const parts = [await renderResponse(q, r, req)];
+  if (dep === '1') for (const m of await members(q, r)) parts.push(await renderResponse(q, m, req));
+  return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('')));
+}

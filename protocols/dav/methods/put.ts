@@ -1,0 +1,109 @@
+/**
+ * PUT (RFC 4918 §9.7): files into blobs (quota counted, RFC 4331), calendar objects (RFC 4791
+ * §5.3.2) and vCards (RFC 6352 §6.3.2) stored as sent after their preconditions are checked.
+ */
+import { itemEtag, type Item } from '../../../src/model/types.js';
+import type { NewItem } from '../../../src/store/store.js';
+import { extractCalendarFields, extractContactFields } from '../../../src/pim/extract.js';
+import type { DavRequest, DavResponse } from '../request.js';
+import { header } from '../request.js';
+import { resolve, atLeast, type Res } from '../resolve.js';
+import { DavError, C, notFound, forbidden, conflict } from '../errors.js';
+import { writeGate } from '../conditions.js';
+import { calendarComponents } from '../caldav/components.js';
+import { NS } from '../xml/names.js';
+import { href } from '../xml/writer.js';
+import { implicitSchedule } from '../scheduling/implicit.js';
+
+type Member = Extract<Res, { kind: 'member' }>;
+
+export async function put(q: DavRequest): Promise<DavResponse> {
+  const r = await resolve(q);
+  if (r.kind === 'missing') throw new DavError(r.parentMissing ? 409 : 404);
+  if (r.kind === 'collection' || r.kind === 'home' || r.kind === 'static') throw new DavError(405);
+  if (r.kind !== 'member') throw r.kind === 'new-collection' ? new DavError(409) : forbidden();
+  if (!atLeast(r.access, 'write')) throw forbidden(C.needPrivileges());
+  if (r.folder.role === 'schedule-inbox' || r.folder.role === 'schedule-outbox') throw forbidden();
+  await writeGate(q, r);
+  const item = r.area === 'files' ? await putFile(q, r) : r.area === 'calendars' ? await putCalendar(q, r) : await putCard(q, r);
+  return { status: r.item ? 204 : 201, headers: { etag: itemEtag(item) } };
+}
+
+async function checkQuota(q: DavRequest, r: Member, size: number): Promise<void> {
+  const quota = r.account.quotaBytes;
+  if (quota === null) return;
+  const used = (await q.svc.ctx.store.accountUsage(r.account.id)).bytes;
+  if (used - (r.item?.size ?? 0) + size > quota) throw new DavError(507, C.quotaNotExceeded());
+}
+
+async function putFile(q: DavRequest, r: Member): Promise<Item> {
+  const store = q.svc.ctx.store;
+  await checkQuota(q, r, q.body.length);
+  const contentType = header(q, 'content-type') ?? 'application/octet-stream';
+  const blobHash = await store.putBlob(q.body);
+  try {
+    if (r.item) return await store.updateItem(r.item.id, { blobHash, size: q.body.length, contentType, content: null });
+    return await store.createItem({ folderId: r.folder.id, name: r.name, blobHash, size: q.body.length, contentType });
+  } catch (e) {
+    await store.releaseBlob(blobHash);
+    throw e;
+  }
+}
+
+function checkSize(q: DavRequest, cond: ReturnType<typeof C.maxResourceSize>): void {
+  if (q.body.length > q.svc.ctx.settings.dav.maxResourceSize) throw new DavError(403, cond);
+}
+
+async function uidConflict(q: DavRequest, r: Member, uid: string, card: boolean): Promise<void> {
+  const other = await q.svc.ctx.store.getItemByUid(r.folder.id, uid);
+  if (other && other.name !== r.name) {
+    throw conflict((card ? C.noUidConflictCard : C.noUidConflict)(href(r.folderHref + encodeURIComponent(other.name))));
+  }
+  if (r.item?.uid && r.item.uid !== uid) throw conflict((card ? C.noUidConflictCard : C.noUidConflict)(href(r.href)));
+}
+
+async function putCalendar(q: DavRequest, r: Member): Promise<Item> {
+  checkSize(q, C.maxResourceSize());
+  const type = header(q, 'content-type') ?? 'text/calendar';
+  if (!/^text\/calendar\b/i.test(type)) throw forbidden(C.supportedCalendarData());
+  const text = q.body.toString('utf8');
+  let f;
+  try {
+    f = extractCalendarFields(text);
+  } catch {
+    throw forbidden(C.validCalendarData());
+  }
+  // RFC 4791 §4.1: no METHOD property in a calendar object resource.
+  if (/^METHOD:/im.test(text)) throw forbidden(C.validCalendarObjectResource());
+  if (!calendarComponents(r.folder).includes(f.componentType)) throw forbidden(C.supportedCalendarComponent());
+  await uidConflict(q, r, f.uid, false);
+  const fields: Omit<NewItem, 'folderId' | 'name'> = {
+    uid: f.uid, content: text, contentType: `text/calendar; charset=utf-8; component=${f.componentType.toLowerCase()}`, size: q.body.length,
+    componentType: f.componentType, summary: f.summary, startAt: f.startAt, endAt: f.endAt, recurring: f.recurring,
+  };
+  const store = q.svc.ctx.store;
+  const previous = r.item;
+  const item = previous ? await store.updateItem(previous.id, fields) : await store.createItem({ folderId: r.folder.id, name: r.name, ...fields });
+  // RFC 6638 §3.2: implicit scheduling when the organizer (or an attendee) writes the object.
+  if (r.access === 'owner' && header(q, 'schedule-reply') !== 'F') await implicitSchedule(q, r.account, previous?.content ?? null, text);
+  return item;
+}
+
+async function putCard(q: DavRequest, r: Member): Promise<Item> {
+  checkSize(q, C.maxResourceSizeCard());
+  const type = header(q, 'content-type') ?? 'text/vcard';
+  if (!/^text\/(x-)?vcard\b/i.test(type)) throw forbidden(C.supportedAddressData());
+  const text = q.body.toString('utf8');
+  let f;
+  try {
+    f = extractContactFields(text);
+  } catch {
+    throw forbidden(C.validAddressData());
+  }
+  await uidConflict(q, r, f.uid, true);
+  const fields = { uid: f.uid, content: text, contentType: 'text/vcard; charset=utf-8', size: q.body.length, summary: f.fullName, componentType: 'VCARD' };
+  const store = q.svc.ctx.store;
+  return r.item ? store.updateItem(r.item.id, fields) : store.createItem({ folderId: r.folder.id, name: r.name, ...fields });
+}
+
+export { notFound, NS };

@@ -1,0 +1,74 @@
+/** What every DAV method handler receives: the authenticated user, the parsed request, the core. */
+import type { Account, Domain } from '../../src/model/types.js';
+import type { ProtocolContext } from '../../src/model/context.js';
+import type { LockManager } from './locks.js';
+import type { ImipSender } from './scheduling/imip.js';
+
+export interface DavServices {
+  ctx: ProtocolContext;
+  locks: LockManager;
+  imip: ImipSender;
+}
+
+export interface DavRequest {
+  svc: DavServices;
+  user: Account;
+  domain: Domain;
+  method: string;
+  /** Decoded path segments, e.g. ['dav', 'calendars', 'a@b.c', 'x']. */
+  segments: string[];
+  /** The request path as sent, without query. */
+  path: string;
+  trailingSlash: boolean;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface DavResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+export function header(q: DavRequest, name: string): string | undefined {
+  const v = q.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+export function bodyText(q: DavRequest): string {
+  return q.body.toString('utf8');
+}
+
+/** Depth header (RFC 4918 §10.2); `def` when absent. */
+export function depth(q: DavRequest, def: '0' | '1' | 'infinity'): '0' | '1' | 'infinity' {
+  const v = header(q, 'depth')?.trim().toLowerCase();
+  if (v === '0' || v === '1' || v === 'infinity') return v;
+  return def;
+}
+
+export const XML_TYPE = 'application/xml; charset=utf-8';
+
+export function xmlResponse(status: number, body: string, headers: Record<string, string> = {}): DavResponse {
+  return { status, headers: { 'content-type': XML_TYPE, ...headers }, body };
+}
+
+/** One path segment as it appears in our hrefs: percent-encoded, '@' kept readable. */
+export function encSeg(s: string): string {
+  return encodeURIComponent(s).replace(/%40/g, '@');
+}
+
+export function hrefOf(segments: string[], collection: boolean): string {
+  return '/' + segments.map(encSeg).join('/') + (collection ? '/' : '');
+}
+
+/** Turns a Destination or If-header URL (absolute or path) into decoded segments. */
+export function urlToSegments(url: string): string[] | null {
+  let path = url;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) path = new URL(url).pathname;
+    path = path.split('?')[0];
+    return path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  } catch {
+    return null;
+  }
+}
