@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { storeFactories } from '../helpers/stores.js';
 import type { Store } from '../../src/store/store.js';
+import type { Folder } from '../../src/model/types.js';
 
 const FOLDERS = 100;
 const PER_FOLDER = 1000;
@@ -37,7 +38,7 @@ async function median(n: number, fn: () => Promise<unknown>): Promise<number> {
 async function bench(name: string, store: Store): Promise<void> {
   const domain = await store.createDomain({ name: 'bench.example' });
   const account = await store.createAccount({ domainId: domain.id, email: 'bench@bench.example' });
-  const folders = [];
+  const folders: Folder[] = [];
   for (let f = 0; f < FOLDERS; f++) folders.push(await store.createFolder({ accountId: account.id, name: `Cal ${f}`, kind: 'calendar' }));
 
   // 1. Bulk insert: 100 folders x 1,000 items, one transaction per folder.
