@@ -485,16 +485,17 @@ export class SqlStore implements Store {
     return { count: Number(row.n), size: Number(row.size) };
   }
 
-  async changesSince(folderId: number, modseq: number, limit = 10_000): Promise<Changes> {
+  async changesSince(folderId: number, modseq: number, limit = 10_000, opts: { withoutContent?: boolean } = {}): Promise<Changes> {
+    const columns = ITEM_COLUMNS.filter((c) => !(opts.withoutContent && c === 'content'));
     const [changedRows, deletedRows, folder] = await Promise.all([
-      this.db.selectFrom('items').selectAll().where('folder_id', '=', folderId).where('modseq', '>', modseq)
+      this.db.selectFrom('items').select(columns).where('folder_id', '=', folderId).where('modseq', '>', modseq)
         .orderBy('modseq').limit(limit + 1).execute(),
       this.db.selectFrom('tombstones').selectAll().where('folder_id', '=', folderId).where('modseq', '>', modseq)
         .orderBy('modseq').limit(limit + 1).execute(),
       this.db.selectFrom('folders').select('content_modseq').where('id', '=', folderId).executeTakeFirst(),
     ]);
     if (!folder) throw notFound('folder');
-    const changed = changedRows.map(toItem);
+    const changed = changedRows.map((r) => toItem({ content: null, ...(r as object) } as ItemRow));
     const deleted = deletedRows.map(toTombstone);
     if (changed.length + deleted.length <= limit) {
       const last = Math.max(modseq, Number(folder.content_modseq), ...changed.map((c) => c.modseq), ...deleted.map((d) => d.modseq));

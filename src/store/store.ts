@@ -189,8 +189,11 @@ export interface Store {
   deleteItem(id: number, opts?: WriteOptions): Promise<void>;
   /** Moves to another folder of the same account (tombstone in the source, new modseq, new IMAP UID). */
   moveItem(id: number, toFolderId: number, newName?: string): Promise<Item>;
-  /** Items changed and deleted in the folder after `modseq`, in modseq order. */
-  changesSince(folderId: number, modseq: number, limit?: number): Promise<Changes>;
+  /**
+   * Items changed and deleted in the folder after `modseq`, in modseq order, at most `limit`
+   * (default 10,000) of both together. `withoutContent` leaves `content` null (ETag listings).
+   */
+  changesSince(folderId: number, modseq: number, limit?: number, opts?: { withoutContent?: boolean }): Promise<Changes>;
   /** Bytes and messages used by the account (quota). */
   accountUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
 

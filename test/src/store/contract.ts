@@ -185,6 +185,9 @@ export function storeContract(factory: StoreFactory): void {
         }
         assert.equal(names.length, 10);
         assert.equal(new Set(names).size, 10);
+        const light = await store.changesSince(book.id, base, undefined, { withoutContent: true });
+        assert.equal(light.changed.length, 9);
+        assert.ok(light.changed.every((c) => c.content === null && c.modseq > base));
         const none = await store.changesSince(book.id, all.modseq);
         assert.deepEqual([none.changed.length, none.deleted.length, none.modseq], [0, 0, all.modseq]);
       });
