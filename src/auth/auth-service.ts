@@ -23,14 +23,33 @@ let dummyHash: Promise<string> | null = null;
 export class AuthService implements Authenticator {
   private readonly cache: CredentialCache;
   private readonly now: () => number;
+  /** Verifications in progress per (login, source): the next one waits for the previous. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(private readonly store: Store, private readonly opts: AuthOptions) {
     this.cache = new CredentialCache(opts.cacheTtlMs);
     this.now = opts.now ?? Date.now;
   }
 
+  /**
+   * Verifications of one (login, source) run one at a time on this node: otherwise a client
+   * sending many guesses at once would have them all checked against the failure count before
+   * the first failure is recorded, and get far more than maxFailures tries.
+   */
   async verify(login: string, password: string, source: string): Promise<AuthResult> {
     const name = login.trim().toLowerCase();
+    const key = `${name}\0${source}`;
+    const previous = this.inFlight.get(key);
+    const run = (previous ? previous.catch(() => {}) : Promise.resolve()).then(() => this.verifyNow(name, password, source));
+    this.inFlight.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.inFlight.get(key) === run) this.inFlight.delete(key);
+    }
+  }
+
+  private async verifyNow(name: string, password: string, source: string): Promise<AuthResult> {
     const t = this.now();
     const { maxFailures, windowMs } = this.opts.lockout;
     if (await this.store.countLoginFailures(name, source, t - windowMs) >= maxFailures) return { ok: false, reason: 'locked' };

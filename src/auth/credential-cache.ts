@@ -5,13 +5,16 @@ import { LRUCache } from 'lru-cache';
  * ActiveSync sends Basic credentials on every request; running scrypt each time would cost
  * ~50 ms of CPU. Verified credentials are remembered briefly, keyed by login and holding an
  * HMAC of the password under a per-process random key: the password itself is never kept.
+ * A ttl of 0 (auth.cacheTtlSeconds: 0) turns the cache off; lru-cache itself reads 0 as "never expires".
  */
 export class CredentialCache {
   private readonly key = randomBytes(32);
   private readonly cache: LRUCache<string, Buffer>;
+  private readonly enabled: boolean;
 
   constructor(ttlMs: number, max = 50_000) {
-    this.cache = new LRUCache({ max, ttl: ttlMs });
+    this.enabled = ttlMs > 0;
+    this.cache = new LRUCache({ max, ...(this.enabled ? { ttl: ttlMs } : {}) });
   }
 
   private mac(login: string, password: string): Buffer {
@@ -19,6 +22,7 @@ export class CredentialCache {
   }
 
   remember(login: string, password: string): void {
+    if (!this.enabled) return;
     this.cache.set(login, this.mac(login, password));
   }
 

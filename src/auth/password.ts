@@ -22,8 +22,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const m = /^\$scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(stored);
   if (!m) return false;
   const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (N > 1 << 20 || r > 32 || p > 16) return false;
+  // scrypt needs N a power of two > 1; anything else (or an absurd cost) is a corrupt hash, not an error.
+  if (N < 2 || N > 1 << 20 || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16) return false;
   const expected = Buffer.from(m[5], 'base64');
-  const key = await scrypt(password, Buffer.from(m[4], 'base64'), expected.length, { N, r, p });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  // A truncated or empty stored key would compare equal to a truncated derived key: fail closed.
+  if (expected.length < 16) return false;
+  try {
+    const key = await scrypt(password, Buffer.from(m[4], 'base64'), expected.length, { N, r, p });
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  } catch {
+    return false;
+  }
 }

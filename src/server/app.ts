@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ProtocolContext } from '../model/context.js';
 import { activesyncPlugin } from '../../protocols/activesync/plugin.js';
 import { autodiscoverPlugin } from '../../protocols/autodiscover/plugin.js';
@@ -17,7 +17,9 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     trustProxy: opts.trustProxy ?? false,
-    disableRequestLogging: true,
+    // Our own one-line access log below; fastify 5.12 deprecates the top-level disableRequestLogging
+    // (FSTDEP023, printed on every start) in favour of a LogController.
+    logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: 0,
   }) as unknown as FastifyInstance;
   const metrics = createMetrics();

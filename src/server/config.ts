@@ -52,12 +52,14 @@ const LISTENERS = {
 export function parseListener(name: string, value: string): Listener | null {
   const v = value.trim();
   if (v.toLowerCase() === 'off') return null;
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]*)):?(\d{1,5})$/.exec(v.includes(':') || /^\d+$/.test(v) ? v : '');
+  // The host part, when present, ends with a colon: a bare number is a port (8080 is 0.0.0.0:8080).
+  const m = /^(?:(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]*)):)?(\d{1,5})$/.exec(v);
   const port = m ? Number(m[3]) : NaN;
-  if (!m || !(port >= 0 && port <= 65535)) {
+  const host = m?.[2];
+  if (!m || !(port >= 0 && port <= 65535) || (host && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host))) {
     throw new ConfigError(`${name}: expected host:port or off, got '${value}'`);
   }
-  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+  return { host: m[1] ?? (host || '0.0.0.0'), port };
 }
 
 const positiveInt = z.number().int().positive();
@@ -67,10 +69,10 @@ const fileSchema = z.object({
   hostname: z.string().optional(),
   firstDomain: z.string().optional(),
   publicUrl: z.string().url().optional(),
-  listeners: z.record(z.string()).optional(),
+  listeners: z.object(Object.fromEntries(Object.keys(LISTENERS).map((k) => [k, z.string().optional()]))).strict().optional(),
   tls: z.object({
-    certificates: z.array(z.object({ hostnames: z.array(z.string()).min(1), cert: z.string(), key: z.string() })).default([]),
-  }).optional(),
+    certificates: z.array(z.object({ hostnames: z.array(z.string()).min(1), cert: z.string(), key: z.string() }).strict()).default([]),
+  }).strict().optional(),
   trustProxy: z.boolean().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   auth: z.object({
@@ -90,7 +92,7 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
  * and then the environment, which wins. Throws ConfigError with one line for the first bad value.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const file = readConfigFile(env);
+  const { path: filePath, data: file } = readConfigFile(env);
   const get = (envName: string, fromFile: string | undefined) => env[envName] ?? fromFile;
 
   const dataDir = resolve(get('HEARTH_DATA_DIR', file.dataDir) ?? './data');
@@ -105,7 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const listeners = {} as Config['listeners'];
   for (const [key, [envName, fallback]] of Object.entries(LISTENERS) as [keyof Config['listeners'], readonly [string, string]][]) {
-    listeners[key] = parseListener(envName, env[envName] ?? file.listeners?.[key] ?? fallback);
+    const fromFile = env[envName] === undefined ? file.listeners?.[key] : undefined;
+    listeners[key] = parseListener(fromFile !== undefined ? `${filePath}: listeners.${key}` : envName, env[envName] ?? fromFile ?? fallback);
   }
   const https = listeners.https;
   const publicUrl = (get('HEARTH_PUBLIC_URL', file.publicUrl)
@@ -135,21 +138,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function readConfigFile(env: NodeJS.ProcessEnv): z.infer<typeof fileSchema> {
+function readConfigFile(env: NodeJS.ProcessEnv): { path: string | undefined; data: z.infer<typeof fileSchema> } {
   const path = env.HEARTH_CONFIG ?? (existsSync('hearth.json') ? 'hearth.json' : undefined);
-  if (!path) return {};
+  if (!path) return { path, data: {} };
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(e as Error).message})`}`);
+    // V8 quotes the offending text (newlines, perhaps a password) in its message: keep one line without it.
+    const reason = (e as Error).message.replace(/,?\s*"[\s\S]*" is not valid JSON$/, '').replace(/\s+/g, ' ').trim();
+    throw new ConfigError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${reason})`}`);
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
-  return parsed.data;
+  return { path, data: parsed.data };
 }
 
 function envBool(v: string | undefined, name: string): boolean | undefined {

@@ -1,6 +1,6 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import pino from 'pino';
-import type { Config } from './config.js';
+import type { Config, Listener } from './config.js';
 import { protocolSettings } from './config.js';
 import { openStore } from '../store/open.js';
 import { AuthService } from '../auth/auth-service.js';
@@ -19,32 +19,64 @@ const NOT_YET = ['smtp', 'submission', 'submissions', 'imap', 'imaps', 'pop3', '
 export async function serve(config: Config, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const log = pino({ level: config.logLevel, base: { node: process.pid }, redact: ['req.headers.authorization', '*.password'] });
   const store = await openStore(config.database, config.dataDir, (e) => log.error({ err: e.message }, 'store.connection.error'));
-  const first = await bootstrap(store, config.firstDomain, config.adminPassword);
-  const auth = new AuthService(store, {
-    lockout: { maxFailures: config.auth.maxFailures, windowMs: config.auth.lockoutWindowSeconds * 1000 },
-    cacheTtlMs: config.auth.cacheTtlSeconds * 1000,
-  });
-  const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now };
-  const app = await buildServer(ctx, { trustProxy: config.trustProxy });
-  await app.ready();
-
-  const lines: string[] = [];
-  const { http, https } = config.listeners;
-  if (http) {
-    await app.listen({ host: http.host, port: http.port });
-    lines.push(`  HTTP    http://${hostForUrl(http.host)}:${(app.server.address() as { port: number }).port}/`);
-  }
+  let app: Awaited<ReturnType<typeof buildServer>> | null = null;
   let httpsServer: HttpsServer | null = null;
-  if (https) {
-    const tls = await loadTls(config);
-    httpsServer = createHttpsServer({ cert: tls.cert, key: tls.key, SNICallback: tls.SNICallback, minVersion: 'TLSv1.2' },
-      (req, res) => app.routing(req, res));
-    await new Promise<void>((resolve, reject) => {
-      httpsServer!.once('error', reject);
-      httpsServer!.listen(https.port, https.host, () => resolve());
+  const lines: string[] = [];
+  let first: Awaited<ReturnType<typeof bootstrap>>;
+  try {
+    first = await bootstrap(store, config.firstDomain, config.adminPassword);
+    const auth = new AuthService(store, {
+      lockout: { maxFailures: config.auth.maxFailures, windowMs: config.auth.lockoutWindowSeconds * 1000 },
+      cacheTtlMs: config.auth.cacheTtlSeconds * 1000,
     });
-    lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(httpsServer.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
+    const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now };
+    app = await buildServer(ctx, { trustProxy: config.trustProxy });
+    await app.ready();
+
+    const { http, https } = config.listeners;
+    if (http) {
+      await app.listen({ host: http.host, port: http.port }).catch((e) => { throw listenError('HEARTH_HTTP', http, e); });
+      lines.push(`  HTTP    http://${hostForUrl(http.host)}:${(app.server.address() as { port: number }).port}/`);
+    }
+    if (https) {
+      const tls = await loadTls(config);
+      const routing = app.routing.bind(app);
+      const server = createHttpsServer({ cert: tls.cert, key: tls.key, SNICallback: tls.SNICallback, minVersion: 'TLSv1.2' },
+        (req, res) => routing(req, res));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (e) => reject(listenError('HEARTH_HTTPS', https, e)));
+        server.listen(https.port, https.host, () => resolve());
+      });
+      httpsServer = server;
+      lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
+    }
+  } catch (e) {
+    // A listener that did start must not keep the process alive after a failed start.
+    await app?.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw e;
   }
+  // Handlers before the banner: whoever reads the banner may signal at once (a supervisor, a
+  // test), and a SIGTERM that arrives before them would kill the process without a graceful stop.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'server.stopping');
+    const force = setTimeout(() => { log.warn('server.stop.forced'); process.exit(1); }, 15_000);
+    force.unref();
+    const https = httpsServer as HttpsServer | null;
+    await Promise.all([
+      app!.close(),
+      https ? new Promise<void>((r) => { https.close(() => r()); https.closeIdleConnections(); }) : Promise.resolve(),
+    ]);
+    await store.close();
+    log.info('server.stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
   const pending = NOT_YET.filter((k) => config.listeners[k]);
   out.write([
     `Hearth is running (store: ${store.dialect}${store.dialect === 'sqlite' ? ` in ${config.dataDir}` : ''}).`,
@@ -58,24 +90,11 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
     ] : []),
     '',
   ].join('\n'));
+}
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'server.stopping');
-    const force = setTimeout(() => { log.warn('server.stop.forced'); process.exit(1); }, 15_000);
-    force.unref();
-    await Promise.all([
-      app.close(),
-      httpsServer ? new Promise<void>((r) => { httpsServer!.close(() => r()); httpsServer!.closeIdleConnections(); }) : Promise.resolve(),
-    ]);
-    await store.close();
-    log.info('server.stopped');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+function listenError(name: string, l: Listener, e: NodeJS.ErrnoException): Error {
+  const why = e.code === 'EADDRINUSE' ? 'address already in use' : e.code === 'EACCES' ? 'permission denied' : e.code ?? e.message;
+  return new Error(`${name}: cannot listen on ${hostForUrl(l.host)}:${l.port}: ${why}`);
 }
 
 function hostForUrl(host: string): string {
