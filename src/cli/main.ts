@@ -122,8 +122,9 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
-    // Commander already printed its one line (or the help text).
-    return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 0 : 2;
+    // Commander already printed its one line, or the help text: asked for (--help, exit 0), or
+    // shown because no command was given (a usage mistake, exit 2).
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
   }
   if (e instanceof UsageError || e instanceof ConfigError) {
     process.stderr.write(`hearth: ${e.message}\n`);
