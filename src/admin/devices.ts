@@ -63,3 +63,16 @@ export async function listDeviceLines(store: Store, email: string): Promise<stri
     d.wipeState + (d.wipeAccountOnly ? ' (account-only)' : ''), d.access].join('\t'));
 }
 
+
+/**
+ * `hearth device allow|block EMAIL DEVICE_ID`: an administrator's decision for one device; it
+ * overrides the domain's access rules (Exchange's per-device ABQ override) and releases a
+ * quarantined device. A wiped device stays blocked: remove it instead.
+ */
+export async function setDeviceAccess(store: Store, email: string, deviceId: string, access: 'allowed' | 'blocked', by: WipeActor): Promise<Device> {
+  const { account, device } = await findDevice(store, email, deviceId);
+  if (device.wipeState === 'acknowledged') throw new StoreError('Conflict', 'device was wiped: remove it to let it connect again');
+  const updated = await store.updateDevice(device.id, { access, info: { ...device.info, accessSource: 'admin' } });
+  await store.audit({ actor: by.actor, action: `device.${access === 'allowed' ? 'allowed' : 'blocked'}`, target: deviceAuditTarget(account.email, deviceId), source: by.source, detail: { was: device.access } });
+  return updated;
+}

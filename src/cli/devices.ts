@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Store } from '../store/store.js';
-import { cancelWipe, listDeviceLines, removeDevice, requestWipe } from '../admin/devices.js';
+import { cancelWipe, listDeviceLines, removeDevice, requestWipe, setDeviceAccess } from '../admin/devices.js';
 import { accountOf } from './accounts.js';
 
 type WithStore = (fn: (store: Store) => Promise<void>) => Promise<void>;
@@ -35,4 +35,12 @@ export function deviceCommands(program: Command, withStore: WithStore, print: (l
       await removeDevice(s, account.email, deviceId, by);
       print(`removed ${deviceId} of ${account.email}`);
     }));
+  for (const [verb, access] of [['allow', 'allowed'], ['block', 'blocked']] as const) {
+    device.command(`${verb} <email> <deviceId>`).description(`${verb} the device whatever the domain's access rules say`)
+      .action((email: string, deviceId: string) => withStore(async (s) => {
+        const account = await accountOf(s, email);
+        await setDeviceAccess(s, account.email, deviceId, access, by);
+        print(`${deviceId} of ${account.email} is ${access}`);
+      }));
+  }
 }

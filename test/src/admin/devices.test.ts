@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cancelWipe, deviceAuditTarget, listDeviceLines, removeDevice, requestWipe } from '../../../src/admin/devices.js';
+import { cancelWipe, deviceAuditTarget, listDeviceLines, removeDevice, requestWipe, setDeviceAccess } from '../../../src/admin/devices.js';
 import { isStoreError } from '../../../src/store/errors.js';
 import type { Store } from '../../../src/store/store.js';
 import type { Account } from '../../../src/model/types.js';
@@ -43,6 +43,19 @@ for (const factory of await storeFactories()) {
       assert.ok(lines.some((l) => /^BARE\t-\t-\t\S+\tnone\tallowed$/.test(l)), lines.join('\n'));
       assert.deepEqual(await listDeviceLines(store, (await store.createAccount({ domainId: account.domainId, email: `bob@${account.email.split('@')[1]}` })).email), []);
       await rejects(listDeviceLines(store, 'nobody@nowhere.example'), 'NotFound');
+    });
+
+    it('allows or blocks one device by an administrator decision, audited; a wiped device stays blocked', async () => {
+      const { account, device } = await withDevice();
+      await store.updateDevice(device.id, { access: 'quarantined' });
+      const allowed = await setDeviceAccess(store, account.email, 'DEV1', 'allowed', BY);
+      assert.deepEqual([allowed.access, allowed.info.accessSource], ['allowed', 'admin']);
+      const blocked = await setDeviceAccess(store, account.email, 'DEV1', 'blocked', BY);
+      assert.equal(blocked.access, 'blocked');
+      assert.deepEqual(await actions(account.email, 'DEV1'), ['device.blocked', 'device.allowed']);
+      await store.updateDevice(device.id, { wipeState: 'acknowledged' });
+      await rejects(setDeviceAccess(store, account.email, 'DEV1', 'allowed', BY), 'Conflict');
+      await rejects(setDeviceAccess(store, account.email, 'NOPE', 'allowed', BY), 'NotFound');
     });
 
     it('requests a wipe (full and account-only), audited with actor, source and detail', async () => {
