@@ -156,7 +156,15 @@ export async function handlePost(pctx: ProtocolContext, registry: CommandRegistr
     query, sourceIp: request.ip, headers: request.headers, rawBody, policy, log, now: pctx.now, signal: abort.signal,
   };
   const started = Date.now();
-  const result = await handler.handle(ctx, body);
+  let result: CommandResult;
+  try {
+    result = await handler.handle(ctx, body);
+  } catch (e) {
+    // An unexpected failure is the command's Status 110 (14.0+), HTTP 500 only for 12.1 and
+    // commands without a WBXML root ([MS-ASCMD] 2.2.2 ServerError).
+    log.error({ err: e }, 'eas.command.failed');
+    result = statusAnswer(handler, version, CommonStatus.ServerError, 500);
+  }
   log.debug({ ms: Date.now() - started }, 'eas.command.done');
   return answer(result);
 }

@@ -12,6 +12,10 @@ import { folderCreate } from './folder-create.js';
 import { folderUpdate } from './folder-update.js';
 import { folderDelete } from './folder-delete.js';
 import { settings } from './settings.js';
+import { sync } from './sync.js';
+import { getItemEstimate } from './get-item-estimate.js';
+import { moveItems } from './move-items.js';
+import { ping } from './ping.js';
 
 export type { CommandContext, CommandHandler, CommandResult } from './types.js';
 
@@ -39,9 +43,9 @@ export class CommandRegistry {
   }
 }
 
-/** Commands of the core issue; the Sync engineer adds sync, get-item-estimate, move-items, ping. */
+/** Commands of the core issue, and Sync, GetItemEstimate, MoveItems and Ping (../sync/). */
 export const BUILTIN_COMMANDS: readonly CommandHandler[] = [
-  provision, folderSync, folderCreate, folderUpdate, folderDelete, settings,
+  provision, folderSync, folderCreate, folderUpdate, folderDelete, settings, sync, getItemEstimate, moveItems, ping,
 ];
 
 export function createRegistry(extra: Iterable<CommandHandler> = []): CommandRegistry {

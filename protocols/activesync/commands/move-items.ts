@@ -1,0 +1,85 @@
+/**
+ * MoveItems ([MS-ASCMD] 2.2.1.12) between folders of the account, each Move with its own Status
+ * ([MS-ASCMD] 2.2.3.177.10: 1 bad source, 2 bad destination, 3 success, 4 same folder, 5 failed).
+ * The device already shows the move, so its sync states of both folders are told: the item left
+ * the source (no Delete will be sent) and is in the destination at its new version (no Add).
+ */
+import type { Item } from '../../../src/model/types.js';
+import { isStoreError } from '../../../src/store/errors.js';
+import { childText, children, el, type WbxmlElement } from '../wbxml/types.js';
+import { classForKind, resourceName } from '../sync/classes.js';
+import { collectionFolder } from '../sync/collection.js';
+import { IdSet, parseItemServerId, serverIdOf } from '../sync/ids.js';
+import { asCollectionState, collectionKey } from '../sync/state.js';
+import { MoveStatus } from '../sync/status.js';
+import { type CommandContext, type CommandHandler, type CommandResult, wbxml } from './types.js';
+
+const NS = 'Move';
+
+/** Records in the device's state of `folderId` that it has (or no longer has) the item. */
+async function tellState(ctx: CommandContext, folderId: number, itemId: number, modseq: number | null): Promise<void> {
+  const s = await ctx.store.getSyncState(ctx.device.id, collectionKey(folderId));
+  const st = s ? asCollectionState(s.state) : null;
+  if (!s || !st) return;
+  const have = IdSet.parse(st.have);
+  const echo = { ...st.echo };
+  if (modseq === null) { have.delete(itemId); delete echo[itemId]; } else { have.add(itemId); echo[itemId] = modseq; }
+  // Same key: the device's key stays valid and the previous state stays the retry point.
+  await ctx.store.putSyncState(ctx.device.id, s.collection, s.syncKey, { ...st, have: have.toString(), echo });
+}
+
+async function moveOne(ctx: CommandContext, m: WbxmlElement): Promise<WbxmlElement> {
+  const srcMsgId = childText(m, 'SrcMsgId', NS) ?? '';
+  const out = (status: number, dst?: string) => el(NS, 'Response', [
+    el(NS, 'SrcMsgId', srcMsgId), el(NS, 'Status', String(status)), ...(dst ? [el(NS, 'DstMsgId', dst)] : []),
+  ]);
+  const src = await collectionFolder(ctx, childText(m, 'SrcFldId', NS));
+  if (!src) return out(MoveStatus.InvalidSource);
+  const itemId = parseItemServerId(srcMsgId, src.id);
+  const item = itemId === null ? null : await ctx.store.getItem(itemId);
+  if (!item || item.folderId !== src.id || item.accountId !== ctx.account.id) return out(MoveStatus.InvalidSource);
+  const dst = await collectionFolder(ctx, childText(m, 'DstFldId', NS));
+  if (!dst) return out(MoveStatus.InvalidDestination);
+  if (dst.id === src.id) return out(MoveStatus.SameFolder);
+  // A contact cannot become an event: only folders of one kind exchange items.
+  if (dst.kind !== src.kind) return out(MoveStatus.Failed);
+  let moved: Item | null = null;
+  const cls = classForKind(src.kind);
+  for (let attempt = 0; !moved; attempt++) {
+    try {
+      const name = attempt === 0 ? undefined : cls ? resourceName(item.uid ?? String(item.id), cls, attempt) : `${attempt}-${item.name}`;
+      moved = await ctx.store.moveItem(item.id, dst.id, name);
+    } catch (e) {
+      if (isStoreError(e, 'Conflict') && attempt < 5) continue;
+      if (isStoreError(e, 'NotFound')) return out(MoveStatus.InvalidSource);
+      ctx.log.warn({ err: e }, 'eas.move.failed');
+      return out(MoveStatus.Failed);
+    }
+  }
+  await tellState(ctx, src.id, item.id, null);
+  await tellState(ctx, dst.id, item.id, moved.modseq);
+  return out(MoveStatus.Success, serverIdOf(dst.id, item.id));
+}
+
+async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<CommandResult> {
+  const moves = req && req.ns === NS && req.tag === 'MoveItems' ? children(req, 'Move', NS) : [];
+  if (moves.length === 0) return wbxml(el(NS, 'MoveItems', [el(NS, 'Status', String(MoveStatus.Failed))]));
+  const out: WbxmlElement[] = [];
+  for (const m of moves.slice(0, 1000)) out.push(await moveOne(ctx, m));
+  return wbxml(el(NS, 'MoveItems', out));
+}
+
+export const moveItems: CommandHandler = {
+  name: 'MoveItems',
+  needsProvisioning: true,
+  root: { ns: NS, tag: 'MoveItems' },
+  body: 'wbxml',
+  async handle(ctx, req) {
+    try {
+      return await run(ctx, req);
+    } catch (e) {
+      ctx.log.error({ err: e }, 'eas.move.failed');
+      return wbxml(el(NS, 'MoveItems', [el(NS, 'Status', String(MoveStatus.Failed))]));
+    }
+  },
+};

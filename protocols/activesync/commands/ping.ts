@@ -1,0 +1,76 @@
+/**
+ * Ping ([MS-ASCMD] 2.2.1.13): hold the request until one of the folders changes (Status 2 with
+ * the changed Folders) or the heartbeat ends (Status 1). The heartbeat and folder list are
+ * remembered per device for requests that omit them (Status 3 when there is nothing to reuse).
+ * Waking is driven by the store's change notifications (../sync/push.ts), never by polling.
+ */
+import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
+import { collectionFolder } from '../sync/collection.js';
+import { loadCache, PING_CACHE, type PingCache, saveCache } from '../sync/state.js';
+import { notificationsReady, pushHubFor } from '../sync/push.js';
+import { pendingFolders } from '../sync/pending.js';
+import { PingStatus } from '../sync/status.js';
+import { type CommandContext, type CommandHandler, type CommandResult, wbxml } from './types.js';
+
+const NS = 'Ping';
+/** [MS-ASCMD] 2.2.3.100 MaxFolders: the most folders one Ping may watch. */
+export const MAX_PING_FOLDERS = 300;
+
+const answer = (status: number, extra: WbxmlElement[] = []): CommandResult => wbxml(el(NS, 'Ping', [el(NS, 'Status', String(status)), ...extra]));
+
+async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<CommandResult> {
+  const cache = await loadCache<PingCache>(ctx, PING_CACHE);
+  let heartbeat = cache?.heartbeat;
+  let folderIds = cache?.folders;
+  if (req !== null) {
+    if (req.ns !== NS || req.tag !== 'Ping') return answer(PingStatus.SyntaxError);
+    const hb = childText(req, 'HeartbeatInterval', NS);
+    if (hb !== undefined) {
+      if (!/^[0-9]{1,9}$/.test(hb.trim())) return answer(PingStatus.SyntaxError);
+      heartbeat = Number(hb.trim());
+    }
+    const fs = child(req, 'Folders', NS);
+    if (fs) folderIds = children(fs, 'Folder', NS).map((f) => childText(f, 'Id', NS) ?? '');
+  }
+  if (heartbeat === undefined || !folderIds || folderIds.length === 0) return answer(PingStatus.MissingParameters);
+  // [MS-ASCMD] 2.2.3.88.1: outside the bounds, Status 5 with the bound the client should use.
+  const { minHeartbeat, maxHeartbeat } = ctx.settings.activesync;
+  if (heartbeat < minHeartbeat || heartbeat > maxHeartbeat) {
+    return answer(PingStatus.HeartbeatOutOfBounds, [el(NS, 'HeartbeatInterval', String(heartbeat < minHeartbeat ? minHeartbeat : maxHeartbeat))]);
+  }
+  if (folderIds.length > MAX_PING_FOLDERS) return answer(PingStatus.TooManyFolders, [el(NS, 'MaxFolders', String(MAX_PING_FOLDERS))]);
+  const byId = new Map<number, string>();
+  for (const id of folderIds) {
+    const f = await collectionFolder(ctx, id);
+    // A folder the device knows but we do not: its hierarchy is stale.
+    if (!f) return answer(PingStatus.FolderSyncRequired);
+    byId.set(f.id, id);
+  }
+  await saveCache<PingCache>(ctx, PING_CACHE, { v: 1, heartbeat, folders: [...new Set(folderIds)] }, cache);
+
+  const folders = [...byId.keys()];
+  const held = pushHubFor(ctx.store).hold(`ping:${ctx.device.id}`, ctx.account.id, folders, heartbeat * 1000, ctx.signal);
+  await notificationsReady(ctx.store);
+  // Changes since the device's last Sync count at once ([MS-ASCMD] 3.1.5.2.1); subscribing first loses none.
+  const pending = await pendingFolders(ctx, folders);
+  if (pending.length) held.finish({ kind: 'changed', folders: pending });
+  const woke = await held.promise;
+  if (woke.kind !== 'changed') return answer(PingStatus.Expired);
+  return answer(PingStatus.Changes, [el(NS, 'Folders', woke.folders.map((f) => el(NS, 'Folder', byId.get(f) ?? String(f))))]);
+}
+
+export const ping: CommandHandler = {
+  name: 'Ping',
+  needsProvisioning: true,
+  root: { ns: NS, tag: 'Ping' },
+  body: 'wbxml',
+  emptyBodyAllowed: true,
+  async handle(ctx, req) {
+    try {
+      return await run(ctx, req);
+    } catch (e) {
+      ctx.log.error({ err: e }, 'eas.ping.failed');
+      return answer(PingStatus.ServerError);
+    }
+  },
+};

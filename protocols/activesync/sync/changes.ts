@@ -1,0 +1,89 @@
+/**
+ * Server changes for one collection: what the device must be told since its state, in store
+ * modseq order, cut into windows ([MS-ASCMD] 2.2.3.199 WindowSize, 2.2.3.116 MoreAvailable).
+ *
+ * Pure over the state (works on copies), so that Sync, GetItemEstimate and Ping's "anything
+ * pending?" share one definition of a change:
+ * - an item of the class inside the filter: Add when the device does not have it, else Change
+ *   (not when the device wrote that very version itself: `echo`);
+ * - an item the device has that left the filter: SoftDelete ([MS-ASCMD] 2.2.3.162);
+ * - an item the device has that is gone from the folder (deleted, moved away): Delete.
+ */
+import type { Item } from '../../../src/model/types.js';
+import type { Store } from '../../../src/store/store.js';
+import { type ItemClass, isOfClass } from './classes.js';
+import { IdSet } from './ids.js';
+
+export type ChangeEntry =
+  | { op: 'Add' | 'Change'; item: Item }
+  | { op: 'Delete' | 'SoftDelete'; itemId: number };
+
+export interface SyncPoint {
+  modseq: number;
+  have: IdSet;
+  echo: Record<string, number>;
+  rescanBelow?: number;
+  filterType: number;
+}
+
+export interface Enumeration extends SyncPoint {
+  entries: ChangeEntry[];
+  /** More changes remain after `modseq`. */
+  more: boolean;
+}
+
+export interface EnumerateOptions {
+  /** At most this many entries (a batch may end a little over it only to keep one modseq together). */
+  max: number;
+  /** Stop at a window boundary once Date.now() passes this (answer MoreAvailable instead). */
+  deadline: number;
+  now: number;
+}
+
+export async function enumerateChanges(store: Store, cls: ItemClass, folderId: number, from: SyncPoint, o: EnumerateOptions): Promise<Enumeration> {
+  const have = from.have.clone();
+  const echo = { ...from.echo };
+  const entries: ChangeEntry[] = [];
+  let cursor = from.modseq;
+  let more = false;
+  let first = true;
+  while (entries.length < o.max) {
+    if (!first && Date.now() > o.deadline) { more = true; break; }
+    first = false;
+    const ch = await store.changesSince(folderId, cursor, Math.max(1, o.max - entries.length));
+    const present = new Set(ch.changed.map((i) => i.id));
+    type Ev = { m: number; item?: Item; gone?: number };
+    const events: Ev[] = ch.changed.map((item) => ({ m: item.modseq, item }));
+    // A tombstone of an item still in the folder is a rename (DAV) or a move out and back: the item wins.
+    for (const t of ch.deleted) if (!present.has(t.itemId)) events.push({ m: t.modseq, gone: t.itemId });
+    events.sort((a, b) => a.m - b.m);
+    for (const ev of events) {
+      const rescanned = from.rescanBelow !== undefined && ev.m <= from.rescanBelow;
+      if (ev.gone !== undefined) {
+        if (have.has(ev.gone) && !rescanned) {
+          have.delete(ev.gone);
+          entries.push({ op: 'Delete', itemId: ev.gone });
+        }
+        continue;
+      }
+      const item = ev.item!;
+      const onDevice = have.has(item.id);
+      const ours = isOfClass(cls, item);
+      const show = ours && cls.inFilter(item, from.filterType, o.now);
+      const sameVersion = echo[item.id] === item.modseq || (rescanned && onDevice);
+      if (show) {
+        if (!onDevice) { have.add(item.id); entries.push({ op: 'Add', item }); } else if (!sameVersion) entries.push({ op: 'Change', item });
+      } else if (onDevice) {
+        have.delete(item.id);
+        entries.push(ours ? { op: 'SoftDelete', itemId: item.id } : { op: 'Delete', itemId: item.id });
+      }
+    }
+    cursor = Math.max(cursor, ch.modseq);
+    more = ch.more;
+    if (!ch.more) break;
+  }
+  // Echoes at or below the new sync point can never come up again.
+  for (const [id, m] of Object.entries(echo)) if (m <= cursor) delete echo[id];
+  const rescanBelow = from.rescanBelow !== undefined && from.rescanBelow > cursor ? from.rescanBelow : undefined;
+  return { entries, more, modseq: cursor, have, echo, rescanBelow, filterType: from.filterType };
+}

@@ -1,0 +1,133 @@
+/**
+ * ActiveSync item classes over the store, as data: which folder kind holds them, which stored
+ * component they are, how a stored object becomes ApplicationData and back, what the store's
+ * indexed fields are, and how FilterType applies ([MS-ASCMD] 2.2.3.68.2).
+ *
+ * Stored objects are what CalDAV/CardDAV serve: contacts are vCards (`<uid>.vcf`), events VEVENT,
+ * tasks VTODO and notes VJOURNAL iCalendar objects (`<uid>.ics`), with the content types and
+ * extracted fields that protocols/dav/methods/put.ts writes, so that either protocol reads what the
+ * other wrote.
+ */
+import type { FolderKind, Item } from '../../../src/model/types.js';
+import type { ItemPatch } from '../../../src/store/store.js';
+import { extractCalendarFields, extractContactFields } from '../../../src/pim/extract.js';
+import type { WbxmlElement } from '../wbxml/types.js';
+import { easContactToVCard, vcardToEasContact } from '../convert/contact.js';
+import { easEventToICal, icalToEasEvent } from '../convert/calendar.js';
+import { easTaskToICal, icalToEasTask } from '../convert/task.js';
+import { easNoteToICal, icalToEasNote } from '../convert/note.js';
+import type { ConvertOptions } from '../convert/util.js';
+import { fromWire, toWire } from './wire-names.js';
+
+export type ClassName = 'Contacts' | 'Calendar' | 'Tasks' | 'Notes';
+
+export interface ItemClass {
+  name: ClassName;
+  kind: FolderKind;
+  /** Item.componentType of the objects this class syncs (others in the folder are not shown). */
+  componentType: 'VCARD' | 'VEVENT' | 'VTODO' | 'VJOURNAL';
+  extension: '.vcf' | '.ics';
+  /** Stored object -> ApplicationData children. Throws PimParseError. */
+  toEas(content: string, opts: ConvertOptions): WbxmlElement[];
+  /** ApplicationData -> stored object; with `existing` a patch of it. Throws PimParseError. */
+  fromEas(appData: WbxmlElement[], existing: string | undefined, opts: ConvertOptions): string;
+  /** Indexed fields and content type of a stored object (what a DAV PUT stores). */
+  fields(content: string): ItemPatch & { uid: string };
+  /** Whether the item is inside the FilterType window; `now` in ms. */
+  inFilter(item: Item, filterType: number, now: number): boolean;
+}
+
+const DAY = 86_400_000;
+/** [MS-ASCMD] 2.2.3.68.2 FilterType for calendars: how far back, in days (0 = everything). */
+const CALENDAR_BACK_DAYS: Record<number, number> = { 4: 14, 5: 31, 6: 92, 7: 183 };
+/** Task FilterType 8: incomplete tasks only. */
+export const FILTER_INCOMPLETE_TASKS = 8;
+
+function calendarFields(content: string, component: 'vevent' | 'vtodo' | 'vjournal'): ItemPatch & { uid: string } {
+  const f = extractCalendarFields(content);
+  return {
+    uid: f.uid, content, componentType: f.componentType, summary: f.summary, startAt: f.startAt, endAt: f.endAt, recurring: f.recurring,
+    contentType: `text/calendar; charset=utf-8; component=${component}`, size: Buffer.byteLength(content),
+  };
+}
+
+/** RFC 5545 §3.8.1.11 STATUS:COMPLETED or a COMPLETED date on the VTODO. */
+export function taskCompleted(content: string | null): boolean {
+  if (!content) return false;
+  return /(^|\n)STATUS:COMPLETED\r?$/im.test(content) || /(^|\n)COMPLETED[;:]/i.test(content);
+}
+
+const CONVERTERS: Record<ClassName, ItemClass> = {
+  Contacts: {
+    name: 'Contacts', kind: 'contacts', componentType: 'VCARD', extension: '.vcf',
+    toEas: (content, opts) => vcardToEasContact(content, opts),
+    fromEas: (appData, existing) => easContactToVCard(appData, existing),
+    fields(content) {
+      const f = extractContactFields(content);
+      return { uid: f.uid, content, summary: f.fullName, componentType: 'VCARD', contentType: 'text/vcard; charset=utf-8', size: Buffer.byteLength(content) };
+    },
+    inFilter: () => true,
+  },
+  Calendar: {
+    name: 'Calendar', kind: 'calendar', componentType: 'VEVENT', extension: '.ics',
+    toEas: (content, opts) => icalToEasEvent(content, opts),
+    fromEas: (appData, existing, opts) => easEventToICal(appData, existing, opts),
+    fields: (content) => calendarFields(content, 'vevent'),
+    inFilter(item, filterType, now) {
+      const days = CALENDAR_BACK_DAYS[filterType];
+      if (days === undefined) return true;
+      // endAt is the end of the last instance; null for an unbounded recurrence (always in).
+      const end = item.endAt ?? (item.recurring ? null : item.startAt);
+      return end === null || end >= now - days * DAY;
+    },
+  },
+  Tasks: {
+    name: 'Tasks', kind: 'tasks', componentType: 'VTODO', extension: '.ics',
+    toEas: (content, opts) => icalToEasTask(content, opts),
+    fromEas: (appData, existing, opts) => easTaskToICal(appData, existing, opts),
+    fields: (content) => calendarFields(content, 'vtodo'),
+    inFilter: (item, filterType) => filterType !== FILTER_INCOMPLETE_TASKS || !taskCompleted(item.content),
+  },
+  Notes: {
+    name: 'Notes', kind: 'notes', componentType: 'VJOURNAL', extension: '.ics',
+    toEas: (content, opts) => icalToEasNote(content, opts),
+    fromEas: (appData, existing) => easNoteToICal(appData, existing),
+    fields: (content) => calendarFields(content, 'vjournal'),
+    inFilter: () => true,
+  },
+};
+
+/** The classes with wire names fixed up in both directions (see wire-names.ts). */
+export const ITEM_CLASSES = Object.fromEntries(Object.entries(CONVERTERS).map(([name, c]) => [name, {
+  ...c,
+  toEas: (content: string, opts: ConvertOptions) => toWire(c.toEas(content, opts)),
+  fromEas: (appData: WbxmlElement[], existing: string | undefined, opts: ConvertOptions) => c.fromEas(fromWire(appData), existing, opts),
+}])) as Record<ClassName, ItemClass>;
+
+/** The class synced in a folder of this kind; null for mail and files (not served by this engine). */
+export function classForKind(kind: FolderKind): ItemClass | null {
+  switch (kind) {
+    case 'contacts': return ITEM_CLASSES.Contacts;
+    case 'calendar': return ITEM_CLASSES.Calendar;
+    case 'tasks': return ITEM_CLASSES.Tasks;
+    case 'notes': return ITEM_CLASSES.Notes;
+    default: return null;
+  }
+}
+
+/** Whether a stored item is an object of this class (a calendar folder may also hold VTODOs). */
+export function isOfClass(cls: ItemClass, item: Pick<Item, 'componentType' | 'content'>): boolean {
+  if (item.content === null) return false;
+  if (item.componentType === null) return cls.componentType === 'VCARD' && /^BEGIN:VCARD/i.test(item.content.trimStart());
+  return item.componentType.toUpperCase() === cls.componentType;
+}
+
+/**
+ * A DAV-friendly resource name for a new object: `<uid>.ics` / `<uid>.vcf` when the UID is a safe
+ * path segment, else the UID with unsafe characters replaced.
+ */
+export function resourceName(uid: string, cls: ItemClass, attempt = 0): string {
+  let base = uid.replace(/^urn:uuid:/i, '').replace(/[^A-Za-z0-9._@+=-]/g, '_').replace(/^\.+/, '_').slice(0, 200);
+  if (!base) base = 'item';
+  return attempt === 0 ? `${base}${cls.extension}` : `${base}-${attempt}${cls.extension}`;
+}

@@ -1,0 +1,233 @@
+/**
+ * One Collection of a Sync request ([MS-ASCMD] 2.2.3.29.2): key matching, options, the client's
+ * commands, the server's changes in a window, the new state, and the Collection answer.
+ *
+ * Keys: '0' starts over (a new key, no items, [MS-ASCMD] 2.2.3.181.4); the current key goes on;
+ * the previous key is a retry of a lost answer and is recomputed from the previous state with the
+ * remembered results of the client's commands (same ServerIds, no duplicate Adds), under the same
+ * new key; anything else is Status 3. A request that changes nothing the device can see keeps its key.
+ */
+import type { Folder } from '../../../src/model/types.js';
+import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
+import type { CommandContext } from '../commands/types.js';
+import { easFolderType, parseServerId } from '../folders.js';
+import { matchSyncKey, nextSyncKey } from '../state.js';
+import type { ConvertOptions } from '../convert/util.js';
+import { classForKind, type ItemClass } from './classes.js';
+import { type ChangeEntry, enumerateChanges, type SyncPoint } from './changes.js';
+import { applyClientCommands } from './client-ops.js';
+import { IdSet, serverIdOf } from './ids.js';
+import { asCollectionState, type BodyPreference, collectionKey, type CollectionOptions, type CollectionState, emptyApplied } from './state.js';
+import { SyncStatus } from './status.js';
+
+const NS = 'AirSync';
+const BASE = 'AirSyncBase';
+export const DEFAULT_WINDOW_SIZE = 100;
+
+export interface CollectionRequest {
+  syncKey?: string;
+  collectionId: string;
+  getChanges?: boolean;
+  windowSize?: number;
+  deletesAsMoves?: boolean;
+  options?: Partial<CollectionOptions>;
+  commands?: WbxmlElement;
+}
+
+/** Shared by the collections of one request: the global window and the time limit. */
+export interface SyncBudget {
+  remaining: number;
+  deadline: number;
+  now: number;
+}
+
+export interface CollectionResult {
+  element: WbxmlElement;
+  /** Something for the device (new key, responses, commands, an error): a hanging Sync answers at once. */
+  news: boolean;
+  folderId: number | null;
+}
+
+const int = (s: string | undefined): number | undefined => (s !== undefined && /^[0-9]{1,9}$/.test(s.trim()) ? Number(s.trim()) : undefined);
+
+/** Options ([MS-ASCMD] 2.2.3.125.6); the first Options without a Class, or of the collection's class. */
+function parseOptions(col: WbxmlElement): Partial<CollectionOptions> | undefined {
+  const all = children(col, 'Options', NS);
+  if (all.length === 0) return undefined;
+  const o = all.find((x) => !child(x, 'Class', NS) || ['Contacts', 'Calendar', 'Tasks', 'Notes', 'Email'].includes(childText(x, 'Class', NS) ?? '')) ?? all[0];
+  const out: Partial<CollectionOptions> = {};
+  const filter = int(childText(o, 'FilterType', NS));
+  if (filter !== undefined) out.filterType = filter;
+  const conflict = int(childText(o, 'Conflict', NS));
+  if (conflict === 0 || conflict === 1) out.conflict = conflict;
+  // AirSyncBase BodyPreference ([MS-ASAIRS] 2.2.2.7): plain text or HTML; the first we can serve.
+  const prefs = children(o, 'BodyPreference', BASE).map((p): BodyPreference => ({ type: int(childText(p, 'Type', BASE)) ?? 1, truncationSize: int(childText(p, 'TruncationSize', BASE)) }));
+  const pref = prefs.find((p) => p.type === 1 || p.type === 2) ?? prefs[0];
+  if (pref) out.bodyPreference = pref.truncationSize === undefined ? { type: pref.type } : pref;
+  return out;
+}
+
+export function parseCollection(col: WbxmlElement): CollectionRequest | null {
+  const collectionId = childText(col, 'CollectionId', NS);
+  if (!collectionId) return null;
+  const gc = childText(col, 'GetChanges', NS);
+  return {
+    collectionId,
+    syncKey: childText(col, 'SyncKey', NS),
+    // An empty GetChanges element means 1 ([MS-ASCMD] 2.2.3.84).
+    getChanges: gc === undefined ? undefined : gc.trim() !== '0',
+    windowSize: int(childText(col, 'WindowSize', NS)),
+    deletesAsMoves: child(col, 'DeletesAsMoves', NS) ? childText(col, 'DeletesAsMoves', NS)?.trim() !== '0' : undefined,
+    options: parseOptions(col),
+    commands: child(col, 'Commands', NS),
+  };
+}
+
+function answer(key: string, collectionId: string, status: number, parts: { responses?: WbxmlElement[]; commands?: WbxmlElement[]; more?: boolean } = {}): WbxmlElement {
+  const out = [el(NS, 'SyncKey', key), el(NS, 'CollectionId', collectionId), el(NS, 'Status', String(status))];
+  if (parts.responses?.length) out.push(el(NS, 'Responses', parts.responses));
+  if (parts.more) out.push(el(NS, 'MoreAvailable'));
+  if (parts.commands?.length) out.push(el(NS, 'Commands', parts.commands));
+  return el(NS, 'Collection', out);
+}
+
+function mergeOptions(prior: CollectionOptions | undefined, req: CollectionRequest, max: number): CollectionOptions {
+  const o = req.options ?? {};
+  const base: CollectionOptions = prior ?? { filterType: 0, conflict: 1, windowSize: DEFAULT_WINDOW_SIZE, deletesAsMoves: true };
+  // Options present: they replace the cached ones; absent: the cached ones stay ([MS-ASCMD] 2.2.3.125.6).
+  const merged: CollectionOptions = req.options
+    ? { filterType: o.filterType ?? 0, conflict: o.conflict ?? 1, windowSize: base.windowSize, deletesAsMoves: base.deletesAsMoves, ...(o.bodyPreference ? { bodyPreference: o.bodyPreference } : {}) }
+    : { ...base };
+  if (req.windowSize !== undefined) merged.windowSize = req.windowSize;
+  merged.windowSize = Math.min(Math.max(1, merged.windowSize || DEFAULT_WINDOW_SIZE), max);
+  if (req.deletesAsMoves !== undefined) merged.deletesAsMoves = req.deletesAsMoves;
+  return merged;
+}
+
+/** The account's folder behind a CollectionId, if the device may sync it. */
+export async function collectionFolder(ctx: CommandContext, collectionId: string | undefined): Promise<Folder | null> {
+  const id = parseServerId(collectionId);
+  if (id === null) return null;
+  const f = await ctx.store.getFolder(id);
+  if (!f || f.accountId !== ctx.account.id || easFolderType(f) === null) return null;
+  return f;
+}
+
+export function convertOptions(ctx: CommandContext, opts: CollectionOptions): ConvertOptions {
+  return { protocolVersion: ctx.protocolVersion, bodyPreference: opts.bodyPreference, userEmail: ctx.account.email };
+}
+
+function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, entries: ChangeEntry[], have: IdSet, convert: ConvertOptions): WbxmlElement[] {
+  const out: WbxmlElement[] = [];
+  for (const e of entries) {
+    if (!('item' in e)) {
+      out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.itemId))]));
+      continue;
+    }
+    try {
+      const data = cls.toEas(e.item.content!, convert);
+      out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.item.id)), el(NS, 'ApplicationData', data)]));
+    } catch (err) {
+      // A stored object we cannot convert is left out (and not counted as on the device).
+      ctx.log.warn({ item: e.item.id, err: (err as Error).message }, 'eas.sync.item-unconvertible');
+      if (e.op === 'Add') have.delete(e.item.id);
+    }
+  }
+  return out;
+}
+
+export async function syncCollection(ctx: CommandContext, req: CollectionRequest, budget: SyncBudget): Promise<CollectionResult> {
+  const cid = req.collectionId;
+  const folder = await collectionFolder(ctx, cid);
+  // An unknown, foreign or hidden folder: the device's hierarchy is out of date ([MS-ASCMD] 2.2.3.177.17 Status 12).
+  if (!folder) return { element: answer(req.syncKey ?? '0', cid, SyncStatus.FolderHierarchyChanged), news: true, folderId: null };
+  const cls = classForKind(folder.kind);
+  const coll = collectionKey(folder.id);
+  const m = await matchSyncKey(ctx.store, ctx.device.id, coll, req.syncKey);
+  const invalid = (): CollectionResult => ({ element: answer('0', cid, SyncStatus.InvalidSyncKey), news: true, folderId: folder.id });
+  const maxWindow = ctx.settings.activesync.windowSizeMax || 512;
+
+  if (m.kind === 'initial') {
+    const state: CollectionState = {
+      v: 1, cls: cls?.name ?? 'Email', folderId: folder.id, modseq: 0, have: '', echo: {},
+      opts: mergeOptions(undefined, req, maxWindow), answered: '0', applied: emptyApplied(),
+    };
+    const key = nextSyncKey(m.state?.syncKey);
+    await ctx.store.putSyncState(ctx.device.id, coll, key, state);
+    return { element: answer(key, cid, SyncStatus.Success), news: true, folderId: folder.id };
+  }
+  if (m.kind === 'invalid') return invalid();
+  const current = asCollectionState(m.state.state);
+  let base: CollectionState | null = current;
+  let replay = null;
+  if (m.kind === 'previous') {
+    // A retry of a lost answer: only of the request that made the current state.
+    if (!current || current.answered !== req.syncKey) return invalid();
+    base = asCollectionState(m.state.previousState);
+    replay = current.applied;
+  }
+  if (!base || base.folderId !== folder.id) return invalid();
+
+  const opts = mergeOptions(base.opts, req, maxWindow);
+  const convert = convertOptions(ctx, opts);
+  const have = IdSet.parse(base.have);
+  const echo = { ...base.echo };
+  let point: SyncPoint = { modseq: base.modseq, have, echo, rescanBelow: base.rescanBelow, filterType: opts.filterType };
+  if (opts.filterType !== base.opts.filterType) {
+    // A new filter: look at everything again, sending only what enters or leaves the window.
+    point = { ...point, modseq: 0, rescanBelow: Math.max(base.modseq, base.rescanBelow ?? 0) };
+  }
+  const applied = emptyApplied();
+  let responses: WbxmlElement[] = [];
+  if (!cls) {
+    // Mail is not served by this engine yet: a valid, empty collection whose state stays at 0,
+    // so that nothing is lost when it is. Client commands cannot be converted.
+    if (req.commands) {
+      responses = req.commands.children.map((c) => el(NS, c.tag, [
+        ...(c.tag === 'Add' ? [el(NS, 'ClientId', childText(c, 'ClientId', NS) ?? '')] : [el(NS, 'ServerId', childText(c, 'ServerId', NS) ?? '')]),
+        el(NS, 'Status', String(c.tag === 'Add' ? SyncStatus.ConversionError : SyncStatus.ObjectNotFound)),
+      ]));
+    }
+  } else if (req.commands) {
+    responses = await applyClientCommands({
+      ctx, cls, folder, convert, conflict: opts.conflict, knownModseq: Math.max(base.modseq, base.rescanBelow ?? 0),
+      have: point.have, echo: point.echo, applied, replay,
+    }, req.commands);
+  }
+
+  let commands: WbxmlElement[] = [];
+  let more = false;
+  let next: SyncPoint = point;
+  if (cls && req.getChanges !== false && budget.remaining > 0) {
+    const en = await enumerateChanges(ctx.store, cls, folder.id, point, { max: Math.min(opts.windowSize, budget.remaining), deadline: budget.deadline, now: budget.now });
+    commands = toCommands(ctx, cls, folder, en.entries, en.have, convert);
+    budget.remaining -= en.entries.length;
+    more = en.more;
+    next = en;
+  } else if (cls && req.getChanges !== false) {
+    // The request's global window is used up by earlier collections.
+    more = (await ctx.store.changesSince(folder.id, point.modseq, 1)).changed.length > 0;
+  }
+
+  const state: CollectionState = {
+    v: 1, cls: cls?.name ?? base.cls, folderId: folder.id, modseq: next.modseq, have: next.have.toString(), echo: next.echo,
+    ...(next.rescanBelow !== undefined ? { rescanBelow: next.rescanBelow } : {}),
+    opts, answered: req.syncKey!, applied,
+  };
+  // Applied client commands always make a new key, so that a lost answer is replayed, not redone.
+  const visible = responses.length > 0 || commands.length > 0 || (req.commands?.children.length ?? 0) > 0;
+  if (replay) {
+    // The same key as the lost answer; the previous state stays the retry point.
+    await ctx.store.putSyncState(ctx.device.id, coll, m.state.syncKey, state);
+    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { responses, commands, more }), news: true, folderId: folder.id };
+  }
+  if (!visible) {
+    // Nothing the device sees: same key. Keep what a retry of the previous key needs.
+    const kept: CollectionState = { ...state, answered: base.answered, applied: base.applied };
+    if (JSON.stringify(kept) !== JSON.stringify(base)) await ctx.store.putSyncState(ctx.device.id, coll, m.state.syncKey, kept);
+    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { more }), news: more, folderId: folder.id };
+  }
+  const key = nextSyncKey(m.state.syncKey);
+  await ctx.store.putSyncState(ctx.device.id, coll, key, state);
+  return { element: answer(key, cid, SyncStatus.Success, { responses, commands, more }), news: true, folderId: folder.id };
+}
