@@ -48,7 +48,7 @@ const PARTSTAT_TO_STATUS: Record<string, number> = { TENTATIVE: 2, ACCEPTED: 3, 
 export function easEventToICal(appData: WbxmlElement[], existing?: string, opts?: Partial<ConvertOptions>): string {
   const prior = existing !== undefined ? parseCalendarObject(existing) : undefined;
   const startMs = parseEasDate(get(appData, 'StartTime', NS));
-  const zone = zoneFromBlob(get(appData, 'TimeZone', NS), startMs, opts?.timezone);
+  const zone = zoneFromBlob(get(appData, 'Timezone', NS), startMs, opts?.timezone);
   const allDay = get(appData, 'AllDayEvent', NS) === '1';
   const uid = get(appData, 'UID', NS) ?? get(appData, 'ClientUid', NS) ?? prior?.uid ?? randomUUID();
 
@@ -235,7 +235,7 @@ export function icalToEasEvent(ics: string, opts: ConvertOptions): WbxmlElement[
 
   const out: WbxmlElement[] = [];
   const blob = isUtc && !opts.timezone ? blobForZone(obj.root, null, year) : blobForZone(obj.root, tzid, year, opts.timezone);
-  out.push(el(NS, 'TimeZone', encodeTimeZone(blob)));
+  out.push(el(NS, 'Timezone', encodeTimeZone(blob)));  // [MS-ASCAL] 2.2.2.46
   out.push(el(NS, 'AllDayEvent', allDay ? '1' : '0'));
   const body = writeBody(text(m, 'description'), opts.bodyPreference);
   if (body) out.push(body);

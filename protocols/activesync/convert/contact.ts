@@ -54,6 +54,8 @@ const PHONES: [ns: string, tag: string, types: string[]][] = [
 
 const ADDRESSES: [prefix: string, type: string][] = [['Business', 'WORK'], ['Home', 'HOME'], ['Other', 'OTHER']];
 const ADR_PARTS = ['Street', 'City', 'State', 'PostalCode', 'Country'];
+/** [MS-ASCNTC] 2.2.2: BusinessAddressCity, HomeAddressStreet, OtherAddressPostalCode ... */
+const adrTag = (prefix: string, part: string) => `${prefix}Address${part}`;
 
 const MANAGED = ['N', 'FN', 'TEL', 'EMAIL', 'ADR', 'ORG', 'BDAY', 'ANNIVERSARY', 'X-ANNIVERSARY', 'PHOTO', 'CATEGORIES', 'IMPP', 'NOTE', 'X-CHILD',
   ...TEXT_FIELDS.map((f) => f[2])];
@@ -107,7 +109,7 @@ export function easContactToVCard(appData: WbxmlElement[], existing?: string, op
     if (v) add(`EMAIL;TYPE=${v4 ? 'internet' : 'INTERNET'}:${esc(splitAddress(v).address)}`);
   }
   for (const [prefix, type] of ADDRESSES) {
-    const parts = ADR_PARTS.map((p) => t(`${prefix}${p === 'Street' ? 'Street' : p}`) ?? (p === 'PostalCode' ? undefined : undefined));
+    const parts = ADR_PARTS.map((p) => t(adrTag(prefix, p)));
     if (parts.some(Boolean)) {
       const [street, city, state, postal, country] = parts;
       add(`ADR${typeParam([type])}:;;${[street, city, state, postal, country].map((x) => esc(x ?? '')).join(';')}`);
@@ -230,14 +232,14 @@ function rawAssignments(vcf: string): Assignments {
     const line = unfold(p.lines);
     const ty = typesOf(line);
     const prefix = ty.has('WORK') ? 'Business' : ty.has('HOME') ? 'Home' : 'Other';
-    if (fields.has(`${prefix}Street`) || fields.has(`${prefix}City`) || fields.has(`${prefix}Country`) || sent.some((s) => s.name === 'ADR' && typesOf(unfold(s.lines)).has(prefix === 'Business' ? 'WORK' : prefix === 'Home' ? 'HOME' : 'OTHER'))) continue;
+    if (fields.has(adrTag(prefix, 'Street')) || fields.has(adrTag(prefix, 'City')) || fields.has(adrTag(prefix, 'Country')) || sent.some((s) => s.name === 'ADR' && typesOf(unfold(s.lines)).has(prefix === 'Business' ? 'WORK' : prefix === 'Home' ? 'HOME' : 'OTHER'))) continue;
     const parts = splitStructured(line.slice(line.indexOf(':') + 1));
     // ADR: PO box; extended; street; locality; region; postal code; country
     const street = [parts[0], parts[1], parts[2]].filter(Boolean).join('\n');
     const vals = [street, parts[3], parts[4], parts[5], parts[6]];
     let any = false;
     ADR_PARTS.forEach((name, i) => {
-      if (vals[i]) { fields.set(`${prefix}${name}`, { ns: C, value: vals[i]! }); any = true; }
+      if (vals[i]) { fields.set(adrTag(prefix, name), { ns: C, value: vals[i]! }); any = true; }
     });
     if (any) sent.push(p);
   }

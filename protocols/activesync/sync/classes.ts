@@ -17,7 +17,7 @@ import { easEventToICal, icalToEasEvent } from '../convert/calendar.js';
 import { easTaskToICal, icalToEasTask } from '../convert/task.js';
 import { easNoteToICal, icalToEasNote } from '../convert/note.js';
 import type { ConvertOptions } from '../convert/util.js';
-import { fromWire, toWire } from './wire-names.js';
+import { encodable } from './encodable.js';
 
 export type ClassName = 'Contacts' | 'Calendar' | 'Tasks' | 'Notes';
 
@@ -97,11 +97,10 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
   },
 };
 
-/** The classes with wire names fixed up in both directions (see wire-names.ts). */
+/** The classes, their output limited to what the codec can encode (see encodable.ts). */
 export const ITEM_CLASSES = Object.fromEntries(Object.entries(CONVERTERS).map(([name, c]) => [name, {
   ...c,
-  toEas: (content: string, opts: ConvertOptions) => toWire(c.toEas(content, opts)),
-  fromEas: (appData: WbxmlElement[], existing: string | undefined, opts: ConvertOptions) => c.fromEas(fromWire(appData), existing, opts),
+  toEas: (content: string, opts: ConvertOptions) => encodable(c.toEas(content, opts)),
 }])) as Record<ClassName, ItemClass>;
 
 /** The class synced in a folder of this kind; null for mail and files (not served by this engine). */

@@ -16,7 +16,7 @@ const opts = { protocolVersion: '14.1', userEmail: 'me@example.com' };
 
 function event(extra: WbxmlElement[], zone = 'Europe/Berlin', start = '20261127T100000Z', end = '20261127T110000Z'): WbxmlElement[] {
   return [
-    el(C, 'TimeZone', encodeTimeZone(timeZoneFromIana(zone, 2026))), el(C, 'AllDayEvent', '0'), el(C, 'BusyStatus', '2'),
+    el(C, 'Timezone', encodeTimeZone(timeZoneFromIana(zone, 2026))), el(C, 'AllDayEvent', '0'), el(C, 'BusyStatus', '2'),
     el(C, 'DtStamp', '20261120T080000Z'), el(C, 'EndTime', end), el(C, 'Subject', 'Planning'), el(C, 'StartTime', start), el(C, 'UID', 'uid-1'),
     el(C, 'MeetingStatus', '0'), ...extra,
   ];
@@ -165,7 +165,7 @@ test('real-world fixtures convert to EAS', () => {
 test('malformed EAS input raises PimParseError, never anything else', () => {
   const bad: WbxmlElement[][] = [
     [el(C, 'StartTime', 'tomorrow')],
-    [el(C, 'TimeZone', 'not base64 at all!'), el(C, 'StartTime', '20261127T100000Z')],
+    [el(C, 'Timezone', 'not base64 at all!'), el(C, 'StartTime', '20261127T100000Z')],
     [el(C, 'StartTime', '20261127T100000Z'), el(C, 'Recurrence', [el(C, 'Type', 'x')])],
     [el(C, 'StartTime', '20261399T100000Z')],
   ];

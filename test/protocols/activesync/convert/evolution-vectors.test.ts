@@ -107,9 +107,9 @@ for (const n of CAL) {
         for (const em of emails) assert.ok(ours.some((o) => o.includes(`Calendar:Email=${em}`)), `attendee ${em}`);
         continue;
       }
-      if (e.startsWith('Calendar:TimeZone=')) {
+      if (e.startsWith('Calendar:Timezone=')) {
         // A custom zone named "(UTC) Greenwich Mean Time : Dubl": same rules, our name.
-        assert.ok(ours.some((o) => o.startsWith('Calendar:TimeZone=')));
+        assert.ok(ours.some((o) => o.startsWith('Calendar:Timezone=')));
         continue;
       }
       if (e === 'Calendar:AllDayEvent=0' && n === 'allDayEvent') continue;

@@ -14,8 +14,12 @@ const PREFIXES: Record<string, string> = { calendar: 'Calendar', airsyncbase: 'A
 const LEGACY: Record<string, string> = {
   Attendee_Email: 'Email', Attendee_Name: 'Name', Attendee_Status: 'AttendeeStatus', Attendee_Type: 'AttendeeType',
   Exception_Deleted: 'Deleted', Exception_StartTime: 'ExceptionStartTime', Organizer_Email: 'OrganizerEmail', Organizer_Name: 'OrganizerName',
-  DTStamp: 'DtStamp', IMAddress1: 'IMAddress',
+  DTStamp: 'DtStamp', IMAddress1: 'IMAddress', TimeZone: 'Timezone',
 };
+// The vectors spell addresses as libwbxml does (BusinessCity); [MS-ASCNTC] says BusinessAddressCity.
+for (const prefix of ['Business', 'Home', 'Other']) {
+  for (const part of ['Street', 'City', 'State', 'PostalCode', 'Country']) LEGACY[`${prefix}${part}`] = `${prefix}Address${part}`;
+}
 const CONTACTS2 = new Set(['CustomerId', 'GovernmentId', 'IMAddress', 'IMAddress2', 'IMAddress3', 'ManagerName', 'CompanyMainPhone', 'AccountName', 'NickName', 'MMS']);
 const AIRSYNCBASE = new Set(['Body', 'Type', 'EstimatedDataSize', 'Truncated', 'Data', 'NativeBodyType']);
 

@@ -60,7 +60,7 @@ test('evolution timeZone vector (W. Europe rules, no names) maps to a zone with 
 
 test('evolution request timeZone vector (GMT, Dublin rules, 1 AM switch) matches Europe/London or becomes its own VTIMEZONE', () => {
   const xml = readVector('Cal_Info_Translator/_Request/XML_Data/_XML_cal_info_translator_parse_request_timeZone.xml');
-  const b64 = readAppData(xml, 'Calendar').find((e) => e.tag === 'TimeZone')!.text!;
+  const b64 = readAppData(xml, 'Calendar').find((e) => e.tag === 'Timezone')!.text!;
   const tz = decodeTimeZone(b64);
   assert.equal(tz.standardName, '(UTC) Greenwich Mean Time : Dub');
   const zone = zoneFromBlob(b64, Date.UTC(2011, 6, 1));

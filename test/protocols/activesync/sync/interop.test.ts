@@ -62,7 +62,8 @@ describe('Sync engine with libwbxml on the client side', { skip: haveLibwbxml ? 
     const ke = syncKey(x, cal)!;
     x = await post('Sync', `<Sync xmlns="AirSync:" xmlns:A="AirSyncBase:"><Collections><Collection><SyncKey>${kc}</SyncKey><CollectionId>${contacts}</CollectionId><GetChanges/><WindowSize>50</WindowSize><Options><A:BodyPreference><A:Type>1</A:Type></A:BodyPreference></Options></Collection><Collection><SyncKey>${ke}</SyncKey><CollectionId>${cal}</CollectionId><Options><FilterType>0</FilterType></Options></Collection></Collections></Sync>`);
     assert.match(x, /<FirstName xmlns="Contacts:">Libby<\/FirstName>/);
-    // libwbxml names tokens its own way: Contacts 0x0d (BusinessAddressCity) is "BusinessCity",
+    // libwbxml names tokens its own way (here and in the request below): Contacts 0x0d
+    // (BusinessAddressCity) is "BusinessCity",
     // Calendar 0x05 (Timezone) is "TimeZone".
     assert.match(x, /<BusinessCity xmlns="Contacts:">Town<\/BusinessCity>/);
     assert.match(x, /<TimeZone xmlns="Calendar:">[A-Za-z0-9+/=]{200,}<\/TimeZone>/);
