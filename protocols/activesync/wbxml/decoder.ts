@@ -21,6 +21,12 @@ export interface WbxmlLimits {
   maxStringBytes: number;
   /** Longest single OPAQUE, in bytes. */
   maxOpaqueBytes: number;
+  /**
+   * Most bytes that string-table references (STR_T) may expand to in one document. Every other
+   * string or opaque is a copy of input bytes, so bounded by maxInputBytes; without this, a small
+   * document referencing a large table entry many times would decode to gigabytes.
+   */
+  maxTableTextBytes: number;
 }
 
 /** Generous enough for real traffic: a Sync with large bodies, a 40 MB attachment upload. */
@@ -30,6 +36,7 @@ export const DEFAULT_LIMITS: Readonly<WbxmlLimits> = Object.freeze({
   maxElements: 1_000_000,
   maxStringBytes: 50 * 1024 * 1024,
   maxOpaqueBytes: 50 * 1024 * 1024,
+  maxTableTextBytes: 1024 * 1024,
 });
 
 // WBXML global tokens (WAP-192 7.1)
@@ -104,6 +111,7 @@ export function decodeWbxml(buf: Uint8Array, limits?: Partial<WbxmlLimits>): Wbx
   let page = 0;
   let ns = pageNamespace(0)!;
   let elements = 0;
+  let tableText = 0;
 
   const top = (what: string): Frame => {
     const f = stack[stack.length - 1];
@@ -163,6 +171,8 @@ export function decodeWbxml(buf: Uint8Array, limits?: Partial<WbxmlLimits>): Wbx
         if (end < 0 || end >= tableEnd) end = -1;
         if (end < 0) throw new WbxmlError('bad-structure', 'string-table entry without terminator', at);
         if (end - s > lim.maxStringBytes) throw new WbxmlError('limit', `string of ${end - s} bytes exceeds ${lim.maxStringBytes}`, at);
+        tableText += end - s;
+        if (tableText > lim.maxTableTextBytes) throw new WbxmlError('limit', `string-table references expand beyond ${lim.maxTableTextBytes} bytes`, at);
         (f.text ??= []).push(utf8.decode(buf.subarray(s, end)));
         continue;
       }

@@ -146,6 +146,16 @@ test('limits: input size, depth, element count, string and opaque length are enf
   throwsCode(() => decodeWbxml(new Uint8Array([...HEADER, 0x00, 0x15, 0x50, 0xc3, 0x8f, 0xff, 0xff, 0xff, 0x7f])), 'limit');
 });
 
+test('string-table references cannot expand a small document into a huge one', () => {
+  // version, public id 1, UTF-8, a 1,000-byte table entry, then <Sync> with 2,000 references to it.
+  const entry = [...Buffer.from('x'.repeat(999)), 0];
+  const table = [0x87, 0x68, ...entry]; // mb_u_int32 1000 = 0x87 0x68
+  const refs = Array.from({ length: 2000 }, () => [0x83, 0x00]).flat();
+  const doc = new Uint8Array([0x03, 0x01, 0x6a, ...table, 0x45, 0x4b, ...refs, 0x01, 0x01]);
+  throwsCode(() => decodeWbxml(doc), 'limit');
+  assert.equal(decodeWbxml(doc, { maxTableTextBytes: 2000 * 999 }).children[0].text!.length, 2000 * 999);
+});
+
 test('invalid UTF-8 decodes with replacement characters rather than failing the request', () => {
   const t = decodeWbxml(new Uint8Array([...HEADER, 0x4b, 0x03, 0xff, 0x61, 0x00, 0x01]));
   assert.equal(t.text, '\ufffda');
