@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import ICAL from 'ical.js';
 import type { WbxmlElement } from '../../../../protocols/activesync/wbxml/types.js';
+import { sharedPath } from '../../../helpers/shared.js';
 
-export const VECTORS = '/work/shared/vectors/evolution-activesync';
+export const VECTORS = sharedPath('vectors', 'evolution-activesync') ?? '/nonexistent/shared/vectors/evolution-activesync';
 
 const PREFIXES: Record<string, string> = { calendar: 'Calendar', airsyncbase: 'AirSyncBase', contacts: 'Contacts', contacts2: 'Contacts2', tasks: 'Tasks', airsync: 'AirSync' };
 const LEGACY: Record<string, string> = {

@@ -12,9 +12,10 @@ import { join, resolve } from 'node:path';
 import { ITEM_CLASSES } from '../../../../protocols/activesync/sync/classes.js';
 import { basic, makeHarness, type Harness } from '../harness.js';
 import { phone, vcard, vevent } from './helpers.js';
+import { sharedPath } from '../../../helpers/shared.js';
 
 const haveLibwbxml = spawnSync('sh', ['-c', 'command -v xml2wbxml && command -v wbxml2xml']).status === 0;
-const ACCEPTANCE = [resolve('../shared/acceptance'), '/work/shared/acceptance'].find((d) => existsSync(join(d, 'eas_basic.py')));
+const ACCEPTANCE = sharedPath('acceptance', 'eas_basic.py') ? sharedPath('acceptance') : undefined;
 const DOCTYPE = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n';
 
 function tool(name: string, args: (dir: string) => string[], input: Buffer | string, out: string): Buffer {

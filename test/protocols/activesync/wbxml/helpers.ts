@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SaxesParser } from 'saxes';
 import type { WbxmlElement } from '../../../../protocols/activesync/wbxml/index.js';
+import { sharedPath } from '../../../helpers/shared.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** /work/shared/vectors beside the checkout (read at test time, never copied). */
-export const VECTORS = fileURLToPath(new URL('../../../../../shared/vectors/', import.meta.url));
+export const VECTORS = `${sharedPath('vectors') ?? '/nonexistent/shared/vectors'}/`;
 export const LIBWBXML_SAMPLES = join(VECTORS, 'libwbxml-activesync');
 export const SYNCGW = join(VECTORS, 'syncgw-wbxml');
 export const SPEC_FIXTURES = join(REPO_ROOT, 'fixtures/activesync/spec');
