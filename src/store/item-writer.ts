@@ -4,7 +4,7 @@ import type { ItemPatch, NewItem, WriteOptions } from './store.js';
 import type { FolderRow, ItemRow } from './schema.js';
 import { StoreError, conflict, notFound } from './errors.js';
 import { toItem } from './rows.js';
-import type { SqlStore, Trx, WriteScope } from './sql-store.js';
+import type { SqlStoreBase, Trx, WriteScope } from './sql-store-base.js';
 
 const PIM_KINDS = new Set(['calendar', 'contacts', 'tasks', 'notes']);
 
@@ -13,7 +13,7 @@ const PIM_KINDS = new Set(['calendar', 'contacts', 'tasks', 'notes']);
  * keeps the account's usage counters and quota, and leaves a tombstone where an item leaves a folder.
  */
 export class ItemWriter {
-  constructor(private readonly store: SqlStore) {}
+  constructor(private readonly store: SqlStoreBase) {}
 
   async create(items: NewItem[]): Promise<Item[]> {
     if (items.length === 0) return [];

@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Folder, FolderKind, FolderRole, Item } from '../model/types.js';
+import type { Changes, FolderChanges, ItemPatch, ListItemsOptions, NewFolder, NewItem, WriteOptions } from './store.js';
+import { StoreError, conflict, notFound } from './errors.js';
+import type { ItemRow } from './schema.js';
+import { toFolder, toItem, toTombstone } from './rows.js';
+import { ItemWriter } from './item-writer.js';
+import { ITEM_COLUMNS, now, type Trx } from './sql-store-base.js';
+import { DirectoryStore } from './directory.js';
+
+/** Folders, items (writes in ItemWriter) and blobs. */
+export abstract class ContentStore extends DirectoryStore {
+  protected readonly items = new ItemWriter(this);
+
+  // Folders
+
+  async createFolder(f: NewFolder): Promise<Folder> {
+    return this.write(async (scope) => {
+      const { trx } = scope;
+      if (f.parentId != null) {
+        const parent = await trx.selectFrom('folders').select('account_id').where('id', '=', f.parentId).executeTakeFirst();
+        if (!parent || Number(parent.account_id) !== f.accountId) throw notFound('parent folder');
+      }
+      const modseq = await this.nextModseq(trx, f.accountId);
+      if (await this.siblingNamed(trx, f.accountId, f.parentId ?? null, f.name)) throw conflict(`folder ${f.name} exists`);
+      const created = now();
+      const row = await trx.insertInto('folders').values({
+        account_id: f.accountId, parent_id: f.parentId ?? null, name: f.name, kind: f.kind, role: f.role ?? null,
+        props: JSON.stringify(f.props ?? {}), uid_validity: Math.floor(created / 1000) % 0xffffffff, uid_next: 1, modseq,
+        content_modseq: modseq, created_at: created,
+      } as never).returningAll().executeTakeFirstOrThrow();
+      scope.events.push({ accountId: f.accountId, folderId: Number(row.id), modseq });
+      return toFolder(row);
+    });
+  }
+
+  private async siblingNamed(trx: Trx, accountId: number, parentId: number | null, name: string) {
+    let q = trx.selectFrom('folders').select('id').where('account_id', '=', accountId).where('name', '=', name);
+    q = parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', parentId);
+    return q.executeTakeFirst();
+  }
+
+  async getFolder(id: number): Promise<Folder | null> {
+    const row = await this.db.selectFrom('folders').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toFolder(row) : null;
+  }
+
+  async listFolders(accountId: number, kind?: FolderKind): Promise<Folder[]> {
+    let q = this.db.selectFrom('folders').selectAll().where('account_id', '=', accountId).orderBy('id');
+    if (kind) q = q.where('kind', '=', kind);
+    return (await q.execute()).map(toFolder);
+  }
+
+  async findFolderByRole(accountId: number, role: FolderRole): Promise<Folder | null> {
+    const row = await this.db.selectFrom('folders').selectAll().where('account_id', '=', accountId).where('role', '=', role)
+      .orderBy('id').executeTakeFirst();
+    return row ? toFolder(row) : null;
+  }
+
+  async findFolderByName(accountId: number, parentId: number | null, name: string): Promise<Folder | null> {
+    const found = await this.siblingNamed(this.db as unknown as Trx, accountId, parentId, name);
+    return found ? this.getFolder(Number(found.id)) : null;
+  }
+
+  async updateFolder(id: number, patch: Partial<Pick<Folder, 'name' | 'parentId' | 'props' | 'role'>>): Promise<Folder> {
+    return this.write(async (scope) => {
+      const { trx } = scope;
+      const current = await trx.selectFrom('folders').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!current) throw notFound('folder');
+      const accountId = Number(current.account_id);
+      const modseq = await this.nextModseq(trx, accountId);
+      const name = patch.name ?? current.name;
+      const parentId = patch.parentId !== undefined ? patch.parentId : current.parent_id === null ? null : Number(current.parent_id);
+      if (name !== current.name || parentId !== (current.parent_id === null ? null : Number(current.parent_id))) {
+        if (parentId !== null) {
+          // A folder cannot move below itself or its own descendants.
+          for (let p: number | null = parentId; p !== null;) {
+            if (p === id) throw new StoreError('Invalid', 'a folder cannot move into itself');
+            const parent = await trx.selectFrom('folders').select(['parent_id', 'account_id']).where('id', '=', p).executeTakeFirst();
+            if (!parent || Number(parent.account_id) !== accountId) throw notFound('parent folder');
+            p = parent.parent_id === null ? null : Number(parent.parent_id);
+          }
+        }
+        const other = await this.siblingNamed(trx, accountId, parentId, name);
+        if (other && Number(other.id) !== id) throw conflict(`folder ${name} exists`);
+      }
+      const row = await trx.updateTable('folders').set({
+        name, parent_id: parentId, props: patch.props ? JSON.stringify(patch.props) : current.props,
+        role: patch.role !== undefined ? patch.role : current.role, modseq, content_modseq: modseq,
+      }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      scope.events.push({ accountId, folderId: id, modseq });
+      return toFolder(row);
+    });
+  }
+
+  async deleteFolder(id: number): Promise<void> {
+    await this.write(async (scope) => {
+      const { trx } = scope;
+      const root = await trx.selectFrom('folders').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!root) throw notFound('folder');
+      const accountId = Number(root.account_id);
+      // Collect the subtree breadth-first.
+      const ids = [id];
+      for (let i = 0; i < ids.length; i++) {
+        const kids = await trx.selectFrom('folders').select('id').where('parent_id', '=', ids[i]).execute();
+        ids.push(...kids.map((k) => Number(k.id)));
+      }
+      const modseq = await this.nextModseq(trx, accountId, ids.length);
+      const usage = await trx.selectFrom('items')
+        .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('bytes'),
+          eb.fn.countAll<number>().as('n')])
+        .where('folder_id', 'in', ids).executeTakeFirstOrThrow();
+      const mail = await trx.selectFrom('items').innerJoin('folders', 'folders.id', 'items.folder_id')
+        .select((eb) => eb.fn.countAll<number>().as('n')).where('items.folder_id', 'in', ids).where('folders.kind', '=', 'mail')
+        .executeTakeFirstOrThrow();
+      const blobs = await trx.selectFrom('items').select('blob_hash').where('folder_id', 'in', ids).where('blob_hash', 'is not', null).execute();
+      for (const b of blobs) await this.releaseBlobIn(scope, b.blob_hash!);
+      await trx.deleteFrom('tombstones').where('folder_id', 'in', ids).execute();
+      await trx.deleteFrom('items').where('folder_id', 'in', ids).execute();
+      await trx.deleteFrom('grants').where('folder_id', 'in', ids).execute();
+      await trx.deleteFrom('folders').where('id', 'in', ids).execute();
+      await trx.updateTable('accounts').set({
+        used_bytes: sql`used_bytes - ${Number(usage.bytes)}`, used_messages: sql`used_messages - ${Number(mail.n)}`,
+      }).where('id', '=', accountId).execute();
+      await trx.insertInto('folder_tombstones')
+        .values(ids.map((folderId, i) => ({ account_id: accountId, folder_id: folderId, modseq: modseq + i })) as never).execute();
+      scope.events.push({ accountId, folderId: id, modseq: modseq + ids.length - 1 });
+    });
+  }
+
+  async folderChangesSince(accountId: number, modseq: number): Promise<FolderChanges> {
+    const [changed, deleted, current] = await Promise.all([
+      this.db.selectFrom('folders').selectAll().where('account_id', '=', accountId).where('modseq', '>', modseq).orderBy('modseq').execute(),
+      this.db.selectFrom('folder_tombstones').selectAll().where('account_id', '=', accountId).where('modseq', '>', modseq).orderBy('modseq').execute(),
+      this.accountModseq(accountId),
+    ]);
+    return {
+      changed: changed.map(toFolder),
+      deleted: deleted.map((r) => ({ accountId: Number(r.account_id), folderId: Number(r.folder_id), modseq: Number(r.modseq) })),
+      modseq: current,
+    };
+  }
+
+  // Items: the writes live in ItemWriter (item-writer.ts); reads here.
+
+  createItem(item: NewItem): Promise<Item> { return this.items.create([item]).then((r) => r[0]); }
+  createItems(items: NewItem[]): Promise<Item[]> { return this.items.create(items); }
+  updateItem(id: number, patch: ItemPatch, opts?: WriteOptions): Promise<Item> { return this.items.update(id, patch, opts); }
+  deleteItem(id: number, opts?: WriteOptions): Promise<void> { return this.items.delete(id, opts); }
+  moveItem(id: number, toFolderId: number, newName?: string): Promise<Item> { return this.items.move(id, toFolderId, newName); }
+
+  async getItem(id: number): Promise<Item | null> {
+    const row = await this.db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toItem(row) : null;
+  }
+
+  async getItemByName(folderId: number, name: string): Promise<Item | null> {
+    const row = await this.db.selectFrom('items').selectAll().where('folder_id', '=', folderId).where('name', '=', name).executeTakeFirst();
+    return row ? toItem(row) : null;
+  }
+
+  async getItemByUid(folderId: number, uid: string): Promise<Item | null> {
+    const row = await this.db.selectFrom('items').selectAll().where('folder_id', '=', folderId).where('uid', '=', uid)
+      .orderBy('id').executeTakeFirst();
+    return row ? toItem(row) : null;
+  }
+
+  async getItemsByNames(folderId: number, names: string[]): Promise<Item[]> {
+    if (names.length === 0) return [];
+    const out: Item[] = [];
+    // Bounded IN lists (SQLite's default variable limit is 32766; stay well below).
+    for (let i = 0; i < names.length; i += 500) {
+      const rows = await this.db.selectFrom('items').selectAll().where('folder_id', '=', folderId)
+        .where('name', 'in', names.slice(i, i + 500)).execute();
+      out.push(...rows.map(toItem));
+    }
+    return out;
+  }
+
+  async listItems(folderId: number, opts: ListItemsOptions = {}): Promise<Item[]> {
+    const columns = ITEM_COLUMNS.filter((c) => !(opts.withoutContent && c === 'content'));
+    let q = this.db.selectFrom('items').select(columns).where('folder_id', '=', folderId);
+    // Overlap test: starts before `to` and ends after `from`; unknown bounds never exclude.
+    if (opts.to !== undefined) q = q.where((eb) => eb.or([eb('start_at', 'is', null), eb('start_at', '<', opts.to!)]));
+    if (opts.from !== undefined) q = q.where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', opts.from!)]));
+    if (opts.componentType) q = q.where('component_type', '=', opts.componentType);
+    if (opts.afterId !== undefined) q = q.where('id', '>', opts.afterId);
+    q = q.orderBy('id');
+    if (opts.limit !== undefined) q = q.limit(opts.limit);
+    return (await q.execute()).map((r) => toItem({ content: null, ...(r as object) } as ItemRow));
+  }
+
+  async countItems(folderId: number): Promise<{ count: number; size: number }> {
+    const row = await this.db.selectFrom('items')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('size')])
+      .where('folder_id', '=', folderId).executeTakeFirstOrThrow();
+    return { count: Number(row.n), size: Number(row.size) };
+  }
+
+  async changesSince(folderId: number, modseq: number, limit = 10_000, opts: { withoutContent?: boolean } = {}): Promise<Changes> {
+    const columns = ITEM_COLUMNS.filter((c) => !(opts.withoutContent && c === 'content'));
+    const [changedRows, deletedRows, folder] = await Promise.all([
+      this.db.selectFrom('items').select(columns).where('folder_id', '=', folderId).where('modseq', '>', modseq)
+        .orderBy('modseq').limit(limit + 1).execute(),
+      this.db.selectFrom('tombstones').selectAll().where('folder_id', '=', folderId).where('modseq', '>', modseq)
+        .orderBy('modseq').limit(limit + 1).execute(),
+      this.db.selectFrom('folders').select('content_modseq').where('id', '=', folderId).executeTakeFirst(),
+    ]);
+    if (!folder) throw notFound('folder');
+    const changed = changedRows.map((r) => toItem({ content: null, ...(r as object) } as ItemRow));
+    const deleted = deletedRows.map(toTombstone);
+    if (changed.length + deleted.length <= limit) {
+      const last = Math.max(modseq, Number(folder.content_modseq), ...changed.map((c) => c.modseq), ...deleted.map((d) => d.modseq));
+      return { changed, deleted, modseq: last, more: false };
+    }
+    // Merge by modseq and cut at `limit`; the cut modseq is where the next call starts.
+    const merged = [...changed.map((c) => ({ m: c.modseq, c })), ...deleted.map((d) => ({ m: d.modseq, d }))]
+      .sort((a, b) => a.m - b.m).slice(0, limit);
+    const cut = merged[merged.length - 1].m;
+    return {
+      changed: changed.filter((c) => c.modseq <= cut), deleted: deleted.filter((d) => d.modseq <= cut), modseq: cut, more: true,
+    };
+  }
+
+  // Blobs
+
+  async putBlob(data: Uint8Array): Promise<string> {
+    const hash = createHash('sha256').update(data).digest('hex');
+    await this.write(async ({ trx }) => {
+      const updated = await trx.updateTable('blobs').set({ ref_count: sql`ref_count + 1` }).where('hash', '=', hash).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) return;
+      await this.blobs.write(trx, hash, data);
+    });
+    return hash;
+  }
+
+  getBlob(hash: string): Promise<Buffer | null> {
+    return /^[0-9a-f]{64}$/.test(hash) ? this.blobs.read(this.db, hash) : Promise.resolve(null);
+  }
+
+  async releaseBlob(hash: string): Promise<void> {
+    await this.write((scope) => this.releaseBlobIn(scope, hash));
+  }
+}

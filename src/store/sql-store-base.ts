@@ -1,0 +1,117 @@
+import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
+import type { ChangeEvent } from '../model/types.js';
+import type { ChangeListener } from './store.js';
+import { notFound } from './errors.js';
+import { migrations, type Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+/** Where blob bytes live: files for SQLite, a table column for PostgreSQL (shared by every node). */
+export interface BlobBackend {
+  /** Called inside the transaction that creates the blob row. */
+  write(trx: Trx, hash: string, data: Uint8Array): Promise<void>;
+  read(db: Db, hash: string): Promise<Buffer | null>;
+  /** Called after the transaction that removed the last reference has committed. */
+  removed(hash: string): Promise<void>;
+}
+
+/** How change events leave a committed transaction: in-process, or NOTIFY to every node. */
+export interface ChangeBus {
+  /** Inside the transaction, before commit (PostgreSQL NOTIFY is delivered on commit). */
+  inTransaction(trx: Trx, events: ChangeEvent[]): Promise<void>;
+  /** After commit. */
+  committed(events: ChangeEvent[]): void;
+  subscribe(accountId: number, listener: ChangeListener): () => void;
+  close(): Promise<void>;
+}
+
+/** A write in progress: the events it will publish once committed. */
+export interface WriteScope {
+  trx: Trx;
+  events: ChangeEvent[];
+  releasedBlobs: string[];
+}
+
+export const now = () => Date.now();
+export const lower = (s: string) => s.trim().toLowerCase();
+
+/**
+ * What every part of the SQL store shares: the Kysely handle, migrations, the write transaction
+ * that publishes change events after commit, and modseq allocation. The store's methods are
+ * layered on top by area: DirectoryStore (domains, accounts, aliases, groups), ContentStore
+ * (folders, items, blobs), SqlStore (devices, sync state, grants, settings, lockout, audit).
+ */
+export abstract class SqlStoreBase {
+  constructor(
+    readonly dialect: 'sqlite' | 'postgres',
+    protected readonly db: Db,
+    protected readonly blobs: BlobBackend,
+    protected readonly bus: ChangeBus,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async migrate(): Promise<void> {
+    const all = migrations(this.dialect);
+    const migrator = new Migrator({
+      db: this.db as Kysely<any>,
+      provider: { getMigrations: async () => all },
+      migrationTableName: 'hearth_migrations',
+      migrationLockTableName: 'hearth_migrations_lock',
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  }
+
+  async close(): Promise<void> {
+    await this.bus.close();
+    await this.db.destroy();
+    await this.onClose();
+  }
+
+  /** Runs `fn` in a transaction and publishes its change events only after the commit. */
+  async write<T>(fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+    let scope!: WriteScope;
+    const result = await this.db.transaction().execute(async (trx) => {
+      scope = { trx, events: [], releasedBlobs: [] };
+      const value = await fn(scope);
+      if (scope.events.length) await this.bus.inTransaction(trx, scope.events);
+      return value;
+    });
+    if (scope.events.length) this.bus.committed(scope.events);
+    for (const hash of scope.releasedBlobs) await this.blobs.removed(hash);
+    return result;
+  }
+
+  /**
+   * Takes `count` consecutive modseqs of the account and returns the first. This UPDATE also
+   * locks the account row, so that concurrent writers of one account serialize (PostgreSQL) and
+   * every later read in the transaction sees the winner's committed data.
+   */
+  async nextModseq(trx: Trx, accountId: number, count = 1): Promise<number> {
+    const row = await trx.updateTable('accounts').set({ modseq: sql`modseq + ${count}` })
+      .where('id', '=', accountId).returning('modseq').executeTakeFirst();
+    if (!row) throw notFound('account');
+    return Number(row.modseq) - count + 1;
+  }
+
+  get database(): Db { return this.db; }
+
+  /** Drops one reference inside a write; the bytes go after commit when none is left. */
+  async releaseBlobIn(scope: WriteScope, hash: string): Promise<void> {
+    const row = await scope.trx.updateTable('blobs').set({ ref_count: sql`ref_count - 1` }).where('hash', '=', hash)
+      .returning('ref_count').executeTakeFirst();
+    if (row && Number(row.ref_count) <= 0) {
+      await scope.trx.deleteFrom('blobs').where('hash', '=', hash).execute();
+      scope.releasedBlobs.push(hash);
+    }
+  }
+
+  subscribe(accountId: number, listener: ChangeListener): () => void {
+    return this.bus.subscribe(accountId, listener);
+  }
+}
+
+export const ITEM_COLUMNS = [
+  'id', 'account_id', 'folder_id', 'name', 'uid', 'content', 'blob_hash', 'content_type', 'size', 'imap_uid', 'flags', 'component_type',
+  'summary', 'start_at', 'end_at', 'recurring', 'props', 'modseq', 'created_at', 'updated_at',
+] as const;
