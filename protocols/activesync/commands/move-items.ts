@@ -11,6 +11,8 @@ import { classForKind, resourceName } from '../sync/classes.js';
 import { collectionFolder } from '../sync/collection.js';
 import { IdSet, parseItemServerId, serverIdOf } from '../sync/ids.js';
 import { asCollectionState, collectionKey } from '../sync/state.js';
+import { pushHubFor } from '../sync/push.js';
+import { pendingFolders } from '../sync/pending.js';
 import { MoveStatus } from '../sync/status.js';
 import { type CommandContext, type CommandHandler, type CommandResult, wbxml } from './types.js';
 
@@ -28,7 +30,7 @@ async function tellState(ctx: CommandContext, folderId: number, itemId: number, 
   await ctx.store.putSyncState(ctx.device.id, s.collection, s.syncKey, { ...st, have: have.toString(), echo });
 }
 
-async function moveOne(ctx: CommandContext, m: WbxmlElement): Promise<WbxmlElement> {
+async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: number[]): Promise<WbxmlElement> {
   const srcMsgId = childText(m, 'SrcMsgId', NS) ?? '';
   const out = (status: number, dst?: string) => el(NS, 'Response', [
     el(NS, 'SrcMsgId', srcMsgId), el(NS, 'Status', String(status)), ...(dst ? [el(NS, 'DstMsgId', dst)] : []),
@@ -58,6 +60,8 @@ async function moveOne(ctx: CommandContext, m: WbxmlElement): Promise<WbxmlEleme
   }
   await tellState(ctx, src.id, item.id, null);
   await tellState(ctx, dst.id, item.id, moved.modseq);
+  // The store stamps the source's tombstone one modseq before the moved item.
+  wrote.push(moved.modseq, moved.modseq - 1);
   return out(MoveStatus.Success, serverIdOf(dst.id, item.id));
 }
 
@@ -65,7 +69,15 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   const moves = req && req.ns === NS && req.tag === 'MoveItems' ? children(req, 'Move', NS) : [];
   if (moves.length === 0) return wbxml(el(NS, 'MoveItems', [el(NS, 'Status', String(MoveStatus.Failed))]));
   const out: WbxmlElement[] = [];
-  for (const m of moves.slice(0, 1000)) out.push(await moveOne(ctx, m));
+  const wrote: number[] = [];
+  // The device's own moves wake none of its held requests (../sync/push.ts).
+  const hub = pushHubFor(ctx.store);
+  hub.beginWrites(ctx.device.id);
+  try {
+    for (const m of moves.slice(0, 1000)) out.push(await moveOne(ctx, m, wrote));
+  } finally {
+    await hub.endWrites(ctx.device.id, wrote, (folders) => pendingFolders(ctx, folders));
+  }
   return wbxml(el(NS, 'MoveItems', out));
 }
 

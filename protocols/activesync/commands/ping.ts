@@ -49,7 +49,7 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   await saveCache<PingCache>(ctx, PING_CACHE, { v: 1, heartbeat, folders: [...new Set(folderIds)] }, cache);
 
   const folders = [...byId.keys()];
-  const held = pushHubFor(ctx.store).hold(`ping:${ctx.device.id}`, ctx.account.id, folders, heartbeat * 1000, ctx.signal);
+  const held = pushHubFor(ctx.store).hold(`ping:${ctx.device.id}`, ctx.account.id, folders, heartbeat * 1000, ctx.signal, ctx.device.id);
   await notificationsReady(ctx.store);
   // Changes since the device's last Sync count at once ([MS-ASCMD] 3.1.5.2.1); subscribing first loses none.
   const pending = await pendingFolders(ctx, folders);

@@ -74,7 +74,15 @@ async function withCurrentKeys(ctx: CommandContext, cols: CollectionRequest[]): 
 async function runOnce(ctx: CommandContext, cols: CollectionRequest[], windowSize: number | undefined, deadline: number): Promise<CollectionResult[]> {
   const budget: SyncBudget = { remaining: windowSize && windowSize > 0 ? windowSize : Number.MAX_SAFE_INTEGER, deadline, now: ctx.now() };
   const out: CollectionResult[] = [];
-  for (const c of cols) out.push(await syncCollection(ctx, c, budget));
+  // The device's own writes wake none of its held requests (Ping, hanging Sync): see push.ts.
+  const writes = cols.some((c) => (c.commands?.children.length ?? 0) > 0);
+  const hub = pushHubFor(ctx.store);
+  if (writes) hub.beginWrites(ctx.device.id);
+  try {
+    for (const c of cols) out.push(await syncCollection(ctx, c, budget));
+  } finally {
+    if (writes) await hub.endWrites(ctx.device.id, out.flatMap((r) => r.wrote), (folders) => pendingFolders(ctx, folders));
+  }
   return out;
 }
 
@@ -106,7 +114,7 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   if (holdMs > 0 && !results.some((r) => r.news)) {
     // Hanging Sync: nothing to say yet; wait for a change in one of the collections.
     const folders = results.map((r) => r.folderId).filter((f): f is number => f !== null);
-    const held = pushHubFor(ctx.store).hold(`sync:${ctx.device.id}`, ctx.account.id, folders, holdMs, ctx.signal);
+    const held = pushHubFor(ctx.store).hold(`sync:${ctx.device.id}`, ctx.account.id, folders, holdMs, ctx.signal, ctx.device.id);
     await notificationsReady(ctx.store);
     // A change that landed between the pass above and the subscription.
     const pending = await pendingFolders(ctx, folders);

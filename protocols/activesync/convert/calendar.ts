@@ -12,6 +12,7 @@ import { readBody, writeBody } from './body.js';
 import { easRecurrenceToRRule, rruleToEasRecurrence } from './recurrence.js';
 import { encodeTimeZone } from './timezone.js';
 import { compactUtc, find, get, has, isV16, parseEasDate, put, splitAddress, toInt, type ConvertOptions } from './util.js';
+import { type GhostGroup, ghostPlan, injectStored, withoutGhosted } from './ghost.js';
 import { blobForZone, fromLocal, icalDate, icalLocal, localParts, offsetFnFor, zoneFromBlob, type EventZone } from './zone.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
@@ -29,6 +30,26 @@ export const CALENDAR_PATCH: PatchSpec = {
   managedComponents: ['VEVENT', 'VALARM'],
 };
 
+/**
+ * Which stored properties / components each group of Calendar elements feeds (ghosted properties,
+ * ghost.ts). Times, time zone, UID and DtStamp are never ghosted.
+ */
+export const CALENDAR_GHOSTS: GhostGroup[] = [
+  { tags: ['Subject'], props: ['SUMMARY'] },
+  { tags: ['Location'], props: ['LOCATION'] },
+  { tags: ['Body'], props: ['DESCRIPTION'] },
+  { tags: ['Sensitivity'], props: ['CLASS'] },
+  { tags: ['BusyStatus'], props: ['TRANSP', 'X-MICROSOFT-CDO-BUSYSTATUS'] },
+  { tags: ['OrganizerName', 'OrganizerEmail'], props: ['ORGANIZER'] },
+  { tags: ['Attendees'], props: ['ATTENDEE'] },
+  { tags: ['Categories'], props: ['CATEGORIES'] },
+  { tags: ['Recurrence'], props: ['RRULE'] },
+  { tags: ['Exceptions'], props: ['EXDATE'], comps: ['VEVENT'] },
+  { tags: ['MeetingStatus'], props: ['STATUS'] },
+  { tags: ['DisallowNewTimeProposal'], props: ['X-MICROSOFT-DISALLOW-COUNTER'] },
+  { tags: ['Reminder'], props: [], comps: ['VALARM'] },
+];
+
 // [MS-ASCAL] 2.2.2.41 Sensitivity <-> RFC 5545 §3.8.1.3 CLASS. 1 (Personal) has no iCalendar
 // name: CLASS:X-PERSONAL, which RFC 5545 readers treat as PRIVATE.
 const SENSITIVITY_TO_CLASS = ['PUBLIC', 'X-PERSONAL', 'PRIVATE', 'CONFIDENTIAL'];
@@ -43,10 +64,16 @@ const PARTSTAT_TO_STATUS: Record<string, number> = { TENTATIVE: 2, ACCEPTED: 3, 
 
 /**
  * iCalendar text for an ActiveSync event. With `existing`, the stored object is patched:
- * properties and components ActiveSync does not know survive byte for byte.
+ * properties and components ActiveSync does not know survive byte for byte, as do those of
+ * elements the client does not manage (`opts.supported`, ghost.ts).
  */
-export function easEventToICal(appData: WbxmlElement[], existing?: string, opts?: Partial<ConvertOptions>): string {
+export function easEventToICal(change: WbxmlElement[], existing?: string, opts?: Partial<ConvertOptions>): string {
   const prior = existing !== undefined ? parseCalendarObject(existing) : undefined;
+  const plan = existing !== undefined ? ghostPlan(CALENDAR_GHOSTS, change, opts?.supported) : null;
+  const appData = plan
+    ? injectStored(change, () => icalToEasEvent(existing!, { protocolVersion: opts?.protocolVersion ?? '16.1', userEmail: opts?.userEmail, timezone: opts?.timezone }), plan)
+    : change;
+  const spec = plan ? withoutGhosted(CALENDAR_PATCH, 'VEVENT', plan) : CALENDAR_PATCH;
   const startMs = parseEasDate(get(appData, 'StartTime', NS));
   const zone = zoneFromBlob(get(appData, 'Timezone', NS), startMs, opts?.timezone);
   const allDay = get(appData, 'AllDayEvent', NS) === '1';
@@ -101,7 +128,7 @@ export function easEventToICal(appData: WbxmlElement[], existing?: string, opts?
   }
 
   const text = cal.toString().replace(/\r?\n/g, '\r\n') + '\r\n';
-  return existing !== undefined ? patchObject(existing, text, CALENDAR_PATCH) : text;
+  return existing !== undefined ? patchObject(existing, text, spec) : text;
 }
 
 const INHERITED = new Set(['Subject', 'Location', 'Body', 'Sensitivity', 'BusyStatus', 'Reminder', 'Categories', 'OrganizerName', 'OrganizerEmail', 'Attendees', 'MeetingStatus']);

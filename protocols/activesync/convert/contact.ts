@@ -12,6 +12,7 @@ import { fold, parseRaw, unfold, type RawComp, type RawProp } from '../../../src
 import { el, type WbxmlElement } from '../wbxml/types.js';
 import { readBody, writeBody } from './body.js';
 import { find, get, parseEasDate, splitAddress, type ConvertOptions } from './util.js';
+import { type GhostGroup, ghostPlan, injectStored, withoutGhosted } from './ghost.js';
 
 const C = 'Contacts';
 const C2 = 'Contacts2';
@@ -61,6 +62,23 @@ const MANAGED = ['N', 'FN', 'TEL', 'EMAIL', 'ADR', 'ORG', 'BDAY', 'ANNIVERSARY',
   ...TEXT_FIELDS.map((f) => f[2])];
 export const CONTACT_PATCH: PatchSpec = { managed: { VCARD: MANAGED }, valueOnly: ['TEL', 'EMAIL', 'ADR', 'IMPP', 'URL', 'PHOTO', 'BDAY', 'ANNIVERSARY', 'X-ANNIVERSARY'] };
 
+/** Which vCard properties each group of Contacts elements feeds (ghosted properties, ghost.ts). */
+export const CONTACT_GHOSTS: GhostGroup[] = [
+  { tags: ['LastName', 'FirstName', 'MiddleName', 'Title', 'Suffix'], props: ['N', 'FN'] },
+  { tags: ['CompanyName', 'Department'], props: ['ORG'] },
+  { tags: PHONES.map((p) => p[1]), props: ['TEL'] },
+  { tags: ['Email1Address', 'Email2Address', 'Email3Address'], props: ['EMAIL'] },
+  { tags: ADDRESSES.flatMap(([prefix]) => ADR_PARTS.map((part) => adrTag(prefix, part))), props: ['ADR'] },
+  ...TEXT_FIELDS.map(([, tag, prop]) => ({ tags: [tag], props: [prop] })),
+  { tags: ['Birthday'], props: ['BDAY'] },
+  { tags: ['Anniversary'], props: ['ANNIVERSARY', 'X-ANNIVERSARY'] },
+  { tags: ['IMAddress', 'IMAddress2', 'IMAddress3'], props: ['IMPP'] },
+  { tags: ['Categories'], props: ['CATEGORIES'] },
+  { tags: ['Children'], props: ['X-CHILD'] },
+  { tags: ['Picture'], props: ['PHOTO'] },
+  { tags: ['Body'], props: ['NOTE'] },
+];
+
 // ---------------------------------------------------------------------------------------------
 // EAS -> vCard
 
@@ -71,10 +89,14 @@ function esc(s: string): string {
 /**
  * vCard text for an ActiveSync contact. New contacts are vCard 3.0 (what Apple Contacts writes),
  * unless `opts.version` says '4.0'; with `existing`, its version is kept and every property
- * ActiveSync does not know survives byte for byte.
+ * ActiveSync does not know survives byte for byte, as do the properties of elements the client
+ * does not manage (`opts.supported`, ghost.ts).
  */
-export function easContactToVCard(appData: WbxmlElement[], existing?: string, opts?: { version?: '3.0' | '4.0' }): string {
+export function easContactToVCard(change: WbxmlElement[], existing?: string, opts?: { version?: '3.0' | '4.0'; supported?: readonly string[] }): string {
   const prior = existing !== undefined ? parseVCard(existing) : undefined;
+  const plan = existing !== undefined ? ghostPlan(CONTACT_GHOSTS, change, opts?.supported) : null;
+  const appData = plan ? injectStored(change, () => vcardToEasContact(existing!, { protocolVersion: '16.1' }), plan) : change;
+  const spec = plan ? withoutGhosted(CONTACT_PATCH, 'VCARD', plan) : CONTACT_PATCH;
   const version = prior ? (String(prior.getFirstPropertyValue('version')) === '4.0' ? '4.0' : '3.0') : opts?.version ?? '3.0';
   const v4 = version === '4.0';
   const t = (tag: string, ns = C) => {
@@ -144,15 +166,20 @@ export function easContactToVCard(appData: WbxmlElement[], existing?: string, op
 
   // Keep what the device never saw: TEL/EMAIL/ADR/IMPP lines beyond the EAS slots.
   if (existing !== undefined) {
-    const sent = new Set(rawAssignments(existing).sent);
+    // Matched by text (a multiset): rawAssignments parses its own copy, so object identity says nothing.
+    const sent = new Map<string, number>();
+    for (const p of rawAssignments(existing).sent) sent.set(unfold(p.lines), (sent.get(unfold(p.lines)) ?? 0) + 1);
     const root = parseRaw(existing).roots.find((x): x is RawComp => x.kind === 'comp');
     for (const item of root?.items ?? []) {
-      if (item.kind === 'prop' && ['TEL', 'EMAIL', 'ADR', 'IMPP', 'X-CHILD'].includes(item.name) && !sent.has(item)) lines.push(...item.lines);
+      if (item.kind !== 'prop' || !['TEL', 'EMAIL', 'ADR', 'IMPP', 'X-CHILD'].includes(item.name)) continue;
+      const n = sent.get(unfold(item.lines)) ?? 0;
+      if (n > 0) sent.set(unfold(item.lines), n - 1);
+      else lines.push(...item.lines);
     }
   }
   lines.push('END:VCARD');
   const text = lines.join('\r\n') + '\r\n';
-  return existing !== undefined ? patchObject(existing, text, CONTACT_PATCH) : text;
+  return existing !== undefined ? patchObject(existing, text, spec) : text;
 }
 
 /**

@@ -10,6 +10,12 @@ export interface ConvertOptions {
   userEmail?: string;
   /** IANA zone for floating times and all-day dates (the account's zone); UTC when absent. */
   timezone?: string;
+  /**
+   * [MS-ASCMD] 2.2.3.179 Supported: the Contacts / Calendar elements the client manages (local
+   * names). Undefined: it sent none, so it manages every element. Elements it does not manage are
+   * ghosted: a Change keeps their stored values (see ghost.ts).
+   */
+  supported?: readonly string[];
 }
 
 export const isV16 = (v: string): boolean => parseFloat(v) >= 16;

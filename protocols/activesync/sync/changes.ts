@@ -7,7 +7,9 @@
  * - an item of the class inside the filter: Add when the device does not have it, else Change
  *   (not when the device wrote that very version itself: `echo`);
  * - an item the device has that left the filter: SoftDelete ([MS-ASCMD] 2.2.3.162);
- * - an item the device has that is gone from the folder (deleted, moved away): Delete.
+ * - an item the device has that is gone from the folder (deleted, moved away): Delete;
+ * - an item the device has that aged out of a calendar FilterType window without changing
+ *   (its end passed the window's start since the last look, `agedTo`): SoftDelete, once.
  */
 import type { Item } from '../../../src/model/types.js';
 import type { Store } from '../../../src/store/store.js';
@@ -24,6 +26,8 @@ export interface SyncPoint {
   echo: Record<string, number>;
   rescanBelow?: number;
   filterType: number;
+  /** Items ending before this instant have been looked at for aging out of the filter window. */
+  agedTo?: number;
 }
 
 export interface Enumeration extends SyncPoint {
@@ -47,6 +51,26 @@ export async function enumerateChanges(store: Store, cls: ItemClass, folderId: n
   let cursor = from.modseq;
   let more = false;
   let first = true;
+  // Aging ([MS-ASCMD] 2.2.3.162 SoftDelete): the window moved since the last look.
+  let agedTo = from.agedTo;
+  const cutoff = cls.agingCutoff(from.filterType, o.now);
+  if (cutoff === null) agedTo = undefined;
+  else if (agedTo === undefined || agedTo < cutoff) {
+    let complete = true;
+    if (have.size > 0) {
+      // Items whose [start, end) overlaps [agedTo, cutoff): those that ended in between (and some still in).
+      const aged = await store.listItems(folderId, { from: agedTo === undefined ? undefined : agedTo - 1, to: cutoff, componentType: cls.componentType, withoutContent: true });
+      for (const item of aged) {
+        if (!have.has(item.id) || cls.inFilter(item, from.filterType, o.now)) continue;
+        if (entries.length >= o.max) { complete = false; break; }
+        have.delete(item.id);
+        entries.push({ op: 'SoftDelete', itemId: item.id });
+      }
+    }
+    if (complete) agedTo = cutoff;
+    // A window filled by aging alone: say there is more rather than look further.
+    if (entries.length >= o.max) more = true;
+  }
   while (entries.length < o.max) {
     if (!first && Date.now() > o.deadline) { more = true; break; }
     first = false;
@@ -85,5 +109,5 @@ export async function enumerateChanges(store: Store, cls: ItemClass, folderId: n
   // Echoes at or below the new sync point can never come up again.
   for (const [id, m] of Object.entries(echo)) if (m <= cursor) delete echo[id];
   const rescanBelow = from.rescanBelow !== undefined && from.rescanBelow > cursor ? from.rescanBelow : undefined;
-  return { entries, more, modseq: cursor, have, echo, rescanBelow, filterType: from.filterType };
+  return { entries, more, modseq: cursor, have, echo, rescanBelow, filterType: from.filterType, ...(agedTo !== undefined ? { agedTo } : {}) };
 }

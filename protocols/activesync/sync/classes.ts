@@ -35,9 +35,16 @@ export interface ItemClass {
   fields(content: string): ItemPatch & { uid: string };
   /** Whether the item is inside the FilterType window; `now` in ms. */
   inFilter(item: Item, filterType: number, now: number): boolean;
+  /**
+   * A window that moves with time (calendar FilterType 4-7): items ending before this instant
+   * have aged out. Rounded down to the hour, so that a device's state moves at most hourly.
+   * Null when the filter does not age (all items, contacts, tasks, notes).
+   */
+  agingCutoff(filterType: number, now: number): number | null;
 }
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 /** [MS-ASCMD] 2.2.3.68.2 FilterType for calendars: how far back, in days (0 = everything). */
 const CALENDAR_BACK_DAYS: Record<number, number> = { 4: 14, 5: 31, 6: 92, 7: 183 };
 /** Task FilterType 8: incomplete tasks only. */
@@ -61,12 +68,13 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
   Contacts: {
     name: 'Contacts', kind: 'contacts', componentType: 'VCARD', extension: '.vcf',
     toEas: (content, opts) => vcardToEasContact(content, opts),
-    fromEas: (appData, existing) => easContactToVCard(appData, existing),
+    fromEas: (appData, existing, opts) => easContactToVCard(appData, existing, { supported: opts.supported }),
     fields(content) {
       const f = extractContactFields(content);
       return { uid: f.uid, content, summary: f.fullName, componentType: 'VCARD', contentType: 'text/vcard; charset=utf-8', size: Buffer.byteLength(content) };
     },
     inFilter: () => true,
+    agingCutoff: () => null,
   },
   Calendar: {
     name: 'Calendar', kind: 'calendar', componentType: 'VEVENT', extension: '.ics',
@@ -80,6 +88,10 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
       const end = item.endAt ?? (item.recurring ? null : item.startAt);
       return end === null || end >= now - days * DAY;
     },
+    agingCutoff(filterType, now) {
+      const days = CALENDAR_BACK_DAYS[filterType];
+      return days === undefined ? null : Math.floor((now - days * DAY) / HOUR) * HOUR;
+    },
   },
   Tasks: {
     name: 'Tasks', kind: 'tasks', componentType: 'VTODO', extension: '.ics',
@@ -87,6 +99,8 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     fromEas: (appData, existing, opts) => easTaskToICal(appData, existing, opts),
     fields: (content) => calendarFields(content, 'vtodo'),
     inFilter: (item, filterType) => filterType !== FILTER_INCOMPLETE_TASKS || !taskCompleted(item.content),
+    // A task completes by a write, which the enumeration sees (and SoftDeletes) like any change.
+    agingCutoff: () => null,
   },
   Notes: {
     name: 'Notes', kind: 'notes', componentType: 'VJOURNAL', extension: '.ics',
@@ -94,6 +108,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     fromEas: (appData, existing) => easNoteToICal(appData, existing),
     fields: (content) => calendarFields(content, 'vjournal'),
     inFilter: () => true,
+    agingCutoff: () => null,
   },
 };
 

@@ -143,7 +143,8 @@ async function remove(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
   const id = parseItemServerId(serverId, o.folder.id);
   const earlier = o.replay?.ops[key];
   if (earlier !== undefined) {
-    if (earlier === SyncStatus.Success && id !== null) o.have.delete(id);
+    // A discarded delete (Conflict) also left the device without the item: it is sent again.
+    if ((earlier === SyncStatus.Success || earlier === SyncStatus.Conflict) && id !== null) o.have.delete(id);
     return fail(earlier);
   }
   const item = await resolveItem(o, serverId);
@@ -152,13 +153,20 @@ async function remove(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
     if (id !== null && o.have.has(id)) { o.have.delete(id); return fail(SyncStatus.Success); }
     return fail(SyncStatus.ObjectNotFound);
   }
+  // [MS-ASCMD] 2.2.3.34 Conflict: the server changed the item since the device last saw it. Server
+  // wins: the delete is discarded (Status 7) and, the device having dropped the item, the server
+  // version is sent again as an Add (it is no longer in `have`; its modseq is past the sync point).
+  const discard = () => { o.have.delete(item.id); return fail(SyncStatus.Conflict); };
+  if (o.conflict === 1 && item.modseq > o.knownModseq && o.echo[item.id] !== item.modseq) return discard();
   try {
     // PIM deletes are real deletes; DeletesAsMoves ([MS-ASCMD] 2.2.3.43) concerns mail only.
-    await o.ctx.store.deleteItem(item.id);
+    await o.ctx.store.deleteItem(item.id, o.conflict === 1 ? { ifModseq: item.modseq } : {});
     o.have.delete(item.id);
     return fail(SyncStatus.Success);
   } catch (e) {
     if (isStoreError(e, 'NotFound')) { o.have.delete(item.id); return fail(SyncStatus.Success); }
+    // Written by someone else between our read and the delete: a conflict too.
+    if (isStoreError(e, 'PreconditionFailed')) return discard();
     return fail(statusOf(o, e, 'delete'));
   }
 }

@@ -12,6 +12,7 @@ import { child, childText, children, el, type WbxmlElement } from '../wbxml/type
 import type { CommandContext } from '../commands/types.js';
 import { easFolderType, parseServerId } from '../folders.js';
 import { matchSyncKey, nextSyncKey } from '../state.js';
+import { canonicalZone } from '../../../src/pim/timezones.js';
 import type { ConvertOptions } from '../convert/util.js';
 import { classForKind, type ItemClass } from './classes.js';
 import { type ChangeEntry, enumerateChanges, type SyncPoint } from './changes.js';
@@ -31,6 +32,8 @@ export interface CollectionRequest {
   windowSize?: number;
   deletesAsMoves?: boolean;
   options?: Partial<CollectionOptions>;
+  /** [MS-ASCMD] 2.2.3.179 Supported: element local names; undefined when absent. */
+  supported?: string[];
   commands?: WbxmlElement;
 }
 
@@ -46,6 +49,8 @@ export interface CollectionResult {
   /** Something for the device (new key, responses, commands, an error): a hanging Sync answers at once. */
   news: boolean;
   folderId: number | null;
+  /** Modseqs of the store writes the client's commands made (push.ts: they wake no held request of the device). */
+  wrote: number[];
 }
 
 const int = (s: string | undefined): number | undefined => (s !== undefined && /^[0-9]{1,9}$/.test(s.trim()) ? Number(s.trim()) : undefined);
@@ -67,6 +72,13 @@ function parseOptions(col: WbxmlElement): Partial<CollectionOptions> | undefined
   return out;
 }
 
+/** Supported is a child of Collection; some clients put it in Options. At most 300 names are kept. */
+function parseSupported(col: WbxmlElement): string[] | undefined {
+  const s = child(col, 'Supported', NS) ?? children(col, 'Options', NS).map((o) => child(o, 'Supported', NS)).find(Boolean);
+  if (!s) return undefined;
+  return [...new Set(s.children.map((x) => x.tag).filter((t) => t.length <= 64))].slice(0, 300);
+}
+
 export function parseCollection(col: WbxmlElement): CollectionRequest | null {
   const collectionId = childText(col, 'CollectionId', NS);
   if (!collectionId) return null;
@@ -79,6 +91,7 @@ export function parseCollection(col: WbxmlElement): CollectionRequest | null {
     windowSize: int(childText(col, 'WindowSize', NS)),
     deletesAsMoves: child(col, 'DeletesAsMoves', NS) ? childText(col, 'DeletesAsMoves', NS)?.trim() !== '0' : undefined,
     options: parseOptions(col),
+    supported: parseSupported(col),
     commands: child(col, 'Commands', NS),
   };
 }
@@ -113,8 +126,17 @@ export async function collectionFolder(ctx: CommandContext, collectionId: string
   return f;
 }
 
-export function convertOptions(ctx: CommandContext, opts: CollectionOptions): ConvertOptions {
-  return { protocolVersion: ctx.protocolVersion, bodyPreference: opts.bodyPreference, userEmail: ctx.account.email };
+/** The account's time zone (setting 'timezone', an IANA name) for floating times and all-day dates. */
+export async function accountTimezone(ctx: CommandContext): Promise<string | undefined> {
+  const tz = await ctx.store.getSetting<unknown>(ctx.account.id, 'timezone');
+  return typeof tz === 'string' && canonicalZone(tz) ? tz : undefined;
+}
+
+export function convertOptions(ctx: CommandContext, opts: CollectionOptions, extra: Pick<ConvertOptions, 'timezone' | 'supported'> = {}): ConvertOptions {
+  return {
+    protocolVersion: ctx.protocolVersion, bodyPreference: opts.bodyPreference, userEmail: ctx.account.email,
+    ...(extra.timezone ? { timezone: extra.timezone } : {}), ...(extra.supported ? { supported: extra.supported } : {}),
+  };
 }
 
 function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, entries: ChangeEntry[], have: IdSet, convert: ConvertOptions): WbxmlElement[] {
@@ -140,21 +162,23 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   const cid = req.collectionId;
   const folder = await collectionFolder(ctx, cid);
   // An unknown, foreign or hidden folder: the device's hierarchy is out of date ([MS-ASCMD] 2.2.3.177.17 Status 12).
-  if (!folder) return { element: answer(req.syncKey ?? '0', cid, SyncStatus.FolderHierarchyChanged), news: true, folderId: null };
+  if (!folder) return { element: answer(req.syncKey ?? '0', cid, SyncStatus.FolderHierarchyChanged), news: true, folderId: null, wrote: [] };
   const cls = classForKind(folder.kind);
   const coll = collectionKey(folder.id);
   const m = await matchSyncKey(ctx.store, ctx.device.id, coll, req.syncKey);
-  const invalid = (): CollectionResult => ({ element: answer('0', cid, SyncStatus.InvalidSyncKey), news: true, folderId: folder.id });
+  const invalid = (): CollectionResult => ({ element: answer('0', cid, SyncStatus.InvalidSyncKey), news: true, folderId: folder.id, wrote: [] });
   const maxWindow = ctx.settings.activesync.windowSizeMax || 512;
 
   if (m.kind === 'initial') {
     const state: CollectionState = {
       v: 1, cls: cls?.name ?? 'Email', folderId: folder.id, modseq: 0, have: '', echo: {},
       opts: mergeOptions(undefined, req, maxWindow), answered: '0', applied: emptyApplied(),
+      // Ghosting concerns contacts and calendars only ([MS-ASCMD] 2.2.3.179).
+      ...(req.supported && (cls?.name === 'Contacts' || cls?.name === 'Calendar') ? { supported: req.supported } : {}),
     };
     const key = nextSyncKey(m.state?.syncKey);
     await ctx.store.putSyncState(ctx.device.id, coll, key, state);
-    return { element: answer(key, cid, SyncStatus.Success), news: true, folderId: folder.id };
+    return { element: answer(key, cid, SyncStatus.Success), news: true, folderId: folder.id, wrote: [] };
   }
   if (m.kind === 'invalid') return invalid();
   const current = asCollectionState(m.state.state);
@@ -169,10 +193,10 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   if (!base || base.folderId !== folder.id) return invalid();
 
   const opts = mergeOptions(base.opts, req, maxWindow);
-  const convert = convertOptions(ctx, opts);
+  const convert = convertOptions(ctx, opts, { timezone: cls && cls.name !== 'Contacts' ? await accountTimezone(ctx) : undefined, supported: base.supported });
   const have = IdSet.parse(base.have);
   const echo = { ...base.echo };
-  let point: SyncPoint = { modseq: base.modseq, have, echo, rescanBelow: base.rescanBelow, filterType: opts.filterType };
+  let point: SyncPoint = { modseq: base.modseq, have, echo, rescanBelow: base.rescanBelow, filterType: opts.filterType, agedTo: base.agedTo };
   if (opts.filterType !== base.opts.filterType) {
     // A new filter: look at everything again, sending only what enters or leaves the window.
     point = { ...point, modseq: 0, rescanBelow: Math.max(base.modseq, base.rescanBelow ?? 0) };
@@ -212,22 +236,25 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   const state: CollectionState = {
     v: 1, cls: cls?.name ?? base.cls, folderId: folder.id, modseq: next.modseq, have: next.have.toString(), echo: next.echo,
     ...(next.rescanBelow !== undefined ? { rescanBelow: next.rescanBelow } : {}),
+    ...(next.agedTo !== undefined ? { agedTo: next.agedTo } : {}),
+    ...(base.supported ? { supported: base.supported } : {}),
     opts, answered: req.syncKey!, applied,
   };
+  const wrote = Object.values(applied.writes);
   // Applied client commands always make a new key, so that a lost answer is replayed, not redone.
   const visible = responses.length > 0 || commands.length > 0 || (req.commands?.children.length ?? 0) > 0;
   if (replay) {
     // The same key as the lost answer; the previous state stays the retry point.
     await ctx.store.putSyncState(ctx.device.id, coll, m.state.syncKey, state);
-    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { responses, commands, more }), news: true, folderId: folder.id };
+    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { responses, commands, more }), news: true, folderId: folder.id, wrote };
   }
   if (!visible) {
     // Nothing the device sees: same key. Keep what a retry of the previous key needs.
     const kept: CollectionState = { ...state, answered: base.answered, applied: base.applied };
     if (JSON.stringify(kept) !== JSON.stringify(base)) await ctx.store.putSyncState(ctx.device.id, coll, m.state.syncKey, kept);
-    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { more }), news: more, folderId: folder.id };
+    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { more }), news: more, folderId: folder.id, wrote };
   }
   const key = nextSyncKey(m.state.syncKey);
   await ctx.store.putSyncState(ctx.device.id, coll, key, state);
-  return { element: answer(key, cid, SyncStatus.Success, { responses, commands, more }), news: true, folderId: folder.id };
+  return { element: answer(key, cid, SyncStatus.Success, { responses, commands, more }), news: true, folderId: folder.id, wrote };
 }

@@ -9,6 +9,15 @@
  * A newer request of the same device and kind ends the older one ([MS-ASCMD] 3.1.5.2.1: the older
  * Ping is answered as if its heartbeat had expired). That holds within one node: a device whose
  * requests land on different nodes keeps its older request until its heartbeat ends.
+ *
+ * A device's own writes (its Sync's client commands, its MoveItems) wake none of its held
+ * requests: while such a command runs, change events meant for the device's waiters are held
+ * back (`beginWrites`); when it ends (`endWrites`, after the sync states are saved), the events
+ * of its own writes are dropped and the rest are delivered if the device really has something
+ * pending in that folder (the Sync enumeration decides, so deletes and moves, whose modseqs the
+ * command does not learn, count too). The modseqs it wrote are remembered for a while for events
+ * that arrive late (PostgreSQL's LISTEN connection). Within one node: a Sync on another node
+ * still wakes the device's Ping here.
  */
 import type { ChangeEvent } from '../../../src/model/types.js';
 import type { Store } from '../../../src/store/store.js';
@@ -22,6 +31,8 @@ export type WakeReason =
 interface Waiter {
   key: string;
   accountId: number;
+  /** The device holding the request (its own writes do not wake it). */
+  deviceId: number | null;
   folders: readonly number[];
   timer: NodeJS.Timeout | null;
   resolve: ((r: WakeReason) => void) | null;
@@ -35,9 +46,23 @@ export interface Held {
   finish(r: WakeReason): void;
 }
 
+/** A device's commands writing right now, the events held back meanwhile, and its recent writes. */
+interface DeviceWrites {
+  open: number;
+  /** folderId -> modseqs of the events held back (0 stands for "more than we keep"). */
+  held: Map<number, Set<number>>;
+  own: Set<number>;
+}
+
+const HELD_PER_FOLDER = 256;
+
+/** How long the modseqs a device wrote are remembered (late notifications). */
+const OWN_WRITES_MS = 30_000;
+
 export class PushHub {
   private readonly accounts = new Map<number, { unsubscribe: () => void; waiters: Set<Waiter> }>();
   private readonly byKey = new Map<string, Waiter>();
+  private readonly devices = new Map<number, DeviceWrites>();
 
   constructor(private readonly store: Store) {}
 
@@ -48,9 +73,9 @@ export class PushHub {
    * Holds until one of `folders` changes, `timeoutMs` passes, the signal aborts or a newer hold
    * with the same key (device + kind) arrives.
    */
-  hold(key: string, accountId: number, folders: readonly number[], timeoutMs: number, signal?: AbortSignal): Held {
+  hold(key: string, accountId: number, folders: readonly number[], timeoutMs: number, signal?: AbortSignal, deviceId?: number): Held {
     this.byKey.get(key)?.resolve?.({ kind: 'superseded' });
-    const w: Waiter = { key, accountId, folders, timer: null, resolve: null, signal: signal ?? null, onAbort: null };
+    const w: Waiter = { key, accountId, deviceId: deviceId ?? null, folders, timer: null, resolve: null, signal: signal ?? null, onAbort: null };
     const promise = new Promise<WakeReason>((resolve) => { w.resolve = resolve; });
     const inner = w.resolve!;
     // Wrap once so that every path cleans up exactly once.
@@ -79,11 +104,61 @@ export class PushHub {
     return { promise, finish: (r) => w.resolve?.(r) };
   }
 
+  /**
+   * The device starts a command that writes to the store: events for its held requests wait
+   * until `endWrites`. Every call must be paired with one `endWrites`.
+   */
+  beginWrites(deviceId: number): void {
+    let d = this.devices.get(deviceId);
+    if (!d) this.devices.set(deviceId, (d = { open: 0, held: new Map(), own: new Set() }));
+    d.open++;
+  }
+
+  /**
+   * The command ended, its states saved: `wrote` are the modseqs of its writes. Held-back events
+   * of other writes reach the device's waiters for the folders `pending` confirms (on failure, all).
+   */
+  async endWrites(deviceId: number, wrote: Iterable<number>, pending: (folders: number[]) => Promise<number[]>): Promise<void> {
+    const d = this.devices.get(deviceId);
+    if (!d) return;
+    const mine = [...wrote];
+    for (const m of mine) d.own.add(m);
+    if (mine.length) {
+      setTimeout(() => {
+        for (const m of mine) d.own.delete(m);
+        if (d.open === 0 && d.own.size === 0 && d.held.size === 0 && this.devices.get(deviceId) === d) this.devices.delete(deviceId);
+      }, OWN_WRITES_MS).unref();
+    }
+    d.open = Math.max(0, d.open - 1);
+    if (d.open > 0) return;
+    const folders = [...d.held].filter(([, ms]) => [...ms].some((m) => !d.own.has(m))).map(([f]) => f);
+    d.held = new Map();
+    if (d.own.size === 0) this.devices.delete(deviceId);
+    if (folders.length === 0) return;
+    let changed = folders;
+    try { changed = await pending(folders); } catch { /* a spurious wake-up rather than a lost one */ }
+    if (changed.length === 0) return;
+    for (const w of [...this.byKey.values()]) {
+      if (w.deviceId !== deviceId) continue;
+      const mineChanged = changed.filter((f) => w.folders.includes(f));
+      if (mineChanged.length) w.resolve?.({ kind: 'changed', folders: mineChanged });
+    }
+  }
+
   private onChange(e: ChangeEvent): void {
     const acc = this.accounts.get(e.accountId);
     if (!acc || e.folderId === null) return;
     for (const w of [...acc.waiters]) {
-      if (w.folders.includes(e.folderId)) w.resolve?.({ kind: 'changed', folders: [e.folderId] });
+      if (!w.folders.includes(e.folderId)) continue;
+      const d = w.deviceId === null ? undefined : this.devices.get(w.deviceId);
+      if (d?.own.has(e.modseq)) continue;
+      if (d && d.open > 0) {
+        let ms = d.held.get(e.folderId);
+        if (!ms) d.held.set(e.folderId, (ms = new Set()));
+        ms.add(ms.size < HELD_PER_FOLDER ? e.modseq : 0);
+        continue;
+      }
+      w.resolve?.({ kind: 'changed', folders: [e.folderId] });
     }
   }
 

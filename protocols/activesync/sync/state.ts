@@ -49,6 +49,13 @@ export interface CollectionState {
   echo: Record<string, number>;
   /** After a FilterType change: items up to this modseq are re-examined, not re-sent. */
   rescanBelow?: number;
+  /** Calendar FilterType windows: items ending before this instant were checked for aging out. */
+  agedTo?: number;
+  /**
+   * [MS-ASCMD] 2.2.3.179 Supported of the initial Sync (element local names); absent when the
+   * client sent none. Elements of the class not listed are ghosted.
+   */
+  supported?: string[];
   opts: CollectionOptions;
   /** The client key whose request produced this state. */
   answered: string;

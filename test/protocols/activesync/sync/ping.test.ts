@@ -5,7 +5,7 @@ import { child, childText, children, el } from '../../../../protocols/activesync
 import { ITEM_CLASSES } from '../../../../protocols/activesync/sync/classes.js';
 import { pushHubFor } from '../../../../protocols/activesync/sync/push.js';
 import { makeHarness, SETTINGS, type Harness } from '../harness.js';
-import { AS, collection, commands, keyOf, phone, type Phone, primed, sync, syncRequest, vcard, vevent } from './helpers.js';
+import { AS, collection, commands, contactAdd, keyOf, phone, type Phone, primed, responses, sync, syncRequest, vcard, vevent } from './helpers.js';
 
 const P = 'Ping';
 const pingBody = (hb?: number, folders?: string[]) => el(P, 'Ping', [
@@ -93,5 +93,20 @@ describe('Ping', () => {
     assert.equal(quiet.status, 200);
     assert.equal(quiet.raw.length, 0, 'nothing changed: an empty answer');
     void sync;
+  });
+
+  it('PingWokenByOwnSync: the device’s own Sync writes do not wake its held Ping; another writer’s do', async () => {
+    const { key } = await primed(p, contacts);
+    let answered = false;
+    const held = p.dev.send('Ping', pingBody(300, [contacts])).then((r) => { answered = true; return r; });
+    while (pushHubFor(h.ctx.store).size === 0) await new Promise((r) => setTimeout(r, 2));
+    const r = await sync(p, { key, id: contacts, commands: [contactAdd('own-1', 'Own'), contactAdd('own-2', 'Write')] });
+    assert.equal(responses(collection(r.doc, contacts), 'Add').length, 2);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(answered, false, 'the Ping is still held after the device wrote two contacts');
+    await h.ctx.store.createItem({ folderId: Number(contacts), name: 'theirs.vcf', ...ITEM_CLASSES.Contacts.fields(vcard('theirs-1', 'Theirs')) });
+    const woke = await held;
+    assert.equal(statusOf(woke.doc), '2');
+    assert.deepEqual(foldersOf(woke.doc), [contacts]);
   });
 });

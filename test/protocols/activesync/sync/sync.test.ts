@@ -139,6 +139,37 @@ describe('Sync: contacts over the shared store', () => {
     k1 = keyOf(c);
   });
 
+  it('DeleteOverServerChange: a Delete of an item changed on the server is discarded (Status 7) and the item sent again as an Add; Conflict 0 deletes', async () => {
+    const store = h.ctx.store;
+    const z = await store.createItem({ folderId: contacts, name: 'z.vcf', ...ITEM_CLASSES.Contacts.fields(vcard('z-1', 'Zoe')) });
+    let r = await sync(p1, { key: k1, id: String(contacts) });
+    k1 = keyOf(collection(r.doc, String(contacts)));
+    const sid = `${contacts}:${z.id}`;
+    await store.updateItem(z.id, ITEM_CLASSES.Contacts.fields(vcard('z-1', 'Zora')));
+    const del = el(AS, 'Delete', [el(AS, 'ServerId', sid)]);
+    // The test above left Conflict 0 cached: back to the default (server wins).
+    r = await sync(p1, { key: k1, id: String(contacts), options: [el(AS, 'Conflict', '1')], commands: [del] });
+    let c = collection(r.doc, String(contacts));
+    assert.equal(childText(responses(c, 'Delete')[0], 'Status', AS), '7');
+    const again = commands(c).filter((x) => serverIdOf(x) === sid);
+    assert.deepEqual(again.map((x) => x.tag), ['Add'], 'the server version comes back as an Add, once');
+    assert.equal(childText(appData(again[0]), 'FirstName', C), 'Zora');
+    assert.ok(await store.getItem(z.id), 'not deleted');
+    k1 = keyOf(c);
+    r = await sync(p1, { key: k1, id: String(contacts) });
+    c = collection(r.doc, String(contacts));
+    assert.equal(commands(c).length, 0);
+    k1 = keyOf(c);
+
+    await store.updateItem(z.id, ITEM_CLASSES.Contacts.fields(vcard('z-1', 'Zelda')));
+    r = await sync(p1, { key: k1, id: String(contacts), options: [el(AS, 'Conflict', '0')], commands: [del] });
+    c = collection(r.doc, String(contacts));
+    assert.equal(responses(c).length, 0);
+    assert.equal(commands(c).filter((x) => serverIdOf(x) === sid).length, 0);
+    assert.equal(await store.getItem(z.id), null);
+    k1 = keyOf(c);
+  });
+
   it('Fetch, Delete, and ServerIds of another collection or account are Status 8', async () => {
     const store = h.ctx.store;
     const other = await h.addUser('eve@example.com', 'eve-pass-1');
