@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/password.js';
 import { UsageError, formatSize, parseSize } from './sizes.js';
 import { accountOf, checkAddress, checkDomainName, checkPassword, checkQuota, domainOf, setPassword } from './accounts.js';
 import { deviceCommands } from './devices.js';
+import { delegationCommands } from './delegation.js';
 
 /**
  * The `hearth` command (CONTRACT.md). Every failure is one line on stderr and a non-zero exit:
@@ -109,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     }));
 
   deviceCommands(program, withStore, print);
+  delegationCommands(program, withStore, print);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
