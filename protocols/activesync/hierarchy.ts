@@ -16,6 +16,11 @@ export interface HierarchyState {
   /** Account modseq up to which folder changes were looked at. */
   modseq: number;
   folders: Record<string, FolderEntry>;
+  /**
+   * ServerIds in `folders` that are other accounts' folders shared with the user (sharing.ts).
+   * Grants do not move the user's modseq, so FolderSync compares these with the grants each time.
+   */
+  shared?: string[];
   /** The client key whose request produced this state ('0' for a full sync). */
   answered: string;
   /** The changes sent with this state's key: replayed when the client retries `answered`. */

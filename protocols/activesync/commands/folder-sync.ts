@@ -6,6 +6,7 @@ import { childText, el, type WbxmlElement } from '../wbxml/types.js';
 import { asHierarchyState, type FolderChange, type HierarchyState, matchHierarchyKey, saveHierarchy } from '../hierarchy.js';
 import { type FolderEntry, parentsFirst, visibleHierarchy } from '../folders.js';
 import { FolderStatus } from '../status.js';
+import { sharedEntries, sharedFolders } from '../sharing.js';
 import { type CommandContext, type CommandHandler, wbxml } from './types.js';
 
 const NS = 'FolderHierarchy';
@@ -62,19 +63,31 @@ export const folderSync: CommandHandler = {
     if (m.kind === 'current' && !stored) return wbxml(answer(FolderStatus.InvalidSyncKey));
 
     const known = m.kind === 'initial' ? {} : stored!.folders;
+    const knownShared = new Set(m.kind === 'initial' ? [] : stored!.shared ?? []);
     const since = m.kind === 'initial' ? 0 : stored!.modseq;
     const fc = await ctx.store.folderChangesSince(ctx.account.id, since);
-    if (m.kind === 'current' && fc.changed.length === 0 && fc.deleted.length === 0) {
-      // Nothing new: same key, no changes, no write.
-      return wbxml(answer(FolderStatus.Success, m.state.syncKey, []));
+    const shared = await sharedFolders(ctx, ctx.account);
+    const ownChanged = m.kind !== 'current' || fc.changed.length > 0 || fc.deleted.length > 0;
+    if (!ownChanged) {
+      // The user's own folders did not change (so the top-level names the device has are theirs):
+      // only grants, or the owners' folders, can have. Nothing new: same key, no changes, no write.
+      const ownTop = Object.entries(known).filter(([id, e]) => !knownShared.has(id) && e.parentId === '0').map(([, e]) => e.name);
+      const now = sharedEntries(shared, ownTop);
+      const same = now.size === knownShared.size && [...now].every(([id, e]) => {
+        const was = known[id];
+        return knownShared.has(id) && was && was.name === e.name && was.type === e.type && was.parentId === e.parentId;
+      });
+      if (same) return wbxml(answer(FolderStatus.Success, m.state!.syncKey, []));
     }
-    const now = visibleHierarchy(await ctx.store.listFolders(ctx.account.id));
+    const own = visibleHierarchy(await ctx.store.listFolders(ctx.account.id));
+    const fromGrants = sharedEntries(shared, [...own.values()].filter((e) => e.parentId === '0').map((e) => e.name));
+    const now = new Map([...own, ...fromGrants]);
     const changes = diffHierarchy(known, now);
     if (m.kind === 'current' && changes.length === 0) {
       // Only hidden folders or contents changed: same key, and the state keeps its replay.
       return wbxml(answer(FolderStatus.Success, m.state.syncKey, []));
     }
-    const state: HierarchyState = { v: 1, modseq: Math.max(since, fc.modseq), folders: Object.fromEntries(now), answered: key!, reply: changes };
+    const state: HierarchyState = { v: 1, modseq: Math.max(since, fc.modseq), folders: Object.fromEntries(now), shared: [...fromGrants.keys()], answered: key!, reply: changes };
     // Keys keep counting across a reset to 0, so an old key never comes back to life.
     const newKey = await saveHierarchy(ctx, m.state?.syncKey ?? null, state);
     return wbxml(answer(FolderStatus.Success, newKey, changes));

@@ -29,7 +29,8 @@ async function estimate(ctx: CommandContext, col: WbxmlElement): Promise<WbxmlEl
   const key = childText(col, 'SyncKey', AS) ?? childText(col, 'SyncKey');
   const options = child(col, 'Options', AS);
   const filterText = (options && childText(options, 'FilterType', AS)) ?? childText(col, 'FilterType', AS);
-  const folder = await collectionFolder(ctx, collectionId);
+  // The user's folder or one shared with it; a revoked share is an unknown collection.
+  const folder = (await collectionFolder(ctx, collectionId))?.folder;
   if (!folder) return response(EstimateStatus.InvalidCollection, collectionId);
   const m = await matchSyncKey(ctx.store, ctx.device.id, collectionKey(folder.id), key);
   if (m.kind === 'initial') return response(EstimateStatus.NotPrimed, collectionId);

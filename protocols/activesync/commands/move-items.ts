@@ -1,5 +1,6 @@
 /**
- * MoveItems ([MS-ASCMD] 2.2.1.12) between folders of the account, each Move with its own Status
+ * MoveItems ([MS-ASCMD] 2.2.1.12) between folders of one account (the user's own, or those of an
+ * owner who shared them with 'write'), each Move with its own Status
  * ([MS-ASCMD] 2.2.3.177.10: 1 bad source, 2 bad destination, 3 success, 4 same folder, 5 failed).
  * The device already shows the move, so its sync states of both folders are told: the item left
  * the source (no Delete will be sent) and is in the destination at its new version (no Add).
@@ -11,7 +12,7 @@ import { classForKind, resourceName } from '../sync/classes.js';
 import { collectionFolder } from '../sync/collection.js';
 import { IdSet, parseItemServerId, serverIdOf } from '../sync/ids.js';
 import { asCollectionState, collectionKey } from '../sync/state.js';
-import { pushHubFor } from '../sync/push.js';
+import { pushHubFor, writeKey } from '../sync/push.js';
 import { pendingFolders } from '../sync/pending.js';
 import { MoveStatus } from '../sync/status.js';
 import { type CommandContext, type CommandHandler, type CommandResult, wbxml } from './types.js';
@@ -30,21 +31,25 @@ async function tellState(ctx: CommandContext, folderId: number, itemId: number, 
   await ctx.store.putSyncState(ctx.device.id, s.collection, s.syncKey, { ...st, have: have.toString(), echo });
 }
 
-async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: number[]): Promise<WbxmlElement> {
+async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): Promise<WbxmlElement> {
   const srcMsgId = childText(m, 'SrcMsgId', NS) ?? '';
   const out = (status: number, dst?: string) => el(NS, 'Response', [
     el(NS, 'SrcMsgId', srcMsgId), el(NS, 'Status', String(status)), ...(dst ? [el(NS, 'DstMsgId', dst)] : []),
   ]);
-  const src = await collectionFolder(ctx, childText(m, 'SrcFldId', NS));
-  if (!src) return out(MoveStatus.InvalidSource);
+  const from = await collectionFolder(ctx, childText(m, 'SrcFldId', NS));
+  if (!from) return out(MoveStatus.InvalidSource);
+  const src = from.folder;
   const itemId = parseItemServerId(srcMsgId, src.id);
   const item = itemId === null ? null : await ctx.store.getItem(itemId);
-  if (!item || item.folderId !== src.id || item.accountId !== ctx.account.id) return out(MoveStatus.InvalidSource);
-  const dst = await collectionFolder(ctx, childText(m, 'DstFldId', NS));
-  if (!dst) return out(MoveStatus.InvalidDestination);
+  if (!item || item.folderId !== src.id || item.accountId !== src.accountId) return out(MoveStatus.InvalidSource);
+  const to = await collectionFolder(ctx, childText(m, 'DstFldId', NS));
+  if (!to) return out(MoveStatus.InvalidDestination);
+  const dst = to.folder;
   if (dst.id === src.id) return out(MoveStatus.SameFolder);
-  // A contact cannot become an event: only folders of one kind exchange items.
-  if (dst.kind !== src.kind) return out(MoveStatus.Failed);
+  // A contact cannot become an event: only folders of one kind exchange items. A move takes
+  // 'write' on both sides (a read-only share loses and gains nothing) and stays inside one
+  // account (the store moves within an account; across owners it would be a copy and a delete).
+  if (dst.kind !== src.kind || from.access === 'read' || to.access === 'read' || dst.accountId !== src.accountId) return out(MoveStatus.Failed);
   let moved: Item | null = null;
   const cls = classForKind(src.kind);
   for (let attempt = 0; !moved; attempt++) {
@@ -61,7 +66,7 @@ async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: number[]): P
   await tellState(ctx, src.id, item.id, null);
   await tellState(ctx, dst.id, item.id, moved.modseq);
   // The store stamps the source's tombstone one modseq before the moved item.
-  wrote.push(moved.modseq, moved.modseq - 1);
+  wrote.push(writeKey(src.accountId, moved.modseq), writeKey(src.accountId, moved.modseq - 1));
   return out(MoveStatus.Success, serverIdOf(dst.id, item.id));
 }
 
@@ -69,7 +74,7 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   const moves = req && req.ns === NS && req.tag === 'MoveItems' ? children(req, 'Move', NS) : [];
   if (moves.length === 0) return wbxml(el(NS, 'MoveItems', [el(NS, 'Status', String(MoveStatus.Failed))]));
   const out: WbxmlElement[] = [];
-  const wrote: number[] = [];
+  const wrote: string[] = [];
   // The device's own moves wake none of its held requests (../sync/push.ts).
   const hub = pushHubFor(ctx.store);
   hub.beginWrites(ctx.device.id);

@@ -40,16 +40,19 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   }
   if (folderIds.length > MAX_PING_FOLDERS) return answer(PingStatus.TooManyFolders, [el(NS, 'MaxFolders', String(MAX_PING_FOLDERS))]);
   const byId = new Map<number, string>();
+  const accounts = new Set([ctx.account.id]);
   for (const id of folderIds) {
-    const f = await collectionFolder(ctx, id);
-    // A folder the device knows but we do not: its hierarchy is stale.
+    const f = (await collectionFolder(ctx, id))?.folder;
+    // A folder the device knows but we do not (or a share revoked): its hierarchy is stale.
     if (!f) return answer(PingStatus.FolderSyncRequired);
     byId.set(f.id, id);
+    // A shared folder changes in its owner's account: the Ping listens to the owner too.
+    accounts.add(f.accountId);
   }
   await saveCache<PingCache>(ctx, PING_CACHE, { v: 1, heartbeat, folders: [...new Set(folderIds)] }, cache);
 
   const folders = [...byId.keys()];
-  const held = pushHubFor(ctx.store).hold(`ping:${ctx.device.id}`, ctx.account.id, folders, heartbeat * 1000, ctx.signal, ctx.device.id);
+  const held = pushHubFor(ctx.store).hold(`ping:${ctx.device.id}`, [...accounts], folders, heartbeat * 1000, ctx.signal, ctx.device.id);
   await notificationsReady(ctx.store);
   // Changes since the device's last Sync count at once ([MS-ASCMD] 3.1.5.2.1); subscribing first loses none.
   const pending = await pendingFolders(ctx, folders);

@@ -64,7 +64,7 @@ async function withCurrentKeys(ctx: CommandContext, cols: CollectionRequest[]): 
     if (seen.has(c.collectionId)) continue;
     seen.add(c.collectionId);
     if (c.syncKey !== undefined) { out.push(c); continue; }
-    const folder = await collectionFolder(ctx, c.collectionId);
+    const folder = (await collectionFolder(ctx, c.collectionId))?.folder;
     const s = folder && await ctx.store.getSyncState(ctx.device.id, collectionKey(folder.id));
     if (s) out.push({ ...c, syncKey: s.syncKey });
   }
@@ -114,7 +114,9 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   if (holdMs > 0 && !results.some((r) => r.news)) {
     // Hanging Sync: nothing to say yet; wait for a change in one of the collections.
     const folders = results.map((r) => r.folderId).filter((f): f is number => f !== null);
-    const held = pushHubFor(ctx.store).hold(`sync:${ctx.device.id}`, ctx.account.id, folders, holdMs, ctx.signal, ctx.device.id);
+    // Shared folders change in their owners' accounts: listen to those too.
+    const accounts = [ctx.account.id, ...results.map((r) => r.ownerId).filter((a): a is number => a !== null)];
+    const held = pushHubFor(ctx.store).hold(`sync:${ctx.device.id}`, accounts, folders, holdMs, ctx.signal, ctx.device.id);
     await notificationsReady(ctx.store);
     // A change that landed between the pass above and the subscription.
     const pending = await pendingFolders(ctx, folders);

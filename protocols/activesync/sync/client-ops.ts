@@ -6,6 +6,12 @@
  * A retried request (the client never saw our answer and resends its old SyncKey) is answered
  * from `replay`, the results remembered in the state that answered it: an Add is not created a
  * second time, it gets the ServerId it got the first time.
+ *
+ * A folder shared read-only (../sharing.ts) takes no write: an Add is refused with Status 6 (the
+ * item cannot be stored; [MS-ASCMD] 2.2.3.177.17 has no access-denied value, and 6 is one the
+ * client does not retry), a Change or a Delete with Status 7 as a conflict the server wins: the
+ * stored version is sent back in the same answer (a Change, or an Add for a deleted item), so the
+ * phone shows the owner's version again. Nothing is written.
  */
 import type { Folder, Item } from '../../../src/model/types.js';
 import { isStoreError } from '../../../src/store/errors.js';
@@ -33,6 +39,10 @@ export interface OpsContext {
   echo: Record<string, number>;
   applied: Applied;
   replay: Applied | null;
+  /** A folder shared with the user read-only: no client write is applied. */
+  readOnly: boolean;
+  /** Items whose stored version must be sent again in this answer (refused writes, read-only). */
+  resend: Set<number>;
 }
 
 /** Finds an item by ServerId inside this collection of this account; null for anything else. */
@@ -40,7 +50,8 @@ export async function resolveItem(o: Pick<OpsContext, 'ctx' | 'cls' | 'folder'>,
   const id = parseItemServerId(serverId, o.folder.id);
   if (id === null) return null;
   const item = await o.ctx.store.getItem(id);
-  if (!item || item.folderId !== o.folder.id || item.accountId !== o.ctx.account.id || !isOfClass(o.cls, item)) return null;
+  // The folder's account (the user, or the owner of a shared folder the caller checked access to).
+  if (!item || item.folderId !== o.folder.id || item.accountId !== o.folder.accountId || !isOfClass(o.cls, item)) return null;
   return item;
 }
 
@@ -77,13 +88,14 @@ async function add(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement> {
   }
   const appData = child(cmd, 'ApplicationData', NS);
   if (!appData) return answer('', SyncStatus.ProtocolError);
+  if (o.readOnly) return answer('', SyncStatus.ConversionError);
   try {
     const content = o.cls.fromEas(appData.children, undefined, o.convert);
     const fields = o.cls.fields(content);
     const store = o.ctx.store;
     // The same UID again (a calendar client sends its own): the same object, updated.
     const same = await store.getItemByUid(o.folder.id, fields.uid);
-    if (same && same.accountId === o.ctx.account.id) {
+    if (same && same.accountId === o.folder.accountId) {
       const merged = o.cls.fromEas(appData.children, same.content ?? undefined, o.convert);
       const { uid: _uid, ...patch } = o.cls.fields(merged);
       const item = await store.updateItem(same.id, patch);
@@ -113,11 +125,20 @@ async function change(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
     return status === SyncStatus.Success ? null : el(NS, 'Change', [el(NS, 'ServerId', serverId), el(NS, 'Status', String(status))]);
   };
   const earlier = o.replay?.ops[key];
-  if (earlier !== undefined) return fail(earlier);
+  if (earlier !== undefined) {
+    const id = parseItemServerId(serverId, o.folder.id);
+    if (o.readOnly && earlier === SyncStatus.Conflict && id !== null) o.resend.add(id);
+    return fail(earlier);
+  }
   const appData = child(cmd, 'ApplicationData', NS);
   if (!appData) return fail(SyncStatus.ProtocolError);
   const item = await resolveItem(o, serverId);
   if (!item) return fail(SyncStatus.ObjectNotFound);
+  if (o.readOnly) {
+    // Read-only: the server wins; its version goes back to the phone.
+    o.resend.add(item.id);
+    return fail(SyncStatus.Conflict);
+  }
   // [MS-ASCMD] 2.2.3.34 Conflict: the server changed the item since the device last saw it.
   const serverNewer = item.modseq > o.knownModseq && o.echo[item.id] !== item.modseq;
   if (serverNewer && o.conflict === 1) return fail(SyncStatus.Conflict);
@@ -145,6 +166,7 @@ async function remove(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
   if (earlier !== undefined) {
     // A discarded delete (Conflict) also left the device without the item: it is sent again.
     if ((earlier === SyncStatus.Success || earlier === SyncStatus.Conflict) && id !== null) o.have.delete(id);
+    if (o.readOnly && earlier === SyncStatus.Conflict && id !== null) o.resend.add(id);
     return fail(earlier);
   }
   const item = await resolveItem(o, serverId);
@@ -157,6 +179,11 @@ async function remove(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
   // wins: the delete is discarded (Status 7) and, the device having dropped the item, the server
   // version is sent again as an Add (it is no longer in `have`; its modseq is past the sync point).
   const discard = () => { o.have.delete(item.id); return fail(SyncStatus.Conflict); };
+  if (o.readOnly) {
+    // Read-only: the delete is discarded and the item sent again as an Add.
+    o.resend.add(item.id);
+    return discard();
+  }
   if (o.conflict === 1 && item.modseq > o.knownModseq && o.echo[item.id] !== item.modseq) return discard();
   try {
     // PIM deletes are real deletes; DeletesAsMoves ([MS-ASCMD] 2.2.3.43) concerns mail only.

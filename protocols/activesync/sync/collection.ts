@@ -11,15 +11,17 @@ import type { Folder } from '../../../src/model/types.js';
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import type { CommandContext } from '../commands/types.js';
 import { easFolderType, parseServerId } from '../folders.js';
+import { accessToFolder, type FolderAccess } from '../sharing.js';
 import { matchSyncKey, nextSyncKey } from '../state.js';
 import { canonicalZone } from '../../../src/pim/timezones.js';
 import type { ConvertOptions } from '../convert/util.js';
-import { classForKind, type ItemClass } from './classes.js';
+import { classForKind, isOfClass, type ItemClass } from './classes.js';
 import { type ChangeEntry, enumerateChanges, type SyncPoint } from './changes.js';
 import { applyClientCommands } from './client-ops.js';
 import { IdSet, serverIdOf } from './ids.js';
 import { asCollectionState, type BodyPreference, collectionKey, type CollectionOptions, type CollectionState, emptyApplied } from './state.js';
 import { SyncStatus } from './status.js';
+import { writeKey } from './push.js';
 
 const NS = 'AirSync';
 const BASE = 'AirSyncBase';
@@ -49,8 +51,10 @@ export interface CollectionResult {
   /** Something for the device (new key, responses, commands, an error): a hanging Sync answers at once. */
   news: boolean;
   folderId: number | null;
-  /** Modseqs of the store writes the client's commands made (push.ts: they wake no held request of the device). */
-  wrote: number[];
+  /** The folder's account (the user's, or a shared folder's owner): a hanging Sync listens to it. */
+  ownerId: number | null;
+  /** The store writes the client's commands made, as push.ts writeKeys (they wake no held request of the device). */
+  wrote: string[];
 }
 
 const int = (s: string | undefined): number | undefined => (s !== undefined && /^[0-9]{1,9}$/.test(s.trim()) ? Number(s.trim()) : undefined);
@@ -117,13 +121,23 @@ function mergeOptions(prior: CollectionOptions | undefined, req: CollectionReque
   return merged;
 }
 
-/** The account's folder behind a CollectionId, if the device may sync it. */
-export async function collectionFolder(ctx: CommandContext, collectionId: string | undefined): Promise<Folder | null> {
+/** A folder the device may sync: the account's own, or one shared with it (../sharing.ts). */
+export interface SyncFolder {
+  folder: Folder;
+  access: Exclude<FolderAccess, 'none'>;
+}
+
+/**
+ * The folder behind a CollectionId, if the device may sync it; null for an unknown, hidden or
+ * foreign folder, and for a shared one whose grant is gone (the device must re-sync its hierarchy).
+ */
+export async function collectionFolder(ctx: CommandContext, collectionId: string | undefined): Promise<SyncFolder | null> {
   const id = parseServerId(collectionId);
   if (id === null) return null;
   const f = await ctx.store.getFolder(id);
-  if (!f || f.accountId !== ctx.account.id || easFolderType(f) === null) return null;
-  return f;
+  if (!f || easFolderType(f) === null) return null;
+  const access = await accessToFolder(ctx, ctx.account, f);
+  return access === 'none' ? null : { folder: f, access };
 }
 
 /** The account's time zone (setting 'timezone', an IANA name) for floating times and all-day dates. */
@@ -158,15 +172,35 @@ function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, entries
   return out;
 }
 
+/**
+ * The stored versions of items whose client write was refused (read-only shared folder): a Change
+ * when the device has the item, an Add when it dropped it; not twice when the window has it.
+ */
+async function resendItems(ctx: CommandContext, cls: ItemClass, folder: Folder, ids: Set<number>, sent: WbxmlElement[], have: IdSet, convert: ConvertOptions): Promise<WbxmlElement[]> {
+  const already = new Set(sent.map((c) => childText(c, 'ServerId', NS)));
+  const entries: ChangeEntry[] = [];
+  for (const id of ids) {
+    if (already.has(serverIdOf(folder.id, id))) continue;
+    const item = await ctx.store.getItem(id);
+    if (!item || item.folderId !== folder.id || !isOfClass(cls, item)) continue;
+    entries.push({ op: have.has(id) ? 'Change' : 'Add', item });
+    have.add(id);
+  }
+  return toCommands(ctx, cls, folder, entries, have, convert);
+}
+
 export async function syncCollection(ctx: CommandContext, req: CollectionRequest, budget: SyncBudget): Promise<CollectionResult> {
   const cid = req.collectionId;
-  const folder = await collectionFolder(ctx, cid);
-  // An unknown, foreign or hidden folder: the device's hierarchy is out of date ([MS-ASCMD] 2.2.3.177.17 Status 12).
-  if (!folder) return { element: answer(req.syncKey ?? '0', cid, SyncStatus.FolderHierarchyChanged), news: true, folderId: null, wrote: [] };
+  const found = await collectionFolder(ctx, cid);
+  // An unknown, foreign or hidden folder, or a share revoked: the device's hierarchy is out of
+  // date ([MS-ASCMD] 2.2.3.177.17 Status 12); it runs FolderSync, which deletes the folder.
+  if (!found) return { element: answer(req.syncKey ?? '0', cid, SyncStatus.FolderHierarchyChanged), news: true, folderId: null, ownerId: null, wrote: [] };
+  const { folder, access } = found;
   const cls = classForKind(folder.kind);
   const coll = collectionKey(folder.id);
   const m = await matchSyncKey(ctx.store, ctx.device.id, coll, req.syncKey);
-  const invalid = (): CollectionResult => ({ element: answer('0', cid, SyncStatus.InvalidSyncKey), news: true, folderId: folder.id, wrote: [] });
+  const ids = { folderId: folder.id, ownerId: folder.accountId };
+  const invalid = (): CollectionResult => ({ element: answer('0', cid, SyncStatus.InvalidSyncKey), news: true, ...ids, wrote: [] });
   const maxWindow = ctx.settings.activesync.windowSizeMax || 512;
 
   if (m.kind === 'initial') {
@@ -178,7 +212,7 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
     };
     const key = nextSyncKey(m.state?.syncKey);
     await ctx.store.putSyncState(ctx.device.id, coll, key, state);
-    return { element: answer(key, cid, SyncStatus.Success), news: true, folderId: folder.id, wrote: [] };
+    return { element: answer(key, cid, SyncStatus.Success), news: true, ...ids, wrote: [] };
   }
   if (m.kind === 'invalid') return invalid();
   const current = asCollectionState(m.state.state);
@@ -202,6 +236,7 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
     point = { ...point, modseq: 0, rescanBelow: Math.max(base.modseq, base.rescanBelow ?? 0) };
   }
   const applied = emptyApplied();
+  const resend = new Set<number>();
   let responses: WbxmlElement[] = [];
   if (!cls) {
     // Mail is not served by this engine yet: a valid, empty collection whose state stays at 0,
@@ -215,7 +250,7 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   } else if (req.commands) {
     responses = await applyClientCommands({
       ctx, cls, folder, convert, conflict: opts.conflict, knownModseq: Math.max(base.modseq, base.rescanBelow ?? 0),
-      have: point.have, echo: point.echo, applied, replay,
+      have: point.have, echo: point.echo, applied, replay, readOnly: access === 'read', resend,
     }, req.commands);
   }
 
@@ -232,6 +267,7 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
     // The request's global window is used up by earlier collections.
     more = (await ctx.store.changesSince(folder.id, point.modseq, 1)).changed.length > 0;
   }
+  if (cls && resend.size) commands.push(...await resendItems(ctx, cls, folder, resend, commands, next.have, convert));
 
   const state: CollectionState = {
     v: 1, cls: cls?.name ?? base.cls, folderId: folder.id, modseq: next.modseq, have: next.have.toString(), echo: next.echo,
@@ -240,21 +276,21 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
     ...(base.supported ? { supported: base.supported } : {}),
     opts, answered: req.syncKey!, applied,
   };
-  const wrote = Object.values(applied.writes);
+  const wrote = Object.values(applied.writes).map((m) => writeKey(folder.accountId, m));
   // Applied client commands always make a new key, so that a lost answer is replayed, not redone.
   const visible = responses.length > 0 || commands.length > 0 || (req.commands?.children.length ?? 0) > 0;
   if (replay) {
     // The same key as the lost answer; the previous state stays the retry point.
     await ctx.store.putSyncState(ctx.device.id, coll, m.state.syncKey, state);
-    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { responses, commands, more }), news: true, folderId: folder.id, wrote };
+    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { responses, commands, more }), news: true, ...ids, wrote };
   }
   if (!visible) {
     // Nothing the device sees: same key. Keep what a retry of the previous key needs.
     const kept: CollectionState = { ...state, answered: base.answered, applied: base.applied };
     if (JSON.stringify(kept) !== JSON.stringify(base)) await ctx.store.putSyncState(ctx.device.id, coll, m.state.syncKey, kept);
-    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { more }), news: more, folderId: folder.id, wrote };
+    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { more }), news: more, ...ids, wrote };
   }
   const key = nextSyncKey(m.state.syncKey);
   await ctx.store.putSyncState(ctx.device.id, coll, key, state);
-  return { element: answer(key, cid, SyncStatus.Success, { responses, commands, more }), news: true, folderId: folder.id, wrote };
+  return { element: answer(key, cid, SyncStatus.Success, { responses, commands, more }), news: true, ...ids, wrote };
 }

@@ -4,6 +4,7 @@
  * enumeration Sync uses (one entry is enough), so that the device's own writes do not count.
  */
 import type { CommandContext } from '../commands/types.js';
+import { accessToFolder } from '../sharing.js';
 import { classForKind } from './classes.js';
 import { enumerateChanges } from './changes.js';
 import { IdSet } from './ids.js';
@@ -11,7 +12,7 @@ import { asCollectionState, collectionKey } from './state.js';
 
 export async function hasPendingChanges(ctx: CommandContext, folderId: number): Promise<boolean> {
   const folder = await ctx.store.getFolder(folderId);
-  if (!folder || folder.accountId !== ctx.account.id) return false;
+  if (!folder || (await accessToFolder(ctx, ctx.account, folder)) === 'none') return false;
   const cls = classForKind(folder.kind);
   if (!cls) return false;
   const s = await ctx.store.getSyncState(ctx.device.id, collectionKey(folderId));

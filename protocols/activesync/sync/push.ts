@@ -18,9 +18,18 @@
  * command does not learn, count too). The modseqs it wrote are remembered for a while for events
  * that arrive late (PostgreSQL's LISTEN connection). Within one node: a Sync on another node
  * still wakes the device's Ping here.
+ *
+ * A held request watches the folders of several accounts when the device syncs folders shared
+ * with it: it is subscribed to each owner's notifications (shared by every waiter of that owner).
  */
 import type { ChangeEvent } from '../../../src/model/types.js';
 import type { Store } from '../../../src/store/store.js';
+
+/**
+ * A write as the hub knows it: modseqs are per account, and a device writes to other accounts'
+ * folders too (shared folders with 'write'), so a modseq alone does not name a write.
+ */
+export const writeKey = (accountId: number, modseq: number): string => `${accountId}:${modseq}`;
 
 export type WakeReason =
   | { kind: 'changed'; folders: number[] }
@@ -30,7 +39,8 @@ export type WakeReason =
 
 interface Waiter {
   key: string;
-  accountId: number;
+  /** The accounts whose notifications it needs: the user's, and the owners of shared folders. */
+  accountIds: readonly number[];
   /** The device holding the request (its own writes do not wake it). */
   deviceId: number | null;
   folders: readonly number[];
@@ -49,9 +59,10 @@ export interface Held {
 /** A device's commands writing right now, the events held back meanwhile, and its recent writes. */
 interface DeviceWrites {
   open: number;
-  /** folderId -> modseqs of the events held back (0 stands for "more than we keep"). */
-  held: Map<number, Set<number>>;
-  own: Set<number>;
+  /** folderId -> writeKeys of the events held back ('*' stands for "more than we keep"). */
+  held: Map<number, Set<string>>;
+  /** writeKeys of the device's own writes. */
+  own: Set<string>;
 }
 
 const HELD_PER_FOLDER = 256;
@@ -73,9 +84,10 @@ export class PushHub {
    * Holds until one of `folders` changes, `timeoutMs` passes, the signal aborts or a newer hold
    * with the same key (device + kind) arrives.
    */
-  hold(key: string, accountId: number, folders: readonly number[], timeoutMs: number, signal?: AbortSignal, deviceId?: number): Held {
+  hold(key: string, accountIds: number | readonly number[], folders: readonly number[], timeoutMs: number, signal?: AbortSignal, deviceId?: number): Held {
     this.byKey.get(key)?.resolve?.({ kind: 'superseded' });
-    const w: Waiter = { key, accountId, deviceId: deviceId ?? null, folders, timer: null, resolve: null, signal: signal ?? null, onAbort: null };
+    const ids = [...new Set(typeof accountIds === 'number' ? [accountIds] : accountIds)];
+    const w: Waiter = { key, accountIds: ids, deviceId: deviceId ?? null, folders, timer: null, resolve: null, signal: signal ?? null, onAbort: null };
     const promise = new Promise<WakeReason>((resolve) => { w.resolve = resolve; });
     const inner = w.resolve!;
     // Wrap once so that every path cleans up exactly once.
@@ -86,13 +98,15 @@ export class PushHub {
       inner(r);
     };
     this.byKey.set(key, w);
-    let acc = this.accounts.get(accountId);
-    if (!acc) {
-      const waiters = new Set<Waiter>();
-      acc = { waiters, unsubscribe: this.store.subscribe(accountId, (e) => this.onChange(e)) };
-      this.accounts.set(accountId, acc);
+    for (const accountId of ids) {
+      let acc = this.accounts.get(accountId);
+      if (!acc) {
+        const waiters = new Set<Waiter>();
+        acc = { waiters, unsubscribe: this.store.subscribe(accountId, (e) => this.onChange(e)) };
+        this.accounts.set(accountId, acc);
+      }
+      acc.waiters.add(w);
     }
-    acc.waiters.add(w);
     w.timer = setTimeout(() => w.resolve?.({ kind: 'timeout' }), Math.max(0, timeoutMs));
     if (signal) {
       if (signal.aborted) w.resolve({ kind: 'aborted' });
@@ -115,10 +129,10 @@ export class PushHub {
   }
 
   /**
-   * The command ended, its states saved: `wrote` are the modseqs of its writes. Held-back events
+   * The command ended, its states saved: `wrote` are the writeKeys of its writes. Held-back events
    * of other writes reach the device's waiters for the folders `pending` confirms (on failure, all).
    */
-  async endWrites(deviceId: number, wrote: Iterable<number>, pending: (folders: number[]) => Promise<number[]>): Promise<void> {
+  async endWrites(deviceId: number, wrote: Iterable<string>, pending: (folders: number[]) => Promise<number[]>): Promise<void> {
     const d = this.devices.get(deviceId);
     if (!d) return;
     const mine = [...wrote];
@@ -151,11 +165,12 @@ export class PushHub {
     for (const w of [...acc.waiters]) {
       if (!w.folders.includes(e.folderId)) continue;
       const d = w.deviceId === null ? undefined : this.devices.get(w.deviceId);
-      if (d?.own.has(e.modseq)) continue;
+      const k = writeKey(e.accountId, e.modseq);
+      if (d?.own.has(k)) continue;
       if (d && d.open > 0) {
         let ms = d.held.get(e.folderId);
         if (!ms) d.held.set(e.folderId, (ms = new Set()));
-        ms.add(ms.size < HELD_PER_FOLDER ? e.modseq : 0);
+        ms.add(ms.size < HELD_PER_FOLDER ? k : '*');
         continue;
       }
       w.resolve?.({ kind: 'changed', folders: [e.folderId] });
@@ -169,12 +184,13 @@ export class PushHub {
     w.signal = null;
     w.onAbort = null;
     if (this.byKey.get(w.key) === w) this.byKey.delete(w.key);
-    const acc = this.accounts.get(w.accountId);
-    if (acc) {
+    for (const accountId of w.accountIds) {
+      const acc = this.accounts.get(accountId);
+      if (!acc) continue;
       acc.waiters.delete(w);
       if (acc.waiters.size === 0) {
         acc.unsubscribe();
-        this.accounts.delete(w.accountId);
+        this.accounts.delete(accountId);
       }
     }
   }
