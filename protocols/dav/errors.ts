@@ -21,6 +21,7 @@ const cond = (ns: string, local: string) => (inner?: string): Condition => ({ ns
 export const C = {
   propfindFiniteDepth: cond(NS.DAV, 'propfind-finite-depth'),
   validSyncToken: cond(NS.DAV, 'valid-sync-token'),
+  syncTraversalSupported: cond(NS.DAV, 'sync-traversal-supported'),
   numberOfMatchesWithinLimits: cond(NS.DAV, 'number-of-matches-within-limits'),
   lockTokenSubmitted: cond(NS.DAV, 'lock-token-submitted'),
   noConflictingLock: cond(NS.DAV, 'no-conflicting-lock'),

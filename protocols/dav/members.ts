@@ -19,7 +19,13 @@ export async function members(q: DavRequest, r: Res, opts: { withContent?: boole
       if (s.length === 0) return [{ kind: 'static', href: '/dav/', segments: ['dav'], children: [] }];
       if (s.length === 1) return ['principals', 'calendars', 'addressbooks', 'files'].map((c) => ({ kind: 'static', href: `/dav/${c}/`, segments: ['dav', c], children: [] }));
       if (s[1] === 'principals' && s.length === 2) return ['users', 'groups', 'resources'].map((c) => ({ kind: 'static', href: `/dav/principals/${c}/`, segments: ['dav', 'principals', c], children: [] }));
-      if (s[1] === 'principals' && s[2] === PRINCIPAL_DIR[q.user.kind]) return [{ kind: 'principal', href: principalHref(q.user), account: q.user }];
+      // RFC 3744 §5.8 principal collections: the principals of the user's own domain only.
+      if (s[1] === 'principals' && s.length === 3) {
+        const kind = Object.keys(PRINCIPAL_DIR).find((k) => PRINCIPAL_DIR[k] === s[2]);
+        return (await store.listAccounts(q.user.domainId))
+          .filter((a) => a.kind === kind && !a.disabled && a.domainId === q.user.domainId)
+          .map((a) => ({ kind: 'principal', href: principalHref(a), account: a }));
+      }
       if (s[1] === 'calendars' || s[1] === 'addressbooks') return [{ kind: 'home', href: homeHref(s[1], q.user), area: s[1], account: q.user, access: 'owner' }];
       if (s[1] === 'files') {
         return [await resolve(q, ['dav', 'files', q.user.email])];

@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProtocolContext } from '../../src/model/context.js';
-import type { Account } from '../../src/model/types.js';
+import type { Account, Domain } from '../../src/model/types.js';
 import type { DavRequest, DavResponse, DavServices } from './request.js';
 import { LockManager } from './locks.js';
+import { InstanceCache } from './caldav/instances.js';
 import { noImip, type ImipSender } from './scheduling/imip.js';
 import { toHttp } from './errors.js';
 import { HANDLERS, DAV_METHODS, ALLOW } from './methods/index.js';
@@ -25,8 +26,18 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-  const svc: DavServices = { ctx, locks: new LockManager(ctx.now), imip: opts.imip ?? noImip };
+  const svc: DavServices = { ctx, locks: new LockManager(ctx.now), imip: opts.imip ?? noImip, instances: new InstanceCache() };
 
+  // Domains by id for a minute: DAV reads only their immutable id and name (the GAL), and an
+  // account whose domain is deleted no longer authenticates.
+  const domains = new Map<number, { domain: Domain; at: number }>();
+  const domainOf = async (id: number): Promise<Domain | null> => {
+    const hit = domains.get(id);
+    if (hit && ctx.now() - hit.at < 60_000) return hit.domain;
+    const domain = await ctx.store.getDomain(id);
+    if (domain) { if (domains.size > 10_000) domains.clear(); domains.set(id, { domain, at: ctx.now() }); }
+    return domain;
+  };
   const handle = async (req: FastifyRequest, reply: FastifyReply, pathOverride?: string) => {
     const log = req.log.child({ proto: 'dav' });
     const rawPath = pathOverride ?? req.url.split('?')[0];
@@ -40,7 +51,7 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
     if (req.method === 'OPTIONS') return send(reply, options(), req.method);
     const auth = await authenticate(ctx, req);
     if ('status' in auth) return send(reply, auth, req.method);
-    const domain = await ctx.store.getDomain(auth.account.domainId);
+    const domain = await domainOf(auth.account.domainId);
     if (!domain) return send(reply, { status: 401, headers: { 'www-authenticate': 'Basic realm="Hearth", charset="UTF-8"' } }, req.method);
     const q: DavRequest = {
       svc, user: auth.account, domain, method: req.method, segments, path: rawPath, trailingSlash: rawPath.endsWith('/'),

@@ -3,11 +3,14 @@ import type { Account, Domain } from '../../src/model/types.js';
 import type { ProtocolContext } from '../../src/model/context.js';
 import type { LockManager } from './locks.js';
 import type { ImipSender } from './scheduling/imip.js';
+import type { InstanceCache } from './caldav/instances.js';
 
 export interface DavServices {
   ctx: ProtocolContext;
   locks: LockManager;
   imip: ImipSender;
+  /** Instance spans of recurring events by item version (calendar-query). */
+  instances: InstanceCache;
 }
 
 export interface DavRequest {

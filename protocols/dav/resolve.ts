@@ -83,6 +83,8 @@ export async function listAreaFolders(q: DavRequest, account: Account, area: 'ca
 }
 
 async function sameDomainAccount(q: DavRequest, email: string): Promise<Account | null> {
+  // The user's own paths (nearly every request) need no second read of the account.
+  if (email.toLowerCase() === q.user.email) return q.user;
   const a = await q.svc.ctx.store.getAccount(email);
   if (!a || a.domainId !== q.user.domainId || a.disabled) return null;
   return a;

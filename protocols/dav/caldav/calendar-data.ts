@@ -1,22 +1,90 @@
 /**
  * The calendar-data property in reports (RFC 4791 §9.6): the stored object, or with
  * <C:expand> its instances in the range as separate components in UTC (§9.6.5), or with
- * <C:limit-recurrence-set> the master and the overrides in the range (§9.6.6).
+ * <C:limit-recurrence-set> the master and the overrides in the range (§9.6.6), then with
+ * <C:comp>/<C:prop> only the selected components and properties (§9.6.1-§9.6.4).
  */
 import ICAL from 'ical.js';
 import { parseCalendarObject } from '../../../src/pim/parse.js';
 import { expandOccurrences } from '../../../src/pim/recurrence.js';
 import { NS } from '../xml/names.js';
-import { type XmlElement, child } from '../xml/parser.js';
+import { type XmlElement, child, childrenOf } from '../xml/parser.js';
 import { el, esc } from '../xml/writer.js';
 import { timeRangeOf, type TimeRange } from './filter.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 
-export interface CalendarDataSpec { expand: TimeRange | null; limit: TimeRange | null }
+/** A <C:comp> selection: its properties (name -> novalue) and sub-components. */
+export interface CompSpec { name: string; allprop: boolean; props: Map<string, boolean>; allcomp: boolean; comps: Map<string, CompSpec> }
+
+export interface CalendarDataSpec { expand: TimeRange | null; limit: TimeRange | null; comp: CompSpec | null }
+
+function compSpec(e: XmlElement): CompSpec {
+  const props = new Map<string, boolean>();
+  for (const p of childrenOf(e, NS.CALDAV, 'prop')) props.set((p.attrs.name ?? '').toUpperCase(), p.attrs.novalue === 'yes');
+  const comps = new Map<string, CompSpec>();
+  for (const c of childrenOf(e, NS.CALDAV, 'comp')) comps.set((c.attrs.name ?? '').toUpperCase(), compSpec(c));
+  return { name: (e.attrs.name ?? '').toUpperCase(), allprop: !!child(e, NS.CALDAV, 'allprop'), props, allcomp: !!child(e, NS.CALDAV, 'allcomp'), comps };
+}
 
 export function calendarDataSpec(e: XmlElement): CalendarDataSpec {
-  return { expand: timeRangeOf(child(e, NS.CALDAV, 'expand')), limit: timeRangeOf(child(e, NS.CALDAV, 'limit-recurrence-set')) };
+  const comp = child(e, NS.CALDAV, 'comp');
+  return { expand: timeRangeOf(child(e, NS.CALDAV, 'expand')), limit: timeRangeOf(child(e, NS.CALDAV, 'limit-recurrence-set')), comp: comp ? compSpec(comp) : null };
+}
+
+/** The name and parameters of a content line, up to the ':' that is not inside a quoted parameter value. */
+function lineHead(line: string): string {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === ':' && !quoted) return line.slice(0, i);
+  }
+  return line;
+}
+
+/**
+ * RFC 4791 §9.6.1-§9.6.4: keeps the selected components and properties, line by line on the
+ * stored text (folded lines stay folded, bytes of kept lines unchanged). `novalue` keeps the
+ * property with its parameters and an empty value.
+ */
+export function selectCalendarData(ics: string, root: CompSpec): string {
+  const lines = ics.split(/\r?\n/);
+  const out: string[] = [];
+  // null: the current component is left out. 'all': kept whole (allcomp of its parent).
+  const stack: (CompSpec | 'all' | null)[] = [];
+  let keepingProp = false;
+  for (const line of lines) {
+    if (line === '') continue;
+    if (line[0] === ' ' || line[0] === '\t') { if (keepingProp) out.push(line); continue; }
+    keepingProp = false;
+    const head = lineHead(line);
+    const name = head.split(';')[0].toUpperCase();
+    const value = line.slice(head.length + 1).trim().toUpperCase();
+    const cur = stack.length ? stack[stack.length - 1] : undefined;
+    if (name === 'BEGIN') {
+      let next: CompSpec | 'all' | null;
+      if (cur === undefined) next = root.name === value ? root : null;
+      else if (cur === null) next = null;
+      else if (cur === 'all' || cur.allcomp) next = 'all';
+      else next = cur.comps.get(value) ?? null;
+      stack.push(next);
+      if (next !== null) out.push(line);
+      continue;
+    }
+    if (name === 'END') {
+      const top = stack.pop();
+      if (top !== null && top !== undefined) out.push(line);
+      continue;
+    }
+    if (cur === null || cur === undefined) continue;
+    if (cur === 'all' || cur.allprop) { out.push(line); keepingProp = true; continue; }
+    const novalue = cur.props.get(name);
+    if (novalue === undefined) continue;
+    if (novalue) out.push(head + ':');
+    else { out.push(line); keepingProp = true; }
+  }
+  return out.length ? out.join('\r\n') + '\r\n' : '';
 }
 
 const utc = (ms: number, allDay: boolean) => {
@@ -33,6 +101,7 @@ export function renderCalendarData(ics: string, spec: CalendarDataSpec): string 
   } catch {
     text = ics;
   }
+  if (spec.comp) text = selectCalendarData(text, spec.comp);
   return el(NS.CALDAV, 'calendar-data', esc(text));
 }
 

@@ -4,6 +4,7 @@ import { resolve, atLeast } from '../resolve.js';
 import { DavError, C, notFound, forbidden } from '../errors.js';
 import { exists, writeGate } from '../conditions.js';
 import { cancelOnDelete } from '../scheduling/cancel.js';
+import { checkScheduleTagMatch } from '../scheduling/schedule-tag.js';
 
 export async function del(q: DavRequest): Promise<DavResponse> {
   const r = await resolve(q);
@@ -12,6 +13,7 @@ export async function del(q: DavRequest): Promise<DavResponse> {
   if (r.kind === 'member') {
     if (!atLeast(r.access, 'write')) throw forbidden(C.needPrivileges());
     await writeGate(q, r);
+    if (r.area === 'calendars') checkScheduleTagMatch(q, r.item);
     await store.deleteItem(r.item!.id);
     if (r.area === 'calendars' && r.access === 'owner' && r.item!.content && r.folder.role !== 'schedule-inbox') await cancelOnDelete(q, r.account, r.item!.content);
   } else if (r.kind === 'collection') {

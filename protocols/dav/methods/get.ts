@@ -10,6 +10,7 @@ import { convertVCard, wantedVCardVersion } from '../carddav/convert.js';
 import { members } from '../members.js';
 import { notificationXml } from '../sharing/notifications.js';
 import { accessOf } from '../props/privileges.js';
+import { scheduleTagOf } from '../scheduling/schedule-tag.js';
 
 export async function get(q: DavRequest): Promise<DavResponse> {
   const r = await resolve(q);
@@ -20,6 +21,8 @@ export async function get(q: DavRequest): Promise<DavResponse> {
   if (r.kind === 'member' && r.item) {
     const it = r.item;
     const headers: Record<string, string> = { etag: itemEtag(it), 'last-modified': new Date(it.updatedAt).toUTCString() };
+    const tag = scheduleTagOf(it);
+    if (tag && r.area === 'calendars') headers['schedule-tag'] = tag;
     if (it.blobHash) {
       const data = (await q.svc.ctx.store.getBlob(it.blobHash)) ?? Buffer.alloc(0);
       return { status: 200, headers: { ...headers, 'content-type': it.contentType ?? 'application/octet-stream', 'content-length': String(data.length) }, body: data };

@@ -8,6 +8,7 @@ import { NS } from '../xml/names.js';
 import { documentRoot } from '../xml/writer.js';
 import { propRequest, renderResponse } from '../props/engine.js';
 import { members } from '../members.js';
+import { renderResponses } from '../props/batch.js';
 import { exists } from '../conditions.js';
 
 export function parseBody(q: DavRequest): XmlElement | null {
@@ -29,6 +30,6 @@ export async function propfind(q: DavRequest): Promise<DavResponse> {
   const r = await resolve(q);
   if (!exists(r)) throw notFound();
   const parts = [await renderResponse(q, r, req)];
-  if (dep === '1') for (const m of await members(q, r)) parts.push(await renderResponse(q, m, req));
+  if (dep === '1') parts.push(await renderResponses(q, await members(q, r), req));
   return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('')));
 }

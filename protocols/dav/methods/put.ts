@@ -14,6 +14,8 @@ import { calendarComponents } from '../caldav/components.js';
 import { NS } from '../xml/names.js';
 import { href } from '../xml/writer.js';
 import { implicitSchedule } from '../scheduling/implicit.js';
+import { checkScheduleTagMatch, isSchedulingObject, newScheduleTag, scheduleTagOf } from '../scheduling/schedule-tag.js';
+import { setAttendeeParam } from '../scheduling/attendee-params.js';
 
 type Member = Extract<Res, { kind: 'member' }>;
 
@@ -25,7 +27,16 @@ export async function put(q: DavRequest): Promise<DavResponse> {
   if (!atLeast(r.access, 'write')) throw forbidden(C.needPrivileges());
   if (r.folder.role === 'schedule-inbox' || r.folder.role === 'schedule-outbox') throw forbidden();
   await writeGate(q, r);
-  const item = r.area === 'files' ? await putFile(q, r) : r.area === 'calendars' ? await putCalendar(q, r) : await putCard(q, r);
+  if (r.area === 'calendars') {
+    checkScheduleTagMatch(q, r.item);
+    const { item, rewritten } = await putCalendar(q, r);
+    // RFC 4791 §5.3.4: no ETag when the stored object is not what the client sent (SCHEDULE-STATUS added).
+    const headers: Record<string, string> = rewritten ? {} : { etag: itemEtag(item) };
+    const tag = scheduleTagOf(item);
+    if (tag) headers['schedule-tag'] = tag;
+    return { status: r.item ? 204 : 201, headers };
+  }
+  const item = r.area === 'files' ? await putFile(q, r) : await putCard(q, r);
   return { status: r.item ? 204 : 201, headers: { etag: itemEtag(item) } };
 }
 
@@ -62,7 +73,7 @@ async function uidConflict(q: DavRequest, r: Member, uid: string, card: boolean)
   if (r.item?.uid && r.item.uid !== uid) throw conflict((card ? C.noUidConflictCard : C.noUidConflict)(href(r.href)));
 }
 
-async function putCalendar(q: DavRequest, r: Member): Promise<Item> {
+async function putCalendar(q: DavRequest, r: Member): Promise<{ item: Item; rewritten: boolean }> {
   checkSize(q, C.maxResourceSize());
   const type = header(q, 'content-type') ?? 'text/calendar';
   if (!/^text\/calendar\b/i.test(type)) throw forbidden(C.supportedCalendarData());
@@ -83,10 +94,19 @@ async function putCalendar(q: DavRequest, r: Member): Promise<Item> {
   };
   const store = q.svc.ctx.store;
   const previous = r.item;
-  const item = previous ? await store.updateItem(previous.id, fields) : await store.createItem({ folderId: r.folder.id, name: r.name, ...fields });
+  // RFC 6638 §3.2.10: the client's write of a scheduling object gives it a new Schedule-Tag.
+  const { scheduleTag: _old, ...rest } = previous?.props ?? {};
+  const props = isSchedulingObject(text) ? { ...rest, scheduleTag: newScheduleTag() } : rest;
+  let item = previous ? await store.updateItem(previous.id, { ...fields, props }) : await store.createItem({ folderId: r.folder.id, name: r.name, ...fields, props });
   // RFC 6638 §3.2: implicit scheduling when the organizer (or an attendee) writes the object.
-  if (r.access === 'owner' && header(q, 'schedule-reply') !== 'F') await implicitSchedule(q, r.account, previous?.content ?? null, text);
-  return item;
+  if (r.access !== 'owner' || header(q, 'schedule-reply') === 'F') return { item, rewritten: false };
+  const statuses = await implicitSchedule(q, r.account, previous?.content ?? null, text);
+  if (!statuses?.size) return { item, rewritten: false };
+  // RFC 6638 §7.3: the outcome per attendee as SCHEDULE-STATUS on the organizer's copy.
+  const marked = setAttendeeParam(text, 'SCHEDULE-STATUS', statuses);
+  if (marked === text) return { item, rewritten: false };
+  item = await store.updateItem(item.id, { content: marked, size: Buffer.byteLength(marked) });
+  return { item, rewritten: true };
 }
 
 async function putCard(q: DavRequest, r: Member): Promise<Item> {

@@ -160,6 +160,8 @@ const defs: Record<string, PropDef> = {
   [clark(NS.CS, 'allowed-sharing-modes')]: { get: (q, r) => (isCalendar(r) && r.kind === 'collection' && r.access === 'owner' ? el(NS.CS, 'can-be-shared') : undefined) },
   [clark(NS.CS, 'invite')]: { get: (q, r) => (r.kind === 'collection' && r.area !== 'files' ? inviteProp(q, r) : undefined) },
   [clark(NS.DAV, 'add-member')]: { get: () => undefined },
+  // RFC 6638 §3.2.10
+  [clark(NS.CALDAV, 'schedule-tag')]: { get: (q, r) => (r.kind === 'member' && r.area === 'calendars' && typeof r.item?.props['scheduleTag'] === 'string' ? esc(r.item.props['scheduleTag'] as string) : undefined) },
 };
 
 function quotaOwner(r: Res) {

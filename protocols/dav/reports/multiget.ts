@@ -6,7 +6,8 @@ import { resolve } from '../resolve.js';
 import { NS } from '../xml/names.js';
 import { type XmlElement, childrenOf } from '../xml/parser.js';
 import { documentRoot } from '../xml/writer.js';
-import { renderResponse, statusResponse } from '../props/engine.js';
+import { statusResponse } from '../props/engine.js';
+import { responseRenderer } from '../props/batch.js';
 import { memberRes } from '../members.js';
 import { reportProps } from './render.js';
 import { exists } from '../conditions.js';
@@ -18,12 +19,11 @@ export async function multiget(q: DavRequest, r: Res, body: XmlElement): Promise
   // Members of the request collection in one store call; anything else resolved one by one.
   const local = new Map<string, string>();
   if (r.kind === 'collection' || r.kind === 'schedule') {
-    const base = r.href;
+    const decodedBase = decodeURIComponent(r.href);
     for (const h of hrefs) {
       const segs = urlToSegments(h);
       const path = segs ? '/' + segs.join('/') : '';
       const name = segs?.[segs.length - 1];
-      const decodedBase = decodeURIComponent(base);
       if (name && path === decodedBase + name) local.set(h, name);
     }
   }
@@ -33,6 +33,7 @@ export async function multiget(q: DavRequest, r: Res, body: XmlElement): Promise
     const byName = new Map(items.map((i) => [i.name, i]));
     for (const [h, n] of local) { const it = byName.get(n); if (it) found.set(h, memberRes(r, it)); }
   }
+  const render = responseRenderer(q, rp.req, rp.extra);
   for (const h of hrefs) {
     let m = found.get(h);
     if (!m && !local.has(h)) {
@@ -40,7 +41,8 @@ export async function multiget(q: DavRequest, r: Res, body: XmlElement): Promise
       const res = segs ? await resolve(q, segs) : null;
       if (res && exists(res) && (res.kind === 'member' || res.kind === 'gal-card')) m = res;
     }
-    parts.push(m ? await renderResponse(q, m, rp.req, rp.extra) : statusResponse(h, 404, 'Not Found'));
+    const v = m ? render(m) : statusResponse(h, 404, 'Not Found');
+    parts.push(typeof v === 'string' ? v : await v);
   }
   return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('')));
 }

@@ -11,10 +11,11 @@ import { DavError, C, forbidden } from '../errors.js';
 import { NS } from '../xml/names.js';
 import { type XmlElement, child } from '../xml/parser.js';
 import { documentRoot, d, esc } from '../xml/writer.js';
-import { renderResponse, statusResponse } from '../props/engine.js';
+import { statusResponse } from '../props/engine.js';
 import { syncToken, parseSyncToken } from '../sync-token.js';
 import { memberRes, members } from '../members.js';
-import { reportProps, withContent } from './render.js';
+import { reportProps } from './render.js';
+import { renderResponses } from '../props/batch.js';
 
 const MAX_RESULTS = 100_000;
 
@@ -28,17 +29,19 @@ export async function syncCollection(q: DavRequest, r: Res, body: XmlElement): P
   const rp = reportProps(body);
   if (r.kind === 'gal') return galSync(q, r, tokenText, rp);
   if (r.kind !== 'collection') throw forbidden(C.supportedReport());
+  // RFC 6578 §3.3: only the file space has sub-collections; their contents are not reported, so
+  // an infinite sync-level there is refused rather than answered as if it were level 1.
+  if (level === 'infinite' && r.area === 'files' && (await q.svc.ctx.store.listFolders(r.account.id, 'files')).some((f) => f.parentId === r.folder.id))
+    throw new DavError(403, C.syncTraversalSupported());
   let since = 0;
   if (tokenText) {
     const m = parseSyncToken(tokenText, r.folder.id);
     if (m === null || m > r.folder.contentModseq) throw new DavError(403, C.validSyncToken());
     since = m;
   }
-  const changes = await q.svc.ctx.store.changesSince(r.folder.id, since, limit);
-  let rs: Res[] = changes.changed.map((it) => memberRes(r, it));
-  if (rp.needsContent) rs = await withContent(q, rs);
-  const parts: string[] = [];
-  for (const m of rs) parts.push(await renderResponse(q, m, rp.req, rp.extra));
+  // ETag-only listings leave the content in the store (most clients ask for getetag only).
+  const changes = await q.svc.ctx.store.changesSince(r.folder.id, since, limit, { withoutContent: !rp.needsContent });
+  const parts: string[] = [await renderResponses(q, changes.changed.map((it) => memberRes(r, it)), rp.req, rp.extra)];
   if (since > 0) {
     // Items deleted after the token, unless they came back under the same name.
     const live = new Set(changes.changed.map((i) => i.name));
@@ -57,6 +60,6 @@ async function galSync(q: DavRequest, r: Extract<Res, { kind: 'gal' }>, tokenTex
   const token = syncToken(`gal${r.domain.id}`, BigInt('0x' + digest.digest('hex').slice(0, 12)).toString());
   if (tokenText && tokenText !== token) throw new DavError(403, C.validSyncToken());
   const parts: string[] = [];
-  if (!tokenText) for (const m of ms) parts.push(await renderResponse(q, m, rp.req, rp.extra));
+  if (!tokenText) parts.push(await renderResponses(q, ms, rp.req, rp.extra));
   return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('') + d('sync-token', esc(token))));
 }

@@ -35,7 +35,7 @@ test('organizer PUT invites the internal attendee; the attendee reply updates th
   const hrefB = /<D:href>([^<]+\.ics)<\/D:href>/.exec(q.body)![1];
   assert.equal((await call(B, 'PUT', hrefB, meeting('ACCEPTED'), { 'content-type': 'text/calendar' })).statusCode, 204);
   const orgCopy = await call(A, 'GET', `${calA}meet.ics`);
-  assert.match(orgCopy.body.replace(/\r\n /g, ''), /PARTSTAT=ACCEPTED:mailto:att@sched.test/);
+  assert.match(orgCopy.body.replace(/\r\n /g, ''), /PARTSTAT=ACCEPTED[^\r\n]*:mailto:att@sched.test/);
 });
 
 test('outbox POST answers free-busy for the internal attendee and 3.7 for unknown ones', async () => {

@@ -9,10 +9,11 @@ import { DavError, C } from '../../errors.js';
 import { NS } from '../../xml/names.js';
 import { type XmlElement, child } from '../../xml/parser.js';
 import { documentRoot } from '../../xml/writer.js';
-import { renderResponse } from '../../props/engine.js';
+import { renderResponses } from '../../props/batch.js';
 import { memberRes } from '../../members.js';
 import { reportProps } from '../../reports/render.js';
 import { matchesFilter, topFilter, isOnlyTimeRange } from '../filter.js';
+import { spansOverlap } from '../instances.js';
 
 /** Floating times are indexed as UTC (src/pim); widen the index window by the largest offset. */
 const SLACK = 14 * 3600_000;
@@ -28,7 +29,7 @@ export async function calendarQuery(q: DavRequest, r: Res, body: XmlElement): Pr
   if (component && ['VEVENT', 'VTODO', 'VJOURNAL'].includes(component)) opts.componentType = component;
   if (range && component !== 'VTODO') { opts.from = range.start - SLACK; opts.to = range.end + SLACK; }
   const items = await q.svc.ctx.store.listItems(r.folder.id, opts);
-  const parts: string[] = [];
+  const hits: Res[] = [];
   const onlyRange = range !== null && component === 'VEVENT' && isOnlyTimeRange(filter);
   for (const it of items) {
     if (it.content === null) continue;
@@ -36,8 +37,12 @@ export async function calendarQuery(q: DavRequest, r: Res, body: XmlElement): Pr
     // times as UTC, as the index does): no need to parse it for a bare time-range filter.
     if (onlyRange && !it.recurring && it.startAt !== null && it.endAt !== null && it.endAt > it.startAt) {
       if (!(it.startAt < range.end && it.endAt > range.start)) continue;
+    } else if (onlyRange && it.recurring) {
+      // A recurring event: its instance spans, cached by item version, instead of a parse and expansion.
+      const spans = q.svc.instances.spans(it);
+      if (spans ? !spansOverlap(spans, range) : !matchesFilter(it.content, filter)) continue;
     } else if (!matchesFilter(it.content, filter)) continue;
-    parts.push(await renderResponse(q, memberRes(r, it), rp.req, rp.extra));
+    hits.push(memberRes(r, it));
   }
-  return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('')));
+  return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', await renderResponses(q, hits, rp.req, rp.extra)));
 }
