@@ -24,6 +24,31 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * Kysely prepares every statement again on each call; a bounded cache of prepared statements by
+ * SQL text saves that work (queries are built from a fixed set of shapes; parameters vary).
+ * Safe because Kysely runs one statement at a time on this connection and streams only with
+ * `iterate`, which we never use.
+ */
+function withStatementCache(database: SqliteDatabase, max = 500): SqliteDatabase {
+  const cache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        // LRU: move to the end.
+        cache.delete(sql);
+      } else {
+        stmt = database.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
+}
+
 function dialect(database: SqliteDatabase): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
@@ -63,7 +88,7 @@ export async function openSqliteStore(file: string, blobDir: string, open: Sqlit
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 10000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: dialect(database) });
+  const db = new Kysely<Database>({ dialect: dialect(withStatementCache(database)) });
   const store = new SqlStore('sqlite', db, new FileBlobs(blobDir), new LocalBus());
   await store.migrate();
   return store;
