@@ -44,6 +44,15 @@ export function endpoints(settings: ProtocolSettings): Endpoints {
   };
 }
 
+type Wellformable = string & { isWellFormed(): boolean; toWellFormed(): string };
+
+/**
+ * Text and attribute values for the XML and plist documents we generate. Characters XML 1.0
+ * cannot carry (C0 controls, U+FFFE/U+FFFF, unpaired surrogates), which an account's display
+ * name may hold, are dropped or replaced so the document stays well-formed.
+ */
 export function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  const w = (s as Wellformable).isWellFormed() ? s : (s as Wellformable).toWellFormed();
+  return w.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }

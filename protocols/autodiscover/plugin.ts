@@ -36,6 +36,13 @@ function basicCredentials(header: string | undefined): { login: string; password
   return { login, password: s.slice(i + 1) };
 }
 
+/** A query value as one string: repeated keys (`?a=1&a=2`) arrive as arrays, objects never count. */
+function queryValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  return '';
+}
+
 export async function autodiscoverPlugin(app: FastifyInstance, opts: AutodiscoverPluginOptions): Promise<void> {
   const { ctx } = opts;
   const bodyLimit = opts.bodyLimit ?? 16 * 1024;
@@ -87,9 +94,9 @@ export async function autodiscoverPlugin(app: FastifyInstance, opts: Autodiscove
   }
 
   // Autodiscover v2: where the protocol lives, for any address (no account lookup: no enumeration).
-  const v2 = async (request: FastifyRequest<{ Querystring: Record<string, string | undefined>; Params: { email?: string } }>, reply: FastifyReply) => {
+  const v2 = async (request: FastifyRequest<{ Querystring: Record<string, unknown>; Params: { email?: string } }>, reply: FastifyReply) => {
     const q = request.query;
-    const protocol = (q.Protocol ?? q.protocol ?? '').toLowerCase();
+    const protocol = (queryValue(q.Protocol) || queryValue(q.protocol)).toLowerCase();
     const ep = endpoints(ctx.settings);
     if (protocol === 'activesync') return reply.send({ Protocol: 'ActiveSync', Url: ep.activesyncUrl });
     if (protocol === 'autodiscoverv1') return reply.send({ Protocol: 'AutodiscoverV1', Url: ep.autodiscoverUrl });
@@ -110,8 +117,8 @@ export async function autodiscoverPlugin(app: FastifyInstance, opts: Autodiscove
   });
 
   // Thunderbird: anonymous, the same servers for every domain we might host.
-  const autoconfig = async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
-    const email = request.query.emailaddress ?? '';
+  const autoconfig = async (request: FastifyRequest<{ Querystring: Record<string, unknown> }>, reply: FastifyReply) => {
+    const email = queryValue(request.query.emailaddress);
     const fromEmail = /^[^@\s]+@([A-Za-z0-9.-]{1,253})$/.exec(email)?.[1];
     const host = (request.headers.host ?? '').replace(/:\d+$/, '').replace(/^autoconfig\./i, '');
     const domain = (fromEmail ?? (/^[A-Za-z0-9.-]{1,253}$/.test(host) ? host : ctx.settings.hostname)).toLowerCase();

@@ -23,29 +23,30 @@ export function parseAutodiscoverRequest(xml: string): AutodiscoverRequest {
   const stack: string[] = [];
   const out: AutodiscoverRequest = { email: null, acceptableResponseSchema: null };
   let text = '';
-  let error: Error | null = null;
-  parser.on('error', (e) => { error ??= e; });
-  parser.on('doctype', () => { error ??= new AutodiscoverParseError('DOCTYPE not allowed'); });
+  // Every problem is thrown at once: saxes lets it out of write(), which ends the parse there
+  // (parsing on after an error made deep namespace nesting quadratic).
+  const fail = (message: string): never => { throw new AutodiscoverParseError(message); };
+  parser.on('error', (e) => fail(e.message));
+  parser.on('doctype', () => fail('DOCTYPE not allowed'));
   parser.on('opentag', (node) => {
-    if (stack.length === 0 && node.local !== 'Autodiscover') error ??= new AutodiscoverParseError('not an Autodiscover request');
+    if (stack.length === 0 && node.local !== 'Autodiscover') fail('not an Autodiscover request');
+    if (stack.length >= MAX_DEPTH) fail('too deep');
     stack.push(node.local);
-    if (stack.length > MAX_DEPTH) error ??= new AutodiscoverParseError('too deep');
     text = '';
   });
   parser.on('text', (t) => { if (text.length < 1024) text += t; });
-  parser.on('closetag', (node) => {
+  parser.on('closetag', () => {
     const path = stack.join('/');
     if (path === 'Autodiscover/Request/EMailAddress') out.email = text.trim();
     if (path === 'Autodiscover/Request/AcceptableResponseSchema') out.acceptableResponseSchema = text.trim();
-    void node;
     stack.pop();
     text = '';
   });
   try {
     parser.write(xml).close();
   } catch (e) {
-    error ??= e as Error;
+    if (e instanceof AutodiscoverParseError) throw e;
+    fail(e instanceof Error ? e.message : 'malformed XML');
   }
-  if (error) throw new AutodiscoverParseError((error as Error).message);
   return out;
 }
