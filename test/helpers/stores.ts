@@ -29,6 +29,8 @@ export const PG_ADMIN_URL = process.env.HEARTH_TEST_POSTGRES ?? 'postgres://post
 let pgAvailable: Promise<string | null> | null = null;
 export function postgresSkipReason(): Promise<string | null> {
   pgAvailable ??= (async () => {
+    // The test runner has already said (once) that PostgreSQL is absent.
+    if (process.env.HEARTH_SKIP_POSTGRES) return process.env.HEARTH_SKIP_POSTGRES;
     const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
     try { await c.connect(); await c.end(); return null; } catch (e) {
       if (process.env.HEARTH_REQUIRE_POSTGRES) throw new Error(`PostgreSQL required but unreachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);

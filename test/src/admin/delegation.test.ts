@@ -11,7 +11,6 @@ const BY = { actor: 'admin@example.test', source: 'cli' };
 const rejects = (p: Promise<unknown>, code: string) => assert.rejects(p, (e: unknown) => isStoreError(e) && e.code === code);
 
 for (const factory of await storeFactories()) {
-  if (factory.skip) console.log(`# ${factory.skip}`);
   describe(`delegation administration (${factory.name})`, { skip: factory.skip ?? false }, () => {
     let opened: OpenedStore;
     let store: Store;

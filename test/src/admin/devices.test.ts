@@ -11,7 +11,6 @@ const rejects = (p: Promise<unknown>, code: string, message?: RegExp) =>
   assert.rejects(p, (e: unknown) => isStoreError(e) && e.code === code && (!message || message.test(e.message)));
 
 for (const factory of await storeFactories()) {
-  if (factory.skip) console.log(`# ${factory.skip}`);
 
   describe(`device administration (${factory.name})`, { skip: factory.skip ?? false }, () => {
     let opened: OpenedStore;

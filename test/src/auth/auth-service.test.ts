@@ -9,7 +9,6 @@ const WINDOW = 15 * 60_000;
 const MAX = 3;
 
 for (const factory of await storeFactories()) {
-  if (factory.skip) console.log(`# ${factory.skip}`);
 
   describe(`AuthService (${factory.name})`, { skip: factory.skip ?? false }, () => {
     let opened: OpenedStore;

@@ -1,9 +1,8 @@
 import { storeFactories } from '../../helpers/stores.js';
 import { storeContract } from './contract.js';
 
-// One contract, every backend. PostgreSQL is skipped (with the reason printed) only when it is
-// unreachable and HEARTH_REQUIRE_POSTGRES is unset; .ci/run sets it.
+// One contract, every backend. PostgreSQL is skipped only when it is unreachable and
+// HEARTH_REQUIRE_POSTGRES is unset (.ci/run sets it); scripts/run-tests.mjs says so in one line.
 for (const factory of await storeFactories()) {
-  if (factory.skip) console.log(`# ${factory.skip}`);
   storeContract(factory);
 }
