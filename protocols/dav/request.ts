@@ -4,6 +4,7 @@ import type { ProtocolContext } from '../../src/model/context.js';
 import type { LockManager } from './locks.js';
 import type { ImipSender } from './scheduling/imip.js';
 import type { InstanceCache } from './caldav/instances.js';
+import { badRequest } from './errors.js';
 
 export interface DavServices {
   ctx: ProtocolContext;
@@ -38,15 +39,19 @@ export function header(q: DavRequest, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-export function bodyText(q: DavRequest): string {
-  return q.body.toString('utf8');
-}
+/** Methods for which RFC 4918 (§9.1, §9.6, §9.8, §9.9, §9.10) and RFC 3253 §3.6 define Depth. */
+export const DEPTH_METHODS = new Set(['PROPFIND', 'REPORT', 'COPY', 'MOVE', 'LOCK', 'DELETE']);
 
-/** Depth header (RFC 4918 §10.2); `def` when absent. */
+/**
+ * Depth header (RFC 4918 §10.2); `def` when absent. Only "0", "1" and "infinity" exist: anything
+ * else (empty, "2", a repeated header) is 400, never silently the default.
+ */
 export function depth(q: DavRequest, def: '0' | '1' | 'infinity'): '0' | '1' | 'infinity' {
-  const v = header(q, 'depth')?.trim().toLowerCase();
+  const raw = header(q, 'depth');
+  if (raw === undefined) return def;
+  const v = raw.trim().toLowerCase();
   if (v === '0' || v === '1' || v === 'infinity') return v;
-  return def;
+  throw badRequest('bad Depth header');
 }
 
 export const XML_TYPE = 'application/xml; charset=utf-8';

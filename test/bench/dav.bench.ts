@@ -71,7 +71,7 @@ async function main() {
   const events = Array.from({ length: EVENTS }, (_, i) => event(i));
 
   // Hearth on a temporary SQLite store, the calendar filled through the store in one transaction.
-  const h = await createDavHarness({ store: 'sqlite' });
+  const h = await createDavHarness();
   const account = await h.addUser(USER, PW);
   const folder = await h.store.createFolder({ accountId: account.id, name: 'Bench', kind: 'calendar', props: { davSegment: 'bench' } });
   await h.store.createItems(events.map((ics, i) => { const f = extractCalendarFields(ics); return { folderId: folder.id, name: `bench-${i}.ics`, uid: f.uid, content: ics, contentType: 'text/calendar; charset=utf-8; component=vevent', size: Buffer.byteLength(ics), componentType: f.componentType, summary: f.summary, startAt: f.startAt, endAt: f.endAt, recurring: f.recurring }; }));

@@ -7,7 +7,8 @@ import type { DavRequest, DavResponse } from '../request.js';
 import { header, depth, xmlResponse } from '../request.js';
 import { resolve, atLeast } from '../resolve.js';
 import { DavError, C, badRequest, forbidden } from '../errors.js';
-import { parseXml, is, child } from '../xml/parser.js';
+import { is, child } from '../xml/parser.js';
+import { xmlText, parseXmlText } from '../body.js';
 import { NS } from '../xml/names.js';
 import { documentRoot, d, serializeElement, esc } from '../xml/writer.js';
 import { exists, checkHttpConditions, checkIfHeader } from '../conditions.js';
@@ -24,7 +25,7 @@ export async function lock(q: DavRequest): Promise<DavResponse> {
   const locks = q.svc.locks;
   const now = q.svc.ctx.now();
   const timeout = parseTimeout(header(q, 'timeout'));
-  const text = q.body.toString('utf8');
+  const text = q.body.length > 0 ? xmlText(q) : '';
 
   if (text.trim() === '') {
     // Refresh: the If header names the lock (§9.10.2).
@@ -36,8 +37,7 @@ export async function lock(q: DavRequest): Promise<DavResponse> {
     return xmlResponse(200, lockBody(l, now));
   }
 
-  let root;
-  try { root = parseXml(text); } catch { throw badRequest('malformed XML'); }
+  const root = parseXmlText(text);
   if (!is(root, NS.DAV, 'lockinfo')) throw badRequest('expected lockinfo');
   const scopeEl = child(root, NS.DAV, 'lockscope');
   const scope = scopeEl && child(scopeEl, NS.DAV, 'shared') ? 'shared' : scopeEl && child(scopeEl, NS.DAV, 'exclusive') ? 'exclusive' : null;

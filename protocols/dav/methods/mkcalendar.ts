@@ -1,9 +1,10 @@
 /** MKCALENDAR (RFC 4791 §5.3.1); also creates address books for extended MKCOL (RFC 5689). */
 import type { DavRequest, DavResponse } from '../request.js';
-import { bodyText, xmlResponse } from '../request.js';
+import { xmlResponse } from '../request.js';
+import { xmlBody } from '../body.js';
 import { resolve, type Res } from '../resolve.js';
 import { DavError, C, forbidden } from '../errors.js';
-import { parseXml, is, child, type XmlElement } from '../xml/parser.js';
+import { is, child, type XmlElement } from '../xml/parser.js';
 import { NS, clark } from '../xml/names.js';
 import { documentRoot } from '../xml/writer.js';
 import { propOps, planProps } from './proppatch.js';
@@ -17,11 +18,9 @@ export async function mkcalendar(q: DavRequest): Promise<DavResponse> {
     throw forbidden(C.calendarCollectionLocationOk());
   }
   if (r.access !== 'owner') throw forbidden(C.needPrivileges());
-  const text = bodyText(q);
   let prop: XmlElement | null = null;
-  if (text.trim()) {
-    let root: XmlElement;
-    try { root = parseXml(text); } catch { throw new DavError(400); }
+  const root = xmlBody(q);
+  if (root) {
     if (!is(root, NS.CALDAV, 'mkcalendar')) throw new DavError(400);
     const set = child(root, NS.DAV, 'set');
     prop = (set && child(set, NS.DAV, 'prop')) ?? null;

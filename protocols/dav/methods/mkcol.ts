@@ -3,10 +3,11 @@
  * and address books in the homes.
  */
 import type { DavRequest, DavResponse } from '../request.js';
-import { bodyText, xmlResponse } from '../request.js';
+import { xmlResponse } from '../request.js';
+import { xmlText, parseXmlText } from '../body.js';
 import { resolve } from '../resolve.js';
 import { DavError, C, forbidden } from '../errors.js';
-import { parseXml, is, child, type XmlElement } from '../xml/parser.js';
+import { is, child, type XmlElement } from '../xml/parser.js';
 import { NS } from '../xml/names.js';
 import { documentRoot } from '../xml/writer.js';
 import { writeGate } from '../conditions.js';
@@ -14,13 +15,17 @@ import { createPimCollection } from './mkcalendar.js';
 
 export async function mkcol(q: DavRequest): Promise<DavResponse> {
   const r = await resolve(q);
-  const text = bodyText(q);
   let root: XmlElement | null = null;
-  if (text.trim() !== '') {
-    const type = (q.headers['content-type'] as string | undefined) ?? '';
-    if (!/xml/i.test(type)) throw new DavError(415);
-    try { root = parseXml(text); } catch { throw new DavError(400); }
-    if (!is(root, NS.DAV, 'mkcol')) throw new DavError(415);
+  const type = (q.headers['content-type'] as string | undefined) ?? '';
+  // A body that is not XML is 415 (RFC 4918 §9.3) before it is decoded; blank bodies are none.
+  if (q.body.length > 0 && !/xml/i.test(type)) {
+    if (q.body.toString('latin1').trim() !== '') throw new DavError(415);
+  } else if (q.body.length > 0) {
+    const text = xmlText(q);
+    if (text.trim() !== '') {
+      root = parseXmlText(text);
+      if (!is(root, NS.DAV, 'mkcol')) throw new DavError(415);
+    }
   }
   if (r.kind === 'missing') throw new DavError(r.parentMissing ? 409 : 404);
   if (r.kind === 'member' && r.area === 'files' && !r.item) {

@@ -9,7 +9,8 @@ import { resolve, homeHref } from '../resolve.js';
 import { DavError, badRequest, forbidden, notFound } from '../errors.js';
 import { NS } from '../xml/names.js';
 import { documentRoot, el, d, href, esc } from '../xml/writer.js';
-import { parseXml, is, child, childrenOf } from '../xml/parser.js';
+import { is, child, childrenOf } from '../xml/parser.js';
+import { xmlBody } from '../body.js';
 import { busyPeriods, vfreebusy } from '../caldav/freebusy.js';
 import { internalRecipient, mailto } from '../scheduling/deliver.js';
 import { CAL_KINDS } from '../resolve.js';
@@ -19,8 +20,8 @@ export async function post(q: DavRequest): Promise<DavResponse> {
   if (r.kind === 'schedule' && r.box === 'outbox') return outboxFreeBusy(q);
   const type = header(q, 'content-type') ?? '';
   if (!/xml/i.test(type)) throw new DavError(415);
-  let root;
-  try { root = parseXml(q.body.toString('utf8')); } catch { throw badRequest('malformed XML'); }
+  const root = xmlBody(q);
+  if (!root) throw badRequest('POST without body');
   if (r.kind === 'collection' && is(root, NS.CS, 'share')) {
     if (r.access !== 'owner') throw forbidden();
     const store = q.svc.ctx.store;

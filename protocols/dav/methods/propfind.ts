@@ -1,9 +1,10 @@
 /** PROPFIND (RFC 4918 §9.1). Depth infinity is refused (§9.1, propfind-finite-depth). */
 import type { DavRequest, DavResponse } from '../request.js';
-import { bodyText, depth, xmlResponse } from '../request.js';
+import { depth, xmlResponse } from '../request.js';
+import { xmlBody } from '../body.js';
 import { resolve } from '../resolve.js';
 import { DavError, C, badRequest, notFound } from '../errors.js';
-import { parseXml, is, type XmlElement } from '../xml/parser.js';
+import { is, type XmlElement } from '../xml/parser.js';
 import { NS } from '../xml/names.js';
 import { documentRoot } from '../xml/writer.js';
 import { propRequest, renderResponse } from '../props/engine.js';
@@ -11,14 +12,9 @@ import { members } from '../members.js';
 import { renderResponses } from '../props/batch.js';
 import { exists } from '../conditions.js';
 
+/** The XML body (PROPFIND, PROPPATCH, REPORT); null when empty. 400 malformed, 413 too large. */
 export function parseBody(q: DavRequest): XmlElement | null {
-  const text = bodyText(q);
-  if (text.trim() === '') return null;
-  try {
-    return parseXml(text);
-  } catch {
-    throw badRequest('malformed XML');
-  }
+  return xmlBody(q);
 }
 
 export async function propfind(q: DavRequest): Promise<DavResponse> {

@@ -2,13 +2,16 @@
  * PUT (RFC 4918 §9.7): files into blobs (quota counted, RFC 4331), calendar objects (RFC 4791
  * §5.3.2) and vCards (RFC 6352 §6.3.2) stored as sent after their preconditions are checked.
  */
+import ICAL from 'ical.js';
 import { itemEtag, type Item } from '../../../src/model/types.js';
+import { PimParseError } from '../../../src/pim/errors.js';
 import type { NewItem } from '../../../src/store/store.js';
 import { extractCalendarFields, extractContactFields } from '../../../src/pim/extract.js';
 import type { DavRequest, DavResponse } from '../request.js';
 import { header } from '../request.js';
 import { resolve, atLeast, type Res } from '../resolve.js';
-import { DavError, C, notFound, forbidden, conflict } from '../errors.js';
+import { DavError, C, notFound, forbidden, conflict, type Condition } from '../errors.js';
+import { maxResourceSize } from '../body.js';
 import { writeGate } from '../conditions.js';
 import { calendarComponents } from '../caldav/components.js';
 import { NS } from '../xml/names.js';
@@ -61,8 +64,47 @@ async function putFile(q: DavRequest, r: Member): Promise<Item> {
   }
 }
 
-function checkSize(q: DavRequest, cond: ReturnType<typeof C.maxResourceSize>): void {
-  if (q.body.length > q.svc.ctx.settings.dav.maxResourceSize) throw new DavError(403, cond);
+/** Also checked before the body is read (body.ts); this covers bodies that arrive some other way. */
+function checkSize(q: DavRequest, cond: Condition): void {
+  if (q.body.length > maxResourceSize(q.svc)) throw new DavError(403, cond);
+}
+
+/**
+ * Why calendar data that extract refused is refused: iCalendar that parses but breaks the RFC 4791
+ * §4.1 rules for one calendar object resource (several UIDs, mixed component types, several
+ * masters, METHOD, several VCALENDARs) is valid-calendar-object-resource (§5.3.2.1); anything
+ * else, unparsable or invalid iCalendar, is valid-calendar-data.
+ */
+function calendarRefusal(text: string, e: unknown): Condition {
+  if (e instanceof PimParseError) {
+    if (e.code === 'too-large') return C.maxResourceSize();
+    if (e.code === 'multiple-uids') return C.validCalendarObjectResource();
+  }
+  let breaks = false;
+  // Hostile text may trip ical.js anywhere: then it is simply not valid calendar data.
+  try { breaks = breaksObjectRules(text); } catch { breaks = false; }
+  return breaks ? C.validCalendarObjectResource() : C.validCalendarData();
+}
+
+function breaksObjectRules(text: string): boolean {
+  const jcal: unknown = ICAL.parse(text);
+  if (!Array.isArray(jcal) || jcal.length === 0) return false;
+  // ICAL.parse returns a list of roots when the text holds more than one.
+  let one: unknown = jcal;
+  if (Array.isArray(jcal[0])) {
+    if (jcal.length > 1) return jcal.every((r) => Array.isArray(r) && r[0] === 'vcalendar');
+    one = jcal[0];
+  }
+  const root = new ICAL.Component(one as unknown[]);
+  if (root.name !== 'vcalendar') return false;
+  if (root.hasProperty('method')) return true;
+  const comps = root.getAllSubcomponents().filter((c) => ['vevent', 'vtodo', 'vjournal'].includes(c.name));
+  if (new Set(comps.map((c) => c.name)).size > 1) return true;
+  const uids = comps.map((c) => c.getFirstPropertyValue('uid'));
+  // A component without UID is invalid iCalendar (RFC 5545 §3.6.1): valid-calendar-data.
+  if (uids.some((u) => typeof u !== 'string' || u.trim() === '')) return false;
+  if (new Set(uids).size > 1) return true;
+  return comps.filter((c) => !c.hasProperty('recurrence-id')).length > 1;
 }
 
 async function uidConflict(q: DavRequest, r: Member, uid: string, card: boolean): Promise<void> {
@@ -81,11 +123,11 @@ async function putCalendar(q: DavRequest, r: Member): Promise<{ item: Item; rewr
   let f;
   try {
     f = extractCalendarFields(text);
-  } catch {
-    throw forbidden(C.validCalendarData());
+  } catch (e) {
+    throw forbidden(calendarRefusal(text, e));
   }
   // RFC 4791 §4.1: no METHOD property in a calendar object resource.
-  if (/^METHOD:/im.test(text)) throw forbidden(C.validCalendarObjectResource());
+  if (/^METHOD[:;]/im.test(text)) throw forbidden(C.validCalendarObjectResource());
   if (!calendarComponents(r.folder).includes(f.componentType)) throw forbidden(C.supportedCalendarComponent());
   await uidConflict(q, r, f.uid, false);
   const fields: Omit<NewItem, 'folderId' | 'name'> = {
@@ -117,8 +159,9 @@ async function putCard(q: DavRequest, r: Member): Promise<Item> {
   let f;
   try {
     f = extractContactFields(text);
-  } catch {
-    throw forbidden(C.validAddressData());
+  } catch (e) {
+    // RFC 6352 §5.1, §6.3.2.1: one vCard per resource; several, or invalid ones, are valid-address-data.
+    throw forbidden(e instanceof PimParseError && e.code === 'too-large' ? C.maxResourceSizeCard() : C.validAddressData());
   }
   await uidConflict(q, r, f.uid, true);
   const fields = { uid: f.uid, content: text, contentType: 'text/vcard; charset=utf-8', size: q.body.length, summary: f.fullName, componentType: 'VCARD' };

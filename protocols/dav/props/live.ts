@@ -17,6 +17,7 @@ import { galCard } from '../carddav/gal.js';
 import { calendarComponents } from '../caldav/components.js';
 import { lockDiscovery, supportedLock } from './locking.js';
 import { inviteProp } from '../sharing/invite.js';
+import { maxResourceSize } from '../body.js';
 
 type Getter = (q: DavRequest, r: Res) => Promise<string | undefined> | string | undefined;
 interface PropDef { get: Getter; allprop?: boolean }
@@ -146,8 +147,8 @@ const defs: Record<string, PropDef> = {
   [clark(NS.CALDAV, 'supported-calendar-data')]: {
     get: (q, r) => (isCalendar(r) ? el(NS.CALDAV, 'calendar-data', undefined, { 'content-type': 'text/calendar', version: '2.0' }) : undefined),
   },
-  [clark(NS.CALDAV, 'max-resource-size')]: { get: (q, r) => (isCalendar(r) ? String(q.svc.ctx.settings.dav.maxResourceSize) : undefined) },
-  [clark(NS.CARDDAV, 'max-resource-size')]: { get: (q, r) => (isAddressbook(r) ? String(q.svc.ctx.settings.dav.maxResourceSize) : undefined) },
+  [clark(NS.CALDAV, 'max-resource-size')]: { get: (q, r) => (isCalendar(r) ? String(maxResourceSize(q.svc)) : undefined) },
+  [clark(NS.CARDDAV, 'max-resource-size')]: { get: (q, r) => (isAddressbook(r) ? String(maxResourceSize(q.svc)) : undefined) },
   [clark(NS.CARDDAV, 'supported-address-data')]: {
     get: (q, r) => (isAddressbook(r)
       ? el(NS.CARDDAV, 'address-data-type', undefined, { 'content-type': 'text/vcard', version: '3.0' }) + el(NS.CARDDAV, 'address-data-type', undefined, { 'content-type': 'text/vcard', version: '4.0' })

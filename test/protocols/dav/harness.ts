@@ -1,6 +1,6 @@
 /**
  * A DAV server for tests: the plugin on its own fastify instance over a temporary SQLite store
- * (or the in-memory store with DAV_TEST_STORE=memory), real password checks via AuthService.
+ * (the real SQLite backend, as everywhere else), real password checks via AuthService.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,6 @@ import type { Store } from '../../../src/store/store.js';
 import { openStore } from '../../../src/store/open.js';
 import { AuthService } from '../../../src/auth/auth-service.js';
 import { davPlugin } from '../../../protocols/dav/plugin.js';
-import { createMemoryStore } from './memory-store.js';
 
 export interface DavHarness {
   app: FastifyInstance;
@@ -25,10 +24,9 @@ export interface DavHarness {
   close(): Promise<void>;
 }
 
-export async function createDavHarness(opts: { store?: 'sqlite' | 'memory'; maxResourceSize?: number } = {}): Promise<DavHarness> {
+export async function createDavHarness(opts: { maxResourceSize?: number } = {}): Promise<DavHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-dav-'));
-  const kind = opts.store ?? (process.env.DAV_TEST_STORE === 'memory' ? 'memory' : 'sqlite');
-  const store = kind === 'memory' ? createMemoryStore() : await openStore(undefined, dir);
+  const store = await openStore(undefined, dir);
   const log = pino({ level: process.env.HEARTH_LOG_LEVEL ?? 'silent' });
   const auth = new AuthService(store, { lockout: { maxFailures: 1000, windowMs: 60_000 }, cacheTtlMs: 60_000 });
   const ctx: ProtocolContext = {
