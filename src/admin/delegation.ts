@@ -35,6 +35,7 @@ export async function delegate(store: Store, ownerEmail: string, delegateEmail: 
   const grant = existing
     ? await store.updateGrant(existing.id, { rights, status: 'accepted' })
     : await store.createGrant({ ownerId: owner.id, granteeId: grantee.id, folderId: fid, rights, status: 'accepted' });
+  await signalGrantee(store, grantee);
   await store.audit({ actor: by.actor, action: 'delegation.set', target: `account:${owner.email}`, source: by.source, detail: { delegate: grantee.email, rights, folder: folderName ?? null } });
   return grant;
 }
@@ -45,7 +46,16 @@ export async function undelegate(store: Store, ownerEmail: string, delegateEmail
   const existing = (await store.listGrantsByOwner(owner.id)).find((g) => g.granteeId === grantee.id && g.folderId === fid);
   if (!existing) throw new StoreError('NotFound', `${grantee.email} has no such delegation from ${owner.email}`);
   await store.deleteGrant(existing.id);
+  await signalGrantee(store, grantee);
   await store.audit({ actor: by.actor, action: 'delegation.removed', target: `account:${owner.email}`, source: by.source, detail: { delegate: grantee.email, folder: folderName ?? null } });
+}
+
+/** The signal a grant change sends to the accounts that gain or lose access (a group's members). */
+export const GRANTS_SIGNAL = 'grants';
+
+async function signalGrantee(store: Store, grantee: Account): Promise<void> {
+  const accounts = grantee.kind === 'group' ? await store.listGroupMembers(grantee.id) : [grantee];
+  for (const a of accounts) await store.signal(a.id, GRANTS_SIGNAL);
 }
 
 /** One line a grant: delegate, rights, folder (or "all"), status. */

@@ -18,6 +18,9 @@ export interface WipeActor {
   source: string | null;
 }
 
+/** The signal (Store.signal) that tells a device's held requests on every node about it. */
+export const deviceSignal = (deviceId: string, what: 'wipe' | 'access' | 'ping'): string => `device:${what}:${deviceId}`;
+
 export const deviceAuditTarget = (email: string, deviceId: string) => `device:${email}/${deviceId}`;
 
 async function findDevice(store: Store, email: string, deviceId: string) {
@@ -32,6 +35,8 @@ export async function requestWipe(store: Store, email: string, deviceId: string,
   const { account, device } = await findDevice(store, email, deviceId);
   if (device.wipeState === 'acknowledged') throw new StoreError('Conflict', 'device already wiped');
   const updated = await store.updateDevice(device.id, { wipeState: 'requested', wipeAccountOnly: accountOnly });
+  // A Ping the device holds ends now, so that its next request learns of the wipe.
+  await store.signal(account.id, deviceSignal(deviceId, 'wipe'));
   await store.audit({ actor: by.actor, action: 'device.wipe.requested', target: deviceAuditTarget(account.email, deviceId), source: by.source, detail: { accountOnly } });
   return updated;
 }
@@ -73,6 +78,7 @@ export async function setDeviceAccess(store: Store, email: string, deviceId: str
   const { account, device } = await findDevice(store, email, deviceId);
   if (device.wipeState === 'acknowledged') throw new StoreError('Conflict', 'device was wiped: remove it to let it connect again');
   const updated = await store.updateDevice(device.id, { access, info: { ...device.info, accessSource: 'admin' } });
+  await store.signal(account.id, deviceSignal(deviceId, 'access'));
   await store.audit({ actor: by.actor, action: `device.${access === 'allowed' ? 'allowed' : 'blocked'}`, target: deviceAuditTarget(account.email, deviceId), source: by.source, detail: { was: device.access } });
   return updated;
 }

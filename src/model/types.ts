@@ -183,4 +183,18 @@ export interface ChangeEvent {
   accountId: number;
   folderId: number | null;
   modseq: number;
+  /** Set for a signal (Store.signal), which carries no change: folderId null, modseq 0. */
+  signal?: string;
+}
+
+/**
+ * A lock on a resource (WebDAV LOCK, RFC 4918 §6). `space` groups the locks that can conflict
+ * (one user's file space); `data` is the protocol's own description (scope, depth, owner ...).
+ */
+export interface ResourceLock {
+  token: string;
+  space: string;
+  path: string;
+  data: Record<string, unknown>;
+  expiresAt: number;
 }

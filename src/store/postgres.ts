@@ -31,7 +31,8 @@ class TableBlobs implements BlobBackend {
 /**
  * Change events cross nodes with NOTIFY, sent inside the writing transaction so that PostgreSQL
  * delivers them only on commit. One dedicated connection per process LISTENs, opened on the
- * first subscription (CLI processes never open it). Payload: "accountId:folderId:modseq".
+ * first subscription (CLI processes never open it). Payload: "accountId:folderId:modseq" and,
+ * for a signal, ":" and the URI-encoded signal.
  */
 class NotifyBus implements ChangeBus {
   private readonly listeners = new ListenerRegistry();
@@ -43,7 +44,8 @@ class NotifyBus implements ChangeBus {
 
   async inTransaction(trx: Trx, events: ChangeEvent[]): Promise<void> {
     for (const e of events) {
-      await sql`select pg_notify(${CHANNEL}, ${`${e.accountId}:${e.folderId ?? ''}:${e.modseq}`})`.execute(trx);
+      const payload = `${e.accountId}:${e.folderId ?? ''}:${e.modseq}${e.signal !== undefined ? `:${encodeURIComponent(e.signal)}` : ''}`;
+      await sql`select pg_notify(${CHANNEL}, ${payload})`.execute(trx);
     }
   }
 
@@ -60,8 +62,11 @@ class NotifyBus implements ChangeBus {
     this.connecting ??= (async () => {
       const client = new pg.Client({ connectionString: this.connectionString });
       client.on('notification', (msg) => {
-        const [a, f, m] = (msg.payload ?? '').split(':');
-        this.listeners.deliver({ accountId: Number(a), folderId: f ? Number(f) : null, modseq: Number(m) });
+        const [a, f, m, signal] = (msg.payload ?? '').split(':');
+        this.listeners.deliver({
+          accountId: Number(a), folderId: f ? Number(f) : null, modseq: Number(m),
+          ...(signal !== undefined ? { signal: decodeURIComponent(signal) } : {}),
+        });
       });
       client.on('error', (e) => {
         this.onError(e);

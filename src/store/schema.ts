@@ -43,12 +43,13 @@ export interface GrantRow {
 }
 export interface SettingRow { account_id: number; key: string; value: string }
 export interface LoginFailureRow { login: string; source: string; at: number }
+export interface LockRow { token: string; space: string; path: string; data: string; expires_at: number }
 export interface AuditRow { id: number; at: number; actor: string; action: string; target: string; source: string | null; detail: string }
 
 export interface Database {
   domains: DomainRow; accounts: AccountRow; aliases: AliasRow; group_members: GroupMemberRow; folders: FolderRow;
   folder_tombstones: FolderTombstoneRow; items: ItemRow; tombstones: TombstoneRow; blobs: BlobRow; devices: DeviceRow;
-  sync_states: SyncStateRow; grants: GrantRow; settings: SettingRow; login_failures: LoginFailureRow; audit: AuditRow;
+  sync_states: SyncStateRow; grants: GrantRow; settings: SettingRow; login_failures: LoginFailureRow; audit: AuditRow; locks: LockRow;
 }
 
 type Dialect = 'sqlite' | 'postgres';
@@ -194,6 +195,19 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('source', 'text')
           .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}')).execute();
         await db.schema.createIndex('audit_target').on('audit').columns(['target', 'at']).execute();
+      },
+    },
+    '0002-locks': {
+      // Resource locks (WebDAV LOCK) shared by every node: the DAV layer's lock manager reads and
+      // writes them here, so no load balancer needs sticky sessions.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('locks')
+          .addColumn('token', 'text', (c) => c.primaryKey())
+          .addColumn('space', 'text', (c) => c.notNull())
+          .addColumn('path', 'text', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull()).execute();
+        await db.schema.createIndex('locks_space').on('locks').columns(['space', 'expires_at']).execute();
       },
     },
   };

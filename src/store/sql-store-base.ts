@@ -1,7 +1,7 @@
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import type { ChangeEvent } from '../model/types.js';
 import type { ChangeListener } from './store.js';
-import { notFound } from './errors.js';
+import { StoreError, notFound } from './errors.js';
 import { migrations, type Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -104,6 +104,14 @@ export abstract class SqlStoreBase {
       await scope.trx.deleteFrom('blobs').where('hash', '=', hash).execute();
       scope.releasedBlobs.push(hash);
     }
+  }
+
+  async signal(accountId: number, signal: string): Promise<void> {
+    if (signal.length > 1000) throw new StoreError('Invalid', 'a signal has at most 1,000 characters');
+    const event: ChangeEvent = { accountId, folderId: null, modseq: 0, signal };
+    // Outside a transaction: PostgreSQL delivers a NOTIFY outside one at once.
+    await this.bus.inTransaction(this.db as unknown as Trx, [event]);
+    this.bus.committed([event]);
   }
 
   subscribe(accountId: number, listener: ChangeListener): () => void {

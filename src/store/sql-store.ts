@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import type { AuditEvent, Device, Grant, SyncState } from '../model/types.js';
+import type { AuditEvent, Device, Grant, ResourceLock, SyncState } from '../model/types.js';
 import type { DevicePatch, DeviceUpsert, NewGrant, Store } from './store.js';
 import { notFound } from './errors.js';
-import { toAudit, toDevice, toGrant, toSyncState } from './rows.js';
+import { json, toAudit, toDevice, toGrant, toSyncState } from './rows.js';
+import type { LockRow } from './schema.js';
 import { lower, now } from './sql-store-base.js';
 import { ContentStore } from './content.js';
 
@@ -168,4 +169,40 @@ export class SqlStore extends ContentStore implements Store {
     if (opts.target) q = q.where('target', '=', opts.target);
     return (await q.execute()).map(toAudit);
   }
+
+  // Resource locks
+
+  async listLocks(space: string, at: number): Promise<ResourceLock[]> {
+    const rows = await this.db.selectFrom('locks').selectAll().where('space', '=', space).where('expires_at', '>', at).execute();
+    return rows.map(toLock);
+  }
+
+  async createLock(lock: ResourceLock, at: number, conflicts: (live: ResourceLock[]) => boolean): Promise<boolean> {
+    return this.write(async ({ trx }) => {
+      // Serialize lock creation per space on every node (SQLite: BEGIN IMMEDIATE already does).
+      if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${lock.space}, 0))`.execute(trx);
+      await trx.deleteFrom('locks').where('space', '=', lock.space).where('expires_at', '<=', at).execute();
+      const live = (await trx.selectFrom('locks').selectAll().where('space', '=', lock.space).execute()).map(toLock);
+      if (conflicts(live)) return false;
+      await trx.insertInto('locks').values({
+        token: lock.token, space: lock.space, path: lock.path, data: JSON.stringify(lock.data), expires_at: lock.expiresAt,
+      } as never).execute();
+      return true;
+    });
+  }
+
+  async refreshLock(token: string, expiresAt: number): Promise<boolean> {
+    const r = await this.db.updateTable('locks').set({ expires_at: expiresAt }).where('token', '=', token).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async deleteLocks(tokens: string[]): Promise<number> {
+    if (tokens.length === 0) return 0;
+    const r = await this.db.deleteFrom('locks').where('token', 'in', tokens).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
 }
+
+const toLock = (r: LockRow): ResourceLock => ({
+  token: r.token, space: r.space, path: r.path, data: json(r.data, {}), expiresAt: Number(r.expires_at),
+});

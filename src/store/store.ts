@@ -1,6 +1,6 @@
 import type {
   Account, AccountKind, Alias, AuditEvent, ChangeEvent, Device, Domain, Folder, FolderKind, FolderRole,
-  FolderTombstone, Grant, GrantRights, Item, SyncState, Tombstone,
+  FolderTombstone, Grant, GrantRights, Item, ResourceLock, SyncState, Tombstone,
 } from '../model/types.js';
 
 export interface NewDomain {
@@ -237,10 +237,29 @@ export interface Store {
   audit(e: Omit<AuditEvent, 'id' | 'at'> & { at?: number }): Promise<void>;
   listAudit(opts?: { target?: string; limit?: number }): Promise<AuditEvent[]>;
 
+  // Resource locks (WebDAV), shared by every node
+  /** Live (unexpired at `now`) locks of the space. */
+  listLocks(space: string, now: number): Promise<ResourceLock[]>;
+  /**
+   * Stores the lock unless `conflicts` (called with the space's live locks inside the same
+   * transaction) returns true; atomic per space across nodes. Returns whether it was stored.
+   */
+  createLock(lock: ResourceLock, now: number, conflicts: (live: ResourceLock[]) => boolean): Promise<boolean>;
+  /** Moves a lock's expiry; false when the lock is gone. */
+  refreshLock(token: string, expiresAt: number): Promise<boolean>;
+  /** Removes the locks; returns how many there were. */
+  deleteLocks(tokens: string[]): Promise<number>;
+
   // Change notifications
   /**
    * Calls the listener after every committed item or folder write of the account (on any node
    * for PostgreSQL). Returns the unsubscribe function. Listeners must not throw.
    */
   subscribe(accountId: number, listener: ChangeListener): () => void;
+  /**
+   * Tells the account's subscribers on every node (PostgreSQL; this process for SQLite)
+   * something that is not a data change: a device's newer Ping, a wipe request, a grant change.
+   * They receive `{ accountId, folderId: null, modseq: 0, signal }`. At most 1,000 characters.
+   */
+  signal(accountId: number, signal: string): Promise<void>;
 }

@@ -348,6 +348,29 @@ export function storeContract(factory: StoreFactory): void {
       });
     });
 
+    describe('resource locks', () => {
+      it('stores, lists live locks, refuses conflicts atomically, refreshes, expires and deletes', async () => {
+        const space = `files:${factory.name}:${Date.now()}`;
+        const lock = (token: string, path: string, expiresAt: number) => ({ token, space, path, data: { scope: 'exclusive', depth: '0' }, expiresAt });
+        const exclusiveOn = (path: string) => (live: { path: string }[]) => live.some((l) => l.path === path);
+        assert.equal(await store.createLock(lock('t1', '/a', 5000), 1000, exclusiveOn('/a')), true);
+        assert.equal(await store.createLock(lock('t2', '/a', 5000), 1000, exclusiveOn('/a')), false);
+        assert.deepEqual((await store.listLocks(space, 1000)).map((l) => [l.token, l.path, l.data]), [['t1', '/a', { scope: 'exclusive', depth: '0' }]]);
+        // Ten racing lockers of one path (on two nodes for PostgreSQL): exactly one wins.
+        const peer = await opened.peer();
+        const race = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? peer : store).createLock(lock(`r${i}`, '/b', 5000), 1000, exclusiveOn('/b'))));
+        assert.equal(race.filter(Boolean).length, 1);
+        assert.equal(await store.refreshLock('t1', 9000), true);
+        assert.equal(await store.refreshLock('nope', 9000), false);
+        assert.deepEqual((await store.listLocks(space, 6000)).map((l) => l.token), ['t1'], 'expired locks are not live');
+        // An expired lock no longer conflicts.
+        assert.equal(await store.createLock(lock('t3', '/b', 9000), 6000, exclusiveOn('/b')), true);
+        assert.equal(await store.deleteLocks(['t1', 't3', 'missing']), 2);
+        assert.deepEqual(await store.listLocks(space, 6000), []);
+      });
+    });
+
     describe('change notifications', () => {
       it('tells subscribers of committed writes, on this node and on another', async () => {
         const { account } = await userWithDomain();
@@ -371,6 +394,19 @@ export function storeContract(factory: StoreFactory): void {
         await new Promise((r) => setTimeout(r, 100));
         assert.equal(local.filter((e) => e.folderId === cal.id).length, 1, 'no event after unsubscribe');
         offRemote();
+      });
+
+      it('carries signals to subscribers of the account (on every node for PostgreSQL)', async () => {
+        const { account } = await userWithDomain();
+        const peer = await opened.peer();
+        const got: ChangeEvent[] = [];
+        const off = peer.subscribe(account.id, (e) => got.push(e));
+        await (peer as { ready?: () => Promise<void> }).ready?.();
+        await store.signal(account.id, 'ping:DEV:1 with spaces:colons');
+        await waitFor(() => got.some((e) => e.signal !== undefined));
+        assert.deepEqual(got.find((e) => e.signal !== undefined), { accountId: account.id, folderId: null, modseq: 0, signal: 'ping:DEV:1 with spaces:colons' });
+        await rejects(store.signal(account.id, 'x'.repeat(1001)), 'Invalid');
+        off();
       });
 
       it('does not notify for a write that rolled back', async () => {
