@@ -44,12 +44,13 @@ export interface GrantRow {
 export interface SettingRow { account_id: number; key: string; value: string }
 export interface LoginFailureRow { login: string; source: string; at: number }
 export interface LockRow { token: string; space: string; path: string; data: string; expires_at: number }
+export interface SignalRow { id: number; account_id: number; signal: string; origin: string; at: number }
 export interface AuditRow { id: number; at: number; actor: string; action: string; target: string; source: string | null; detail: string }
 
 export interface Database {
   domains: DomainRow; accounts: AccountRow; aliases: AliasRow; group_members: GroupMemberRow; folders: FolderRow;
   folder_tombstones: FolderTombstoneRow; items: ItemRow; tombstones: TombstoneRow; blobs: BlobRow; devices: DeviceRow;
-  sync_states: SyncStateRow; grants: GrantRow; settings: SettingRow; login_failures: LoginFailureRow; audit: AuditRow; locks: LockRow;
+  sync_states: SyncStateRow; grants: GrantRow; settings: SettingRow; login_failures: LoginFailureRow; audit: AuditRow; locks: LockRow; signals: SignalRow;
 }
 
 type Dialect = 'sqlite' | 'postgres';
@@ -208,6 +209,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('data', 'text', (c) => c.notNull())
           .addColumn('expires_at', 'bigint', (c) => c.notNull()).execute();
         await db.schema.createIndex('locks_space').on('locks').columns(['space', 'expires_at']).execute();
+      },
+    },
+    '0003-signals': {
+      // SQLite only: signals from another process (the CLI requesting a wipe) reach the serving
+      // process through this table; PostgreSQL carries them with NOTIFY.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('signals')
+          .addColumn('id', id)
+          .addColumn('account_id', 'bigint', (c) => c.notNull())
+          .addColumn('signal', 'text', (c) => c.notNull())
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull()).execute();
       },
     },
   };

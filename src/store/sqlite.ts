@@ -89,7 +89,9 @@ export async function openSqliteStore(file: string, blobDir: string, open: Sqlit
   database.pragma('busy_timeout = 10000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: dialect(withStatementCache(database)) });
-  const store = new SqlStore('sqlite', db, new FileBlobs(blobDir), new LocalBus());
+  const bus = new LocalBus();
+  const store = new SqlStore('sqlite', db, new FileBlobs(blobDir), bus);
   await store.migrate();
+  await bus.attach(db);
   return store;
 }
