@@ -27,6 +27,13 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   app.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http.request');
   });
+  // RFC 9110 §10.1.1 Expect: 100-continue. The listeners hand such requests over without the
+  // automatic "100 Continue" (see serve.ts), so that each protocol's onRequest checks (credentials,
+  // declared size, quota) can refuse before the client sends the body; a request that got this
+  // far is going to read its body, so the client is told to send it now.
+  app.addHook('preParsing', async (req, reply) => {
+    if (/^100-continue$/i.test(String(req.headers.expect ?? '')) && !reply.raw.headersSent) reply.raw.writeContinue();
+  });
   app.get('/healthz', async (_req, reply) => {
     // Liveness includes the store: a node that cannot reach its database is not healthy.
     await ctx.store.accountModseq(0).catch((e: { code?: string }) => { if (e.code !== 'NotFound') throw e; });

@@ -30,10 +30,14 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       cacheTtlMs: config.auth.cacheTtlSeconds * 1000,
     });
     const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now };
-    app = await buildServer(ctx, { trustProxy: config.trustProxy });
-    await app.ready();
+    const built = await buildServer(ctx, { trustProxy: config.trustProxy });
+    app = built;
+    await built.ready();
 
     const { http, https } = config.listeners;
+    // Expect: 100-continue goes through routing like any request; app.ts sends the 100 once the
+    // protocol's checks have let it through (Node would otherwise send it before any check).
+    routeExpectContinue(built.server, (req, res) => built.server.emit('request', req, res));
     if (http) {
       await app.listen({ host: http.host, port: http.port }).catch((e) => { throw listenError('HEARTH_HTTP', http, e); });
       lines.push(`  HTTP    http://${hostForUrl(http.host)}:${(app.server.address() as { port: number }).port}/`);
@@ -43,6 +47,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       const routing = app.routing.bind(app);
       const server = createHttpsServer({ cert: tls.cert, key: tls.key, SNICallback: tls.SNICallback, minVersion: 'TLSv1.2' },
         (req, res) => routing(req, res));
+      routeExpectContinue(server, routing);
       await new Promise<void>((resolve, reject) => {
         server.once('error', (e) => reject(listenError('HEARTH_HTTPS', https, e)));
         server.listen(https.port, https.host, () => resolve());
@@ -99,4 +104,15 @@ function listenError(name: string, l: Listener, e: NodeJS.ErrnoException): Error
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Requests with `Expect: 100-continue` are routed like any other instead of Node answering
+ * "100 Continue" at once; app.ts sends it when the protocol's checks have passed.
+ */
+export function routeExpectContinue(
+  server: import('node:http').Server | HttpsServer,
+  route: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void,
+): void {
+  server.on('checkContinue', route);
 }
