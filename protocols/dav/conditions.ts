@@ -9,7 +9,7 @@ import { header, urlToSegments } from './request.js';
 import type { Res } from './resolve.js';
 import { resolve } from './resolve.js';
 import { DavError, C } from './errors.js';
-import { parseIf, submittedTokens, normPath, type IfList } from './locks.js';
+import { parseIf, submittedTokens, type IfList, type Lock } from './locks.js';
 import { folderEtag, hashEtag } from './sync-token.js';
 import { galCard } from './carddav/gal.js';
 
@@ -63,8 +63,7 @@ export async function checkIfHeader(q: DavRequest, r: Res): Promise<IfList[] | n
     const res = await stateOf(list.resource);
     if (!res) continue;
     const etag = etagOf(res);
-    const path = res.href;
-    const tokens = new Set(q.svc.locks.covering(path).map((l) => l.token));
+    const tokens = new Set((await q.svc.locks.covering(q, res)).map((l) => l.token));
     const holds = list.conditions.every((c) => {
       const v = c.token !== undefined ? tokens.has(c.token) : etag !== null && c.etag === etag;
       return c.not ? !v : v;
@@ -78,20 +77,24 @@ export async function checkIfHeader(q: DavRequest, r: Res): Promise<IfList[] | n
  * RFC 4918 §7: every lock on the resource (and, for `deep`, below it) must have its token
  * submitted by the user who holds it. Shared locks need one of theirs.
  */
-export function checkLocks(q: DavRequest, lists: IfList[] | null, path: string, deep = false): void {
+export async function checkLocks(q: DavRequest, lists: IfList[] | null, r: Res, deep = false): Promise<void> {
+  const t = await q.svc.locks.target(q, r);
+  if (!t) return;
+  const set = await q.svc.locks.read(q, t.space);
+  const locks: Lock[] = deep ? [...new Set([...set.covering(t.path), ...set.within(t.path)])] : set.covering(t.path);
+  if (locks.length === 0) return;
   const submitted = submittedTokens(lists);
-  const locks = deep ? [...new Set([...q.svc.locks.covering(path), ...q.svc.locks.within(path)])] : q.svc.locks.covering(path);
   const blocking = locks.filter((l) => !(submitted.has(l.token) && l.principalId === q.user.id));
   if (blocking.length === 0) return;
   // A shared lock is satisfied when any of the shared locks on that path is ours and submitted.
-  const unsatisfied = blocking.filter((l) => l.scope === 'exclusive' || !locks.some((o) => o.scope === 'shared' && normPath(o.path) === normPath(l.path) && submitted.has(o.token)));
+  const unsatisfied = blocking.filter((l) => l.scope === 'exclusive' || !locks.some((o) => o.scope === 'shared' && o.path === l.path && submitted.has(o.token)));
   if (unsatisfied.length) throw new DavError(423, C.lockTokenSubmitted(unsatisfied.map((l) => `<D:href>${l.path}</D:href>`).join('')));
 }
 
 /** The usual pre-write gate: HTTP conditions, the If header, then locks. */
-export async function writeGate(q: DavRequest, r: Res, path = r.href, deep = false): Promise<IfList[] | null> {
+export async function writeGate(q: DavRequest, r: Res, deep = false): Promise<IfList[] | null> {
   checkHttpConditions(q, r);
   const lists = await checkIfHeader(q, r);
-  checkLocks(q, lists, path, deep);
+  await checkLocks(q, lists, r, deep);
   return lists;
 }

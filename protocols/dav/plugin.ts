@@ -40,7 +40,7 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
     readBody(payload, prepared.get(req)?.limit ?? DEFAULT_LIMIT, done);
   });
 
-  const svc: DavServices = { ctx, locks: new LockManager(ctx.now), imip: opts.imip ?? noImip, instances: new InstanceCache() };
+  const svc: DavServices = { ctx, locks: new LockManager(ctx.store, ctx.now), imip: opts.imip ?? noImip, instances: new InstanceCache() };
 
   // Domains by id for a minute: DAV reads only their immutable id and name (the GAL), and an
   // account whose domain is deleted no longer authenticates.

@@ -31,8 +31,8 @@ export async function copyMove(q: DavRequest): Promise<DavResponse> {
   // Conditions: If applies to the source; locks to what changes (§7.4, §9.9.4).
   checkHttpConditions(q, src);
   const lists = await checkIfHeader(q, src);
-  if (move) checkLocks(q, lists, src.href, true);
-  checkLocks(q, lists, dst.href, true);
+  if (move) await checkLocks(q, lists, src, true);
+  await checkLocks(q, lists, dst, true);
 
   const store = q.svc.ctx.store;
   const overwrite = (header(q, 'overwrite') ?? 'T').trim().toUpperCase() !== 'F';
@@ -45,19 +45,19 @@ export async function copyMove(q: DavRequest): Promise<DavResponse> {
   if (dstExists) {
     if (dst.kind === 'collection') await store.deleteFolder(dst.folder.id);
     else if (dst.kind === 'member' && dst.item) await store.deleteItem(dst.item.id);
-    q.svc.locks.removeWithin(dst.href);
+    await q.svc.locks.removeWithin(q, dst);
   }
   if (src.kind === 'member') {
     const it = src.item!;
     if (move) {
       if (it.folderId === parent.id) await store.updateItem(it.id, { name: dstName });
       else await store.moveItem(it.id, parent.id, dstName);
-      q.svc.locks.removeWithin(src.href);
+      await q.svc.locks.removeWithin(q, src);
     } else await copyItem(store, it, parent.id, dstName);
   } else {
     if (move) {
       await store.updateFolder(src.folder.id, { parentId: parent.id, name: dstName });
-      q.svc.locks.removeWithin(src.href);
+      await q.svc.locks.removeWithin(q, src);
     } else await copyFolder(store, src.folder, parent.id, dstName, depth(q, 'infinity') !== '0');
   }
   return { status: dstExists ? 204 : 201, headers: { 'content-length': '0' } };

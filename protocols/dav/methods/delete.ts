@@ -5,6 +5,7 @@ import { DavError, C, notFound, forbidden } from '../errors.js';
 import { exists, writeGate } from '../conditions.js';
 import { cancelOnDelete } from '../scheduling/cancel.js';
 import { checkScheduleTagMatch } from '../scheduling/schedule-tag.js';
+import { signalGrantee } from '../sharing/signal.js';
 
 export async function del(q: DavRequest): Promise<DavResponse> {
   const r = await resolve(q);
@@ -20,16 +21,18 @@ export async function del(q: DavRequest): Promise<DavResponse> {
     if (r.grant) {
       // Unsubscribing from a shared collection removes the sharee's grant, not the owner's data.
       await store.deleteGrant(r.grant.id);
+      await signalGrantee(store, r.grant.granteeId);
       return { status: 204 };
     }
     if (r.access !== 'owner') throw forbidden(C.needPrivileges());
     if (r.folder.role !== null) throw forbidden();
-    await writeGate(q, r, r.href, true);
+    await writeGate(q, r, true);
     await store.deleteFolder(r.folder.id);
   } else if (r.kind === 'notification' && r.grant) {
     await store.updateGrant(r.grant.id, { status: 'declined' });
+    await signalGrantee(store, r.grant.granteeId);
     return { status: 204 };
   } else throw new DavError(403);
-  q.svc.locks.removeWithin(r.href);
+  await q.svc.locks.removeWithin(q, r);
   return { status: 204 };
 }

@@ -24,6 +24,8 @@ export async function lock(q: DavRequest): Promise<DavResponse> {
   if (!atLeast(r.access, 'write')) throw forbidden(C.needPrivileges());
   const locks = q.svc.locks;
   const now = q.svc.ctx.now();
+  const target = await locks.target(q, r);
+  if (!target) throw forbidden();
   const timeout = parseTimeout(header(q, 'timeout'));
   const text = q.body.length > 0 ? xmlText(q) : '';
 
@@ -31,10 +33,10 @@ export async function lock(q: DavRequest): Promise<DavResponse> {
     // Refresh: the If header names the lock (§9.10.2).
     const lists = await checkIfHeader(q, r);
     const tokens = submittedTokens(lists);
-    const l = locks.covering(r.href).find((x) => tokens.has(x.token) && x.principalId === q.user.id);
-    if (!l) throw new DavError(412, C.lockTokenMatchesRequestUri());
-    locks.refresh(l, timeout);
-    return xmlResponse(200, lockBody(l, now));
+    const l = (await locks.read(q, target.space)).covering(target.path).find((x) => tokens.has(x.token) && x.principalId === q.user.id);
+    const refreshed = l && (await locks.refresh(q, l, timeout));
+    if (!refreshed) throw new DavError(412, C.lockTokenMatchesRequestUri());
+    return xmlResponse(200, lockBody(refreshed, now));
   }
 
   const root = parseXmlText(text);
@@ -51,18 +53,28 @@ export async function lock(q: DavRequest): Promise<DavResponse> {
 
   checkHttpConditions(q, r);
   await checkIfHeader(q, r);
-  const conflicts = locks.conflicts(r.href, scope, isColl && dep === 'infinity');
-  if (conflicts.length) throw new DavError(423, C.noConflictingLock(conflicts.map((l) => d('href', esc(l.path))).join('')));
+  if (r.kind === 'member' && !r.item && r.area !== 'files') throw new DavError(409);
+
+  // The conflict check and the insert are one step on every node (§6.1, Store.createLock).
+  const made = await locks.create(q, target, { depth: isColl && dep === 'infinity' ? 'infinity' : dep === '0' ? '0' : 'infinity', scope, owner, principalId: q.user.id, timeoutSeconds: timeout });
+  if ('conflicts' in made) throw new DavError(423, C.noConflictingLock(made.conflicts.map((l) => d('href', esc(l.path))).join('')));
+  const l = made.lock;
 
   let created = false;
   if (r.kind === 'member' && !r.item) {
-    // §7.3: a lock on an unmapped URL makes an empty resource.
+    // §7.3: a lock on an unmapped URL makes an empty resource; the lock goes if that fails
+    // (unless a concurrent shared LOCK made it first).
     const store = q.svc.ctx.store;
-    if (r.area !== 'files') throw new DavError(409);
-    const hash = await store.putBlob(Buffer.alloc(0));
-    await store.createItem({ folderId: r.folder.id, name: r.name, blobHash: hash, size: 0, contentType: 'application/octet-stream' });
-    created = true;
+    try {
+      const hash = await store.putBlob(Buffer.alloc(0));
+      await store.createItem({ folderId: r.folder.id, name: r.name, blobHash: hash, size: 0, contentType: 'application/octet-stream' });
+      created = true;
+    } catch (e) {
+      if (!(await store.getItemByName(r.folder.id, r.name))) {
+        await locks.remove(q, l);
+        throw e;
+      }
+    }
   }
-  const l = locks.create({ path: r.href, depth: isColl && dep === 'infinity' ? 'infinity' : dep === '0' ? '0' : 'infinity', scope, owner, principalId: q.user.id, timeoutSeconds: timeout });
   return xmlResponse(created ? 201 : 200, lockBody(l, now), { 'lock-token': `<${l.token}>` });
 }

@@ -14,6 +14,7 @@ import { xmlBody } from '../body.js';
 import { busyPeriods, vfreebusy } from '../caldav/freebusy.js';
 import { internalRecipient, mailto } from '../scheduling/deliver.js';
 import { CAL_KINDS } from '../resolve.js';
+import { signalGrantee } from '../sharing/signal.js';
 
 export async function post(q: DavRequest): Promise<DavResponse> {
   const r = await resolve(q);
@@ -34,11 +35,15 @@ export async function post(q: DavRequest): Promise<DavResponse> {
       const g = grants.find((x) => x.folderId === r.folder.id && x.granteeId === who.id && x.props['sharing'] === true);
       if (g) await store.updateGrant(g.id, { rights });
       else await store.createGrant({ ownerId: r.account.id, folderId: r.folder.id, granteeId: who.id, rights, status: 'pending', props: { sharing: true } });
+      await signalGrantee(store, who.id);
     }
     for (const s of childrenOf(root, NS.CS, 'remove')) {
       const who = await internalRecipient(q, mailto(child(s, NS.DAV, 'href')?.text));
       const g = who && grants.find((x) => x.folderId === r.folder.id && x.granteeId === who.id && x.props['sharing'] === true);
-      if (g) await store.deleteGrant(g.id);
+      if (g) {
+        await store.deleteGrant(g.id);
+        await signalGrantee(store, g.granteeId);
+      }
     }
     return { status: 200, headers: { 'content-length': '0' } };
   }
@@ -49,6 +54,7 @@ export async function post(q: DavRequest): Promise<DavResponse> {
     if (!g) throw notFound();
     const accepted = !!child(root, NS.CS, 'invite-accepted');
     await store.updateGrant(g.id, { status: accepted ? 'accepted' : 'declined' });
+    await signalGrantee(store, g.granteeId);
     if (!accepted) return { status: 204 };
     const folder = g.folderId !== null ? await store.getFolder(g.folderId) : null;
     const area = folder && CAL_KINDS.has(folder.kind) ? 'calendars' : 'addressbooks';

@@ -11,9 +11,10 @@ export async function unlock(q: DavRequest): Promise<DavResponse> {
   if (!m) throw badRequest('Lock-Token required');
   const r = await resolve(q);
   if (!exists(r)) throw new DavError(404);
-  const l = q.svc.locks.covering(r.href).find((x) => x.token === m[1]);
+  const l = (await q.svc.locks.covering(q, r)).find((x) => x.token === m[1]);
   if (!l) throw new DavError(409, C.lockTokenMatchesRequestUri());
   if (l.principalId !== q.user.id) throw new DavError(403);
-  q.svc.locks.remove(l.token);
+  // Gone meanwhile (another node's UNLOCK, or it expired): the lock no longer applies.
+  if (!(await q.svc.locks.remove(q, l))) throw new DavError(409, C.lockTokenMatchesRequestUri());
   return { status: 204 };
 }

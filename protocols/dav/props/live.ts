@@ -95,7 +95,7 @@ const defs: Record<string, PropDef> = {
     get: (q, r) => (r.kind === 'member' && r.item ? new Date(r.item.createdAt).toISOString() : r.kind === 'collection' ? new Date(r.folder.createdAt).toISOString() : undefined),
   },
   [clark(NS.DAV, 'supportedlock')]: { allprop: true, get: (q, r) => (r.kind === 'member' || (r.kind === 'collection' && r.area === 'files') ? supportedLock() : undefined) },
-  [clark(NS.DAV, 'lockdiscovery')]: { allprop: true, get: (q, r) => (r.kind === 'member' || (r.kind === 'collection' && r.area === 'files') ? lockDiscovery(q.svc.locks.covering(r.href)) : undefined) },
+  [clark(NS.DAV, 'lockdiscovery')]: { allprop: true, get: async (q, r) => (r.kind === 'member' || (r.kind === 'collection' && r.area === 'files') ? lockDiscovery(await q.svc.locks.covering(q, r)) : undefined) },
   // RFC 5397 and RFC 3744 §4.2
   [clark(NS.DAV, 'current-user-principal')]: { get: (q) => href(principalHref(q.user)) },
   [clark(NS.DAV, 'principal-URL')]: { get: (q, r) => { const a = principalProps(q, r); return a ? href(principalHref(a)) : r.kind === 'proxy' ? href(r.href) : undefined; } },

@@ -36,7 +36,7 @@ const EVENTS: Record<string, string> = {
 };
 
 const q = (): DavRequest => ({
-  svc: { ctx: h.ctx, locks: new LockManager(h.ctx.now), imip: noImip, instances: new InstanceCache() },
+  svc: { ctx: h.ctx, locks: new LockManager(h.ctx.store, h.ctx.now), imip: noImip, instances: new InstanceCache() },
   user, domain, method: 'REPORT', segments: ['dav', 'calendars', U, 'fast'], path: `/dav/calendars/${U}/fast/`, trailingSlash: true, headers: {}, body: Buffer.alloc(0),
 });
 
