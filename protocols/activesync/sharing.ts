@@ -12,6 +12,8 @@
 import type { Account, Folder, FolderKind, Grant } from '../../src/model/types.js';
 import type { CommandContext } from './commands/types.js';
 import { easFolderType, type FolderEntry, FolderType, visibleHierarchy } from './folders.js';
+import { asHierarchyState } from './hierarchy.js';
+import { HIERARCHY } from './state.js';
 
 export type FolderAccess = 'owner' | 'write' | 'read' | 'none';
 
@@ -103,4 +105,18 @@ export function sharedEntries(shared: SharedFolder[], taken: Iterable<string>): 
     out.set(String(s.folder.id), { parentId: '0', name, type: SHARED_TYPES[s.folder.kind]! });
   }
   return out;
+}
+
+/**
+ * Whether the folders shared with the user now differ from those the device's hierarchy holds
+ * (a grant gained or lost since its last FolderSync): a held Ping then answers Status 7 so that
+ * the device runs FolderSync ([MS-ASCMD] 2.2.3.177.11). False before the device's first FolderSync.
+ */
+export async function sharedHierarchyChanged(ctx: CommandContext): Promise<boolean> {
+  const s = await ctx.store.getSyncState(ctx.device.id, HIERARCHY);
+  const known = s ? asHierarchyState(s.state) : null;
+  if (!known) return false;
+  const was = new Set(known.shared ?? []);
+  const now = (await sharedFolders(ctx, ctx.account)).map((f) => String(f.folder.id));
+  return now.length !== was.size || now.some((id) => !was.has(id));
 }

@@ -77,11 +77,11 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   const wrote: string[] = [];
   // The device's own moves wake none of its held requests (../sync/push.ts).
   const hub = pushHubFor(ctx.store);
-  hub.beginWrites(ctx.device.id);
+  const token = await hub.beginWrites(ctx.device);
   try {
     for (const m of moves.slice(0, 1000)) out.push(await moveOne(ctx, m, wrote));
   } finally {
-    await hub.endWrites(ctx.device.id, wrote, (folders) => pendingFolders(ctx, folders));
+    await hub.endWrites(ctx.device, token, wrote, (folders) => pendingFolders(ctx, folders));
   }
   return wbxml(el(NS, 'MoveItems', out));
 }

@@ -2,7 +2,9 @@
  * Ping ([MS-ASCMD] 2.2.1.13): hold the request until one of the folders changes (Status 2 with
  * the changed Folders) or the heartbeat ends (Status 1). The heartbeat and folder list are
  * remembered per device for requests that omit them (Status 3 when there is nothing to reuse).
- * Waking is driven by the store's change notifications (../sync/push.ts), never by polling.
+ * Waking is driven by the store's change notifications and signals (../sync/push.ts), never by
+ * polling: a grant gained or lost answers Status 7; a wipe or access change, a newer Ping of the
+ * device (on any node) Status 1.
  */
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { collectionFolder } from '../sync/collection.js';
@@ -10,6 +12,7 @@ import { loadCache, PING_CACHE, type PingCache, saveCache } from '../sync/state.
 import { notificationsReady, pushHubFor } from '../sync/push.js';
 import { pendingFolders } from '../sync/pending.js';
 import { PingStatus } from '../sync/status.js';
+import { sharedHierarchyChanged } from '../sharing.js';
 import { type CommandContext, type CommandHandler, type CommandResult, wbxml } from './types.js';
 
 const NS = 'Ping';
@@ -52,14 +55,25 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   await saveCache<PingCache>(ctx, PING_CACHE, { v: 1, heartbeat, folders: [...new Set(folderIds)] }, cache);
 
   const folders = [...byId.keys()];
-  const held = pushHubFor(ctx.store).hold(`ping:${ctx.device.id}`, [...accounts], folders, heartbeat * 1000, ctx.signal, ctx.device.id);
+  const held = pushHubFor(ctx.store).hold({
+    kind: 'ping', device: ctx.device, accountIds: [...accounts], folders, timeoutMs: heartbeat * 1000, signal: ctx.signal,
+    pending: (fs) => pendingFolders(ctx, fs), hierarchyChanged: () => sharedHierarchyChanged(ctx),
+  });
   await notificationsReady(ctx.store);
   // Changes since the device's last Sync count at once ([MS-ASCMD] 3.1.5.2.1); subscribing first loses none.
+  // So does a grant gained or lost before the subscription (its `grants` signal came too early).
+  if (await sharedHierarchyChanged(ctx)) held.finish({ kind: 'hierarchy' });
   const pending = await pendingFolders(ctx, folders);
   if (pending.length) held.finish({ kind: 'changed', folders: pending });
   const woke = await held.promise;
-  if (woke.kind !== 'changed') return answer(PingStatus.Expired);
-  return answer(PingStatus.Changes, [el(NS, 'Folders', woke.folders.map((f) => el(NS, 'Folder', byId.get(f) ?? String(f))))]);
+  switch (woke.kind) {
+    case 'changed': return answer(PingStatus.Changes, [el(NS, 'Folders', woke.folders.map((f) => el(NS, 'Folder', byId.get(f) ?? String(f))))]);
+    // [MS-ASCMD] 2.2.3.177.11 Status 7: the folder hierarchy changed, FolderSync first.
+    case 'hierarchy': return answer(PingStatus.FolderSyncRequired);
+    // 'device' (a wipe requested, access changed): Status 1 makes the device send its next request
+    // at once, and request.ts answers that one with the wipe (449 / 140) or the block (403 / 129).
+    default: return answer(PingStatus.Expired);
+  }
 }
 
 export const ping: CommandHandler = {

@@ -10,6 +10,7 @@ import { loadCache, saveCache, SYNC_REQUEST_CACHE, type SyncRequestCache, collec
 import { notificationsReady, pushHubFor } from '../sync/push.js';
 import { SyncStatus } from '../sync/status.js';
 import { pendingFolders } from '../sync/pending.js';
+import { sharedHierarchyChanged } from '../sharing.js';
 import { type CommandContext, type CommandHandler, type CommandResult, empty, wbxml } from './types.js';
 
 const NS = 'AirSync';
@@ -77,11 +78,11 @@ async function runOnce(ctx: CommandContext, cols: CollectionRequest[], windowSiz
   // The device's own writes wake none of its held requests (Ping, hanging Sync): see push.ts.
   const writes = cols.some((c) => (c.commands?.children.length ?? 0) > 0);
   const hub = pushHubFor(ctx.store);
-  if (writes) hub.beginWrites(ctx.device.id);
+  const token = writes ? await hub.beginWrites(ctx.device) : null;
   try {
     for (const c of cols) out.push(await syncCollection(ctx, c, budget));
   } finally {
-    if (writes) await hub.endWrites(ctx.device.id, out.flatMap((r) => r.wrote), (folders) => pendingFolders(ctx, folders));
+    if (token !== null) await hub.endWrites(ctx.device, token, out.flatMap((r) => r.wrote), (folders) => pendingFolders(ctx, folders));
   }
   return out;
 }
@@ -116,12 +117,19 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
     const folders = results.map((r) => r.folderId).filter((f): f is number => f !== null);
     // Shared folders change in their owners' accounts: listen to those too.
     const accounts = [ctx.account.id, ...results.map((r) => r.ownerId).filter((a): a is number => a !== null)];
-    const held = pushHubFor(ctx.store).hold(`sync:${ctx.device.id}`, accounts, folders, holdMs, ctx.signal, ctx.device.id);
+    const held = pushHubFor(ctx.store).hold({
+      kind: 'sync', device: ctx.device, accountIds: accounts, folders, timeoutMs: holdMs, signal: ctx.signal,
+      pending: (fs) => pendingFolders(ctx, fs), hierarchyChanged: () => sharedHierarchyChanged(ctx),
+    });
     await notificationsReady(ctx.store);
-    // A change that landed between the pass above and the subscription.
+    // A change (or a grant) that landed between the pass above and the subscription.
+    if (await sharedHierarchyChanged(ctx)) held.finish({ kind: 'hierarchy' });
     const pending = await pendingFolders(ctx, folders);
     if (pending.length) held.finish({ kind: 'changed', folders: pending });
     const woke = await held.promise;
+    // [MS-ASCMD] 2.2.3.177.17 Status 12: a grant gained or lost, the device runs FolderSync.
+    if (woke.kind === 'hierarchy') return top(SyncStatus.FolderHierarchyChanged);
+    // Expired, superseded, or a wipe / access change that the next request meets in request.ts.
     if (woke.kind !== 'changed') return empty();
     const again = cols.map((c) => ({ collectionId: c.collectionId, syncKey: c.syncKey, windowSize: c.windowSize }));
     results = await runOnce(ctx, again, parsed.windowSize, Date.now() + budgetMs);
