@@ -7,6 +7,7 @@
 import type { Account, Grant, GrantRights } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
+import { GRANTS_SIGNAL } from '../model/signals.js';
 
 export interface Actor { actor: string; source: string | null }
 
@@ -50,9 +51,7 @@ export async function undelegate(store: Store, ownerEmail: string, delegateEmail
   await store.audit({ actor: by.actor, action: 'delegation.removed', target: `account:${owner.email}`, source: by.source, detail: { delegate: grantee.email, folder: folderName ?? null } });
 }
 
-/** The signal a grant change sends to the accounts that gain or lose access (a group's members). */
-export const GRANTS_SIGNAL = 'grants';
-
+/** Tells the accounts that gain or lose access (a group's members) that their shared folders changed. */
 async function signalGrantee(store: Store, grantee: Account): Promise<void> {
   const accounts = grantee.kind === 'group' ? await store.listGroupMembers(grantee.id) : [grantee];
   for (const a of accounts) await store.signal(a.id, GRANTS_SIGNAL);

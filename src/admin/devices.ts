@@ -10,6 +10,7 @@
 import type { Device } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
+import { deviceSignal } from '../model/signals.js';
 
 export interface WipeActor {
   /** Who: an admin's address, 'cli', or the account for protocol events. */
@@ -17,9 +18,6 @@ export interface WipeActor {
   /** Where from: an IP address, 'cli' ... */
   source: string | null;
 }
-
-/** The signal (Store.signal) that tells a device's held requests on every node about it. */
-export const deviceSignal = (deviceId: string, what: 'wipe' | 'access' | 'ping'): string => `device:${what}:${deviceId}`;
 
 export const deviceAuditTarget = (email: string, deviceId: string) => `device:${email}/${deviceId}`;
 

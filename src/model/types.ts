@@ -198,3 +198,18 @@ export interface ResourceLock {
   data: Record<string, unknown>;
   expiresAt: number;
 }
+
+/**
+ * Out of office, as stored in the account setting 'oof': ActiveSync Settings writes it, the mail
+ * pipeline will answer with it.
+ */
+export interface OofMessage { enabled: boolean; message: string; bodyType: 'Text' | 'HTML' }
+export interface OofSetting {
+  /** 0 off, 1 on, 2 on between start and end ([MS-ASCMD] 2.2.3.120 OofState). */
+  state: 0 | 1 | 2;
+  start: number | null;
+  end: number | null;
+  internal: OofMessage | null;
+  externalKnown: OofMessage | null;
+  externalUnknown: OofMessage | null;
+}

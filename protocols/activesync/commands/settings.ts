@@ -6,23 +6,13 @@ import type { Account } from '../../../src/model/types.js';
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { readDeviceInformation, saveDeviceInformation } from '../device-info.js';
 import { type CommandContext, type CommandHandler, wbxml } from './types.js';
+import type { OofMessage, OofSetting } from '../../../src/model/types.js';
 
 const NS = 'Settings';
 /** [MS-ASCMD] 2.2.3.177.15 */
 const S = { Success: 1, ProtocolError: 2, AccessDenied: 3, ServerUnavailable: 4, InvalidArguments: 5, Conflicting: 6 } as const;
 const status = (s: number) => el(NS, 'Status', String(s));
 
-/** The out-of-office setting as stored (setting key 'oof'); the mail pipeline reads it. */
-export interface OofMessage { enabled: boolean; message: string; bodyType: 'Text' | 'HTML' }
-export interface OofSetting {
-  /** 0 off, 1 on, 2 on between start and end ([MS-ASCMD] 2.2.3.120 OofState). */
-  state: 0 | 1 | 2;
-  start: number | null;
-  end: number | null;
-  internal: OofMessage | null;
-  externalKnown: OofMessage | null;
-  externalUnknown: OofMessage | null;
-}
 const AUDIENCES = [['AppliesToInternal', 'internal'], ['AppliesToExternalKnown', 'externalKnown'], ['AppliesToExternalUnknown', 'externalUnknown']] as const;
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

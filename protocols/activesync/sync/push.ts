@@ -41,8 +41,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChangeEvent, Device } from '../../../src/model/types.js';
 import type { Store } from '../../../src/store/store.js';
-import { deviceSignal } from '../../../src/admin/devices.js';
-import { GRANTS_SIGNAL } from '../../../src/admin/delegation.js';
+import { GRANTS_SIGNAL, deviceSignal } from '../../../src/model/signals.js';
 
 /**
  * A write as the hub knows it: modseqs are per account, and a device writes to other accounts'

@@ -4,7 +4,7 @@
  * folder list, as the admin API's delegation does (src/admin/delegation.ts).
  */
 import type { Store } from '../../../src/store/store.js';
-import { GRANTS_SIGNAL } from '../../../src/admin/delegation.js';
+import { GRANTS_SIGNAL } from '../../../src/model/signals.js';
 
 /** Signals the grantee, or every member when the grantee is a group. */
 export async function signalGrantee(store: Store, granteeId: number): Promise<void> {

@@ -11,7 +11,7 @@ import type { ProtocolContext } from '../../../src/model/context.js';
 import type { Store } from '../../../src/store/store.js';
 import type { ChangeEvent } from '../../../src/model/types.js';
 import { AuthService } from '../../../src/auth/auth-service.js';
-import { GRANTS_SIGNAL } from '../../../src/admin/delegation.js';
+import { GRANTS_SIGNAL } from '../../../src/model/signals.js';
 import { davPlugin } from '../../../protocols/dav/plugin.js';
 import { storeFactories, type OpenedStore } from '../../helpers/stores.js';
 import { basic } from './harness.js';

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, makeHarness, TestDevice, type Harness } from '../harness.js';
 import { child, children, el, type WbxmlElement } from '../../../../protocols/activesync/wbxml/types.js';
-import type { OofSetting } from '../../../../protocols/activesync/commands/settings.js';
+import type { OofSetting } from '../../../../src/model/types.js';
 
 const S = 'Settings';
 const settings = (...parts: WbxmlElement[]) => el(S, 'Settings', parts);
