@@ -204,7 +204,7 @@ describe('DAV XML parser: seeded mutations of real request bodies', () => {
     assert.equal(used.size, MUTATOR_NAMES.length, 'every mutator ran');
     // Both outcomes are exercised: the mutations are neither all fatal nor all harmless.
     assert.ok(stats.ok > ROUNDS / 50 && stats.refused > ROUNDS / 2, JSON.stringify(stats));
-    assert.ok(stats.worst < 2_000, `slowest parse ${Math.round(stats.worst)} ms`);
+    assert.ok(stats.worst < 10_000, `slowest parse ${Math.round(stats.worst)} ms`);
   });
 });
 
@@ -219,10 +219,10 @@ describe('DAV XML parser: deterministic hostile documents', () => {
     let dtd = '<!ENTITY lol0 "lol">';
     for (let i = 1; i <= 9; i++) dtd += `<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`;
     const doc = `<?xml version="1.0"?><!DOCTYPE propfind [${dtd}]><propfind xmlns="DAV:"><prop><displayname>&lol9;</displayname></prop></propfind>`;
-    assert.ok(refuses(doc, 'dtd') < 500);
+    assert.ok(refuses(doc, 'dtd') < 5_000); // a blow-up costs minutes; the loose bound only catches that
     // Quadratic blow-up: one big entity referenced many times.
     const big = `<!DOCTYPE x [<!ENTITY a "${'x'.repeat(50_000)}">]><x xmlns="DAV:">${'&a;'.repeat(50_000)}</x>`;
-    assert.ok(refuses(big, 'dtd') < 500);
+    assert.ok(refuses(big, 'dtd') < 5_000); // a blow-up costs minutes; the loose bound only catches that
     // Without a DTD an entity reference is simply undefined.
     refuses('<propfind xmlns="DAV:"><prop>&lol9;</prop></propfind>');
   });
@@ -247,7 +247,7 @@ describe('DAV XML parser: deterministic hostile documents', () => {
   });
 
   it('refuses 10,000-deep nesting by the depth limit', () => {
-    assert.ok(refuses('<D:a xmlns:D="DAV:">'.repeat(10_000) + '</D:a>'.repeat(10_000), 'too-deep') < 500);
+    assert.ok(refuses('<D:a xmlns:D="DAV:">'.repeat(10_000) + '</D:a>'.repeat(10_000), 'too-deep') < 5_000); // a blow-up costs minutes; the loose bound only catches that
     // 64 levels are fine; 65 are not.
     parseXml('<a>'.repeat(64) + '</a>'.repeat(64));
     refuses('<a>'.repeat(65) + '</a>'.repeat(65), 'too-deep');
@@ -257,9 +257,9 @@ describe('DAV XML parser: deterministic hostile documents', () => {
     // saxes keeps one namespace scope per open element; parsing on after the depth error made
     // every lookup walk the whole chain: 1.2 MB took two minutes of CPU.
     const doc = '<p:a xmlns:p="urn:x">'.repeat(80_000);
-    assert.ok(refuses(doc, 'too-deep') < 500);
+    assert.ok(refuses(doc, 'too-deep') < 5_000); // a blow-up costs minutes; the loose bound only catches that
     // The same for the parser's own errors: the first one ends the parse.
-    assert.ok(refuses('<a xmlns:p="u">'.repeat(60) + '<q:b/>' + '<a xmlns:p="u">'.repeat(80_000)) < 500);
+    assert.ok(refuses('<a xmlns:p="u">'.repeat(60) + '<q:b/>' + '<a xmlns:p="u">'.repeat(80_000)) < 5_000); // a blow-up costs minutes; the loose bound only catches that
   });
 
   it('refuses too many elements', () => {

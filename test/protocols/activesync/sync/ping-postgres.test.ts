@@ -91,7 +91,7 @@ describe('held requests across nodes (PostgreSQL)', { skip: pg.skip ?? false }, 
     const t0 = Date.now();
     const newer = await held(b, on(appB, 'NODEPING2'), 'Ping', pingBody(300, [String(folder.id)]));
     assert.equal(pingStatus(await older.answer), '1');
-    assert.ok(Date.now() - t0 < 2000, 'ended at once, not at its heartbeat');
+    assert.ok(Date.now() - t0 < 15_000, 'ended at once, not at its heartbeat');
     await pause(200);
     assert.equal(newer.done(), false, 'the newer Ping ignores its own signal');
     // Another device of the account is not concerned.
@@ -125,7 +125,7 @@ describe('held requests across nodes (PostgreSQL)', { skip: pg.skip ?? false }, 
     const t0 = Date.now();
     await requestWipe(cli, 'node@nodes.test', 'NODEWIPE1', false, BY);
     assert.equal(pingStatus(await answer), '1');
-    assert.ok(Date.now() - t0 < 2000);
+    assert.ok(Date.now() - t0 < 15_000);
     assert.equal(pingStatus(await pb.dev.send('Ping', pingBody(300, [String(folder.id)]))), '140');
   });
 

@@ -74,7 +74,7 @@ describe('Ping', () => {
     const t0 = Date.now();
     const newer = p.dev.send('Ping', null);
     assert.equal(statusOf((await older).doc), '1');
-    assert.ok(Date.now() - t0 < 2000);
+    assert.ok(Date.now() - t0 < 15_000);
     await h.ctx.store.createItem({ folderId: Number(contacts), name: 'new.vcf', ...ITEM_CLASSES.Contacts.fields(vcard('new-1', 'Newer')) });
     const r = await newer;
     assert.equal(statusOf(r.doc), '2');
