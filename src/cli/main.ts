@@ -8,6 +8,7 @@ import { UsageError, formatSize, parseSize } from './sizes.js';
 import { accountOf, checkAddress, checkDomainName, checkPassword, checkQuota, domainOf, setPassword } from './accounts.js';
 import { deviceCommands } from './devices.js';
 import { delegationCommands } from './delegation.js';
+import { devicePolicyCommands } from './device-policy.js';
 
 /**
  * The `hearth` command (CONTRACT.md). Every failure is one line on stderr and a non-zero exit:
@@ -57,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
         `max-message ${formatSize(d.maxMessageSize)}`].join('\t'));
     }
   }));
+
+  devicePolicyCommands(domain, withStore, print);
 
   const user = program.command('user').description('manage users');
   user.command('add <email>').description('add a user')
