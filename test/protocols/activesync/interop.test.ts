@@ -76,7 +76,7 @@ describe('ActiveSync interop with libwbxml', { skip: haveLibwbxml ? false : 'lib
 });
 
 describe('acceptance client (eas_basic.py) against the plugin on a socket', { skip: haveLibwbxml && ACCEPTANCE ? false : 'libwbxml or shared/acceptance missing' }, () => {
-  it('passes options, provision and foldersync for 14.1 and 16.1', async () => {
+  it('passes every step: options, provision, foldersync, add-contact, second device, invalid key', async () => {
     const h = await makeHarness();
     try {
       await h.addUser('alice@accept.test', 'Acc3pt-alice-pass');
@@ -89,6 +89,10 @@ describe('acceptance client (eas_basic.py) against the plugin on a socket', { sk
       for (const name of ['options', 'provision-14.1', 'provision-16.1', 'foldersync-14.1', 'foldersync-16.1']) {
         assert.match(out, new RegExp(`^PASS ${name} `, 'm'), `${name}\n${out}`);
       }
+      for (const name of ['add-contact', 'second-device-gets-contact', 'invalid-synckey-status-3']) {
+        assert.match(out, new RegExp(`^PASS ${name}`, 'm'), `${name}\n${out}`);
+      }
+      assert.match(out, /eas-basic: \d+ passed, 0 failed/);
     } finally {
       await h.close();
     }

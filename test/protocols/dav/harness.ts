@@ -24,9 +24,8 @@ export interface DavHarness {
   close(): Promise<void>;
 }
 
-export async function createDavHarness(opts: { maxResourceSize?: number } = {}): Promise<DavHarness> {
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-dav-'));
-  const store = await openStore(undefined, dir);
+/** The DAV plugin alone on a fastify app over `store` (one "node"; several may share a store). */
+export async function davApp(store: Store, opts: { maxResourceSize?: number } = {}): Promise<{ app: FastifyInstance; ctx: ProtocolContext }> {
   const log = pino({ level: process.env.HEARTH_LOG_LEVEL ?? 'silent' });
   const auth = new AuthService(store, { lockout: { maxFailures: 1000, windowMs: 60_000 }, cacheTtlMs: 60_000 });
   const ctx: ProtocolContext = {
@@ -40,6 +39,13 @@ export async function createDavHarness(opts: { maxResourceSize?: number } = {}):
   const app = Fastify({ loggerInstance: log, bodyLimit: 256 * 1024 * 1024 }) as unknown as FastifyInstance;
   await app.register(davPlugin, { ctx });
   await app.ready();
+  return { app, ctx };
+}
+
+export async function createDavHarness(opts: { maxResourceSize?: number } = {}): Promise<DavHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-dav-'));
+  const store = await openStore(undefined, dir);
+  const { app, ctx } = await davApp(store, opts);
   const domains = new Map<string, number>();
   return {
     app, ctx, store,
@@ -51,7 +57,7 @@ export async function createDavHarness(opts: { maxResourceSize?: number } = {}):
         domains.set(dom, domainId);
       }
       return store.createAccount({ domainId, email, kind: o.kind, displayName: o.displayName, quotaBytes: o.quotaBytes,
-        passwordHash: password ? await auth.hashPassword(password) : null });
+        passwordHash: password ? await ctx.auth.hashPassword(password) : null });
     },
     async listen() {
       await app.listen({ host: '127.0.0.1', port: 0 });

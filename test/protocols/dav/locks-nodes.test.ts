@@ -5,37 +5,19 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
-import type { ProtocolContext } from '../../../src/model/context.js';
 import type { Store } from '../../../src/store/store.js';
 import type { ChangeEvent } from '../../../src/model/types.js';
-import { AuthService } from '../../../src/auth/auth-service.js';
 import { GRANTS_SIGNAL } from '../../../src/model/signals.js';
-import { davPlugin } from '../../../protocols/dav/plugin.js';
 import { storeFactories, type OpenedStore } from '../../helpers/stores.js';
-import { basic } from './harness.js';
+import type { FastifyInstance } from 'fastify';
+import { AuthService } from '../../../src/auth/auth-service.js';
+import { basic, davApp } from './harness.js';
 
 const LOCKINFO = (scope: 'exclusive' | 'shared', owner = 'node-test') =>
   `<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:${scope}/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>${owner}</D:owner></D:lockinfo>`;
 const XML = { 'content-type': 'application/xml' };
 
-async function davNode(store: Store): Promise<FastifyInstance> {
-  const log = pino({ level: process.env.HEARTH_LOG_LEVEL ?? 'silent' });
-  const auth = new AuthService(store, { lockout: { maxFailures: 1000, windowMs: 60_000 }, cacheTtlMs: 60_000 });
-  const ctx: ProtocolContext = {
-    store, auth, log, now: () => Date.now(),
-    settings: {
-      hostname: 'dav.test', publicUrl: 'http://dav.test', listeners: {},
-      activesync: { minHeartbeat: 60, maxHeartbeat: 3540, maxSyncSeconds: 30, windowSizeMax: 512 },
-      dav: { maxResourceSize: 1024 * 1024 },
-    },
-  };
-  const app = Fastify({ loggerInstance: log }) as unknown as FastifyInstance;
-  await app.register(davPlugin, { ctx });
-  await app.ready();
-  return app;
-}
+const davNode = async (store: Store): Promise<FastifyInstance> => (await davApp(store)).app;
 
 for (const factory of await storeFactories()) {
   describe(`DAV locks on two nodes (${factory.name})`, { skip: factory.skip ?? false }, () => {

@@ -5,17 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ITEM_CLASSES } from '../../../../protocols/activesync/sync/classes.js';
 import { basic, makeHarness, type Harness } from '../harness.js';
 import { phone, vcard, vevent } from './helpers.js';
-import { sharedPath } from '../../../helpers/shared.js';
 
 const haveLibwbxml = spawnSync('sh', ['-c', 'command -v xml2wbxml && command -v wbxml2xml']).status === 0;
-const ACCEPTANCE = sharedPath('acceptance', 'eas_basic.py') ? sharedPath('acceptance') : undefined;
 const DOCTYPE = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n';
 
 function tool(name: string, args: (dir: string) => string[], input: Buffer | string, out: string): Buffer {
@@ -85,24 +83,4 @@ describe('Sync engine with libwbxml on the client side', { skip: haveLibwbxml ? 
     assert.match((await ping).replace(/\s+</g, '<'), new RegExp(`<Status>2</Status><Folders><Folder>${contacts}</Folder></Folders>`));
   });
 });
-
-describe('acceptance client (eas_basic.py): Sync between two devices', { skip: haveLibwbxml && ACCEPTANCE ? false : 'libwbxml or shared/acceptance missing' }, () => {
-  it('passes add-contact, second-device-gets-contact, invalid-synckey-status-3', async () => {
-    const h = await makeHarness();
-    try {
-      await h.addUser('alice@accept.test', 'Acc3pt-alice-pass');
-      await h.app.listen({ host: '127.0.0.1', port: 0 });
-      const port = (h.app.server.address() as { port: number }).port;
-      const out = await new Promise<string>((res) => {
-        execFile('/usr/bin/python3', [join(ACCEPTANCE!, 'eas_basic.py'), '127.0.0.1', String(port), 'alice@accept.test', 'Acc3pt-alice-pass'],
-          { timeout: 60_000 }, (_e, stdout, stderr) => res(String(stdout) + String(stderr)));
-      });
-      for (const name of ['add-contact', 'second-device-gets-contact', 'invalid-synckey-status-3']) {
-        assert.match(out, new RegExp(`^PASS ${name}`, 'm'), `${name}\n${out}`);
-      }
-      assert.match(out, /eas-basic: \d+ passed, 0 failed/);
-    } finally {
-      await h.close();
-    }
-  });
-});
+// The acceptance client's Sync steps run with the rest of it in ../interop.test.ts.
