@@ -13,6 +13,8 @@ export interface AuthOptions {
   lockout: LockoutPolicy;
   cacheTtlMs: number;
   now?: () => number;
+  /** The password check; tests count its calls to see the cache at work. Default: scrypt. */
+  verifyPassword?: (password: string, stored: string) => Promise<boolean>;
 }
 
 // A fixed hash to verify against when the login does not exist, so that a missing account
@@ -53,19 +55,22 @@ export class AuthService implements Authenticator {
     const t = this.now();
     const { maxFailures, windowMs } = this.opts.lockout;
     if (await this.store.countLoginFailures(name, source, t - windowMs) >= maxFailures) return { ok: false, reason: 'locked' };
+    // The one lookup every request pays: a cache hit is only good for the hash stored now and
+    // an account that is still enabled (the lockout check above comes first as well).
     const account = await this.store.getAccount(name);
-    if (account && this.cache.matches(name, password)) {
+    if (account?.passwordHash && this.cache.matches(name, password, account.passwordHash)) {
       return account.disabled ? { ok: false, reason: 'disabled' } : { ok: true, account };
     }
+    const check = this.opts.verifyPassword ?? verifyPassword;
     const valid = account?.passwordHash
-      ? await verifyPassword(password, account.passwordHash)
-      : (await verifyPassword(password, await (dummyHash ??= hashPassword('not-a-password'))), false);
-    if (!account || !valid) {
+      ? await check(password, account.passwordHash)
+      : (await check(password, await (dummyHash ??= hashPassword('not-a-password'))), false);
+    if (!account?.passwordHash || !valid) {
       await this.store.recordLoginFailure(name, source, t);
       return { ok: false, reason: 'invalid' };
     }
     if (account.disabled) return { ok: false, reason: 'disabled' };
-    this.cache.remember(name, password);
+    this.cache.remember(name, password, account.passwordHash);
     return { ok: true, account };
   }
 
