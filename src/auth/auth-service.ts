@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import type { Authenticator, AuthResult } from './authenticator.js';
 import { CredentialCache } from './credential-cache.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { normaliseLogin } from './credentials.js';
 
 export interface LockoutPolicy {
   /** Failures allowed per (login, source) inside the window before the login is refused. */
@@ -39,7 +40,7 @@ export class AuthService implements Authenticator {
    * the first failure is recorded, and get far more than maxFailures tries.
    */
   async verify(login: string, password: string, source: string): Promise<AuthResult> {
-    const name = login.trim().toLowerCase();
+    const name = normaliseLogin(login);
     const key = `${name}\0${source}`;
     const previous = this.inFlight.get(key);
     const run = (previous ? previous.catch(() => {}) : Promise.resolve()).then(() => this.verifyNow(name, password, source));
@@ -79,6 +80,6 @@ export class AuthService implements Authenticator {
   }
 
   forget(login: string): void {
-    this.cache.forget(login.trim().toLowerCase());
+    this.cache.forget(normaliseLogin(login));
   }
 }
