@@ -46,7 +46,7 @@ export function httpLoginAnswer(r: LoginRefusal, realm: string): HttpLoginAnswer
  */
 export function smtpLoginAnswer(r: LoginRefusal): string {
   if (r.reason === 'missing') return '501 5.5.2 Cannot decode the authentication response';
-  if (isTemporary(r)) return `454 4.7.0 Temporary authentication failure, try again in ${Math.max(1, Math.ceil(r.retryAfterSeconds))} seconds`;
+  if (isTemporary(r)) return `454 4.7.0 Temporary authentication failure, try again in ${Math.max(1, Math.ceil(r.retryAfterSeconds))} s`;
   return '535 5.7.8 Authentication credentials invalid';
 }
 
