@@ -13,7 +13,21 @@ import type { Store } from '../../../src/store/store.js';
 import { AuthService } from '../../../src/auth/auth-service.js';
 import { hashPassword } from '../../../src/auth/password.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/stores.js';
-import { hearth, ok } from '../cli/helpers.js';
+import { execFile } from 'node:child_process';
+import { cleanEnv, HEARTH, ok, type Result } from '../cli/helpers.js';
+
+/**
+ * `hearth ARGS` from source as its own process. One spawn at a time and a generous cap: on a
+ * loaded 2-core machine a Node + tsx start can take many seconds (issue 9.7).
+ */
+function hearth(cwd: string, env: Record<string, string>, ...args: string[]): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    execFile(HEARTH[0], [...HEARTH.slice(1), ...args], { cwd, env: cleanEnv(env), timeout: 180_000 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') return reject(err);
+      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+    });
+  });
+}
 
 interface Backend { name: string; skip: string | null; open(): Promise<{ store: Store; env: Record<string, string>; dispose(): Promise<void> }> }
 
