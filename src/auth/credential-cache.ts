@@ -17,9 +17,10 @@ export class CredentialCache {
   private readonly cache: LRUCache<string, Buffer>;
   private readonly enabled: boolean;
 
-  constructor(ttlMs: number, max = 50_000) {
+  /** `now` (milliseconds, only ever increasing) replaces performance.now() for the ttl: tests move it. */
+  constructor(ttlMs: number, max = 50_000, now?: () => number) {
     this.enabled = ttlMs > 0;
-    this.cache = new LRUCache({ max, ...(this.enabled ? { ttl: ttlMs } : {}) });
+    this.cache = new LRUCache({ max, ...(this.enabled ? { ttl: ttlMs } : {}), ...(now ? { perf: { now }, ttlResolution: 0 } : {}) });
   }
 
   private mac(login: string, password: string, storedHash: string): Buffer {

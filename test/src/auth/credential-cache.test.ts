@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CredentialCache } from '../../../src/auth/credential-cache.js';
 
 /** Every value the cache holds, reached through its private LRU (white box on purpose). */
@@ -51,11 +50,13 @@ describe('CredentialCache', () => {
     assert.equal(c.matches('bob@example.test', 'pw-bob-1', H), true);
   });
 
-  it('expires entries after the ttl', async () => {
-    const c = new CredentialCache(40);
+  it('expires entries after the ttl', () => {
+    let clock = 1_000;
+    const c = new CredentialCache(40, 10, () => clock);
     c.remember('ann@example.test', 'pw-ann-1', H);
+    clock += 39;
     assert.equal(c.matches('ann@example.test', 'pw-ann-1', H), true);
-    await sleep(80);
+    clock += 2;
     assert.equal(c.matches('ann@example.test', 'pw-ann-1', H), false);
   });
 
