@@ -12,6 +12,8 @@ import { openStore } from '../../../src/store/open.js';
 import type { Store } from '../../../src/store/store.js';
 import { AuthService } from '../../../src/auth/auth-service.js';
 import { hashPassword } from '../../../src/auth/password.js';
+import { buildServer } from '../../../src/server/app.js';
+import { createTestContext } from '../../helpers/context.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/stores.js';
 import { execFile } from 'node:child_process';
 import { cleanEnv, HEARTH, ok, type Result } from '../cli/helpers.js';
@@ -76,6 +78,25 @@ for (const backend of BACKENDS) {
       ok(await hearth(cwd, env, 'user', 'passwd', 'pat@revoke.example', '--password', 'new-password-2'));
       assert.deepEqual(await auth.verify('pat@revoke.example', 'old-password-1', '192.0.2.1'), { ok: false, reason: 'invalid' });
       assert.ok((await auth.verify('pat@revoke.example', 'new-password-2', '192.0.2.1')).ok);
+    });
+
+    it('over the wire: DAV refuses the old password right after `hearth user passwd` (no cache expiry needed)', async () => {
+      const t = await createTestContext(backend.name === 'postgres' ? { database: env.HEARTH_DATABASE } : { env: { HEARTH_DATA_DIR: env.HEARTH_DATA_DIR } });
+      const app = await buildServer(t.ctx);
+      try {
+        await t.addUser('wire@wire.example', 'old-password-1');
+        const propfind = (pw: string) => app.inject({
+          method: 'PROPFIND' as 'GET', url: '/dav/', headers: { depth: '0', authorization: `Basic ${Buffer.from(`wire@wire.example:${pw}`).toString('base64')}` },
+        });
+        assert.equal((await propfind('old-password-1')).statusCode, 207);
+        assert.equal((await propfind('old-password-1')).statusCode, 207, 'served from the cache');
+        ok(await hearth(cwd, env, 'user', 'passwd', 'wire@wire.example', '--password', 'new-password-2'));
+        assert.equal((await propfind('old-password-1')).statusCode, 401);
+        assert.equal((await propfind('new-password-2')).statusCode, 207);
+      } finally {
+        await app.close();
+        await t.close();
+      }
     });
 
     // Hearth has no `user disable` command yet: the write comes through the store, as the admin
