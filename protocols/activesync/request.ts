@@ -7,9 +7,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Account, Device, Domain } from '../../src/model/types.js';
 import type { ProtocolContext } from '../../src/model/context.js';
-import type { AuthResult } from '../../src/auth/authenticator.js';
-import { parseBasicAuthorization } from '../../src/auth/credentials.js';
-import { httpLoginAnswer, type LoginRefusal } from '../../src/auth/answers.js';
+import { basicLogin } from '../../src/auth/basic-login.js';
+import { httpLoginAnswer } from '../../src/auth/answers.js';
 import { decodeWbxml, encodeWbxml, isWbxmlError, type WbxmlElement } from './wbxml/index.js';
 import { el } from './wbxml/types.js';
 import {
@@ -30,10 +29,9 @@ export const WBXML_TYPE = 'application/vnd.ms-sync.wbxml';
  * returns null.
  */
 export async function authenticate(pctx: ProtocolContext, request: FastifyRequest, reply: FastifyReply): Promise<Account | null> {
-  const creds = parseBasicAuthorization(request.headers.authorization);
-  const r: AuthResult | LoginRefusal = creds ? await pctx.auth.verify(creds.login, creds.password, request.ip) : { ok: false, reason: 'missing' };
+  const r = await basicLogin(pctx.auth, request.headers.authorization, request.ip);
   if (r.ok) return r.account;
-  if (creds) request.log.info({ reason: r.reason }, 'eas.auth.failed');
+  if (r.reason !== 'missing') request.log.info({ reason: r.reason }, 'eas.auth.failed');
   const answer = httpLoginAnswer(r, 'Hearth ActiveSync');
   await reply.code(answer.status).headers(answer.headers).send();
   return null;

@@ -9,9 +9,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProtocolContext } from '../../src/model/context.js';
 import type { Account } from '../../src/model/types.js';
-import type { AuthResult } from '../../src/auth/authenticator.js';
-import { parseBasicAuthorization } from '../../src/auth/credentials.js';
-import { httpLoginAnswer, type LoginRefusal } from '../../src/auth/answers.js';
+import { basicLogin } from '../../src/auth/basic-login.js';
+import { httpLoginAnswer } from '../../src/auth/answers.js';
 import { endpoints } from './endpoints.js';
 import { AutodiscoverParseError, parseAutodiscoverRequest } from './request.js';
 import { errorResponse, mobilesyncResponse, outlookResponse, RESPONSE_NS } from './responses.js';
@@ -42,8 +41,7 @@ export async function autodiscoverPlugin(app: FastifyInstance, opts: Autodiscove
 
   /** The account of the Basic credentials, or null once the refusal is sent (src/auth/answers.ts). */
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Account | null> {
-    const creds = parseBasicAuthorization(request.headers.authorization);
-    const r: AuthResult | LoginRefusal = creds ? await ctx.auth.verify(creds.login, creds.password, request.ip) : { ok: false, reason: 'missing' };
+    const r = await basicLogin(ctx.auth, request.headers.authorization, request.ip);
     if (r.ok) return r.account;
     const answer = httpLoginAnswer(r, 'Hearth');
     await reply.code(answer.status).headers(answer.headers).send();

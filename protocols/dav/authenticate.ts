@@ -6,17 +6,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { ProtocolContext } from '../../src/model/context.js';
 import type { Account } from '../../src/model/types.js';
-import type { AuthResult } from '../../src/auth/authenticator.js';
-import { parseBasicAuthorization } from '../../src/auth/credentials.js';
-import { httpLoginAnswer, type LoginRefusal } from '../../src/auth/answers.js';
+import { basicLogin } from '../../src/auth/basic-login.js';
+import { httpLoginAnswer } from '../../src/auth/answers.js';
 import type { DavResponse } from './request.js';
 
 export const DAV_REALM = 'Hearth';
 
 /** The account of the request's Basic credentials, or the refusal to send. */
 export async function authenticate(ctx: ProtocolContext, req: FastifyRequest): Promise<{ account: Account } | DavResponse> {
-  const creds = parseBasicAuthorization(req.headers.authorization);
-  const result: AuthResult | LoginRefusal = creds ? await ctx.auth.verify(creds.login, creds.password, req.ip) : { ok: false, reason: 'missing' };
+  const result = await basicLogin(ctx.auth, req.headers.authorization, req.ip);
   if (result.ok) return { account: result.account };
   return httpLoginAnswer(result, DAV_REALM);
 }
