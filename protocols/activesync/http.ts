@@ -190,21 +190,6 @@ export function encodeBase64Query(q: {
   return Buffer.concat(parts).toString('base64');
 }
 
-/** Basic credentials ([RFC 7617]); null when absent or malformed. */
-export function parseBasicAuth(header: string | undefined): { login: string; password: string } | null {
-  if (!header) return null;
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!m) return null;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return null;
-  let login = decoded.slice(0, colon);
-  // Some clients send DOMAIN\user; Hearth logins are full addresses.
-  const bs = login.lastIndexOf('\\');
-  if (bs >= 0 && login.slice(bs + 1).includes('@')) login = login.slice(bs + 1);
-  return { login, password: decoded.slice(colon + 1) };
-}
-
 /** X-MS-PolicyKey header or the base64 field; '0' and absent both mean "no key" ([MS-ASPROV] 3.1.5.1). */
 export function clientPolicyKey(query: EasQuery, header: string | string[] | undefined): string | null {
   if (query.policyKey) return query.policyKey;

@@ -7,10 +7,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Account, Device, Domain } from '../../src/model/types.js';
 import type { ProtocolContext } from '../../src/model/context.js';
+import { basicLogin } from '../../src/auth/basic-login.js';
+import { httpLoginAnswer } from '../../src/auth/answers.js';
 import { decodeWbxml, encodeWbxml, isWbxmlError, type WbxmlElement } from './wbxml/index.js';
 import { el } from './wbxml/types.js';
 import {
-  clientPolicyKey, isProtocolVersion, parseBasicAuth, parseQuery, PROTOCOL_VERSIONS, type ProtocolVersion,
+  clientPolicyKey, isProtocolVersion, parseQuery, PROTOCOL_VERSIONS, type ProtocolVersion,
   QueryError, SERVER_VERSION, versionAtLeast,
 } from './http.js';
 import { accessRules, accessSource, effectivePolicy, evaluateAccess, policyKeyFor, type ActiveSyncPolicy } from './policy.js';
@@ -20,23 +22,19 @@ import type { CommandRegistry } from './commands/index.js';
 import type { CommandContext, CommandHandler, CommandResult } from './commands/types.js';
 
 export const WBXML_TYPE = 'application/vnd.ms-sync.wbxml';
-export const REALM = 'Basic realm="Hearth ActiveSync", charset="UTF-8"';
 
-/** Authenticates the request; answers 401/403 itself and returns null when it fails. */
+/**
+ * Authenticates the request from its Basic credentials; when that fails, answers itself (401 with
+ * the challenge, or 503 with Retry-After while locked or throttled: src/auth/answers.ts) and
+ * returns null.
+ */
 export async function authenticate(pctx: ProtocolContext, request: FastifyRequest, reply: FastifyReply): Promise<Account | null> {
-  const creds = parseBasicAuth(request.headers.authorization);
-  if (!creds) {
-    await reply.code(401).header('WWW-Authenticate', REALM).send();
-    return null;
-  }
-  const r = await pctx.auth.verify(creds.login, creds.password, request.ip);
-  if (!r.ok) {
-    request.log.info({ reason: r.reason }, 'eas.auth.failed');
-    // A disabled account learns nothing more than a wrong password would tell it.
-    await reply.code(401).header('WWW-Authenticate', REALM).send();
-    return null;
-  }
-  return r.account;
+  const r = await basicLogin(pctx.auth, request.headers.authorization, request.ip);
+  if (r.ok) return r.account;
+  if (r.reason !== 'missing') request.log.info({ reason: r.reason }, 'eas.auth.failed');
+  const answer = httpLoginAnswer(r, 'Hearth ActiveSync');
+  await reply.code(answer.status).headers(answer.headers).send();
+  return null;
 }
 
 function sendResult(reply: FastifyReply, r: CommandResult): FastifyReply {

@@ -9,6 +9,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProtocolContext } from '../../src/model/context.js';
 import type { Account } from '../../src/model/types.js';
+import { basicLogin } from '../../src/auth/basic-login.js';
+import { httpLoginAnswer } from '../../src/auth/answers.js';
 import { endpoints } from './endpoints.js';
 import { AutodiscoverParseError, parseAutodiscoverRequest } from './request.js';
 import { errorResponse, mobilesyncResponse, outlookResponse, RESPONSE_NS } from './responses.js';
@@ -21,20 +23,7 @@ export interface AutodiscoverPluginOptions {
   bodyLimit?: number;
 }
 
-const REALM = 'Basic realm="Hearth", charset="UTF-8"';
 const XML = 'text/xml; charset=utf-8';
-
-function basicCredentials(header: string | undefined): { login: string; password: string } | null {
-  const m = header && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!m) return null;
-  const s = Buffer.from(m[1], 'base64').toString('utf8');
-  const i = s.indexOf(':');
-  if (i <= 0) return null;
-  let login = s.slice(0, i);
-  const bs = login.lastIndexOf('\\');
-  if (bs >= 0) login = login.slice(bs + 1);
-  return { login, password: s.slice(i + 1) };
-}
 
 /** A query value as one string: repeated keys (`?a=1&a=2`) arrive as arrays, objects never count. */
 function queryValue(v: unknown): string {
@@ -50,14 +39,13 @@ export async function autodiscoverPlugin(app: FastifyInstance, opts: Autodiscove
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
 
+  /** The account of the Basic credentials, or null once the refusal is sent (src/auth/answers.ts). */
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Account | null> {
-    const creds = basicCredentials(request.headers.authorization);
-    const r = creds ? await ctx.auth.verify(creds.login, creds.password, request.ip) : null;
-    if (!r || !r.ok) {
-      await reply.code(401).header('WWW-Authenticate', REALM).send();
-      return null;
-    }
-    return r.account;
+    const r = await basicLogin(ctx.auth, request.headers.authorization, request.ip);
+    if (r.ok) return r.account;
+    const answer = httpLoginAnswer(r, 'Hearth');
+    await reply.code(answer.status).headers(answer.headers).send();
+    return null;
   }
 
   /** The addresses that are the account's own: its login and the aliases of its domain pointing at it. */

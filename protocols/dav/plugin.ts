@@ -17,6 +17,8 @@ import { bodyLimit, XML_BODY_LIMIT, type BodyLimit } from './body.js';
 import { resolve } from './resolve.js';
 import { HANDLERS, DAV_METHODS, ALLOW } from './methods/index.js';
 import { options } from './methods/options.js';
+import { authenticate, DAV_REALM } from './authenticate.js';
+import { httpLoginAnswer } from '../../src/auth/answers.js';
 
 const EXTENSION_METHODS = ['PROPFIND', 'PROPPATCH', 'MKCOL', 'MKCALENDAR', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT', 'ACL'];
 
@@ -81,7 +83,7 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
     const auth = await authenticate(ctx, req);
     if ('status' in auth) return early(auth);
     const domain = await domainOf(auth.account.domainId);
-    if (!domain) return early({ status: 401, headers: { 'www-authenticate': 'Basic realm="Hearth", charset="UTF-8"' } });
+    if (!domain) return early(httpLoginAnswer({ ok: false, reason: 'invalid' }, DAV_REALM));
     const base: Prepared = {
       svc, user: auth.account, domain, method: req.method, segments, path: rawPath, trailingSlash: rawPath.endsWith('/'),
       headers: req.headers, limit: DEFAULT_LIMIT,
@@ -178,19 +180,6 @@ function readBody(payload: Readable, limit: BodyLimit, done: (err: Error | null,
   payload.on('error', onError);
   payload.on('aborted', onAborted);
   payload.resume();
-}
-
-async function authenticate(ctx: ProtocolContext, req: FastifyRequest): Promise<{ account: Account } | DavResponse> {
-  const challenge: DavResponse = { status: 401, headers: { 'www-authenticate': 'Basic realm="Hearth", charset="UTF-8"' } };
-  const h = req.headers.authorization;
-  if (!h || !/^basic /i.test(h)) return challenge;
-  const decoded = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return challenge;
-  const result = await ctx.auth.verify(decoded.slice(0, colon), decoded.slice(colon + 1), req.ip);
-  if (result.ok) return { account: result.account };
-  if (result.reason === 'locked') return { status: 429, headers: { 'retry-after': '300' } };
-  return challenge;
 }
 
 function send(reply: FastifyReply, r: DavResponse, method: string): FastifyReply {

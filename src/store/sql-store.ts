@@ -150,6 +150,23 @@ export class SqlStore extends ContentStore implements Store {
     return Number(row.n);
   }
 
+  async loginFailureTimes(login: string, source: string, since: number, limit: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('login_failures').select('at')
+      .where('login', '=', lower(login)).where('source', '=', source).where('at', '>=', since)
+      .orderBy('at', 'desc').limit(Math.max(0, Math.floor(limit))).execute();
+    return rows.map((r) => Number(r.at));
+  }
+
+  async countAccountLoginFailures(login: string, since: number): Promise<number> {
+    const row = await this.db.selectFrom('login_failures').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('login', '=', lower(login)).where('at', '>=', since).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async purgeLoginFailures(before: number): Promise<number> {
+    return Number((await this.db.deleteFrom('login_failures').where('at', '<', before).executeTakeFirst()).numDeletedRows);
+  }
+
   async clearLoginFailures(login: string, source?: string): Promise<number> {
     let q = this.db.deleteFrom('login_failures').where('login', '=', lower(login));
     if (source !== undefined) q = q.where('source', '=', source);

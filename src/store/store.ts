@@ -227,9 +227,19 @@ export interface Store {
   getSetting<T = unknown>(accountId: number, key: string): Promise<T | null>;
   setSetting(accountId: number, key: string, value: unknown): Promise<void>;
 
-  // Login failures, shared by every node so that lockout holds behind a load balancer
+  // Login failures, shared by every node so that lockout holds behind a load balancer.
+  // Logins are compared case-insensitively; times are epoch milliseconds.
   recordLoginFailure(login: string, source: string, at: number): Promise<void>;
   countLoginFailures(login: string, source: string, since: number): Promise<number>;
+  /**
+   * The times of the login's failures from `source` at or after `since`, newest first, at most
+   * `limit` of them (the lock's real end is the limit-th newest plus the window).
+   */
+  loginFailureTimes(login: string, source: string, since: number, limit: number): Promise<number[]>;
+  /** Failures of the login at or after `since` from every source (the per-account limit). */
+  countAccountLoginFailures(login: string, since: number): Promise<number>;
+  /** Deletes the failures of every login older than `before`; returns how many went. */
+  purgeLoginFailures(before: number): Promise<number>;
   /** Clears failures for the login (every source when source is omitted). */
   clearLoginFailures(login: string, source?: string): Promise<number>;
 

@@ -1,12 +1,21 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthService } from '../../../src/auth/auth-service.js';
-import { hashPassword } from '../../../src/auth/password.js';
+import { hashPassword, verifyPassword } from '../../../src/auth/password.js';
 import type { Store } from '../../../src/store/store.js';
+import type { AuthResult } from '../../../src/auth/authenticator.js';
 import { storeFactories, type OpenedStore } from '../../helpers/stores.js';
 
 const WINDOW = 15 * 60_000;
 const MAX = 3;
+
+/** A lockout refusal, with the Retry-After it says (at least 1 s). */
+function assertLocked(r: AuthResult, retryAfterSeconds?: number): void {
+  assert.equal(r.ok, false);
+  assert.ok(!r.ok && r.reason === 'locked', JSON.stringify(r));
+  assert.ok(r.retryAfterSeconds >= 1);
+  if (retryAfterSeconds !== undefined) assert.equal(r.retryAfterSeconds, retryAfterSeconds);
+}
 
 for (const factory of await storeFactories()) {
 
@@ -73,8 +82,8 @@ for (const factory of await storeFactories()) {
       const results = await Promise.all(Array.from({ length: MAX }, (_, i) =>
         auth.verify(i === 1 ? a.email.toUpperCase() : a.email, `wrong-${i}`, '198.51.100.7')));
       for (const r of results) assert.deepEqual(r, { ok: false, reason: 'invalid' });
-      assert.deepEqual(await auth.verify(a.email, PW, '198.51.100.7'), { ok: false, reason: 'locked' });
-      assert.deepEqual(await auth.verify(a.email, 'wrong-again', '198.51.100.7'), { ok: false, reason: 'locked' });
+      assertLocked(await auth.verify(a.email, PW, '198.51.100.7'));
+      assertLocked(await auth.verify(a.email, 'wrong-again', '198.51.100.7'));
       const other = await auth.verify(a.email, PW, '198.51.100.8');
       assert.ok(other.ok, 'another source address is not locked');
     });
@@ -96,7 +105,7 @@ for (const factory of await storeFactories()) {
       const auth = service();
       assert.ok((await auth.verify(a.email, PW, '198.51.100.20')).ok);
       await fail(auth, a.email, '198.51.100.20');
-      assert.deepEqual(await auth.verify(a.email, PW, '198.51.100.20'), { ok: false, reason: 'locked' });
+      assertLocked(await auth.verify(a.email, PW, '198.51.100.20'));
     });
 
     it('lifts the lockout once the failures fall out of the window', async () => {
@@ -105,7 +114,7 @@ for (const factory of await storeFactories()) {
       const start = clock;
       await fail(auth, a.email, '198.51.100.30');
       clock = start + WINDOW - 1;
-      assert.deepEqual(await auth.verify(a.email, PW, '198.51.100.30'), { ok: false, reason: 'locked' });
+      assertLocked(await auth.verify(a.email, PW, '198.51.100.30'));
       clock = start + WINDOW + 1;
       assert.ok((await auth.verify(a.email, PW, '198.51.100.30')).ok);
       clock = start;
@@ -116,11 +125,98 @@ for (const factory of await storeFactories()) {
       const auth = service();
       await Promise.all([fail(auth, a.email, '198.51.100.40'), fail(auth, a.email, '198.51.100.41')]);
       for (const src of ['198.51.100.40', '198.51.100.41']) {
-        assert.deepEqual(await auth.verify(a.email, PW, src), { ok: false, reason: 'locked' });
+        assertLocked(await auth.verify(a.email, PW, src));
       }
       assert.equal(await store.clearLoginFailures(a.email), MAX * 2);
       assert.ok((await auth.verify(a.email, PW, '198.51.100.40')).ok);
       assert.ok((await auth.verify(a.email, PW, '198.51.100.41')).ok);
+    });
+
+    // Regression (issue 8.5): Retry-After said 300 s while the lock lasted the whole window.
+    it('says how long the lock really lasts: until the maxFailures-th newest failure leaves the window', async () => {
+      const a = await user();
+      const auth = service();
+      const start = clock;
+      await fail(auth, a.email, '198.51.100.31');
+      clock = start + 60_000;
+      assertLocked(await auth.verify(a.email, PW, '198.51.100.31'), (WINDOW - 60_000) / 1000);
+      clock = start + WINDOW - 1;
+      assertLocked(await auth.verify(a.email, PW, '198.51.100.31'), 1);
+      clock = start;
+    });
+
+    describe('the per-account limit (slows every source, never locks)', () => {
+      const SLOW_AFTER = 4;
+      /** A service whose delays are recorded and, when `hold` is set, last until released. */
+      function slowed(opts: { hold?: boolean; maxWaiting?: number } = {}) {
+        const delays: number[] = [];
+        const waiting: (() => void)[] = [];
+        const state = { hold: opts.hold ?? false };
+        const auth = new AuthService(store, {
+          lockout: { maxFailures: MAX, windowMs: WINDOW }, cacheTtlMs: 60_000, now,
+          throttle: { slowAfter: SLOW_AFTER, stepMs: 1000, maxDelayMs: 10_000, maxWaiting: opts.maxWaiting ?? 4 },
+          sleep: (ms) => { delays.push(ms); return state.hold ? new Promise<void>((r) => waiting.push(r)) : Promise.resolve(); },
+        });
+        return { auth, delays, waiting, release: () => { state.hold = false; waiting.splice(0).forEach((r) => r()); } };
+      }
+      /** One failure each from `n` different sources: no source is locked. */
+      const spread = async (login: string, n: number, at = clock) => {
+        for (let i = 0; i < n; i++) await store.recordLoginFailure(login, `203.0.113.${i % 250}`, at);
+      };
+
+      it('does not slow an account below the threshold', async () => {
+        const a = await user();
+        await spread(a.email, SLOW_AFTER - 1);
+        const { auth, delays } = slowed();
+        assert.ok((await auth.verify(a.email, PW, '192.0.2.90')).ok);
+        assert.deepEqual(delays, []);
+      });
+
+      it('delays every source from 1 s up to 10 s as failures grow, and still lets the right password in', async () => {
+        const a = await user();
+        await spread(a.email, SLOW_AFTER);
+        const { auth, delays } = slowed();
+        assert.ok((await auth.verify(a.email, PW, '192.0.2.91')).ok, 'slowed, not locked');
+        assert.equal((await auth.verify(a.email, 'a-guess-1', '192.0.2.92')).ok, false);
+        await spread(a.email, 100);
+        assert.equal((await auth.verify(a.email, 'a-guess-2', '192.0.2.93')).ok, false);
+        assert.deepEqual(delays, [1000, 1000, 10_000]);
+      });
+
+      it('answers throttled, with Retry-After, once too many attempts wait at once', async () => {
+        const a = await user();
+        await spread(a.email, SLOW_AFTER);
+        const { auth, release, waiting } = slowed({ hold: true, maxWaiting: 2 });
+        const held = [auth.verify(a.email, 'guess-a', '192.0.2.94'), auth.verify(a.email, 'guess-b', '192.0.2.95')];
+        while (waiting.length < 2) await new Promise((r) => setImmediate(r));
+        assert.deepEqual(await auth.verify(a.email, PW, '192.0.2.96'), { ok: false, reason: 'throttled', retryAfterSeconds: 1 });
+        release();
+        for (const r of await Promise.all(held)) assert.deepEqual(r, { ok: false, reason: 'invalid' });
+        assert.ok((await auth.verify(a.email, PW, '192.0.2.96')).ok, 'a place is free again');
+      });
+
+      it('never slows a login already verified (a cache hit is no guess)', async () => {
+        const a = await user();
+        const { auth, delays } = slowed();
+        assert.ok((await auth.verify(a.email, PW, '192.0.2.97')).ok);
+        await spread(a.email, 50);
+        assert.ok((await auth.verify(a.email, PW, '192.0.2.97')).ok);
+        assert.deepEqual(delays, []);
+      });
+    });
+
+    // Regression (issue 8.5): failure rows were never deleted.
+    it('purges failures older than the window when it writes one, at most once a minute', async () => {
+      const a = await user();
+      const old = `old${++seq}@auth.example`;
+      await store.recordLoginFailure(old, '192.0.2.100', clock - WINDOW - 1);
+      const auth = service();
+      assert.equal((await auth.verify(a.email, 'wrong-1', '192.0.2.101')).ok, false);
+      assert.equal(await store.countAccountLoginFailures(old, 0), 0, 'purged on write');
+      await store.recordLoginFailure(old, '192.0.2.100', clock - WINDOW - 1);
+      assert.equal((await auth.verify(a.email, 'wrong-2', '192.0.2.101')).ok, false);
+      assert.equal(await store.countAccountLoginFailures(old, 0), 1, 'not again within the minute');
+      assert.equal(await store.countAccountLoginFailures(a.email, 0), 2, 'rows inside the window stay');
     });
 
     once('refuses a disabled account as disabled, also after a cached success', async () => {
@@ -135,27 +231,29 @@ for (const factory of await storeFactories()) {
       assert.deepEqual(await auth.verify(a.email, PW, '192.0.2.51'), { ok: false, reason: 'disabled' });
     });
 
-    once('a password change takes effect for cached credentials once forget() is called', async () => {
+    // Regression (issue 8.4): the cache vouched for the old password until forget() was called,
+    // which another process (the CLI) or node never calls.
+    once('a password change ends cached credentials on the next request, without forget()', async () => {
       const a = await user();
       const auth = service();
       assert.ok((await auth.verify(a.email, PW, '192.0.2.60')).ok);
       await store.updateAccount(a.id, { passwordHash: await auth.hashPassword('new-password-2') });
-      // The cache still vouches for the old password until told (documented behaviour) ...
-      assert.ok((await auth.verify(a.email, PW, '192.0.2.60')).ok);
-      auth.forget(a.email.toUpperCase());
-      // ... and not after.
       assert.deepEqual(await auth.verify(a.email, PW, '192.0.2.60'), { ok: false, reason: 'invalid' });
       assert.ok((await auth.verify(a.email, 'new-password-2', '192.0.2.60')).ok);
     });
 
     once('uses the cache: a second verify of the same credentials does not run scrypt again', async () => {
       const a = await user();
-      const auth = service();
+      let checks = 0;
+      const auth = new AuthService(store, {
+        lockout: { maxFailures: MAX, windowMs: WINDOW }, cacheTtlMs: 60_000, now,
+        verifyPassword: async (pw, stored) => { checks++; return verifyPassword(pw, stored); },
+      });
       assert.ok((await auth.verify(a.email, PW, '192.0.2.70')).ok);
-      // Break the stored hash: only the cache can still say yes.
-      await store.updateAccount(a.id, { passwordHash: 'broken' });
       assert.ok((await auth.verify(a.email, PW, '192.0.2.70')).ok);
+      assert.equal(checks, 1, 'the second login was a cache hit');
       assert.equal((await auth.verify(a.email, 'other-pass', '192.0.2.70')).ok, false, 'a different password is not a cache hit');
+      assert.equal(checks, 2);
     });
 
     once('an account without a password never logs in', async () => {

@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CredentialCache } from '../../../src/auth/credential-cache.js';
 
 /** Every value the cache holds, reached through its private LRU (white box on purpose). */
@@ -13,53 +12,66 @@ function contains(haystack: Buffer, needle: Buffer): boolean {
   return haystack.indexOf(needle) >= 0;
 }
 
+/** A stored hash the cached passwords were verified against. */
+const H = '$scrypt$N=32768,r=8,p=1$c2FsdA==$aGFzaA==';
+
 describe('CredentialCache', () => {
+  // Regression (issue 8.4): a password changed by another process left the old one cached.
+  it('does not match once the stored hash differs from the one the password was verified against', () => {
+    const c = new CredentialCache(60_000);
+    c.remember('ann@example.test', 'pw-ann-1', H);
+    assert.equal(c.matches('ann@example.test', 'pw-ann-1', H), true);
+    assert.equal(c.matches('ann@example.test', 'pw-ann-1', `${H}x`), false);
+  });
+
   it('matches the remembered password and not another one', () => {
     const c = new CredentialCache(60_000);
-    assert.equal(c.matches('ann@example.test', 'pw-one-1'), false, 'empty cache');
-    c.remember('ann@example.test', 'pw-one-1');
-    assert.equal(c.matches('ann@example.test', 'pw-one-1'), true);
-    assert.equal(c.matches('ann@example.test', 'pw-one-2'), false);
-    assert.equal(c.matches('ann@example.test', ''), false);
-    assert.equal(c.matches('bob@example.test', 'pw-one-1'), false, 'keyed by login');
+    assert.equal(c.matches('ann@example.test', 'pw-one-1', H), false, 'empty cache');
+    c.remember('ann@example.test', 'pw-one-1', H);
+    assert.equal(c.matches('ann@example.test', 'pw-one-1', H), true);
+    assert.equal(c.matches('ann@example.test', 'pw-one-2', H), false);
+    assert.equal(c.matches('ann@example.test', '', H), false);
+    assert.equal(c.matches('bob@example.test', 'pw-one-1', H), false, 'keyed by login');
   });
 
   it('binds the password to the login (no confusion across the separator)', () => {
     const c = new CredentialCache(60_000);
-    c.remember('a', '\0b');
-    assert.equal(c.matches('a', '\0b'), true);
-    assert.equal(c.matches('a\0', 'b'), false);
+    c.remember('a', '\0b', H);
+    assert.equal(c.matches('a', '\0b', H), true);
+    assert.equal(c.matches('a\0', 'b', H), false);
   });
 
   it('forgets a login on request, leaving others', () => {
     const c = new CredentialCache(60_000);
-    c.remember('ann@example.test', 'pw-ann-1');
-    c.remember('bob@example.test', 'pw-bob-1');
+    c.remember('ann@example.test', 'pw-ann-1', H);
+    c.remember('bob@example.test', 'pw-bob-1', H);
     c.forget('ann@example.test');
-    assert.equal(c.matches('ann@example.test', 'pw-ann-1'), false);
-    assert.equal(c.matches('bob@example.test', 'pw-bob-1'), true);
+    assert.equal(c.matches('ann@example.test', 'pw-ann-1', H), false);
+    assert.equal(c.matches('bob@example.test', 'pw-bob-1', H), true);
   });
 
-  it('expires entries after the ttl', async () => {
-    const c = new CredentialCache(40);
-    c.remember('ann@example.test', 'pw-ann-1');
-    assert.equal(c.matches('ann@example.test', 'pw-ann-1'), true);
-    await sleep(80);
-    assert.equal(c.matches('ann@example.test', 'pw-ann-1'), false);
+  it('expires entries after the ttl', () => {
+    let clock = 1_000;
+    const c = new CredentialCache(40, 10, () => clock);
+    c.remember('ann@example.test', 'pw-ann-1', H);
+    clock += 39;
+    assert.equal(c.matches('ann@example.test', 'pw-ann-1', H), true);
+    clock += 2;
+    assert.equal(c.matches('ann@example.test', 'pw-ann-1', H), false);
   });
 
   // Regression: auth.cacheTtlSeconds may be 0, which lru-cache reads as "never expires".
   it('caches nothing with a ttl of 0', async () => {
     const c = new CredentialCache(0);
-    c.remember('ann@example.test', 'pw-ann-1');
-    assert.equal(c.matches('ann@example.test', 'pw-ann-1'), false);
+    c.remember('ann@example.test', 'pw-ann-1', H);
+    assert.equal(c.matches('ann@example.test', 'pw-ann-1', H), false);
     assert.equal(cachedEntries(c).length, 0);
   });
 
   it('never stores the password, in any encoding', () => {
     const c = new CredentialCache(60_000);
     const passwords = ['hunter2-hunter2', 'pässwörd-ünïcode', 'x'.repeat(64)];
-    passwords.forEach((pw, i) => c.remember(`u${i}@example.test`, pw));
+    passwords.forEach((pw, i) => c.remember(`u${i}@example.test`, pw, H));
     const entries = cachedEntries(c);
     assert.equal(entries.length, passwords.length);
     for (const [key, value] of entries) {
@@ -84,8 +96,8 @@ describe('CredentialCache', () => {
   it('two caches (two processes) do not share digests: the HMAC key is random per instance', () => {
     const a = new CredentialCache(60_000);
     const b = new CredentialCache(60_000);
-    a.remember('ann@example.test', 'pw-ann-1');
-    b.remember('ann@example.test', 'pw-ann-1');
+    a.remember('ann@example.test', 'pw-ann-1', H);
+    b.remember('ann@example.test', 'pw-ann-1', H);
     assert.ok(!cachedEntries(a)[0][1].equals(cachedEntries(b)[0][1]));
   });
 });

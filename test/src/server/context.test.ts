@@ -22,7 +22,7 @@ describe('createTestContext', () => {
       assert.ok((await t.ctx.auth.verify('ann@one.example', 'ann-password-1', '192.0.2.1')).ok);
       assert.deepEqual(await t.ctx.auth.verify('bob@one.example', 'bob-password-1', '192.0.2.1'), { ok: false, reason: 'disabled' });
       for (let i = 0; i < TEST_LOCKOUT.maxFailures; i++) await t.store.recordLoginFailure('ann@one.example', '192.0.2.2', Date.now());
-      assert.deepEqual(await t.ctx.auth.verify('ann@one.example', 'ann-password-1', '192.0.2.2'), { ok: false, reason: 'locked' });
+      assert.equal((await t.ctx.auth.verify('ann@one.example', 'ann-password-1', '192.0.2.2') as { reason?: string }).reason, 'locked');
     } finally {
       await t.close();
     }

@@ -346,6 +346,25 @@ export function storeContract(factory: StoreFactory): void {
         const events = await store.listAudit({ target: account.email });
         assert.deepEqual(events.map((e) => [e.action, e.detail]), [['device.wipe', { device: 'D' }]]);
       });
+
+      it('lists failure times newest first, counts them across sources, and purges old ones (issue 8.5)', async () => {
+        const { account } = await userWithDomain();
+        const other = `x-${account.email}`;
+        for (const [login, source, at] of [
+          [account.email, '10.0.0.1', 1000], [account.email.toUpperCase(), '10.0.0.1', 3000], [account.email, '10.0.0.1', 2000],
+          [account.email, '10.0.0.2', 2500], [other, '10.0.0.1', 500],
+        ] as const) await store.recordLoginFailure(login, source, at);
+        assert.deepEqual(await store.loginFailureTimes(account.email, '10.0.0.1', 0, 10), [3000, 2000, 1000]);
+        assert.deepEqual(await store.loginFailureTimes(account.email.toUpperCase(), '10.0.0.1', 1500, 10), [3000, 2000]);
+        assert.deepEqual(await store.loginFailureTimes(account.email, '10.0.0.1', 0, 2), [3000, 2000], 'at most limit');
+        assert.deepEqual(await store.loginFailureTimes(account.email, '10.0.0.9', 0, 10), []);
+        assert.equal(await store.countAccountLoginFailures(account.email, 0), 4, 'every source, not other logins');
+        assert.equal(await store.countAccountLoginFailures(account.email, 2000), 3);
+        assert.equal(await store.purgeLoginFailures(2000), 2, 'the rows before 2000, of every login');
+        assert.deepEqual(await store.loginFailureTimes(account.email, '10.0.0.1', 0, 10), [3000, 2000]);
+        assert.equal(await store.countAccountLoginFailures(other, 0), 0);
+        assert.equal(await store.clearLoginFailures(account.email), 3);
+      });
     });
 
     describe('resource locks', () => {
