@@ -143,6 +143,7 @@ export const sync: CommandHandler = {
   needsProvisioning: true,
   root: { ns: NS, tag: 'Sync' },
   body: 'wbxml',
+  bodyBudget: 'items',
   emptyBodyAllowed: true,
   async handle(ctx, req) {
     try {

@@ -13,6 +13,7 @@ import type { Store } from '../../../src/store/store.js';
 import type { WbxmlElement } from '../wbxml/types.js';
 import type { EasQuery, ProtocolVersion } from '../http.js';
 import type { ActiveSyncPolicy } from '../policy.js';
+import type { BodyBudget } from '../limits.js';
 
 export interface CommandContext {
   store: Store;
@@ -68,6 +69,8 @@ export interface CommandHandler {
   statusBody?(status: number): WbxmlElement;
   /** 'wbxml': the body must be WBXML (empty allowed when `emptyBodyAllowed`); 'raw': handed over undecoded. */
   body: 'wbxml' | 'raw';
+  /** Which body limit applies (../limits.ts): 'command' (1 MiB) unless it carries items. */
+  bodyBudget?: BodyBudget;
   emptyBodyAllowed?: boolean;
   handle(ctx: CommandContext, request: WbxmlElement | null): Promise<CommandResult>;
 }
