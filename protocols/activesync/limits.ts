@@ -35,7 +35,7 @@ export const DEFAULT_LIMITS: Readonly<ActiveSyncLimits> = Object.freeze({
   syncOverheadBytes: 1 * MiB,
   fieldBytes: 32 * KiB,
   bodyFieldBytes: 2 * MiB,
-  itemBytes: 2 * MiB,
+  itemBytes: 3 * MiB,
   itemElements: 5_000,
   requestElements: 200_000,
 });

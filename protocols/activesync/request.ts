@@ -88,6 +88,7 @@ export interface Admission {
   log: Logger;
   /** The most body bytes this command may send (limits.ts). */
   bodyLimit: number;
+  limits: ActiveSyncLimits;
 }
 
 /** True when the client is sending a body (declared or chunked) that nobody has read yet. */
@@ -176,7 +177,7 @@ export async function admit(pctx: ProtocolContext, registry: CommandRegistry, li
   }
   // Let in: the body will be read, and the connection may be kept.
   reply.removeHeader('Connection');
-  return { account, domain, device, query, version, handler, policy, log, bodyLimit };
+  return { account, domain, device, query, version, handler, policy, log, bodyLimit, limits };
 }
 
 /** The admitted request's body decoded, its command run, the answer encoded. Never throws. */
@@ -189,7 +190,7 @@ export async function handlePost(pctx: ProtocolContext, a: Admission, request: F
   let body: WbxmlElement | null = null;
   if (handler.body === 'wbxml' && rawBody.length > 0) {
     try {
-      body = decodeWbxml(rawBody);
+      body = decodeWbxml(rawBody, { maxInputBytes: a.bodyLimit, maxElements: a.limits.requestElements });
     } catch (e) {
       if (!isWbxmlError(e)) throw e;
       log.info({ code: e.code }, 'eas.request.bad-wbxml');
@@ -204,6 +205,7 @@ export async function handlePost(pctx: ProtocolContext, a: Admission, request: F
     store: pctx.store, settings: pctx.settings, account: a.account, domain: a.domain, device: a.device, protocolVersion: version,
     atLeast: (v) => versionAtLeast(version, v),
     query: a.query, sourceIp: request.ip, headers: request.headers, rawBody, policy: a.policy, log, now: pctx.now, signal: abort.signal,
+    limits: a.limits,
   };
   const started = Date.now();
   let result: CommandResult;

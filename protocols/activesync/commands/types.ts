@@ -13,7 +13,7 @@ import type { Store } from '../../../src/store/store.js';
 import type { WbxmlElement } from '../wbxml/types.js';
 import type { EasQuery, ProtocolVersion } from '../http.js';
 import type { ActiveSyncPolicy } from '../policy.js';
-import type { BodyBudget } from '../limits.js';
+import type { ActiveSyncLimits, BodyBudget } from '../limits.js';
 
 export interface CommandContext {
   store: Store;
@@ -40,6 +40,8 @@ export interface CommandContext {
   now: () => number;
   /** Aborted when the client goes away (Ping and Sync waits must stop). */
   signal: AbortSignal;
+  /** Request limits (../limits.ts): item and field sizes are checked against these. */
+  limits: ActiveSyncLimits;
 }
 
 /** What a handler answers; the HTTP layer adds MS-Server-ActiveSync and encodes WBXML. */

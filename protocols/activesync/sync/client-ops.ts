@@ -12,6 +12,8 @@
  * client does not retry), a Change or a Delete with Status 7 as a conflict the server wins: the
  * stored version is sent back in the same answer (a Change, or an Add for a deleted item), so the
  * phone shows the owner's version again. Nothing is written.
+ *
+ * An item over a size limit (./item-limits.ts) is refused with Status 6 before it is converted.
  */
 import type { Folder, Item } from '../../../src/model/types.js';
 import { isStoreError } from '../../../src/store/errors.js';
@@ -23,6 +25,7 @@ import { type ItemClass, isOfClass, resourceName } from './classes.js';
 import { IdSet, parseItemServerId, serverIdOf } from './ids.js';
 import type { Applied } from './state.js';
 import { SyncStatus } from './status.js';
+import { itemOverLimit } from './item-limits.js';
 
 const NS = 'AirSync';
 
@@ -67,6 +70,13 @@ function statusOf(o: OpsContext, e: unknown, what: string): number {
   return SyncStatus.ServerError;
 }
 
+/** An item over a size limit (item-limits.ts): refused alone, before any conversion. */
+function tooLarge(o: OpsContext, appData: WbxmlElement, what: string): boolean {
+  const over = itemOverLimit(appData, o.ctx.limits);
+  if (over) o.ctx.log.info({ limit: over, what }, 'eas.sync.item-too-large');
+  return over !== null;
+}
+
 function wrote(o: OpsContext, item: Item): void {
   o.have.add(item.id);
   o.echo[item.id] = item.modseq;
@@ -89,6 +99,7 @@ async function add(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement> {
   const appData = child(cmd, 'ApplicationData', NS);
   if (!appData) return answer('', SyncStatus.ProtocolError);
   if (o.readOnly) return answer('', SyncStatus.ConversionError);
+  if (tooLarge(o, appData, 'add')) return answer('', SyncStatus.ConversionError);
   try {
     const content = o.cls.fromEas(appData.children, undefined, o.convert);
     const fields = o.cls.fields(content);
@@ -142,6 +153,7 @@ async function change(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
   // [MS-ASCMD] 2.2.3.34 Conflict: the server changed the item since the device last saw it.
   const serverNewer = item.modseq > o.knownModseq && o.echo[item.id] !== item.modseq;
   if (serverNewer && o.conflict === 1) return fail(SyncStatus.Conflict);
+  if (tooLarge(o, appData, 'change')) return fail(SyncStatus.ConversionError);
   try {
     const content = o.cls.fromEas(appData.children, item.content ?? undefined, o.convert);
     const { uid, ...patch } = o.cls.fields(content);
