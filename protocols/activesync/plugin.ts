@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProtocolContext } from '../../src/model/context.js';
-import { PROTOCOL_VERSIONS, SERVER_VERSION } from './http.js';
+import { PROTOCOL_VERSIONS, SERVER_VERSION } from './query.js';
 import { admit, authenticate, handlePost, type Admission } from './request.js';
 import { createRegistry } from './commands/index.js';
 import type { CommandHandler } from './commands/types.js';

@@ -11,13 +11,15 @@ import type { ProtocolContext } from '../../src/model/context.js';
 import { decodeWbxml, encodeWbxml, isWbxmlError, type WbxmlElement } from './wbxml/index.js';
 import { el } from './wbxml/types.js';
 import {
-  clientPolicyKey, type EasQuery, isProtocolVersion, parseBasicAuth, parseQuery, PROTOCOL_VERSIONS, type ProtocolVersion,
+  clientPolicyKey, type EasQuery, isProtocolVersion, parseQuery, PROTOCOL_VERSIONS, type ProtocolVersion,
   QueryError, SERVER_VERSION, versionAtLeast,
-} from './http.js';
+} from './query.js';
+import { parseBasicAuth } from './query.js';
 import { type ActiveSyncLimits, bodyLimitFor } from './limits.js';
 import { accessRules, accessSource, effectivePolicy, evaluateAccess, policyKeyFor, type ActiveSyncPolicy } from './policy.js';
 import { wipePending } from './wipe.js';
-import { CommonStatus, HTTP_NEEDS_PROVISIONING } from './status.js';
+import { CommonStatus, HTTP_NEEDS_PROVISIONING } from './statuses.js';
+import { isExpectedError } from './errors.js';
 import type { CommandRegistry } from './commands/index.js';
 import type { CommandContext, CommandHandler, CommandResult } from './commands/types.js';
 
@@ -55,12 +57,9 @@ function sendResult(reply: FastifyReply, r: CommandResult): FastifyReply {
  * A status-only answer: in the command's own Status for 14.0+ when it has a WBXML root
  * ([MS-ASCMD] 2.2.2), else the HTTP status 12.x clients understand.
  */
-function statusAnswer(h: CommandHandler | undefined, version: ProtocolVersion, status: number, http: number): CommandResult {
-  if (h && versionAtLeast(version, '14.0')) {
-    if (h.statusBody) return { kind: 'wbxml', body: h.statusBody(status) };
-    if (h.root) return { kind: 'wbxml', body: el(h.root.ns, h.root.tag, [el(h.root.ns, 'Status', String(status))]) };
-  }
-  return { kind: 'http', status: http };
+function statusAnswer(h: CommandHandler, version: ProtocolVersion, status: number, http: number): CommandResult {
+  const body = versionAtLeast(version, '14.0') ? statusElement(h, status) : null;
+  return body ? { kind: 'wbxml', body } : { kind: 'http', status: http };
 }
 
 /**
@@ -180,43 +179,71 @@ export async function admit(pctx: ProtocolContext, registry: CommandRegistry, li
   return { account, domain, device, query, version, handler, policy, log, bodyLimit, limits };
 }
 
-/** The admitted request's body decoded, its command run, the answer encoded. Never throws. */
-export async function handlePost(pctx: ProtocolContext, a: Admission, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const { handler, version, log } = a;
-  const answer = (r: CommandResult) => sendResult(reply, r);
+/** <root><Status>n</Status></root>, or the command's own form of it (statusBody). */
+function statusElement(h: CommandHandler, status: number): WbxmlElement | null {
+  if (h.statusBody) return h.statusBody(status);
+  return h.root ? el(h.root.ns, h.root.tag, [el(h.root.ns, 'Status', String(status))]) : null;
+}
 
-  // Body
-  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  let body: WbxmlElement | null = null;
-  if (handler.body === 'wbxml' && rawBody.length > 0) {
-    try {
-      body = decodeWbxml(rawBody, { maxInputBytes: a.bodyLimit, maxElements: a.limits.requestElements });
-    } catch (e) {
-      if (!isWbxmlError(e)) throw e;
-      log.info({ code: e.code }, 'eas.request.bad-wbxml');
-      return reply.code(400).send();
-    }
+/** The decoded body, or the answer to a body that is not one this command accepts. */
+function readBody(a: Admission, rawBody: Buffer): { body: WbxmlElement | null } | { refuse: CommandResult } {
+  const { handler, log } = a;
+  if (handler.body !== 'wbxml') return { body: null };
+  if (rawBody.length === 0) return handler.emptyBodyAllowed ? { body: null } : { refuse: { kind: 'http', status: 400 } };
+  let body: WbxmlElement;
+  try {
+    body = decodeWbxml(rawBody, { maxInputBytes: a.bodyLimit, maxElements: a.limits.requestElements });
+  } catch (e) {
+    if (!isWbxmlError(e)) throw e;
+    log.info({ code: e.code }, 'eas.request.bad-wbxml');
+    return { refuse: { kind: 'http', status: 400 } };
   }
-  if (handler.body === 'wbxml' && body === null && !handler.emptyBodyAllowed) return reply.code(400).send();
+  // The root element is the command's ([MS-ASCMD] 2.2.1): anything else is the command's
+  // malformed-request Status, in every protocol version.
+  const root = handler.root;
+  if (root && (body.ns !== root.ns || body.tag !== root.tag)) {
+    log.info({ ns: body.ns, tag: body.tag }, 'eas.request.wrong-root');
+    const answer = handler.malformedStatus !== undefined ? statusElement(handler, handler.malformedStatus) : null;
+    return { refuse: answer ? { kind: 'wbxml', body: answer } : { kind: 'http', status: 400 } };
+  }
+  return { body };
+}
+
+/** Runs the handler with the body it declared; what it throws becomes its Status. */
+async function runCommand(a: Admission, ctx: CommandContext, body: WbxmlElement | null): Promise<CommandResult> {
+  const h = a.handler;
+  try {
+    if (h.body === 'raw') return await h.handle(ctx, null);
+    if (h.emptyBodyAllowed) return await h.handle(ctx, body);
+    if (body === null) return { kind: 'http', status: 400 };
+    return await h.handle(ctx, body);
+  } catch (e) {
+    if (isExpectedError(e)) a.log.info({ err: (e as Error).message }, 'eas.command.refused');
+    else a.log.error({ err: e }, 'eas.command.failed');
+    // The command's own status for it, else Status 110 (14.0+) / HTTP 500 for 12.1 and commands
+    // without a WBXML root ([MS-ASCMD] 2.2.2 ServerError).
+    const own = h.errorStatus ? statusElement(h, h.errorStatus(e)) : null;
+    return own ? { kind: 'wbxml', body: own } : statusAnswer(h, a.version, CommonStatus.ServerError, 500);
+  }
+}
+
+/** The admitted request's body read and checked, its command run, the answer encoded. Never throws. */
+export async function handlePost(pctx: ProtocolContext, a: Admission, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const read = readBody(a, rawBody);
+  if ('refuse' in read) return sendResult(reply, read.refuse);
 
   const abort = new AbortController();
   reply.raw.on('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
+  const version = a.version;
   const ctx: CommandContext = {
     store: pctx.store, settings: pctx.settings, account: a.account, domain: a.domain, device: a.device, protocolVersion: version,
     atLeast: (v) => versionAtLeast(version, v),
-    query: a.query, sourceIp: request.ip, headers: request.headers, rawBody, policy: a.policy, log, now: pctx.now, signal: abort.signal,
+    query: a.query, sourceIp: request.ip, headers: request.headers, rawBody, policy: a.policy, log: a.log, now: pctx.now, signal: abort.signal,
     limits: a.limits,
   };
   const started = Date.now();
-  let result: CommandResult;
-  try {
-    result = await handler.handle(ctx, body);
-  } catch (e) {
-    // An unexpected failure is the command's Status 110 (14.0+), HTTP 500 only for 12.1 and
-    // commands without a WBXML root ([MS-ASCMD] 2.2.2 ServerError).
-    log.error({ err: e }, 'eas.command.failed');
-    result = statusAnswer(handler, version, CommonStatus.ServerError, 500);
-  }
-  log.debug({ ms: Date.now() - started }, 'eas.command.done');
-  return answer(result);
+  const result = await runCommand(a, ctx, read.body);
+  a.log.debug({ ms: Date.now() - started }, 'eas.command.done');
+  return sendResult(reply, result);
 }

@@ -17,15 +17,15 @@
  */
 import type { Folder, Item } from '../../../src/model/types.js';
 import { isStoreError } from '../../../src/store/errors.js';
-import { PimParseError } from '../../../src/pim/errors.js';
 import { child, childText, el, type WbxmlElement } from '../wbxml/types.js';
 import type { ConvertOptions } from '../convert/util.js';
 import type { CommandContext } from '../commands/types.js';
 import { type ItemClass, isOfClass, resourceName } from './classes.js';
 import { IdSet, parseItemServerId, serverIdOf } from './ids.js';
-import type { Applied } from './state.js';
-import { SyncStatus } from './status.js';
+import type { Applied } from './collection-state.js';
+import { SyncStatus } from '../statuses.js';
 import { itemOverLimit } from './item-limits.js';
+import { syncItemStatusOf } from '../errors.js';
 
 const NS = 'AirSync';
 
@@ -59,15 +59,10 @@ export async function resolveItem(o: Pick<OpsContext, 'ctx' | 'cls' | 'folder'>,
 }
 
 function statusOf(o: OpsContext, e: unknown, what: string): number {
-  if (e instanceof PimParseError) {
-    o.ctx.log.info({ code: e.code, what }, 'eas.sync.convert-failed');
-    return SyncStatus.ConversionError;
-  }
-  if (isStoreError(e, 'QuotaExceeded')) return SyncStatus.OutOfSpace;
-  if (isStoreError(e, 'PreconditionFailed')) return SyncStatus.Conflict;
-  if (isStoreError(e, 'NotFound')) return SyncStatus.ObjectNotFound;
-  o.ctx.log.warn({ err: e, what }, 'eas.sync.client-op-failed');
-  return SyncStatus.ServerError;
+  const status = syncItemStatusOf(e);
+  if (status === SyncStatus.ServerError) o.ctx.log.warn({ err: e, what }, 'eas.sync.client-op-failed');
+  else o.ctx.log.info({ err: (e as Error).message, status, what }, 'eas.sync.client-op-refused');
+  return status;
 }
 
 /** An item over a size limit (item-limits.ts): refused alone, before any conversion. */
