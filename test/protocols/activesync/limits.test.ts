@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
+import net from 'node:net';
 import { basic, makeHarness, TestDevice, type Harness } from './harness.js';
 
 const MiB = 1024 * 1024;
@@ -55,6 +56,39 @@ describe('ActiveSync: nothing read before authentication and admission (issue 8.
     }
     const grown = process.memoryUsage().rss - rssBefore;
     assert.ok(grown < 150 * MiB, `rss grew by ${Math.round(grown / MiB)} MiB`);
+  });
+
+  it('on a real socket, an anonymous 50 MB upload is answered 401 and the connection closed mid-body', async () => {
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (h.app.server.address() as { port: number }).port;
+    const total = 50 * 1000 * 1000;
+    const { written, head } = await new Promise<{ written: number; head: string }>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1');
+      let sent = 0;
+      let reply = '';
+      let closed = false;
+      const done = () => resolve({ written: sent, head: reply.split('\r\n')[0] });
+      sock.on('data', (d) => {
+        reply += d.toString('latin1');
+        // A server that read the whole body answers and keeps the connection: end the test there.
+        if (sent >= total && reply.includes('\r\n\r\n')) { sock.destroy(); done(); }
+      });
+      // EPIPE / ECONNRESET: the server stopped reading, which is the point.
+      sock.on('error', () => undefined);
+      sock.on('close', () => { closed = true; done(); });
+      sock.write(`POST /Microsoft-Server-ActiveSync?${query('Sync', 'SOCK1')} HTTP/1.1\r\nHost: test\r\n`
+        + `Content-Type: application/vnd.ms-sync.wbxml\r\nContent-Length: ${total}\r\n\r\n`);
+      const pump = () => {
+        while (!closed && sent < total) {
+          sent += CHUNK.length;
+          if (!sock.write(CHUNK)) { sock.once('drain', pump); return; }
+        }
+      };
+      pump();
+    });
+    // The client could push only what socket buffers hold before the server closed on it.
+    assert.ok(written < total / 2, `the client wrote ${written} bytes`);
+    if (head) assert.equal(head, 'HTTP/1.1 401 Unauthorized');
   });
 
   it('a wrong password with a large body is answered 401 before the body', async () => {
