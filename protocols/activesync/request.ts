@@ -1,7 +1,8 @@
 /**
- * One ActiveSync POST, from credentials to encoded answer ([MS-ASHTTP] 3.2.5): authenticate,
- * parse the request line, touch the device record, apply access rules, wipe and provisioning,
- * decode the WBXML body, run the command, encode its result. Never throws to fastify.
+ * One ActiveSync POST, from credentials to encoded answer ([MS-ASHTTP] 3.2.5), in two steps.
+ * Before the body (admit): authenticate, parse the request line, check the declared size, touch
+ * the device record, apply access rules, wipe and provisioning. After it (handlePost): decode the
+ * WBXML body, run the command, encode its result. Never throws to fastify.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -12,12 +13,14 @@ import { httpLoginAnswer } from '../../src/auth/answers.js';
 import { decodeWbxml, encodeWbxml, isWbxmlError, type WbxmlElement } from './wbxml/index.js';
 import { el } from './wbxml/types.js';
 import {
-  clientPolicyKey, isProtocolVersion, parseQuery, PROTOCOL_VERSIONS, type ProtocolVersion,
+  clientPolicyKey, type EasQuery, isProtocolVersion, parseQuery, PROTOCOL_VERSIONS, type ProtocolVersion,
   QueryError, SERVER_VERSION, versionAtLeast,
-} from './http.js';
+} from './query.js';
+import { type ActiveSyncLimits, bodyLimitFor } from './limits.js';
 import { accessRules, accessSource, effectivePolicy, evaluateAccess, policyKeyFor, type ActiveSyncPolicy } from './policy.js';
 import { wipePending } from './wipe.js';
-import { CommonStatus, HTTP_NEEDS_PROVISIONING } from './status.js';
+import { CommonStatus, HTTP_NEEDS_PROVISIONING } from './statuses.js';
+import { isExpectedError } from './errors.js';
 import type { CommandRegistry } from './commands/index.js';
 import type { CommandContext, CommandHandler, CommandResult } from './commands/types.js';
 
@@ -51,12 +54,9 @@ function sendResult(reply: FastifyReply, r: CommandResult): FastifyReply {
  * A status-only answer: in the command's own Status for 14.0+ when it has a WBXML root
  * ([MS-ASCMD] 2.2.2), else the HTTP status 12.x clients understand.
  */
-function statusAnswer(h: CommandHandler | undefined, version: ProtocolVersion, status: number, http: number): CommandResult {
-  if (h && versionAtLeast(version, '14.0')) {
-    if (h.statusBody) return { kind: 'wbxml', body: h.statusBody(status) };
-    if (h.root) return { kind: 'wbxml', body: el(h.root.ns, h.root.tag, [el(h.root.ns, 'Status', String(status))]) };
-  }
-  return { kind: 'http', status: http };
+function statusAnswer(h: CommandHandler, version: ProtocolVersion, status: number, http: number): CommandResult {
+  const body = versionAtLeast(version, '14.0') ? statusElement(h, status) : null;
+  return body ? { kind: 'wbxml', body } : { kind: 'http', status: http };
 }
 
 /**
@@ -72,34 +72,74 @@ export function provisioningStatus(device: Device, domain: Domain, policy: Activ
   return null;
 }
 
-export async function handlePost(pctx: ProtocolContext, registry: CommandRegistry, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** A request let in before its body is read: who, which device, which command, how much body. */
+export interface Admission {
+  account: Account;
+  domain: Domain;
+  device: Device;
+  query: EasQuery;
+  version: ProtocolVersion;
+  handler: CommandHandler;
+  policy: ActiveSyncPolicy;
+  log: Logger;
+  /** The most body bytes this command may send (limits.ts). */
+  bodyLimit: number;
+  limits: ActiveSyncLimits;
+}
+
+/** True when the client is sending a body (declared or chunked) that nobody has read yet. */
+function hasBody(request: FastifyRequest): boolean {
+  const len = request.headers['content-length'];
+  return (len !== undefined && len !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Everything that needs no body ([MS-ASHTTP] 3.2.5), run before a byte of it is read (issue 8.1):
+ * credentials, the request line, the device record, access rules, wipe and provisioning, and the
+ * declared size against the command's limit. Answers the request itself and returns null when it
+ * must stop there; an unread body then closes the connection, so it is never read.
+ */
+export async function admit(pctx: ProtocolContext, registry: CommandRegistry, limits: ActiveSyncLimits, request: FastifyRequest, reply: FastifyReply): Promise<Admission | null> {
   reply.header('MS-Server-ActiveSync', SERVER_VERSION);
+  if (hasBody(request)) reply.header('Connection', 'close');
   const account = await authenticate(pctx, request, reply);
-  if (!account) return reply;
+  if (!account) return null;
 
   // Request line ([MS-ASHTTP] 2.2.1.1.1)
   const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-  let query;
+  let query: EasQuery;
   try {
     query = parseQuery(rawQuery);
   } catch (e) {
     if (!(e instanceof QueryError)) throw e;
     request.log.info({ err: e.message }, 'eas.request.bad-query');
-    return reply.code(400).send();
+    await reply.code(400).send();
+    return null;
   }
   const versionHeader = request.headers['ms-asprotocolversion'];
   const asked = query.protocolVersion ?? (Array.isArray(versionHeader) ? versionHeader[0] : versionHeader) ?? '12.1';
   if (!isProtocolVersion(asked)) {
     request.log.info({ version: asked }, 'eas.request.bad-version');
-    return reply.code(400).header('MS-ASProtocolVersions', PROTOCOL_VERSIONS.join(',')).send();
+    await reply.code(400).header('MS-ASProtocolVersions', PROTOCOL_VERSIONS.join(',')).send();
+    return null;
   }
   const version: ProtocolVersion = asked;
   const handler = registry.get(query.cmd);
-  if (!handler) return reply.code(501).send();
+  if (!handler) { await reply.code(501).send(); return null; }
 
   const log: Logger = pctx.log.child({ proto: 'eas', cid: request.id, user: account.email, device: query.deviceId, cmd: handler.name });
   const domain = await pctx.store.getDomain(account.domainId);
-  if (!domain) return reply.code(403).send();
+  if (!domain) { await reply.code(403).send(); return null; }
+
+  // Declared size ([RFC 9110] 15.5.14 413): refused before the device record is touched.
+  const bodyLimit = bodyLimitFor(handler.bodyBudget ?? 'command', domain, limits);
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (!Number.isFinite(declared) || declared > bodyLimit) {
+    log.info({ declared, bodyLimit }, 'eas.request.too-large');
+    await reply.code(413).send();
+    return null;
+  }
+
   const ua = request.headers['user-agent'];
   let device = await pctx.store.touchDevice({
     accountId: account.id, deviceId: query.deviceId, deviceType: query.deviceType,
@@ -115,54 +155,92 @@ export async function handlePost(pctx: ProtocolContext, registry: CommandRegistr
     }
   }
   const policy = effectivePolicy(domain);
-  const answer = (r: CommandResult) => sendResult(reply, r);
+  const refuse = async (r: CommandResult) => { await sendResult(reply, r); return null; };
 
   if (wipePending(device)) {
     // The device must provision to receive the wipe ([MS-ASCMD] 2.2.2 Status 140).
-    if (handler.name !== 'Provision') return answer(statusAnswer(handler, version, CommonStatus.RemoteWipeRequested, HTTP_NEEDS_PROVISIONING));
+    if (handler.name !== 'Provision') return refuse(statusAnswer(handler, version, CommonStatus.RemoteWipeRequested, HTTP_NEEDS_PROVISIONING));
   } else if (device.access === 'blocked') {
-    return answer(statusAnswer(handler, version, CommonStatus.DeviceIsBlockedForThisUser, 403));
+    return refuse(statusAnswer(handler, version, CommonStatus.DeviceIsBlockedForThisUser, 403));
   } else if (device.access === 'quarantined' && !handler.allowQuarantined) {
-    return answer(statusAnswer(handler, version, CommonStatus.DeviceIsBlockedForThisUser, 403));
+    return refuse(statusAnswer(handler, version, CommonStatus.DeviceIsBlockedForThisUser, 403));
   } else if (handler.needsProvisioning) {
     const status = provisioningStatus(device, domain, policy, clientPolicyKey(query, request.headers['x-ms-policykey']));
     if (status !== null) {
       log.info({ status }, 'eas.provision.required');
-      return answer(statusAnswer(handler, version, status, HTTP_NEEDS_PROVISIONING));
+      return refuse(statusAnswer(handler, version, status, HTTP_NEEDS_PROVISIONING));
     }
   }
+  // Let in: the body will be read, and the connection may be kept.
+  reply.removeHeader('Connection');
+  return { account, domain, device, query, version, handler, policy, log, bodyLimit, limits };
+}
 
-  // Body
-  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  let body: WbxmlElement | null = null;
-  if (handler.body === 'wbxml' && rawBody.length > 0) {
-    try {
-      body = decodeWbxml(rawBody);
-    } catch (e) {
-      if (!isWbxmlError(e)) throw e;
-      log.info({ code: e.code }, 'eas.request.bad-wbxml');
-      return reply.code(400).send();
-    }
+/** <root><Status>n</Status></root>, or the command's own form of it (statusBody). */
+function statusElement(h: CommandHandler, status: number): WbxmlElement | null {
+  if (h.statusBody) return h.statusBody(status);
+  return h.root ? el(h.root.ns, h.root.tag, [el(h.root.ns, 'Status', String(status))]) : null;
+}
+
+/** The decoded body, or the answer to a body that is not one this command accepts. */
+function readBody(a: Admission, rawBody: Buffer): { body: WbxmlElement | null } | { refuse: CommandResult } {
+  const { handler, log } = a;
+  if (handler.body !== 'wbxml') return { body: null };
+  if (rawBody.length === 0) return handler.emptyBodyAllowed ? { body: null } : { refuse: { kind: 'http', status: 400 } };
+  let body: WbxmlElement;
+  try {
+    body = decodeWbxml(rawBody, { maxInputBytes: a.bodyLimit, maxElements: a.limits.requestElements });
+  } catch (e) {
+    if (!isWbxmlError(e)) throw e;
+    log.info({ code: e.code }, 'eas.request.bad-wbxml');
+    return { refuse: { kind: 'http', status: 400 } };
   }
-  if (handler.body === 'wbxml' && body === null && !handler.emptyBodyAllowed) return reply.code(400).send();
+  // The root element is the command's ([MS-ASCMD] 2.2.1): anything else is the command's
+  // malformed-request Status, in every protocol version.
+  const root = handler.root;
+  if (root && (body.ns !== root.ns || body.tag !== root.tag)) {
+    log.info({ ns: body.ns, tag: body.tag }, 'eas.request.wrong-root');
+    const answer = handler.malformedStatus !== undefined ? statusElement(handler, handler.malformedStatus) : null;
+    return { refuse: answer ? { kind: 'wbxml', body: answer } : { kind: 'http', status: 400 } };
+  }
+  return { body };
+}
+
+/** Runs the handler with the body it declared; what it throws becomes its Status. */
+async function runCommand(a: Admission, ctx: CommandContext, body: WbxmlElement | null): Promise<CommandResult> {
+  const h = a.handler;
+  try {
+    if (h.body === 'raw') return await h.handle(ctx, null);
+    if (h.emptyBodyAllowed) return await h.handle(ctx, body);
+    if (body === null) return { kind: 'http', status: 400 };
+    return await h.handle(ctx, body);
+  } catch (e) {
+    if (isExpectedError(e)) a.log.info({ err: (e as Error).message }, 'eas.command.refused');
+    else a.log.error({ err: e }, 'eas.command.failed');
+    // The command's own status for it, else Status 110 (14.0+) / HTTP 500 for 12.1 and commands
+    // without a WBXML root ([MS-ASCMD] 2.2.2 ServerError).
+    const own = h.errorStatus ? statusElement(h, h.errorStatus(e)) : null;
+    return own ? { kind: 'wbxml', body: own } : statusAnswer(h, a.version, CommonStatus.ServerError, 500);
+  }
+}
+
+/** The admitted request's body read and checked, its command run, the answer encoded. Never throws. */
+export async function handlePost(pctx: ProtocolContext, a: Admission, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const read = readBody(a, rawBody);
+  if ('refuse' in read) return sendResult(reply, read.refuse);
 
   const abort = new AbortController();
   reply.raw.on('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
+  const version = a.version;
   const ctx: CommandContext = {
-    store: pctx.store, settings: pctx.settings, account, domain, device, protocolVersion: version,
+    store: pctx.store, settings: pctx.settings, account: a.account, domain: a.domain, device: a.device, protocolVersion: version,
     atLeast: (v) => versionAtLeast(version, v),
-    query, sourceIp: request.ip, headers: request.headers, rawBody, policy, log, now: pctx.now, signal: abort.signal,
+    query: a.query, sourceIp: request.ip, headers: request.headers, rawBody, policy: a.policy, log: a.log, now: pctx.now, signal: abort.signal,
+    limits: a.limits,
   };
   const started = Date.now();
-  let result: CommandResult;
-  try {
-    result = await handler.handle(ctx, body);
-  } catch (e) {
-    // An unexpected failure is the command's Status 110 (14.0+), HTTP 500 only for 12.1 and
-    // commands without a WBXML root ([MS-ASCMD] 2.2.2 ServerError).
-    log.error({ err: e }, 'eas.command.failed');
-    result = statusAnswer(handler, version, CommonStatus.ServerError, 500);
-  }
-  log.debug({ ms: Date.now() - started }, 'eas.command.done');
-  return answer(result);
+  const result = await runCommand(a, ctx, read.body);
+  a.log.debug({ ms: Date.now() - started }, 'eas.command.done');
+  return sendResult(reply, result);
 }

@@ -63,14 +63,25 @@ export function parseRaw(text: string): RawDoc {
 }
 
 export function serializeRaw(doc: RawDoc): string {
+  // Iterative, and no spread of line arrays into push(): a property may have hundreds of
+  // thousands of physical lines and components may nest deeply; neither may overflow the stack.
   const out: string[] = [];
-  const emit = (n: RawNode): void => {
-    if (n.kind === 'prop') { out.push(...n.lines); return; }
-    out.push(...n.begin);
-    n.items.forEach(emit);
-    out.push(...n.end);
-  };
-  doc.roots.forEach(emit);
+  const append = (lines: string[]) => { for (const l of lines) out.push(l); };
+  const stack: Array<{ nodes: RawNode[]; i: number; end: string[] | null }> = [{ nodes: doc.roots, i: 0, end: null }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.nodes.length) {
+      stack.pop();
+      if (top.end) append(top.end);
+      continue;
+    }
+    const n = top.nodes[top.i++];
+    if (n.kind === 'prop') append(n.lines);
+    else {
+      append(n.begin);
+      stack.push({ nodes: n.items, i: 0, end: n.end });
+    }
+  }
   return out.join(doc.eol) + (doc.finalEol ? doc.eol : '');
 }
 
@@ -84,23 +95,33 @@ function nameOf(unfolded: string): { name: string; group: string | null } {
   return { name: m[2].toUpperCase(), group: m[1] ? m[1].slice(0, -1) : null };
 }
 
-/** Fold one logical line at 75 octets without splitting a UTF-8 sequence (RFC 5545 §3.1). */
+/**
+ * Fold one logical line at 75 octets without splitting a UTF-8 sequence (RFC 5545 §3.1,
+ * RFC 6350 §3.2). One pass over UTF-16 code units, slicing the input: linear in its length.
+ */
 export function fold(line: string): string[] {
   const out: string[] = [];
-  let cur = '';
+  let start = 0;
   let bytes = 0;
-  for (const ch of line) {
-    const n = Buffer.byteLength(ch);
-    const limit = out.length === 0 ? 75 : 74;
+  let limit = 75; // continuation lines carry a leading space: 74 octets of content
+  for (let i = 0; i < line.length;) {
+    const c = line.charCodeAt(i);
+    let units = 1;
+    let n: number;
+    if (c < 0x80) n = 1;
+    else if (c < 0x800) n = 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < line.length && (line.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n = 4; units = 2; }
+    else n = 3; // BMP, or a lone surrogate (written as U+FFFD, 3 octets)
     if (bytes + n > limit) {
-      out.push(out.length === 0 ? cur : ` ${cur}`);
-      cur = '';
+      out.push(out.length === 0 ? line.slice(start, i) : ` ${line.slice(start, i)}`);
+      start = i;
       bytes = 0;
+      limit = 74;
     }
-    cur += ch;
     bytes += n;
+    i += units;
   }
-  out.push(out.length === 0 ? cur : ` ${cur}`);
+  out.push(out.length === 0 ? line.slice(start) : ` ${line.slice(start)}`);
   return out;
 }
 

@@ -2,8 +2,9 @@
 import { childText, el } from '../wbxml/types.js';
 import { currentHierarchy, type HierarchyState, saveHierarchy } from '../hierarchy.js';
 import { easFolderType, kindForCreateType, parseServerId } from '../folders.js';
-import { FolderStatus, folderStatusOf } from '../status.js';
-import { type CommandHandler, wbxml } from './types.js';
+import { FolderStatus } from '../statuses.js';
+import { folderStatusOf } from '../errors.js';
+import { type WbxmlCommand, wbxml } from './types.js';
 
 const NS = 'FolderHierarchy';
 const reply = (status: number, key?: string, serverId?: string) => wbxml(el(NS, 'FolderCreate', [
@@ -12,13 +13,14 @@ const reply = (status: number, key?: string, serverId?: string) => wbxml(el(NS, 
   ...(serverId !== undefined ? [el(NS, 'ServerId', serverId)] : []),
 ]));
 
-export const folderCreate: CommandHandler = {
+export const folderCreate: WbxmlCommand = {
   name: 'FolderCreate',
   needsProvisioning: true,
   root: { ns: NS, tag: 'FolderCreate' },
+  malformedStatus: FolderStatus.BadRequest,
+  errorStatus: folderStatusOf,
   body: 'wbxml',
   async handle(ctx, req) {
-    if (!req || req.ns !== NS || req.tag !== 'FolderCreate') return reply(FolderStatus.BadRequest);
     const name = childText(req, 'DisplayName', NS)?.trim();
     const parent = childText(req, 'ParentId', NS);
     const type = Number(childText(req, 'Type', NS));
@@ -35,14 +37,8 @@ export const folderCreate: CommandHandler = {
       const p = parentId === null ? null : await ctx.store.getFolder(parentId);
       if (!p || p.accountId !== ctx.account.id || easFolderType(p) === null) return reply(FolderStatus.ParentNotFound);
     }
-    let folder;
-    try {
-      folder = await ctx.store.createFolder({ accountId: ctx.account.id, parentId, name, kind });
-    } catch (e) {
-      const status = folderStatusOf(e);
-      if (status === FolderStatus.ServerError) ctx.log.error({ err: e }, 'eas.folder.create.failed');
-      return reply(status);
-    }
+    // A name taken already is Status 2 (errorStatus: ../errors.ts).
+    const folder = await ctx.store.createFolder({ accountId: ctx.account.id, parentId, name, kind });
     const id = String(folder.id);
     // The device now knows the folder: record it so FolderSync does not send it back as an Add.
     // The modseq stays where it was, so that other changes in between are still looked at.

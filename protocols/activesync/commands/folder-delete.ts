@@ -2,8 +2,9 @@
 import { childText, el } from '../wbxml/types.js';
 import { currentHierarchy, saveHierarchy } from '../hierarchy.js';
 import { easFolderType, isDefaultType, parseServerId } from '../folders.js';
-import { FolderStatus, folderStatusOf } from '../status.js';
-import { type CommandHandler, wbxml } from './types.js';
+import { FolderStatus } from '../statuses.js';
+import { folderStatusOf } from '../errors.js';
+import { type WbxmlCommand, wbxml } from './types.js';
 
 const NS = 'FolderHierarchy';
 const reply = (status: number, key?: string) => wbxml(el(NS, 'FolderDelete', [
@@ -11,13 +12,14 @@ const reply = (status: number, key?: string) => wbxml(el(NS, 'FolderDelete', [
   ...(key !== undefined ? [el(NS, 'SyncKey', key)] : []),
 ]));
 
-export const folderDelete: CommandHandler = {
+export const folderDelete: WbxmlCommand = {
   name: 'FolderDelete',
   needsProvisioning: true,
   root: { ns: NS, tag: 'FolderDelete' },
+  malformedStatus: FolderStatus.BadRequest,
+  errorStatus: folderStatusOf,
   body: 'wbxml',
   async handle(ctx, req) {
-    if (!req || req.ns !== NS || req.tag !== 'FolderDelete') return reply(FolderStatus.BadRequest);
     const cur = await currentHierarchy(ctx, childText(req, 'SyncKey', NS));
     if (!cur) return reply(FolderStatus.InvalidSyncKey);
 
@@ -27,13 +29,7 @@ export const folderDelete: CommandHandler = {
     if (!folder || type === null) return reply(FolderStatus.NotFound);
     if (isDefaultType(type) || folder.role !== null) return reply(FolderStatus.SpecialFolder);
 
-    try {
-      await ctx.store.deleteFolder(folder.id);
-    } catch (e) {
-      const status = folderStatusOf(e);
-      if (status === FolderStatus.ServerError) ctx.log.error({ err: e }, 'eas.folder.delete.failed');
-      return reply(status);
-    }
+    await ctx.store.deleteFolder(folder.id);
     // Forget the folder and everything the device knew under it.
     const folders = { ...cur.state.folders };
     const gone = new Set([String(folder.id)]);

@@ -5,9 +5,9 @@
 import { childText, el, type WbxmlElement } from '../wbxml/types.js';
 import { asHierarchyState, type FolderChange, type HierarchyState, matchHierarchyKey, saveHierarchy } from '../hierarchy.js';
 import { type FolderEntry, parentsFirst, visibleHierarchy } from '../folders.js';
-import { FolderStatus } from '../status.js';
+import { FolderStatus } from '../statuses.js';
 import { sharedEntries, sharedFolders } from '../sharing.js';
-import { type CommandContext, type CommandHandler, wbxml } from './types.js';
+import { type CommandContext, type WbxmlCommand, wbxml } from './types.js';
 
 const NS = 'FolderHierarchy';
 
@@ -41,14 +41,14 @@ export function diffHierarchy(known: Record<string, FolderEntry>, now: Map<strin
   return [...parentsFirst(adds, now).map((id): FolderChange => ({ op: 'Add', id, entry: now.get(id)! })), ...changes, ...deletes];
 }
 
-export const folderSync: CommandHandler = {
+export const folderSync: WbxmlCommand = {
   name: 'FolderSync',
   needsProvisioning: true,
   allowQuarantined: true,
   root: { ns: NS, tag: 'FolderSync' },
+  malformedStatus: FolderStatus.BadRequest,
   body: 'wbxml',
   async handle(ctx: CommandContext, req) {
-    if (!req || req.ns !== NS || req.tag !== 'FolderSync') return wbxml(answer(FolderStatus.BadRequest));
     const key = childText(req, 'SyncKey', NS);
     const m = await matchHierarchyKey(ctx, key);
     if (m.kind === 'invalid') return wbxml(answer(FolderStatus.InvalidSyncKey));

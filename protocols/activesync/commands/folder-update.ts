@@ -2,8 +2,9 @@
 import { childText, el } from '../wbxml/types.js';
 import { currentHierarchy, type HierarchyState, saveHierarchy } from '../hierarchy.js';
 import { easFolderType, isDefaultType, parseServerId } from '../folders.js';
-import { FolderStatus, folderStatusOf } from '../status.js';
-import { type CommandHandler, wbxml } from './types.js';
+import { FolderStatus } from '../statuses.js';
+import { folderStatusOf } from '../errors.js';
+import { type WbxmlCommand, wbxml } from './types.js';
 
 const NS = 'FolderHierarchy';
 const reply = (status: number, key?: string) => wbxml(el(NS, 'FolderUpdate', [
@@ -11,13 +12,14 @@ const reply = (status: number, key?: string) => wbxml(el(NS, 'FolderUpdate', [
   ...(key !== undefined ? [el(NS, 'SyncKey', key)] : []),
 ]));
 
-export const folderUpdate: CommandHandler = {
+export const folderUpdate: WbxmlCommand = {
   name: 'FolderUpdate',
   needsProvisioning: true,
   root: { ns: NS, tag: 'FolderUpdate' },
+  malformedStatus: FolderStatus.BadRequest,
+  errorStatus: folderStatusOf,
   body: 'wbxml',
   async handle(ctx, req) {
-    if (!req || req.ns !== NS || req.tag !== 'FolderUpdate') return reply(FolderStatus.BadRequest);
     const name = childText(req, 'DisplayName', NS)?.trim();
     const parent = childText(req, 'ParentId', NS);
     if (!name || name.length > 255 || /[\x00-\x1f/]/.test(name) || parent === undefined) return reply(FolderStatus.BadRequest);
@@ -43,13 +45,8 @@ export const folderUpdate: CommandHandler = {
         a = a.parentId === null ? null : await ctx.store.getFolder(a.parentId);
       }
     }
-    try {
-      await ctx.store.updateFolder(folder.id, { name, parentId });
-    } catch (e) {
-      const status = folderStatusOf(e);
-      if (status === FolderStatus.ServerError) ctx.log.error({ err: e }, 'eas.folder.update.failed');
-      return reply(status === FolderStatus.NotFound ? FolderStatus.NotFound : status);
-    }
+    // A sibling with that name is Status 2, a folder gone meanwhile Status 4 (errorStatus: ../errors.ts).
+    await ctx.store.updateFolder(folder.id, { name, parentId });
     const sid = String(folder.id);
     const entry = { parentId: parent, name, type };
     const state: HierarchyState = { ...cur.state, folders: { ...cur.state.folders, [sid]: entry }, answered: cur.key, reply: [{ op: 'Update', id: sid, entry }] };

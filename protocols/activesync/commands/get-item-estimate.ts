@@ -10,9 +10,10 @@ import { classForKind } from '../sync/classes.js';
 import { enumerateChanges } from '../sync/changes.js';
 import { collectionFolder } from '../sync/collection.js';
 import { IdSet } from '../sync/ids.js';
-import { asCollectionState, collectionKey } from '../sync/state.js';
-import { EstimateStatus } from '../sync/status.js';
-import { type CommandContext, type CommandHandler, type CommandResult, wbxml } from './types.js';
+import { asCollectionState, collectionKey } from '../sync/collection-state.js';
+import { EstimateStatus } from '../statuses.js';
+import { type CommandContext, type CommandResult, type WbxmlCommand, wbxml } from './types.js';
+import { CommonStatus } from '../statuses.js';
 
 const NS = 'GetItemEstimate';
 const AS = 'AirSync';
@@ -48,8 +49,8 @@ async function estimate(ctx: CommandContext, col: WbxmlElement): Promise<WbxmlEl
   return response(EstimateStatus.Success, collectionId, en.entries.length);
 }
 
-async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<CommandResult> {
-  const cols = req && req.ns === NS && req.tag === 'GetItemEstimate' ? child(req, 'Collections', NS) : undefined;
+async function run(ctx: CommandContext, req: WbxmlElement): Promise<CommandResult> {
+  const cols = child(req, 'Collections', NS);
   const list = cols ? children(cols, 'Collection', NS) : [];
   // [MS-ASCMD] 2.2.3.177.7 has no request-level status: a malformed request is Status 2 for what it names.
   if (list.length === 0) return wbxml(el(NS, 'GetItemEstimate', [response(EstimateStatus.InvalidCollection, '')]));
@@ -58,17 +59,14 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   return wbxml(el(NS, 'GetItemEstimate', out));
 }
 
-export const getItemEstimate: CommandHandler = {
+export const getItemEstimate: WbxmlCommand = {
   name: 'GetItemEstimate',
   needsProvisioning: true,
   root: { ns: NS, tag: 'GetItemEstimate' },
+  malformedStatus: EstimateStatus.InvalidCollection,
+  errorStatus: () => CommonStatus.ServerError,
+  // Its own statuses live in a Response ([MS-ASCMD] 2.2.3.177.7); the common ones (2.2.2) at the top.
+  statusBody: (status) => el(NS, 'GetItemEstimate', [status < 100 ? response(status, '') : el(NS, 'Status', String(status))]),
   body: 'wbxml',
-  async handle(ctx, req) {
-    try {
-      return await run(ctx, req);
-    } catch (e) {
-      ctx.log.error({ err: e }, 'eas.estimate.failed');
-      return wbxml(el(NS, 'GetItemEstimate', [el(NS, 'Status', '110')]));
-    }
-  },
+  handle: run,
 };

@@ -11,11 +11,12 @@ import { childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { classForKind, resourceName } from '../sync/classes.js';
 import { collectionFolder } from '../sync/collection.js';
 import { IdSet, parseItemServerId, serverIdOf } from '../sync/ids.js';
-import { asCollectionState, collectionKey } from '../sync/state.js';
+import { asCollectionState, collectionKey } from '../sync/collection-state.js';
 import { pushHubFor, writeKey } from '../sync/push.js';
 import { pendingFolders } from '../sync/pending.js';
-import { MoveStatus } from '../sync/status.js';
-import { type CommandContext, type CommandHandler, type CommandResult, wbxml } from './types.js';
+import { MoveStatus } from '../statuses.js';
+import { type CommandContext, type CommandResult, type WbxmlCommand, wbxml } from './types.js';
+import { moveStatusOf } from '../errors.js';
 
 const NS = 'Move';
 
@@ -57,10 +58,10 @@ async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): P
       const name = attempt === 0 ? undefined : cls ? resourceName(item.uid ?? String(item.id), cls, attempt) : `${attempt}-${item.name}`;
       moved = await ctx.store.moveItem(item.id, dst.id, name);
     } catch (e) {
+      // Another item took the name in the destination: try the next one.
       if (isStoreError(e, 'Conflict') && attempt < 5) continue;
-      if (isStoreError(e, 'NotFound')) return out(MoveStatus.InvalidSource);
-      ctx.log.warn({ err: e }, 'eas.move.failed');
-      return out(MoveStatus.Failed);
+      ctx.log.info({ err: (e as Error).message }, 'eas.move.refused');
+      return out(moveStatusOf(e));
     }
   }
   await tellState(ctx, src.id, item.id, null);
@@ -70,8 +71,8 @@ async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): P
   return out(MoveStatus.Success, serverIdOf(dst.id, item.id));
 }
 
-async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<CommandResult> {
-  const moves = req && req.ns === NS && req.tag === 'MoveItems' ? children(req, 'Move', NS) : [];
+async function run(ctx: CommandContext, req: WbxmlElement): Promise<CommandResult> {
+  const moves = children(req, 'Move', NS);
   if (moves.length === 0) return wbxml(el(NS, 'MoveItems', [el(NS, 'Status', String(MoveStatus.Failed))]));
   const out: WbxmlElement[] = [];
   const wrote: string[] = [];
@@ -86,17 +87,12 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   return wbxml(el(NS, 'MoveItems', out));
 }
 
-export const moveItems: CommandHandler = {
+export const moveItems: WbxmlCommand = {
   name: 'MoveItems',
   needsProvisioning: true,
   root: { ns: NS, tag: 'MoveItems' },
+  malformedStatus: MoveStatus.Failed,
+  errorStatus: () => MoveStatus.Failed,
   body: 'wbxml',
-  async handle(ctx, req) {
-    try {
-      return await run(ctx, req);
-    } catch (e) {
-      ctx.log.error({ err: e }, 'eas.move.failed');
-      return wbxml(el(NS, 'MoveItems', [el(NS, 'Status', String(MoveStatus.Failed))]));
-    }
-  },
+  handle: run,
 };

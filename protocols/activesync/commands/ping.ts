@@ -8,12 +8,12 @@
  */
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { collectionFolder } from '../sync/collection.js';
-import { loadCache, PING_CACHE, type PingCache, saveCache } from '../sync/state.js';
+import { loadCache, PING_CACHE, type PingCache, saveCache } from '../sync/collection-state.js';
 import { notificationsReady, pushHubFor } from '../sync/push.js';
 import { pendingFolders } from '../sync/pending.js';
-import { PingStatus } from '../sync/status.js';
+import { PingStatus } from '../statuses.js';
 import { sharedHierarchyChanged } from '../sharing.js';
-import { type CommandContext, type CommandHandler, type CommandResult, wbxml } from './types.js';
+import { type CommandContext, type CommandResult, type OptionalWbxmlCommand, wbxml } from './types.js';
 
 const NS = 'Ping';
 /** [MS-ASCMD] 2.2.3.100 MaxFolders: the most folders one Ping may watch. */
@@ -26,7 +26,6 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   let heartbeat = cache?.heartbeat;
   let folderIds = cache?.folders;
   if (req !== null) {
-    if (req.ns !== NS || req.tag !== 'Ping') return answer(PingStatus.SyntaxError);
     const hb = childText(req, 'HeartbeatInterval', NS);
     if (hb !== undefined) {
       if (!/^[0-9]{1,9}$/.test(hb.trim())) return answer(PingStatus.SyntaxError);
@@ -76,18 +75,13 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   }
 }
 
-export const ping: CommandHandler = {
+export const ping: OptionalWbxmlCommand = {
   name: 'Ping',
   needsProvisioning: true,
   root: { ns: NS, tag: 'Ping' },
+  malformedStatus: PingStatus.SyntaxError,
+  errorStatus: () => PingStatus.ServerError,
   body: 'wbxml',
   emptyBodyAllowed: true,
-  async handle(ctx, req) {
-    try {
-      return await run(ctx, req);
-    } catch (e) {
-      ctx.log.error({ err: e }, 'eas.ping.failed');
-      return answer(PingStatus.ServerError);
-    }
-  },
+  handle: run,
 };

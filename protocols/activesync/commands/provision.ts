@@ -12,8 +12,8 @@ import { child, childText, el, type WbxmlElement } from '../wbxml/types.js';
 import { policyKeyFor, provisionDoc, temporaryPolicyKey } from '../policy.js';
 import { markWipeAcknowledged, markWipeSent, wipePending } from '../wipe.js';
 import { readDeviceInformation, saveDeviceInformation } from '../device-info.js';
-import { CommonStatus } from '../status.js';
-import { type CommandContext, type CommandHandler, wbxml } from './types.js';
+import { CommonStatus } from '../statuses.js';
+import { type CommandContext, type WbxmlCommand, wbxml } from './types.js';
 
 const NS = 'Provision';
 const POLICY_TYPE = 'MS-EAS-Provisioning-WBXML';
@@ -26,14 +26,14 @@ const provisionStatus = (s: number) => el(NS, 'Status', String(s));
 
 const source = (ctx: CommandContext) => ctx.sourceIp;
 
-export const provision: CommandHandler = {
+export const provision: WbxmlCommand = {
   name: 'Provision',
   needsProvisioning: false,
   allowQuarantined: true,
   root: { ns: NS, tag: 'Provision' },
+  malformedStatus: Status.ProtocolError,
   body: 'wbxml',
   async handle(ctx, req) {
-    if (!req || req.ns !== NS || req.tag !== 'Provision') return wbxml(el(NS, 'Provision', [provisionStatus(Status.ProtocolError)]));
     const out: WbxmlElement[] = [];
     let device = ctx.device;
 

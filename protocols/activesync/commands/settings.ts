@@ -5,7 +5,7 @@
 import type { Account } from '../../../src/model/types.js';
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { readDeviceInformation, saveDeviceInformation } from '../device-info.js';
-import { type CommandContext, type CommandHandler, wbxml } from './types.js';
+import { type CommandContext, type WbxmlCommand, wbxml } from './types.js';
 import type { OofMessage, OofSetting } from '../../../src/model/types.js';
 
 const NS = 'Settings';
@@ -96,14 +96,14 @@ async function userInformation(ctx: CommandContext): Promise<WbxmlElement> {
   return el(NS, 'UserInformation', [status(S.Success), el(NS, 'Get', [el(NS, 'Accounts', [el(NS, 'Account', account)])])]);
 }
 
-export const settings: CommandHandler = {
+export const settings: WbxmlCommand = {
   name: 'Settings',
   needsProvisioning: true,
   allowQuarantined: true,
   root: { ns: NS, tag: 'Settings' },
+  malformedStatus: S.ProtocolError,
   body: 'wbxml',
   async handle(ctx, req) {
-    if (!req || req.ns !== NS || req.tag !== 'Settings') return wbxml(el(NS, 'Settings', [status(S.ProtocolError)]));
     const out: WbxmlElement[] = [];
     for (const part of req.children) {
       if (part.ns !== NS) return wbxml(el(NS, 'Settings', [status(S.ProtocolError)]));

@@ -6,12 +6,12 @@
  */
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { type CollectionRequest, type CollectionResult, collectionFolder, parseCollection, type SyncBudget, syncCollection } from '../sync/collection.js';
-import { loadCache, saveCache, SYNC_REQUEST_CACHE, type SyncRequestCache, collectionKey } from '../sync/state.js';
+import { loadCache, saveCache, SYNC_REQUEST_CACHE, type SyncRequestCache, collectionKey } from '../sync/collection-state.js';
 import { notificationsReady, pushHubFor } from '../sync/push.js';
-import { SyncStatus } from '../sync/status.js';
+import { SyncStatus } from '../statuses.js';
 import { pendingFolders } from '../sync/pending.js';
 import { sharedHierarchyChanged } from '../sharing.js';
-import { type CommandContext, type CommandHandler, type CommandResult, empty, wbxml } from './types.js';
+import { type CommandContext, type CommandResult, empty, type OptionalWbxmlCommand, wbxml } from './types.js';
 
 const NS = 'AirSync';
 const MAX_COLLECTIONS = 1000;
@@ -36,7 +36,6 @@ async function readRequest(ctx: CommandContext, req: WbxmlElement | null, cache:
     if (!ctx.atLeast('14.0') || !cache) return top(SyncStatus.IncompleteRequest);
     return { collections: fromCache(cache.collections), wait: cache.wait, heartbeat: cache.heartbeat, windowSize: cache.windowSize };
   }
-  if (req.ns !== NS || req.tag !== 'Sync') return top(SyncStatus.ProtocolError);
   const wait = int(childText(req, 'Wait', NS));
   const heartbeat = int(childText(req, 'HeartbeatInterval', NS));
   if (wait !== undefined && heartbeat !== undefined) return top(SyncStatus.ProtocolError);
@@ -138,18 +137,14 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   return wbxml(el(NS, 'Sync', [el(NS, 'Collections', results.map((r) => r.element))]));
 }
 
-export const sync: CommandHandler = {
+export const sync: OptionalWbxmlCommand = {
   name: 'Sync',
   needsProvisioning: true,
   root: { ns: NS, tag: 'Sync' },
+  malformedStatus: SyncStatus.ProtocolError,
+  errorStatus: () => SyncStatus.ServerError,
   body: 'wbxml',
+  bodyBudget: 'items',
   emptyBodyAllowed: true,
-  async handle(ctx, req) {
-    try {
-      return await run(ctx, req);
-    } catch (e) {
-      ctx.log.error({ err: e }, 'eas.sync.failed');
-      return top(SyncStatus.ServerError);
-    }
-  },
+  handle: run,
 };

@@ -1,18 +1,20 @@
 /**
- * The contract between the MS-ASHTTP layer (../request.ts) and one command module.
+ * The contract between the request pipeline (../request.ts) and one command module.
  *
  * A command module is declarative: its name, whether it needs a provisioned device, what a
- * quarantined device may do with it, the root element its answers use, and a handler that turns
- * the decoded request into a result. The HTTP layer does everything else (auth, device record,
- * access rules, provisioning gate, WBXML decode/encode, status-only answers).
+ * quarantined device may do with it, its body kind and root element, the statuses of a malformed
+ * request and of a failure, and a handler that turns a well-formed request into a result. The
+ * pipeline does everything else (auth, device record, access rules, provisioning gate, body
+ * limits, WBXML decode/encode, the root check, catching errors, status-only answers).
  */
 import type { Logger } from 'pino';
 import type { Account, Device, Domain } from '../../../src/model/types.js';
 import type { ProtocolSettings } from '../../../src/model/context.js';
 import type { Store } from '../../../src/store/store.js';
 import type { WbxmlElement } from '../wbxml/types.js';
-import type { EasQuery, ProtocolVersion } from '../http.js';
+import type { EasQuery, ProtocolVersion } from '../query.js';
 import type { ActiveSyncPolicy } from '../policy.js';
+import type { ActiveSyncLimits, BodyBudget } from '../limits.js';
 
 export interface CommandContext {
   store: Store;
@@ -39,6 +41,8 @@ export interface CommandContext {
   now: () => number;
   /** Aborted when the client goes away (Ping and Sync waits must stop). */
   signal: AbortSignal;
+  /** Request limits (../limits.ts): item and field sizes are checked against these. */
+  limits: ActiveSyncLimits;
 }
 
 /** What a handler answers; the HTTP layer adds MS-Server-ActiveSync and encodes WBXML. */
@@ -51,7 +55,7 @@ export type CommandResult =
   /** A bare HTTP status (400, 403, 449, 500 ...). */
   | { kind: 'http'; status: number; headers?: Record<string, string> };
 
-export interface CommandHandler {
+interface CommandBase {
   /** The Cmd value of the request line, e.g. 'FolderSync'. */
   name: string;
   /** Requests need a device that acknowledged the current policy ([MS-ASPROV] 3.2.5.1). */
@@ -59,18 +63,52 @@ export interface CommandHandler {
   /** A quarantined device may run this command (see docs/protocols/activesync.md, access rules). */
   allowQuarantined?: boolean;
   /**
-   * Root element of this command's WBXML answers. With it the HTTP layer can answer a
-   * provisioning/blocked/malformed request in the command's own Status for 14.0+
-   * ([MS-ASCMD] 2.2.2). Without it, such requests get a bare HTTP status.
+   * Root element of this command's requests and answers. The pipeline answers a request whose
+   * root is another element with `malformedStatus`, and a provisioning/blocked request in the
+   * command's own Status for 14.0+ ([MS-ASCMD] 2.2.2). Without it, such requests get a bare
+   * HTTP status.
    */
   root?: { ns: string; tag: string };
+  /** The Status for a request whose root element is not `root`. */
+  malformedStatus?: number;
+  /**
+   * The Status for an error the handler throws (a mapping of ../errors.ts), answered in the
+   * command's own root element. Without it: Status 110 for 14.0+, HTTP 500 for 12.1.
+   */
+  errorStatus?(e: unknown): number;
   /** Overrides the status-only answer built from `root` (<root><Status>n</Status></root>). */
   statusBody?(status: number): WbxmlElement;
-  /** 'wbxml': the body must be WBXML (empty allowed when `emptyBodyAllowed`); 'raw': handed over undecoded. */
-  body: 'wbxml' | 'raw';
-  emptyBodyAllowed?: boolean;
+  /** Which body limit applies (../limits.ts): 'command' (1 MiB) unless it carries items. */
+  bodyBudget?: BodyBudget;
+}
+
+/** A command whose body is a WBXML document with the command's root element. */
+export interface WbxmlCommand extends CommandBase {
+  body: 'wbxml';
+  emptyBodyAllowed?: false;
+  handle(ctx: CommandContext, request: WbxmlElement): Promise<CommandResult>;
+}
+
+/** A WBXML command that may also come with no body at all (Sync, Ping: repeat the last request). */
+export interface OptionalWbxmlCommand extends CommandBase {
+  body: 'wbxml';
+  emptyBodyAllowed: true;
+  /** null: the request had no body. */
   handle(ctx: CommandContext, request: WbxmlElement | null): Promise<CommandResult>;
 }
+
+/** A command that reads ctx.rawBody itself (12.1 SendMail carries MIME). */
+export interface RawCommand extends CommandBase {
+  body: 'raw';
+  handle(ctx: CommandContext, request: null): Promise<CommandResult>;
+}
+
+/**
+ * A command module, declaratively: what it accepts (body kind, root element, limits), how its
+ * failures read (malformedStatus, errorStatus, statusBody), and the handler of a request that
+ * passed all of that. The pipeline (../request.ts) does everything else.
+ */
+export type CommandHandler = WbxmlCommand | OptionalWbxmlCommand | RawCommand;
 
 export const wbxml = (body: WbxmlElement, headers?: Record<string, string>): CommandResult => ({ kind: 'wbxml', body, headers });
 export const empty = (): CommandResult => ({ kind: 'empty' });

@@ -104,7 +104,8 @@ export function easContactToVCard(change: WbxmlElement[], existing?: string, opt
     return v === undefined || v === '' ? undefined : v;
   };
   const lines: string[] = ['BEGIN:VCARD', `VERSION:${version}`];
-  const add = (line: string) => lines.push(...fold(line));
+  // No spread into push(): a long value folds into more lines than a call may take arguments.
+  const add = (line: string) => { for (const l of fold(line)) lines.push(l); };
   const typeParam = (types: string[]) => (types.length ? `;TYPE=${v4 ? types.map((x) => x.toLowerCase()).join(',') : types.join(',')}` : '');
 
   // Names: N = Family;Given;Additional;Prefix;Suffix (RFC 6350 §6.2.2)
@@ -174,7 +175,7 @@ export function easContactToVCard(change: WbxmlElement[], existing?: string, opt
       if (item.kind !== 'prop' || !['TEL', 'EMAIL', 'ADR', 'IMPP', 'X-CHILD'].includes(item.name)) continue;
       const n = sent.get(unfold(item.lines)) ?? 0;
       if (n > 0) sent.set(unfold(item.lines), n - 1);
-      else lines.push(...item.lines);
+      else for (const l of item.lines) lines.push(l);
     }
   }
   lines.push('END:VCARD');

@@ -12,17 +12,20 @@
  * client does not retry), a Change or a Delete with Status 7 as a conflict the server wins: the
  * stored version is sent back in the same answer (a Change, or an Add for a deleted item), so the
  * phone shows the owner's version again. Nothing is written.
+ *
+ * An item over a size limit (./item-limits.ts) is refused with Status 6 before it is converted.
  */
 import type { Folder, Item } from '../../../src/model/types.js';
 import { isStoreError } from '../../../src/store/errors.js';
-import { PimParseError } from '../../../src/pim/errors.js';
 import { child, childText, el, type WbxmlElement } from '../wbxml/types.js';
 import type { ConvertOptions } from '../convert/util.js';
 import type { CommandContext } from '../commands/types.js';
 import { type ItemClass, isOfClass, resourceName } from './classes.js';
 import { IdSet, parseItemServerId, serverIdOf } from './ids.js';
-import type { Applied } from './state.js';
-import { SyncStatus } from './status.js';
+import type { Applied } from './collection-state.js';
+import { SyncStatus } from '../statuses.js';
+import { itemOverLimit } from './item-limits.js';
+import { syncItemStatusOf } from '../errors.js';
 
 const NS = 'AirSync';
 
@@ -56,15 +59,17 @@ export async function resolveItem(o: Pick<OpsContext, 'ctx' | 'cls' | 'folder'>,
 }
 
 function statusOf(o: OpsContext, e: unknown, what: string): number {
-  if (e instanceof PimParseError) {
-    o.ctx.log.info({ code: e.code, what }, 'eas.sync.convert-failed');
-    return SyncStatus.ConversionError;
-  }
-  if (isStoreError(e, 'QuotaExceeded')) return SyncStatus.OutOfSpace;
-  if (isStoreError(e, 'PreconditionFailed')) return SyncStatus.Conflict;
-  if (isStoreError(e, 'NotFound')) return SyncStatus.ObjectNotFound;
-  o.ctx.log.warn({ err: e, what }, 'eas.sync.client-op-failed');
-  return SyncStatus.ServerError;
+  const status = syncItemStatusOf(e);
+  if (status === SyncStatus.ServerError) o.ctx.log.warn({ err: e, what }, 'eas.sync.client-op-failed');
+  else o.ctx.log.info({ err: (e as Error).message, status, what }, 'eas.sync.client-op-refused');
+  return status;
+}
+
+/** An item over a size limit (item-limits.ts): refused alone, before any conversion. */
+function tooLarge(o: OpsContext, appData: WbxmlElement, what: string): boolean {
+  const over = itemOverLimit(appData, o.ctx.limits);
+  if (over) o.ctx.log.info({ limit: over, what }, 'eas.sync.item-too-large');
+  return over !== null;
 }
 
 function wrote(o: OpsContext, item: Item): void {
@@ -89,6 +94,7 @@ async function add(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement> {
   const appData = child(cmd, 'ApplicationData', NS);
   if (!appData) return answer('', SyncStatus.ProtocolError);
   if (o.readOnly) return answer('', SyncStatus.ConversionError);
+  if (tooLarge(o, appData, 'add')) return answer('', SyncStatus.ConversionError);
   try {
     const content = o.cls.fromEas(appData.children, undefined, o.convert);
     const fields = o.cls.fields(content);
@@ -142,6 +148,7 @@ async function change(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
   // [MS-ASCMD] 2.2.3.34 Conflict: the server changed the item since the device last saw it.
   const serverNewer = item.modseq > o.knownModseq && o.echo[item.id] !== item.modseq;
   if (serverNewer && o.conflict === 1) return fail(SyncStatus.Conflict);
+  if (tooLarge(o, appData, 'change')) return fail(SyncStatus.ConversionError);
   try {
     const content = o.cls.fromEas(appData.children, item.content ?? undefined, o.convert);
     const { uid, ...patch } = o.cls.fields(content);

@@ -19,8 +19,8 @@ import { classForKind, isOfClass, type ItemClass } from './classes.js';
 import { type ChangeEntry, enumerateChanges, type SyncPoint } from './changes.js';
 import { applyClientCommands } from './client-ops.js';
 import { IdSet, serverIdOf } from './ids.js';
-import { asCollectionState, type BodyPreference, collectionKey, type CollectionOptions, type CollectionState, emptyApplied } from './state.js';
-import { SyncStatus } from './status.js';
+import { asCollectionState, type BodyPreference, collectionKey, type CollectionOptions, type CollectionState, emptyApplied } from './collection-state.js';
+import { SyncStatus } from '../statuses.js';
 import { writeKey } from './push.js';
 
 const NS = 'AirSync';

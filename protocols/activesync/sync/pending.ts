@@ -8,7 +8,7 @@ import { accessToFolder } from '../sharing.js';
 import { classForKind } from './classes.js';
 import { enumerateChanges } from './changes.js';
 import { IdSet } from './ids.js';
-import { asCollectionState, collectionKey } from './state.js';
+import { asCollectionState, collectionKey } from './collection-state.js';
 
 export async function hasPendingChanges(ctx: CommandContext, folderId: number): Promise<boolean> {
   const folder = await ctx.store.getFolder(folderId);

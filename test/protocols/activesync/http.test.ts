@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { basic, makeHarness, policyKeyOf, provisionRequest, TestDevice, type Harness } from './harness.js';
-import { encodeBase64Query, parseBase64, parseQuery } from '../../../protocols/activesync/http.js';
+import { encodeBase64Query, parseBase64, parseQuery } from '../../../protocols/activesync/query.js';
 
 describe('ActiveSync HTTP layer (MS-ASHTTP)', () => {
   let h: Harness;
