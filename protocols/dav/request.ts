@@ -2,14 +2,17 @@
 import type { Readable } from 'node:stream';
 import type { Account, Domain } from '../../src/model/types.js';
 import type { ProtocolContext } from '../../src/model/context.js';
-import type { LockManager } from './locks.js';
 import type { ImipSender } from './scheduling/imip.js';
 import type { InstanceCache } from './caldav/instances.js';
 import { badRequest } from './errors.js';
 
+/**
+ * The services every handler reaches through `q.svc`. Its `locks` member is declared by locks.ts
+ * (declaration merging): the lock manager takes DavRequest in every method, so naming it here
+ * would close an import circle request -> locks -> resolve -> request.
+ */
 export interface DavServices {
   ctx: ProtocolContext;
-  locks: LockManager;
   imip: ImipSender;
   /** Instance spans of recurring events by item version (calendar-query). */
   instances: InstanceCache;
