@@ -9,7 +9,8 @@
  *    CALDAV:max-resource-size / CARDDAV:max-resource-size (RFC 4791 §5.3.2.1, RFC 6352 §6.3.2.1),
  *    also when the declared Content-Length alone is too much.
  *  - PUT into the file space: the owner's remaining quota (507 DAV:quota-not-exceeded, RFC 4331
- *    §6) and never more than FILE_HARD_LIMIT (413).
+ *    §6) and never more than FILE_HARD_LIMIT (413). These bodies are streamed to blob storage,
+ *    never held in memory.
  */
 import type { Account } from '../../src/model/types.js';
 import { MAX_OBJECT_BYTES } from '../../src/pim/parse.js';
@@ -32,6 +33,12 @@ export interface BodyLimit {
   bytes: number;
   /** The answer when the body (declared or received) is longer than `bytes`. */
   refuse: () => DavError;
+  /**
+   * File PUTs: the body is not read into memory but handed to the handler as a stream, which
+   * writes it to blob storage as it arrives (Store.putBlobStream), so that a 1 GiB upload costs
+   * a chunk of memory, not two copies of itself (issue 8.3).
+   */
+  stream?: boolean;
 }
 
 const tooLarge = (): DavError => new DavError(413);
@@ -55,9 +62,9 @@ export async function bodyLimit(
   const quota = target?.owner.quotaBytes ?? null;
   if (target && quota !== null) {
     const remaining = Math.max(0, quota - (await svc.ctx.store.accountUsage(target.owner.id)).bytes + target.replaced);
-    if (remaining < FILE_HARD_LIMIT) return { bytes: remaining, refuse: () => new DavError(507, C.quotaNotExceeded()) };
+    if (remaining < FILE_HARD_LIMIT) return { bytes: remaining, refuse: () => new DavError(507, C.quotaNotExceeded()), stream: true };
   }
-  return { bytes: FILE_HARD_LIMIT, refuse: tooLarge };
+  return { bytes: FILE_HARD_LIMIT, refuse: tooLarge, stream: true };
 }
 
 /**

@@ -77,6 +77,13 @@ export type NewLock = Omit<Lock, 'token' | 'expires' | 'space' | 'path'>;
 /** What one request has read: each space's locks, and the owners of shared folders. */
 interface RequestReads { spaces: Map<string, Promise<LockSet>>; owners: Map<number, Promise<string | null>> }
 
+declare module './request.js' {
+  interface DavServices {
+    /** WebDAV locks, read and written in the store so that every node sees them. */
+    locks: LockManager;
+  }
+}
+
 export class LockManager {
   /** Keyed by the DavRequest object, so gone with the request. */
   private readonly reads = new WeakMap<DavRequest, RequestReads>();

@@ -3,7 +3,7 @@
  * (RFC 6578) and discovery (RFC 6764) on fastify. Owns /dav/*, /.well-known/caldav,
  * /.well-known/carddav, and PROPFIND/OPTIONS on /.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProtocolContext } from '../../src/model/context.js';
 import type { Account, Domain } from '../../src/model/types.js';
@@ -26,6 +26,8 @@ const EXTENSION_METHODS = ['PROPFIND', 'PROPPATCH', 'MKCOL', 'MKCALENDAR', 'COPY
 type Prepared = Omit<DavRequest, 'body'> & { limit: BodyLimit };
 /** The body went over its limit while it arrived (chunked, or longer than announced). */
 class Overflow { constructor(readonly limit: BodyLimit) {} }
+/** A body left unread for its handler to stream (file PUTs, body.ts). */
+class Unread { constructor(readonly source: Readable) {} }
 const DEFAULT_LIMIT: BodyLimit = { bytes: XML_BODY_LIMIT, refuse: () => new DavError(413) };
 
 export interface DavPluginOptions { ctx: ProtocolContext; imip?: ImipSender }
@@ -39,7 +41,9 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
   const prepared = new WeakMap<FastifyRequest, Prepared>();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (req, payload, done) => {
-    readBody(payload, prepared.get(req)?.limit ?? DEFAULT_LIMIT, done);
+    const limit = prepared.get(req)?.limit ?? DEFAULT_LIMIT;
+    if (limit.stream) done(null, new Unread(payload));
+    else readBody(payload, limit, done);
   });
 
   const svc: DavServices = { ctx, locks: new LockManager(ctx.store, ctx.now), imip: opts.imip ?? noImip, instances: new InstanceCache() };
@@ -54,11 +58,11 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
     if (domain) { if (domains.size > 10_000) domains.clear(); domains.set(id, { domain, at: ctx.now() }); }
     return domain;
   };
-  const refuse = (req: FastifyRequest, reply: FastifyReply, e: unknown, bodyPending: boolean): FastifyReply => {
+  const refuse = (req: FastifyRequest, reply: FastifyReply, e: unknown, bodyPending: boolean, extra: Record<string, string> = {}): FastifyReply => {
     const r = toHttp(e);
     if (r.internal) req.log.child({ proto: 'dav' }).error({ err: e, method: req.method }, 'dav.error');
     else req.log.child({ proto: 'dav' }).debug({ status: r.status, method: req.method }, 'dav.refused');
-    const headers: Record<string, string> = r.body ? { 'content-type': 'application/xml; charset=utf-8' } : {};
+    const headers: Record<string, string> = r.body ? { 'content-type': 'application/xml; charset=utf-8', ...extra } : { ...extra };
     // The rest of an unread body is not drained: the connection ends with the answer.
     if (bodyPending) headers['connection'] = 'close';
     return send(reply, { status: r.status, headers, body: r.body }, req.method);
@@ -109,14 +113,21 @@ export async function davPlugin(app: FastifyInstance, opts: DavPluginOptions): P
     const p = prepared.get(req);
     if (!p) return send(reply, { status: 500 }, req.method);
     if (req.body instanceof Overflow) return refuse(req, reply, req.body.limit.refuse(), true);
-    const { limit: _limit, ...rest } = p;
-    const q: DavRequest = { ...rest, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
+    const { limit, ...rest } = p;
+    const unread = req.body instanceof Unread ? req.body.source : null;
+    const q: DavRequest = {
+      ...rest, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      ...(unread ? { stream: { source: unread, maxBytes: limit.bytes, refuse: limit.refuse } } : {}),
+    };
+    // A streamed body that its handler did not read to the end is not drained: the connection closes.
+    const leftUnread = () => unread !== null && !unread.readableEnded;
     const handler = HANDLERS[req.method];
-    if (!handler) return send(reply, { status: 405, headers: { allow: ALLOW } }, req.method);
+    if (!handler) return refuse(req, reply, new DavError(405), leftUnread(), { allow: ALLOW });
     try {
-      return send(reply, await handler(q), req.method);
+      const r = await handler(q);
+      return send(reply, leftUnread() ? { ...r, headers: { ...r.headers, connection: 'close' } } : r, req.method);
     } catch (e) {
-      return refuse(req, reply, e, false);
+      return refuse(req, reply, e, leftUnread());
     }
   };
 
@@ -186,7 +197,8 @@ function send(reply: FastifyReply, r: DavResponse, method: string): FastifyReply
   reply.code(r.status);
   for (const [k, v] of Object.entries(r.headers ?? {})) reply.header(k, v);
   if (method === 'HEAD') {
-    if (r.body !== undefined && !r.headers?.['content-length']) reply.header('content-length', String(Buffer.byteLength(r.body)));
+    if (r.body instanceof Readable) r.body.destroy();
+    else if (r.body !== undefined && !r.headers?.['content-length']) reply.header('content-length', String(Buffer.byteLength(r.body)));
     return reply.send();
   }
   return reply.send(r.body ?? '');

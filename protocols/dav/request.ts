@@ -1,14 +1,18 @@
 /** What every DAV method handler receives: the authenticated user, the parsed request, the core. */
+import type { Readable } from 'node:stream';
 import type { Account, Domain } from '../../src/model/types.js';
 import type { ProtocolContext } from '../../src/model/context.js';
-import type { LockManager } from './locks.js';
 import type { ImipSender } from './scheduling/imip.js';
 import type { InstanceCache } from './caldav/instances.js';
 import { badRequest } from './errors.js';
 
+/**
+ * The services every handler reaches through `q.svc`. Its `locks` member is declared by locks.ts
+ * (declaration merging): the lock manager takes DavRequest in every method, so naming it here
+ * would close an import circle request -> locks -> resolve -> request.
+ */
 export interface DavServices {
   ctx: ProtocolContext;
-  locks: LockManager;
   imip: ImipSender;
   /** Instance spans of recurring events by item version (calendar-query). */
   instances: InstanceCache;
@@ -25,13 +29,26 @@ export interface DavRequest {
   path: string;
   trailingSlash: boolean;
   headers: Record<string, string | string[] | undefined>;
+  /** The body, read whole; empty when it is `stream` instead. */
   body: Buffer;
+  /** A file PUT's body, not read yet: it goes to blob storage as it arrives (issue 8.3). */
+  stream?: StreamedBody;
+}
+
+/** A body left unread for its handler, with the bound it must keep. */
+export interface StreamedBody {
+  source: Readable;
+  /** The most bytes it may bring (body.ts bodyLimit). */
+  maxBytes: number;
+  /** The answer when it brings more: 413, or 507 when the quota is what ran out. */
+  refuse: () => Error;
 }
 
 export interface DavResponse {
   status: number;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  /** A stream is sent as it is read (files from blob storage) and closed if the client goes away. */
+  body?: string | Buffer | Readable;
 }
 
 export function header(q: DavRequest, name: string): string | undefined {

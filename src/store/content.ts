@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Folder, FolderKind, FolderRole, Item } from '../model/types.js';
 import type { Changes, FolderChanges, ItemPatch, ListItemsOptions, NewFolder, NewItem, WriteOptions } from './store.js';
@@ -8,6 +9,7 @@ import { toFolder, toItem, toTombstone } from './rows.js';
 import { ItemWriter } from './item-writer.js';
 import { ITEM_COLUMNS, now, type Trx } from './sql-store-base.js';
 import { DirectoryStore } from './directory.js';
+import { hashInto, type BlobRange, type BlobReadStream, type BlobStreamOptions, type StoredBlob } from './blob-stream.js';
 
 /** Folders, items (writes in ItemWriter) and blobs. */
 export abstract class ContentStore extends DirectoryStore {
@@ -241,5 +243,26 @@ export abstract class ContentStore extends DirectoryStore {
 
   async releaseBlob(hash: string): Promise<void> {
     await this.write((scope) => this.releaseBlobIn(scope, hash));
+  }
+
+  async putBlobStream(source: Readable, opts: BlobStreamOptions): Promise<StoredBlob> {
+    const staged = await this.blobs.stage(this.db);
+    try {
+      // Bytes go to staging outside any transaction: a long upload holds no lock.
+      const blob = await hashInto(source, opts.maxBytes, (chunk) => staged.append(chunk));
+      await staged.seal();
+      await this.write(async ({ trx }) => {
+        const updated = await trx.updateTable('blobs').set({ ref_count: sql`ref_count + 1` }).where('hash', '=', blob.hash).executeTakeFirst();
+        if (Number(updated.numUpdatedRows) > 0) return;
+        await this.blobs.adopt(trx, staged, blob.hash, blob.size);
+      });
+      return blob;
+    } finally {
+      await staged.discard();
+    }
+  }
+
+  async getBlobStream(hash: string, range?: BlobRange): Promise<BlobReadStream | null> {
+    return /^[0-9a-f]{64}$/.test(hash) ? this.blobs.readStream(this.db, hash, range) : null;
   }
 }

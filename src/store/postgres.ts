@@ -3,7 +3,8 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { ChangeEvent } from '../model/types.js';
 import type { ChangeListener } from './store.js';
 import type { Database } from './schema.js';
-import { SqlStore, type BlobBackend, type ChangeBus, type Trx } from './sql-store.js';
+import { SqlStore, type ChangeBus, type Trx } from './sql-store.js';
+import { ChunkBlobs } from './chunk-blobs.js';
 import { ListenerRegistry } from './local-bus.js';
 
 const CHANNEL = 'hearth_changes';
@@ -15,18 +16,6 @@ const types = {
     return (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format);
   },
 } as pg.CustomTypesConfig;
-
-/** Blob bytes in a table so that every node behind the load balancer reads the same blobs. */
-class TableBlobs implements BlobBackend {
-  async write(trx: Trx, hash: string, data: Uint8Array): Promise<void> {
-    await trx.insertInto('blobs').values({ hash, size: data.byteLength, ref_count: 1, data: Buffer.from(data) } as never).execute();
-  }
-  async read(db: Kysely<Database>, hash: string): Promise<Buffer | null> {
-    const row = await db.selectFrom('blobs').select('data').where('hash', '=', hash).executeTakeFirst();
-    return row?.data ?? null;
-  }
-  async removed(): Promise<void> {}
-}
 
 /**
  * Change events cross nodes with NOTIFY, sent inside the writing transaction so that PostgreSQL
@@ -92,7 +81,7 @@ class NotifyBus implements ChangeBus {
 
 export class PostgresStore extends SqlStore {
   constructor(db: Kysely<Database>, private readonly notify: NotifyBus, pool: pg.Pool) {
-    super('postgres', db, new TableBlobs(), notify, async () => { /* pool ends with db.destroy() */ void pool; });
+    super('postgres', db, new ChunkBlobs(), notify, async () => { /* pool ends with db.destroy() */ void pool; });
   }
   /** Resolves when this node receives other nodes' (and its own) change notifications. */
   ready(): Promise<void> { return this.notify.ensureListening(); }

@@ -29,6 +29,8 @@ export interface ItemRow {
 }
 export interface TombstoneRow { folder_id: number; item_id: number; name: string; uid: string | null; imap_uid: number | null; modseq: number }
 export interface BlobRow { hash: string; size: number; ref_count: number; data: Buffer | null }
+/** PostgreSQL blob bytes in fixed-size pieces (all but the last exactly BLOB_CHUNK_BYTES), numbered from 0. */
+export interface BlobChunkRow { hash: string; seq: number; data: Buffer }
 export interface DeviceRow {
   id: number; account_id: number; device_id: string; device_type: string | null; user_agent: string | null; model: string | null;
   protocol_version: string | null; policy_key: string | null; pending_policy_key: string | null; access: string;
@@ -49,7 +51,7 @@ export interface AuditRow { id: number; at: number; actor: string; action: strin
 
 export interface Database {
   domains: DomainRow; accounts: AccountRow; aliases: AliasRow; group_members: GroupMemberRow; folders: FolderRow;
-  folder_tombstones: FolderTombstoneRow; items: ItemRow; tombstones: TombstoneRow; blobs: BlobRow; devices: DeviceRow;
+  folder_tombstones: FolderTombstoneRow; items: ItemRow; tombstones: TombstoneRow; blobs: BlobRow; blob_chunks: BlobChunkRow; devices: DeviceRow;
   sync_states: SyncStateRow; grants: GrantRow; settings: SettingRow; login_failures: LoginFailureRow; audit: AuditRow; locks: LockRow; signals: SignalRow;
 }
 
@@ -221,6 +223,19 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('signal', 'text', (c) => c.notNull())
           .addColumn('origin', 'text', (c) => c.notNull())
           .addColumn('at', 'bigint', (c) => c.notNull()).execute();
+      },
+    },
+    '0004-blob-chunks': {
+      // Streamed blobs on PostgreSQL: bytes in pieces of 512 KiB, written as they arrive (under a
+      // temporary key until the hash is known), so that no upload is held whole in memory. The key
+      // collates as bytes ("C") so that the temporary keys ('tmp-...') are one index range.
+      // SQLite keeps blob bytes in files and leaves this table empty.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('blob_chunks')
+          .addColumn('hash', 'text', (c) => (dialect === 'postgres' ? c.modifyFront(sql`collate "C"`) : c).notNull())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('data', blob, (c) => c.notNull())
+          .addPrimaryKeyConstraint('blob_chunks_pk', ['hash', 'seq']).execute();
       },
     },
   };

@@ -3,6 +3,7 @@ import type { ChangeEvent } from '../model/types.js';
 import type { ChangeListener } from './store.js';
 import { StoreError, notFound } from './errors.js';
 import { migrations, type Database } from './schema.js';
+import type { BlobRange, BlobReadStream, StagedBlob } from './blob-stream.js';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -11,6 +12,17 @@ export interface BlobBackend {
   /** Called inside the transaction that creates the blob row. */
   write(trx: Trx, hash: string, data: Uint8Array): Promise<void>;
   read(db: Db, hash: string): Promise<Buffer | null>;
+  /** The bytes as a stream, or null when the blob is not stored; `range` as in clampRange. */
+  readStream(db: Db, hash: string, range?: BlobRange): Promise<BlobReadStream | null>;
+  /** Somewhere for an upload's bytes while its hash is not yet known (outside any transaction). */
+  stage(db: Db): Promise<StagedBlob>;
+  /**
+   * Inside the transaction that creates the blob row: the staged bytes become the blob `hash`
+   * and the row is inserted (with ref_count 1).
+   */
+  adopt(trx: Trx, staged: StagedBlob, hash: string, size: number): Promise<void>;
+  /** Inside the transaction that deletes the blob row (bytes that live in the database go with it). */
+  deleteIn(trx: Trx, hash: string): Promise<void>;
   /** Called after the transaction that removed the last reference has committed. */
   removed(hash: string): Promise<void>;
 }
@@ -102,6 +114,7 @@ export abstract class SqlStoreBase {
       .returning('ref_count').executeTakeFirst();
     if (row && Number(row.ref_count) <= 0) {
       await scope.trx.deleteFrom('blobs').where('hash', '=', hash).execute();
+      await this.blobs.deleteIn(scope.trx, hash);
       scope.releasedBlobs.push(hash);
     }
   }

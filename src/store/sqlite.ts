@@ -1,13 +1,12 @@
-import { mkdirSync, existsSync } from 'node:fs';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   CompiledQuery, Kysely, SqliteAdapter, SqliteDriver, SqliteIntrospector, SqliteQueryCompiler,
   type DatabaseConnection, type Dialect, type SqliteDatabase,
 } from 'kysely';
 import type { Database } from './schema.js';
-import { SqlStore, type BlobBackend } from './sql-store.js';
+import { SqlStore } from './sql-store.js';
+import { FileBlobs } from './file-blobs.js';
 import { LocalBus } from './local-bus.js';
 
 /** The driver comes in through Kysely's structural SqliteDatabase type; better-sqlite3 satisfies it. */
@@ -56,28 +55,6 @@ function dialect(database: SqliteDatabase): Dialect {
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
-}
-
-/** Blobs as files under DATA/blobs/ab/cdef...: written atomically (temp file + rename). */
-class FileBlobs implements BlobBackend {
-  constructor(private readonly dir: string) {}
-  private path(hash: string) { return join(this.dir, hash.slice(0, 2), hash); }
-  async write(trx: Parameters<BlobBackend['write']>[0], hash: string, data: Uint8Array): Promise<void> {
-    const path = this.path(hash);
-    if (!existsSync(path)) {
-      mkdirSync(dirname(path), { recursive: true });
-      const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(tmp, data);
-      await rename(tmp, path);
-    }
-    await trx.insertInto('blobs').values({ hash, size: data.byteLength, ref_count: 1, data: null } as never).execute();
-  }
-  async read(_db: unknown, hash: string): Promise<Buffer | null> {
-    try { return await readFile(this.path(hash)); } catch { return null; }
-  }
-  async removed(hash: string): Promise<void> {
-    await unlink(this.path(hash)).catch(() => {});
-  }
 }
 
 export async function openSqliteStore(file: string, blobDir: string, open: SqliteOpener): Promise<SqlStore> {

@@ -2,6 +2,10 @@ import type {
   Account, AccountKind, Alias, AuditEvent, ChangeEvent, Device, Domain, Folder, FolderKind, FolderRole,
   FolderTombstone, Grant, GrantRights, Item, ResourceLock, SyncState, Tombstone,
 } from '../model/types.js';
+import type { Readable } from 'node:stream';
+import type { BlobRange, BlobReadStream, BlobStreamOptions, StoredBlob } from './blob-stream.js';
+
+export type { BlobRange, BlobReadStream, BlobStreamOptions, StoredBlob } from './blob-stream.js';
 
 export interface NewDomain {
   name: string;
@@ -200,9 +204,24 @@ export interface Store {
   // Blobs: content-addressed by sha256, reference-counted.
   /** Stores the bytes (once) and takes a reference; returns the sha256 hex. */
   putBlob(data: Uint8Array): Promise<string>;
+  /** The whole blob in memory, or null when no blob has this hash; prefer getBlobStream for large ones. */
   getBlob(hash: string): Promise<Buffer | null>;
   /** Drops one reference; the bytes go when none is left. */
   releaseBlob(hash: string): Promise<void>;
+  /**
+   * Reads `source` to its end into blob storage without holding it whole (a temp file on SQLite,
+   * 512 KiB chunk rows on PostgreSQL), hashing on the way, and takes a reference as putBlob does.
+   * Durable when it resolves. Past `opts.maxBytes` it stops reading (the source is paused, not
+   * destroyed) and throws StoreError LimitExceeded; a source that errors or ends early throws
+   * (Invalid, or its own error). Either way nothing is stored and no reference is taken.
+   */
+  putBlobStream(source: Readable, opts: BlobStreamOptions): Promise<StoredBlob>;
+  /**
+   * The blob's bytes as a stream (all of them, or `range`, inclusive, its end clamped to the last
+   * byte), with the blob's whole size; null when no blob has this hash. A range that starts past
+   * the end throws StoreError Invalid: callers answer 416 from `size` before asking.
+   */
+  getBlobStream(hash: string, range?: BlobRange): Promise<BlobReadStream | null>;
 
   // ActiveSync devices and sync state
   /** Creates the device on first contact, else updates the given fields and lastSeen. */

@@ -10,6 +10,8 @@ export interface OpenedStore {
   /** A second store on the same data, as a second node (PostgreSQL) or process (SQLite) would open it. */
   peer(): Promise<Store>;
   dispose(): Promise<void>;
+  /** SQLite: the data directory (blob files live in its blobs/). */
+  dataDir?: string;
 }
 
 export interface StoreFactory {
@@ -69,7 +71,7 @@ export async function storeFactories(): Promise<StoreFactory[]> {
         const dir = mkdtempSync(join(tmpdir(), 'hearth-store-'));
         const store = await openStore(undefined, dir);
         return {
-          store,
+          store, dataDir: dir,
           // better-sqlite3 is synchronous: a second connection in the same process would wait for
           // the lock by blocking the event loop that the first needs to finish. Another process
           // (the CLI) is the real second writer; in-process the peer is the serving connection.

@@ -65,8 +65,9 @@ export async function copyMove(q: DavRequest): Promise<DavResponse> {
 
 async function copyItem(store: Store, it: Item, folderId: number, name: string): Promise<void> {
   if (it.blobHash) {
-    const data = await store.getBlob(it.blobHash);
-    const hash = await store.putBlob(data ?? Buffer.alloc(0));
+    // Streamed through, as a PUT would be: a copied 1 GiB file is never held whole.
+    const source = await store.getBlobStream(it.blobHash);
+    const hash = source ? (await store.putBlobStream(source.stream, { maxBytes: source.size })).hash : await store.putBlob(Buffer.alloc(0));
     await store.createItem({ folderId, name, blobHash: hash, size: it.size, contentType: it.contentType, props: it.props });
     return;
   }

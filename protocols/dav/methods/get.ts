@@ -1,6 +1,10 @@
-/** GET and HEAD (RFC 4918 §9.4): objects as stored, vCard version negotiated (RFC 6352 §5.1.1). */
-import { itemEtag } from '../../../src/model/types.js';
+/**
+ * GET and HEAD (RFC 4918 §9.4): objects as stored, vCard version negotiated (RFC 6352 §5.1.1),
+ * files streamed from blob storage with byte ranges (RFC 9110 §14).
+ */
+import { itemEtag, type Item } from '../../../src/model/types.js';
 import type { DavRequest, DavResponse } from '../request.js';
+import { chooseRange } from '../range.js';
 import { header } from '../request.js';
 import { resolve } from '../resolve.js';
 import { notFound, forbidden } from '../errors.js';
@@ -23,10 +27,7 @@ export async function get(q: DavRequest): Promise<DavResponse> {
     const headers: Record<string, string> = { etag: itemEtag(it), 'last-modified': new Date(it.updatedAt).toUTCString() };
     const tag = scheduleTagOf(it);
     if (tag && r.area === 'calendars') headers['schedule-tag'] = tag;
-    if (it.blobHash) {
-      const data = (await q.svc.ctx.store.getBlob(it.blobHash)) ?? Buffer.alloc(0);
-      return { status: 200, headers: { ...headers, 'content-type': it.contentType ?? 'application/octet-stream', 'content-length': String(data.length) }, body: data };
-    }
+    if (it.blobHash) return getFile(q, it, it.blobHash, headers);
     let text = it.content ?? '';
     let type = it.contentType ?? (r.area === 'calendars' ? 'text/calendar; charset=utf-8' : 'text/vcard; charset=utf-8');
     if (r.area === 'addressbooks') {
@@ -45,4 +46,20 @@ export async function get(q: DavRequest): Promise<DavResponse> {
   // A collection: a plain listing for people who open the URL in a browser.
   const list = (await members(q, r)).map((m) => m.href);
   return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: list.join('\n') + (list.length ? '\n' : '') };
+}
+
+/** A file: streamed from blob storage, never read whole; one byte range when asked (range.ts). */
+async function getFile(q: DavRequest, it: Item, hash: string, headers: Record<string, string>): Promise<DavResponse> {
+  const base = { ...headers, 'content-type': it.contentType ?? 'application/octet-stream', 'accept-ranges': 'bytes' };
+  const choice = chooseRange(q, it.size, itemEtag(it));
+  if (choice.kind === 'unsatisfiable') return { status: 416, headers: { ...headers, 'content-range': `bytes */${it.size}` } };
+  const partial = choice.kind === 'part';
+  const length = partial ? choice.end - choice.start + 1 : it.size;
+  const rangeHeaders: Record<string, string> = partial ? { 'content-range': `bytes ${choice.start}-${choice.end}/${it.size}` } : {};
+  if (q.method === 'HEAD') return { status: partial ? 206 : 200, headers: { ...base, ...rangeHeaders, 'content-length': String(length) } };
+  const blob = await q.svc.ctx.store.getBlobStream(hash, partial ? { start: choice.start, end: choice.end } : undefined);
+  if (!blob) return { status: 200, headers: { ...base, 'content-length': '0' }, body: Buffer.alloc(0) };
+  const sent = blob.end - blob.start + 1;
+  const headersOut = partial ? { ...base, 'content-range': `bytes ${blob.start}-${blob.end}/${blob.size}` } : base;
+  return { status: partial ? 206 : 200, headers: { ...headersOut, 'content-length': String(sent) }, body: blob.stream };
 }

@@ -1,15 +1,12 @@
 /** REPORT (RFC 3253 §3.6): dispatch on the body's root element. */
 import type { DavRequest, DavResponse } from '../request.js';
-import { resolve, type Res } from '../resolve.js';
+import { resolve } from '../resolve.js';
 import { DavError, C, badRequest, notFound } from '../errors.js';
-import type { XmlElement } from '../xml/parser.js';
 import { NS, clark } from '../xml/names.js';
 import { parseBody } from './propfind.js';
 import { exists } from '../conditions.js';
 import { accessOf } from '../props/privileges.js';
 import { REPORTS } from '../reports/index.js';
-
-export type ReportHandler = (q: DavRequest, r: Res, body: XmlElement) => Promise<DavResponse>;
 
 export async function report(q: DavRequest): Promise<DavResponse> {
   const body = parseBody(q);

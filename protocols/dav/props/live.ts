@@ -1,6 +1,8 @@
 /**
  * Live properties: how each is computed per resource kind. A getter returns the property's inner
  * XML, or undefined when the resource has no such property (answered 404 in its propstat).
+ * Members (calendar objects, vCards, files) are answered by `member`, from the member alone, so
+ * that props/batch.ts can render thousands of them without a second copy of these values.
  * RFC 4918 §15, RFC 3744 §4-5, RFC 5397, RFC 4331, RFC 6578 §4, RFC 4791 §5-6, RFC 6352 §6-7,
  * RFC 6638 §2-3, CalendarServer caldav-ctag, caldav-proxy and caldav-sharing.
  */
@@ -9,7 +11,7 @@ import type { DavRequest } from '../request.js';
 import { hrefOf } from '../request.js';
 import type { Res } from '../resolve.js';
 import { principalHref, homeHref, PRINCIPAL_KIND } from '../resolve.js';
-import { NS, clark } from '../xml/names.js';
+import { NS, clark, parseClark } from '../xml/names.js';
 import { d, el, esc, href } from '../xml/writer.js';
 import { privilegeSet, aclOf, supportedPrivilegeSet } from './privileges.js';
 import { ctag, folderEtag, syncToken, hashEtag } from '../sync-token.js';
@@ -18,15 +20,36 @@ import { calendarComponents } from '../caldav/components.js';
 import { lockDiscovery, supportedLock } from './locking.js';
 import { inviteProp } from '../sharing/invite.js';
 import { maxResourceSize } from '../body.js';
+import { supportedReportNames } from '../reports/supported.js';
 
 type Getter = (q: DavRequest, r: Res) => Promise<string | undefined> | string | undefined;
-interface PropDef { get: Getter; allprop?: boolean }
+export type Member = Extract<Res, { kind: 'member' }>;
+/** A member's value from the member alone (its row, its area): synchronous, escaped, undefined when absent. */
+export type MemberGetter = (r: Member) => string | undefined;
+/** `member` of a property that no member has. */
+export const NO_MEMBER = 'no-member' as const;
+
+interface PropDef {
+  /** Every resource, except members when `member` is given. */
+  get?: Getter;
+  /** Members: their value from the member alone, or NO_MEMBER. Absent: `get` answers members too. */
+  member?: MemberGetter | typeof NO_MEMBER;
+  allprop?: boolean;
+}
 
 const isCollectionKind = (r: Res) => r.kind !== 'member' && r.kind !== 'gal-card' && r.kind !== 'notification' && r.kind !== 'missing';
 const isCalendar = (r: Res) => r.kind === 'collection' && r.area === 'calendars';
 const isAddressbook = (r: Res) => (r.kind === 'collection' && r.area === 'addressbooks') || r.kind === 'gal';
 const userOf = (q: DavRequest, r: Res) => (r.kind === 'principal' ? r.account : r.kind === 'static' ? q.user : undefined);
 const date = (ms: number) => new Date(ms).toUTCString();
+const DEFAULT_TYPE = { calendars: 'text/calendar; charset=utf-8', addressbooks: 'text/vcard; charset=utf-8', files: 'application/octet-stream' } as const;
+/** Escaped content types: a folder's members share a handful. */
+const escapedTypes = new Map<string, string>();
+const escType = (t: string) => {
+  let v = escapedTypes.get(t);
+  if (v === undefined) { v = esc(t); if (escapedTypes.size < 1000) escapedTypes.set(t, v); }
+  return v;
+};
 
 function principalProps(q: DavRequest, r: Res) {
   return userOf(q, r);
@@ -35,6 +58,7 @@ function principalProps(q: DavRequest, r: Res) {
 const defs: Record<string, PropDef> = {
   [clark(NS.DAV, 'resourcetype')]: {
     allprop: true,
+    member: () => '',
     get: (q, r) => {
       switch (r.kind) {
         case 'static': case 'home': case 'notifications': return d('collection');
@@ -53,6 +77,7 @@ const defs: Record<string, PropDef> = {
   },
   [clark(NS.DAV, 'displayname')]: {
     allprop: true,
+    member: NO_MEMBER,
     get: (q, r) => {
       switch (r.kind) {
         case 'principal': return esc(r.account.displayName ?? r.account.email);
@@ -66,8 +91,8 @@ const defs: Record<string, PropDef> = {
   },
   [clark(NS.DAV, 'getetag')]: {
     allprop: true,
+    member: (r) => (r.item ? esc(itemEtag(r.item)) : undefined),
     get: (q, r) => {
-      if (r.kind === 'member') return r.item ? esc(itemEtag(r.item)) : undefined;
       if (r.kind === 'collection' && r.area !== 'files') return esc(folderEtag(r.folder));
       if (r.kind === 'gal-card' && r.account) return esc(hashEtag(galCard(r.account, r.domain)));
       return undefined;
@@ -75,8 +100,8 @@ const defs: Record<string, PropDef> = {
   },
   [clark(NS.DAV, 'getcontenttype')]: {
     allprop: true,
+    member: (r) => (r.item ? escType(r.item.contentType ?? DEFAULT_TYPE[r.area]) : undefined),
     get: (q, r) => {
-      if (r.kind === 'member' && r.item) return esc(r.item.contentType ?? (r.area === 'calendars' ? 'text/calendar; charset=utf-8' : r.area === 'addressbooks' ? 'text/vcard; charset=utf-8' : 'application/octet-stream'));
       if (r.kind === 'gal-card' && r.account) return 'text/vcard; charset=utf-8';
       if (r.kind === 'notification') return 'application/xml; charset=utf-8';
       return isCollectionKind(r) ? 'httpd/unix-directory' : undefined;
@@ -84,21 +109,24 @@ const defs: Record<string, PropDef> = {
   },
   [clark(NS.DAV, 'getcontentlength')]: {
     allprop: true,
-    get: (q, r) => (r.kind === 'member' && r.item ? String(r.item.size) : r.kind === 'gal-card' && r.account ? String(Buffer.byteLength(galCard(r.account, r.domain))) : undefined),
+    member: (r) => (r.item ? String(r.item.size) : undefined),
+    get: (q, r) => (r.kind === 'gal-card' && r.account ? String(Buffer.byteLength(galCard(r.account, r.domain))) : undefined),
   },
   [clark(NS.DAV, 'getlastmodified')]: {
     allprop: true,
-    get: (q, r) => (r.kind === 'member' && r.item ? date(r.item.updatedAt) : r.kind === 'collection' ? date(r.folder.createdAt) : undefined),
+    member: (r) => (r.item ? date(r.item.updatedAt) : undefined),
+    get: (q, r) => (r.kind === 'collection' ? date(r.folder.createdAt) : undefined),
   },
   [clark(NS.DAV, 'creationdate')]: {
     allprop: true,
-    get: (q, r) => (r.kind === 'member' && r.item ? new Date(r.item.createdAt).toISOString() : r.kind === 'collection' ? new Date(r.folder.createdAt).toISOString() : undefined),
+    member: (r) => (r.item ? new Date(r.item.createdAt).toISOString() : undefined),
+    get: (q, r) => (r.kind === 'collection' ? new Date(r.folder.createdAt).toISOString() : undefined),
   },
   [clark(NS.DAV, 'supportedlock')]: { allprop: true, get: (q, r) => (r.kind === 'member' || (r.kind === 'collection' && r.area === 'files') ? supportedLock() : undefined) },
   [clark(NS.DAV, 'lockdiscovery')]: { allprop: true, get: async (q, r) => (r.kind === 'member' || (r.kind === 'collection' && r.area === 'files') ? lockDiscovery(await q.svc.locks.covering(q, r)) : undefined) },
   // RFC 5397 and RFC 3744 §4.2
   [clark(NS.DAV, 'current-user-principal')]: { get: (q) => href(principalHref(q.user)) },
-  [clark(NS.DAV, 'principal-URL')]: { get: (q, r) => { const a = principalProps(q, r); return a ? href(principalHref(a)) : r.kind === 'proxy' ? href(r.href) : undefined; } },
+  [clark(NS.DAV, 'principal-URL')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(principalHref(a)) : r.kind === 'proxy' ? href(r.href) : undefined; } },
   [clark(NS.DAV, 'principal-collection-set')]: { get: () => href('/dav/principals/users/') + href('/dav/principals/groups/') + href('/dav/principals/resources/') },
   [clark(NS.DAV, 'owner')]: {
     get: (q, r) => ('account' in r && r.kind !== 'principal' && r.kind !== 'proxy' && r.kind !== 'gal-card' && r.account ? href(principalHref(r.account)) : undefined),
@@ -106,13 +134,14 @@ const defs: Record<string, PropDef> = {
   [clark(NS.DAV, 'current-user-privilege-set')]: { get: (q, r) => privilegeSet(r) },
   [clark(NS.DAV, 'acl')]: { get: (q, r) => aclOf(q, r) },
   [clark(NS.DAV, 'supported-privilege-set')]: { get: () => supportedPrivilegeSet() },
-  [clark(NS.DAV, 'supported-report-set')]: { get: (q, r) => supportedReports(r) },
-  [clark(NS.DAV, 'alternate-URI-set')]: { get: (q, r) => { const a = principalProps(q, r); return a ? href(`mailto:${a.email}`) : undefined; } },
-  [clark(NS.DAV, 'group-member-set')]: { get: (q, r) => groupMemberSet(q, r) },
-  [clark(NS.DAV, 'group-membership')]: { get: (q, r) => groupMembership(q, r) },
+  [clark(NS.DAV, 'supported-report-set')]: { get: (q, r) => supportedReportNames(r).map(supportedReport).join('') },
+  [clark(NS.DAV, 'alternate-URI-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(`mailto:${a.email}`) : undefined; } },
+  [clark(NS.DAV, 'group-member-set')]: { member: NO_MEMBER, get: (q, r) => groupMemberSet(q, r) },
+  [clark(NS.DAV, 'group-membership')]: { member: NO_MEMBER, get: (q, r) => groupMembership(q, r) },
   // RFC 4331
-  [clark(NS.DAV, 'quota-used-bytes')]: { get: async (q, r) => (quotaOwner(r) ? String((await q.svc.ctx.store.accountUsage(quotaOwner(r)!.id)).bytes) : undefined) },
+  [clark(NS.DAV, 'quota-used-bytes')]: { member: NO_MEMBER, get: async (q, r) => (quotaOwner(r) ? String((await q.svc.ctx.store.accountUsage(quotaOwner(r)!.id)).bytes) : undefined) },
   [clark(NS.DAV, 'quota-available-bytes')]: {
+    member: NO_MEMBER,
     get: async (q, r) => {
       const a = quotaOwner(r);
       if (!a) return undefined;
@@ -121,48 +150,55 @@ const defs: Record<string, PropDef> = {
     },
   },
   // RFC 6578 §4
-  [clark(NS.DAV, 'sync-token')]: { get: (q, r) => (r.kind === 'collection' ? esc(syncToken(r.folder.id, r.folder.contentModseq)) : undefined) },
-  [clark(NS.CS, 'getctag')]: { get: (q, r) => (r.kind === 'collection' ? esc(ctag(r.folder)) : r.kind === 'gal' ? undefined : undefined) },
+  [clark(NS.DAV, 'sync-token')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' ? esc(syncToken(r.folder.id, r.folder.contentModseq)) : undefined) },
+  [clark(NS.CS, 'getctag')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' ? esc(ctag(r.folder)) : undefined) },
   // RFC 4791 §6.2.1, RFC 6352 §7.1.1, RFC 6638 §2
-  [clark(NS.CALDAV, 'calendar-home-set')]: { get: (q, r) => { const a = principalProps(q, r); return a ? href(homeHref('calendars', a)) : undefined; } },
-  [clark(NS.CARDDAV, 'addressbook-home-set')]: { get: (q, r) => { const a = principalProps(q, r); return a ? href(homeHref('addressbooks', a)) : undefined; } },
-  [clark(NS.CALDAV, 'calendar-user-address-set')]: { get: (q, r) => { const a = principalProps(q, r); return a ? href(`mailto:${a.email}`) + href(principalHref(a)) : undefined; } },
-  [clark(NS.CALDAV, 'calendar-user-type')]: { get: (q, r) => { const a = principalProps(q, r); return a ? ({ user: 'INDIVIDUAL', group: 'GROUP', resource: 'RESOURCE' } as const)[a.kind] : undefined; } },
-  [clark(NS.CALDAV, 'schedule-inbox-URL')]: { get: (q, r) => { const a = principalProps(q, r); return a && a.id === q.user.id ? href(homeHref('calendars', a) + 'inbox/') : undefined; } },
-  [clark(NS.CALDAV, 'schedule-outbox-URL')]: { get: (q, r) => { const a = principalProps(q, r); return a && a.id === q.user.id ? href(homeHref('calendars', a) + 'outbox/') : undefined; } },
+  [clark(NS.CALDAV, 'calendar-home-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(homeHref('calendars', a)) : undefined; } },
+  [clark(NS.CARDDAV, 'addressbook-home-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(homeHref('addressbooks', a)) : undefined; } },
+  [clark(NS.CALDAV, 'calendar-user-address-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(`mailto:${a.email}`) + href(principalHref(a)) : undefined; } },
+  [clark(NS.CALDAV, 'calendar-user-type')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? ({ user: 'INDIVIDUAL', group: 'GROUP', resource: 'RESOURCE' } as const)[a.kind] : undefined; } },
+  [clark(NS.CALDAV, 'schedule-inbox-URL')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a && a.id === q.user.id ? href(homeHref('calendars', a) + 'inbox/') : undefined; } },
+  [clark(NS.CALDAV, 'schedule-outbox-URL')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a && a.id === q.user.id ? href(homeHref('calendars', a) + 'outbox/') : undefined; } },
   [clark(NS.CALDAV, 'schedule-default-calendar-URL')]: {
+    member: NO_MEMBER,
     get: async (q, r) => {
       if (r.kind !== 'schedule' || r.box !== 'inbox') return undefined;
       const f = await q.svc.ctx.store.findFolderByRole(r.account.id, 'calendar');
       return f ? href(homeHref('calendars', r.account) + String(f.props['davSegment'] ?? f.id) + '/') : undefined;
     },
   },
-  [clark(NS.CS, 'email-address-set')]: { get: (q, r) => { const a = principalProps(q, r); return a ? el(NS.CS, 'email-address', esc(a.email)) : undefined; } },
-  [clark(NS.CS, 'notification-URL')]: { get: (q, r) => { const a = principalProps(q, r); return a && a.id === q.user.id ? href(homeHref('calendars', a) + 'notifications/') : undefined; } },
-  [clark(NS.CS, 'calendar-proxy-read-for')]: { get: (q, r) => proxyFor(q, r, 'read') },
-  [clark(NS.CS, 'calendar-proxy-write-for')]: { get: (q, r) => proxyFor(q, r, 'write') },
+  [clark(NS.CS, 'email-address-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? el(NS.CS, 'email-address', esc(a.email)) : undefined; } },
+  [clark(NS.CS, 'notification-URL')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a && a.id === q.user.id ? href(homeHref('calendars', a) + 'notifications/') : undefined; } },
+  [clark(NS.CS, 'calendar-proxy-read-for')]: { member: NO_MEMBER, get: (q, r) => proxyFor(q, r, 'read') },
+  [clark(NS.CS, 'calendar-proxy-write-for')]: { member: NO_MEMBER, get: (q, r) => proxyFor(q, r, 'write') },
   [clark(NS.CALDAV, 'supported-calendar-component-set')]: {
+    member: NO_MEMBER,
     get: (q, r) => (isCalendar(r) && r.kind === 'collection' ? calendarComponents(r.folder).map((c) => el(NS.CALDAV, 'comp', undefined, { name: c })).join('') : undefined),
   },
   [clark(NS.CALDAV, 'supported-calendar-data')]: {
+    member: NO_MEMBER,
     get: (q, r) => (isCalendar(r) ? el(NS.CALDAV, 'calendar-data', undefined, { 'content-type': 'text/calendar', version: '2.0' }) : undefined),
   },
-  [clark(NS.CALDAV, 'max-resource-size')]: { get: (q, r) => (isCalendar(r) ? String(maxResourceSize(q.svc)) : undefined) },
-  [clark(NS.CARDDAV, 'max-resource-size')]: { get: (q, r) => (isAddressbook(r) ? String(maxResourceSize(q.svc)) : undefined) },
+  [clark(NS.CALDAV, 'max-resource-size')]: { member: NO_MEMBER, get: (q, r) => (isCalendar(r) ? String(maxResourceSize(q.svc)) : undefined) },
+  [clark(NS.CARDDAV, 'max-resource-size')]: { member: NO_MEMBER, get: (q, r) => (isAddressbook(r) ? String(maxResourceSize(q.svc)) : undefined) },
   [clark(NS.CARDDAV, 'supported-address-data')]: {
+    member: NO_MEMBER,
     get: (q, r) => (isAddressbook(r)
       ? el(NS.CARDDAV, 'address-data-type', undefined, { 'content-type': 'text/vcard', version: '3.0' }) + el(NS.CARDDAV, 'address-data-type', undefined, { 'content-type': 'text/vcard', version: '4.0' })
       : undefined),
   },
-  [clark(NS.CALDAV, 'calendar-description')]: { get: (q, r) => (isCalendar(r) && r.kind === 'collection' && typeof r.folder.props.description === 'string' ? esc(r.folder.props.description) : undefined) },
-  [clark(NS.CARDDAV, 'addressbook-description')]: { get: (q, r) => (r.kind === 'collection' && r.area === 'addressbooks' && typeof r.folder.props.description === 'string' ? esc(r.folder.props.description) : undefined) },
-  [clark(NS.APPLE, 'calendar-color')]: { get: (q, r) => (r.kind === 'collection' && r.area !== 'files' && typeof r.folder.props.color === 'string' ? esc(r.folder.props.color) : undefined) },
-  [clark(NS.APPLE, 'calendar-order')]: { get: (q, r) => (r.kind === 'collection' && r.area !== 'files' && r.folder.props.order !== undefined ? esc(String(r.folder.props.order)) : undefined) },
-  [clark(NS.CS, 'allowed-sharing-modes')]: { get: (q, r) => (isCalendar(r) && r.kind === 'collection' && r.access === 'owner' ? el(NS.CS, 'can-be-shared') : undefined) },
-  [clark(NS.CS, 'invite')]: { get: (q, r) => (r.kind === 'collection' && r.area !== 'files' ? inviteProp(q, r) : undefined) },
-  [clark(NS.DAV, 'add-member')]: { get: () => undefined },
+  [clark(NS.CALDAV, 'calendar-description')]: { member: NO_MEMBER, get: (q, r) => (isCalendar(r) && r.kind === 'collection' && typeof r.folder.props.description === 'string' ? esc(r.folder.props.description) : undefined) },
+  [clark(NS.CARDDAV, 'addressbook-description')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' && r.area === 'addressbooks' && typeof r.folder.props.description === 'string' ? esc(r.folder.props.description) : undefined) },
+  [clark(NS.APPLE, 'calendar-color')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' && r.area !== 'files' && typeof r.folder.props.color === 'string' ? esc(r.folder.props.color) : undefined) },
+  [clark(NS.APPLE, 'calendar-order')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' && r.area !== 'files' && r.folder.props.order !== undefined ? esc(String(r.folder.props.order)) : undefined) },
+  [clark(NS.CS, 'allowed-sharing-modes')]: { member: NO_MEMBER, get: (q, r) => (isCalendar(r) && r.kind === 'collection' && r.access === 'owner' ? el(NS.CS, 'can-be-shared') : undefined) },
+  [clark(NS.CS, 'invite')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' && r.area !== 'files' ? inviteProp(q, r) : undefined) },
+  [clark(NS.DAV, 'add-member')]: { member: NO_MEMBER, get: () => undefined },
   // RFC 6638 §3.2.10
-  [clark(NS.CALDAV, 'schedule-tag')]: { get: (q, r) => (r.kind === 'member' && r.area === 'calendars' && typeof r.item?.props['scheduleTag'] === 'string' ? esc(r.item.props['scheduleTag'] as string) : undefined) },
+  [clark(NS.CALDAV, 'schedule-tag')]: {
+    member: (r) => (r.area === 'calendars' && typeof r.item?.props['scheduleTag'] === 'string' ? esc(r.item.props['scheduleTag'] as string) : undefined),
+    get: () => undefined,
+  },
 };
 
 function quotaOwner(r: Res) {
@@ -170,14 +206,10 @@ function quotaOwner(r: Res) {
   return undefined;
 }
 
-function supportedReports(r: Res): string {
-  const rep = (ns: string, local: string) => d('supported-report', d('report', el(ns, local)));
-  const common = rep(NS.DAV, 'expand-property') + rep(NS.DAV, 'principal-property-search') + rep(NS.DAV, 'principal-search-property-set');
-  if (r.kind === 'collection' && r.area === 'calendars')
-    return rep(NS.CALDAV, 'calendar-query') + rep(NS.CALDAV, 'calendar-multiget') + rep(NS.CALDAV, 'free-busy-query') + rep(NS.DAV, 'sync-collection') + common;
-  if (isAddressbook(r)) return rep(NS.CARDDAV, 'addressbook-query') + rep(NS.CARDDAV, 'addressbook-multiget') + rep(NS.DAV, 'sync-collection') + common;
-  if (r.kind === 'collection') return rep(NS.DAV, 'sync-collection') + common;
-  return common;
+/** One DAV:supported-report element (RFC 3253 §3.1.5) for a report's clark name. */
+function supportedReport(name: string): string {
+  const { ns, local } = parseClark(name);
+  return d('supported-report', d('report', el(ns, local)));
 }
 
 async function groupMemberSet(q: DavRequest, r: Res): Promise<string | undefined> {
@@ -236,5 +268,15 @@ export function isLive(name: string): boolean {
 /** A live property's value; synchronous for the cheap ones so that 10,000 members render fast. */
 export function getLive(q: DavRequest, r: Res, name: string): Promise<string | undefined> | string | undefined {
   const def = defs[name];
-  return def ? def.get(q, r) : undefined;
+  if (!def) return undefined;
+  if (r.kind === 'member' && def.member !== undefined) return def.member === NO_MEMBER ? undefined : def.member(r);
+  return def.get?.(q, r);
+}
+
+/**
+ * How members answer a live property from the member alone: its getter, NO_MEMBER when no member
+ * has it, undefined when it needs the general path (it depends on the request, locks or the store).
+ */
+export function memberGetter(name: string): MemberGetter | typeof NO_MEMBER | undefined {
+  return defs[name]?.member;
 }

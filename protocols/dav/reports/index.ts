@@ -1,5 +1,5 @@
 /** Every REPORT we answer, by the clark name of its root element. */
-import type { ReportHandler } from '../methods/report.js';
+import type { ReportHandler } from './report-handler.js';
 import { NS, clark } from '../xml/names.js';
 import { syncCollection } from './sync-collection.js';
 import { expandProperty } from './expand-property.js';

@@ -1,0 +1,114 @@
+/**
+ * Blob bytes as files (the SQLite backend): DATA/blobs/ab/<sha256>, content-addressed. Every file
+ * appears by rename from a temp file in DATA/blobs/tmp (same file system, so the rename is atomic)
+ * after its bytes were fsynced: a crash leaves either the whole blob or a stray temp file, never
+ * a partial blob. Stray temp files older than a day are removed when the store opens.
+ */
+import { createReadStream, mkdirSync, existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import type { BlobBackend, Db, Trx } from './sql-store-base.js';
+import { clampRange, type BlobRange, type BlobReadStream, type StagedBlob } from './blob-stream.js';
+
+const STALE_TEMP_MS = 24 * 3600 * 1000;
+
+/** An upload in progress: a temp file written chunk by chunk. */
+class StagedFile implements StagedBlob {
+  private fh: FileHandle | null;
+  constructor(readonly path: string, fh: FileHandle) { this.fh = fh; }
+  async append(chunk: Buffer): Promise<void> {
+    if (!this.fh) throw new Error('staged blob already sealed');
+    await this.fh.write(chunk);
+  }
+  async seal(): Promise<void> {
+    if (!this.fh) return;
+    await this.fh.sync();
+    await this.fh.close();
+    this.fh = null;
+  }
+  async discard(): Promise<void> {
+    await this.fh?.close().catch(() => {});
+    this.fh = null;
+    await unlink(this.path).catch(() => {});
+  }
+}
+
+export class FileBlobs implements BlobBackend {
+  private readonly tmpDir: string;
+
+  constructor(private readonly dir: string) {
+    this.tmpDir = join(dir, 'tmp');
+    mkdirSync(this.tmpDir, { recursive: true });
+    this.sweepTemp();
+  }
+
+  private path(hash: string) { return join(this.dir, hash.slice(0, 2), hash); }
+
+  /** Removes temp files a crashed process left behind (older than a day: no upload lasts that long). */
+  private sweepTemp(): void {
+    const cutoff = Date.now() - STALE_TEMP_MS;
+    for (const name of readdirSync(this.tmpDir)) {
+      const p = join(this.tmpDir, name);
+      try { if (statSync(p).mtimeMs < cutoff) unlinkSync(p); } catch { /* gone already */ }
+    }
+  }
+
+  private tempPath(): string { return join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}.tmp`); }
+
+  async write(trx: Trx, hash: string, data: Uint8Array): Promise<void> {
+    const path = this.path(hash);
+    if (!existsSync(path)) {
+      const staged = await this.stage();
+      try {
+        await staged.append(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+        await staged.seal();
+        await this.place(staged.path, path);
+      } finally {
+        await staged.discard();
+      }
+    }
+    await trx.insertInto('blobs').values({ hash, size: data.byteLength, ref_count: 1, data: null } as never).execute();
+  }
+
+  async read(_db: Db, hash: string): Promise<Buffer | null> {
+    try { return await readFile(this.path(hash)); } catch { return null; }
+  }
+
+  async readStream(_db: Db, hash: string, range?: BlobRange): Promise<BlobReadStream | null> {
+    const path = this.path(hash);
+    let size: number;
+    try { size = (await stat(path)).size; } catch { return null; }
+    const { start, end } = clampRange(size, range);
+    // An empty blob: a stream that ends at once (createReadStream refuses end < start).
+    const stream = end < start ? Readable.from([]) : createReadStream(path, { start, end });
+    return { stream, size, start, end };
+  }
+
+  async stage(): Promise<StagedFile> {
+    const path = this.tempPath();
+    return new StagedFile(path, await open(path, 'wx'));
+  }
+
+  async adopt(trx: Trx, staged: StagedBlob, hash: string, size: number): Promise<void> {
+    if (!(staged instanceof StagedFile)) throw new Error('not a staged file');
+    await this.place(staged.path, this.path(hash));
+    await trx.insertInto('blobs').values({ hash, size, ref_count: 1, data: null } as never).execute();
+  }
+
+  /** Renames the temp file to its content address and makes the rename durable (fsync of the directory). */
+  private async place(tmp: string, path: string): Promise<void> {
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true });
+    await rename(tmp, path);
+    const d = await open(dir, 'r');
+    try { await d.sync(); } finally { await d.close(); }
+  }
+
+  async deleteIn(): Promise<void> { /* the file goes after commit */ }
+
+  async removed(hash: string): Promise<void> {
+    await unlink(this.path(hash)).catch(() => {});
+  }
+}
