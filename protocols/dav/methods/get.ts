@@ -1,4 +1,5 @@
 /** GET and HEAD (RFC 4918 §9.4): objects as stored, vCard version negotiated (RFC 6352 §5.1.1). */
+import { CONTENT_TYPE, contentTypeOf } from '../../../src/pim/item.js';
 import { itemEtag } from '../../../src/model/types.js';
 import type { DavRequest, DavResponse } from '../request.js';
 import { header } from '../request.js';
@@ -28,10 +29,10 @@ export async function get(q: DavRequest): Promise<DavResponse> {
       return { status: 200, headers: { ...headers, 'content-type': it.contentType ?? 'application/octet-stream', 'content-length': String(data.length) }, body: data };
     }
     let text = it.content ?? '';
-    let type = it.contentType ?? (r.area === 'calendars' ? 'text/calendar; charset=utf-8' : 'text/vcard; charset=utf-8');
+    let type = contentTypeOf(it, r.folder.kind);
     if (r.area === 'addressbooks') {
       const want = wantedVCardVersion(header(q, 'accept'));
-      if (want) { const conv = convertVCard(text, want); if (conv !== text) { text = conv; delete headers.etag; } type = 'text/vcard; charset=utf-8'; }
+      if (want) { const conv = convertVCard(text, want); if (conv !== text) { text = conv; delete headers.etag; } type = CONTENT_TYPE.vcard; }
     }
     return { status: 200, headers: { ...headers, 'content-type': type }, body: text };
   }

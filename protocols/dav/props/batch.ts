@@ -5,6 +5,8 @@
  * concatenation of pre-escaped parts; any other resource or property goes through renderResponse.
  * The output is byte for byte what renderResponse gives (test/protocols/dav/batch.test.ts).
  */
+import { itemEtag } from '../../../src/model/types.js';
+import { contentTypeOf } from '../../../src/pim/item.js';
 import type { Item } from '../../../src/model/types.js';
 import type { DavRequest } from '../request.js';
 import type { Res } from '../resolve.js';
@@ -16,14 +18,13 @@ type Member = Extract<Res, { kind: 'member' }>;
 type Part = { kind: 'fast'; open: string; close: string; empty: string; get: (it: Item, r: Member) => string } | { kind: 'extra'; name: string };
 
 const HTTP_DATE = (ms: number) => new Date(ms).toUTCString();
-const DEFAULT_TYPE = { calendars: 'text/calendar; charset=utf-8', addressbooks: 'text/vcard; charset=utf-8', files: 'application/octet-stream' } as const;
 const typeCache = new Map<string, string>();
 const escType = (t: string) => { let v = typeCache.get(t); if (v === undefined) { v = esc(t); if (typeCache.size < 1000) typeCache.set(t, v); } return v; };
 
 /** Member properties computed from the item alone; the same values as props/live.ts. */
 const MEMBER: Partial<Record<string, (it: Item, r: Member) => string>> = {
-  [clark(NS.DAV, 'getetag')]: (it) => `&quot;${it.id}-${it.modseq}&quot;`,
-  [clark(NS.DAV, 'getcontenttype')]: (it, r) => escType(it.contentType ?? DEFAULT_TYPE[r.area]),
+  [clark(NS.DAV, 'getetag')]: (it) => esc(itemEtag(it)),
+  [clark(NS.DAV, 'getcontenttype')]: (it, r) => escType(contentTypeOf(it, r.folder.kind)),
   [clark(NS.DAV, 'getcontentlength')]: (it) => String(it.size),
   [clark(NS.DAV, 'getlastmodified')]: (it) => HTTP_DATE(it.updatedAt),
   [clark(NS.DAV, 'creationdate')]: (it) => new Date(it.createdAt).toISOString(),

@@ -4,6 +4,7 @@
  * RFC 4918 §15, RFC 3744 §4-5, RFC 5397, RFC 4331, RFC 6578 §4, RFC 4791 §5-6, RFC 6352 §6-7,
  * RFC 6638 §2-3, CalendarServer caldav-ctag, caldav-proxy and caldav-sharing.
  */
+import { contentTypeOf } from '../../../src/pim/item.js';
 import { itemEtag } from '../../../src/model/types.js';
 import type { DavRequest } from '../request.js';
 import { hrefOf } from '../request.js';
@@ -76,7 +77,7 @@ const defs: Record<string, PropDef> = {
   [clark(NS.DAV, 'getcontenttype')]: {
     allprop: true,
     get: (q, r) => {
-      if (r.kind === 'member' && r.item) return esc(r.item.contentType ?? (r.area === 'calendars' ? 'text/calendar; charset=utf-8' : r.area === 'addressbooks' ? 'text/vcard; charset=utf-8' : 'application/octet-stream'));
+      if (r.kind === 'member' && r.item) return esc(contentTypeOf(r.item, r.folder.kind));
       if (r.kind === 'gal-card' && r.account) return 'text/vcard; charset=utf-8';
       if (r.kind === 'notification') return 'application/xml; charset=utf-8';
       return isCollectionKind(r) ? 'httpd/unix-directory' : undefined;
