@@ -16,7 +16,7 @@
  * on top of this answer.
  */
 import type { Account, Folder, Grant } from '../model/types.js';
-import type { Store } from '../store/store.js';
+import type { ContentArea, DirectoryArea, GrantsArea } from '../store/areas.js';
 
 /** Ordered from least to most: compare with {@link atLeast}. */
 export type FolderAccess = 'none' | 'freebusy' | 'read' | 'write' | 'owner';
@@ -27,7 +27,7 @@ const RANK: readonly FolderAccess[] = ['none', 'freebusy', 'read', 'write', 'own
 export const atLeast = (a: FolderAccess, b: FolderAccess): boolean => RANK.indexOf(a) >= RANK.indexOf(b);
 
 /** The store reads this rule needs (any Store satisfies it; tests may pass less). */
-export type AccessStore = Pick<Store, 'getAccount' | 'listGroupsOf' | 'listGrantsByOwner' | 'listGrantsForGrantee' | 'listFolders'>;
+export type AccessStore = Pick<DirectoryArea, 'getAccount' | 'listGroupsOf'> & GrantsArea & Pick<ContentArea, 'listFolders'>;
 
 /** A folder another account shared with the user, readable at least. */
 export interface SharedFolder {

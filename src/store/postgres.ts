@@ -5,6 +5,7 @@ import type { ChangeListener } from './store.js';
 import type { Database } from './schema.js';
 import { SqlStore, type BlobBackend, type ChangeBus, type Trx } from './sql-store.js';
 import { ListenerRegistry } from './local-bus.js';
+import type { NotificationReadiness } from './capabilities.js';
 
 const CHANNEL = 'hearth_changes';
 
@@ -90,7 +91,7 @@ class NotifyBus implements ChangeBus {
   }
 }
 
-export class PostgresStore extends SqlStore {
+export class PostgresStore extends SqlStore implements NotificationReadiness {
   constructor(db: Kysely<Database>, private readonly notify: NotifyBus, pool: pg.Pool) {
     super('postgres', db, new TableBlobs(), notify, async () => { /* pool ends with db.destroy() */ void pool; });
   }
