@@ -3,90 +3,50 @@
  * of the same domain granted to the user (directly or through a group), shown to the device as
  * user-created folders at the top of its hierarchy and synced like its own.
  *
- * One rule decides access everywhere (FolderSync, Sync, GetItemEstimate, Ping, MoveItems), the
- * same as DAV's: the owner always; anyone else only inside the owner's domain, through an
- * accepted grant of 'read' or 'write' on the folder or on all of the owner's PIM folders
- * (folderId null), given to the user or to a group the user belongs to. 'freebusy' grants do
- * not show folders. A grant row that crosses domains is ignored (DESIGN "Multi-tenancy").
+ * Who may see which folder is the core's one rule (src/auth/folder-access.ts), the same DAV and
+ * IMAP use; this file only adds what a phone can show: the four PIM classes, in folders the
+ * owner's own hierarchy shows. A phone has no free-busy-only view of a folder, so a 'freebusy'
+ * grant shows nothing here.
  */
-import type { Account, Folder, FolderKind, Grant } from '../../src/model/types.js';
+import type { Account, Folder, FolderKind } from '../../src/model/types.js';
+import { folderAccess, sharedFolders as readableShared, type SharedFolder } from '../../src/auth/folder-access.js';
 import type { CommandContext } from './commands/types.js';
 import { easFolderType, type FolderEntry, FolderType, visibleHierarchy } from './folders.js';
 import { asHierarchyState } from './hierarchy.js';
 import { HIERARCHY } from './state.js';
 
+/** What a phone can do in a folder (a free-busy grant is 'none' to a phone). */
 export type FolderAccess = 'owner' | 'write' | 'read' | 'none';
+export type { SharedFolder };
 
 /** Kinds a grant can share with a phone (mail and files are never shared this way). */
 const SHARED_TYPES: Partial<Record<FolderKind, number>> = {
   calendar: FolderType.UserCalendar, contacts: FolderType.UserContacts, tasks: FolderType.UserTasks, notes: FolderType.UserNotes,
 };
 
-const rightsOf = (g: Grant): 'read' | 'write' | null =>
-  g.status !== 'accepted' ? null : g.rights === 'write' ? 'write' : g.rights === 'read' ? 'read' : null;
-
-const better = (a: FolderAccess, b: 'read' | 'write'): FolderAccess => (a === 'write' || b === 'write' ? 'write' : 'read');
-
-/** The user's principals: the account and the groups it belongs to. */
-async function principals(ctx: CommandContext, account: Account): Promise<Set<number>> {
-  return new Set([account.id, ...(await ctx.store.listGroupsOf(account.id)).map((g) => g.id)]);
-}
-
-/** An owner whose folders the user may be shown: same domain, enabled. */
-function sameTenant(owner: Account | null, account: Account): owner is Account {
-  return owner !== null && owner.id !== account.id && owner.domainId === account.domainId && !owner.disabled;
-}
-
 /**
- * The account's access to a folder: 'owner', the best accepted 'write'/'read' grant, else 'none'.
+ * The account's access to a folder as a phone may use it: 'owner', 'write', 'read', else 'none'.
  * Says nothing about whether the folder is shown (callers check easFolderType for their own).
  */
 export async function accessToFolder(ctx: CommandContext, account: Account, folder: Folder): Promise<FolderAccess> {
   if (folder.accountId === account.id) return 'owner';
   if (SHARED_TYPES[folder.kind] === undefined || easFolderType(folder) === null) return 'none';
-  const owner = await ctx.store.getAccount(folder.accountId);
-  if (!sameTenant(owner, account)) return 'none';
-  const me = await principals(ctx, account);
-  let best: FolderAccess = 'none';
-  for (const g of await ctx.store.listGrantsByOwner(owner.id)) {
-    const r = rightsOf(g);
-    if (!r || !me.has(g.granteeId) || (g.folderId !== null && g.folderId !== folder.id)) continue;
-    best = better(best, r);
-  }
-  return best;
+  const access = await folderAccess(ctx.store, account, folder);
+  return access === 'freebusy' ? 'none' : access;
 }
 
-export interface SharedFolder {
-  folder: Folder;
-  owner: Account;
-  access: 'read' | 'write';
-}
-
-/** Every folder granted to the account (or its groups) that a phone can show, by folder id. */
+/** Every folder shared with the account that a phone can show, by folder id. */
 export async function sharedFolders(ctx: CommandContext, account: Account): Promise<SharedFolder[]> {
-  const byOwner = new Map<number, Grant[]>();
-  for (const p of await principals(ctx, account)) {
-    for (const g of await ctx.store.listGrantsForGrantee(p)) {
-      if (!rightsOf(g) || g.ownerId === account.id) continue;
-      let list = byOwner.get(g.ownerId);
-      if (!list) byOwner.set(g.ownerId, (list = []));
-      list.push(g);
-    }
-  }
+  const all = await readableShared(ctx.store, account);
+  const shownByOwner = new Map<number, ReturnType<typeof visibleHierarchy>>();
   const out: SharedFolder[] = [];
-  for (const [ownerId, grants] of byOwner) {
-    const owner = await ctx.store.getAccount(ownerId);
-    if (!sameTenant(owner, account)) continue;
-    const folders = await ctx.store.listFolders(owner.id);
-    const shown = visibleHierarchy(folders);
-    for (const f of folders) {
-      if (SHARED_TYPES[f.kind] === undefined || !shown.has(String(f.id))) continue;
-      let access: FolderAccess = 'none';
-      for (const g of grants) if (g.folderId === null || g.folderId === f.id) access = better(access, rightsOf(g)!);
-      if (access === 'read' || access === 'write') out.push({ folder: f, owner, access });
-    }
+  for (const s of all) {
+    if (SHARED_TYPES[s.folder.kind] === undefined) continue;
+    let shown = shownByOwner.get(s.owner.id);
+    if (!shown) shownByOwner.set(s.owner.id, (shown = visibleHierarchy(await ctx.store.listFolders(s.owner.id))));
+    if (shown.has(String(s.folder.id))) out.push(s);
   }
-  return out.sort((a, b) => a.folder.id - b.folder.id);
+  return out;
 }
 
 /**

@@ -8,13 +8,16 @@
  *   /dav/gal/DOMAIN/                        the domain's read-only global address list
  *   /dav/files/EMAIL/...                    WebDAV file space (folders of kind 'files')
  * Tenant isolation (DESIGN "Multi-tenancy"): anything of another domain, or of another user
- * without a grant, resolves to 'hidden' and is answered 404, never 403.
+ * without a grant, resolves to 'hidden' and is answered 404, never 403. Who may see what is the
+ * core's one rule (src/auth/folder-access.ts), the same ActiveSync and IMAP use.
  */
 import type { Account, Folder, Grant, Item, Domain } from '../../src/model/types.js';
+import { accountAccess, atLeast, folderAccess, type FolderAccess } from '../../src/auth/folder-access.js';
 import type { DavRequest } from './request.js';
 import { hrefOf } from './request.js';
 
-export type Access = 'owner' | 'write' | 'read' | 'freebusy' | 'none';
+export type Access = FolderAccess;
+export { atLeast };
 export type Area = 'calendars' | 'addressbooks' | 'files';
 
 export type Res =
@@ -32,8 +35,6 @@ export type Res =
   | { kind: 'gal-card'; href: string; domain: Domain; account: Account | null; name: string }
   | { kind: 'missing'; href: string; parentMissing: boolean };
 
-const RANK: Access[] = ['none', 'freebusy', 'read', 'write', 'owner'];
-export const atLeast = (a: Access, b: Access) => RANK.indexOf(a) >= RANK.indexOf(b);
 export const CAL_KINDS = new Set(['calendar', 'tasks']);
 
 export const PRINCIPAL_KIND: Record<Account['kind'], string> = { user: 'users', group: 'groups', resource: 'resources' };
@@ -46,20 +47,13 @@ export function folderSegment(f: Folder): string {
   return typeof s === 'string' && s ? s : String(f.id);
 }
 
-/** The user's access to an account's data (and optionally one folder), from ownership and grants. */
+/**
+ * The user's access to an account's data: to one folder (a Folder), through grants on all its
+ * folders only (null: the file space), or through any grant (undefined: whether its home opens).
+ */
 export async function accessTo(q: DavRequest, owner: Account, folder?: Folder | null): Promise<Access> {
-  if (owner.id === q.user.id) return 'owner';
-  if (owner.domainId !== q.user.domainId) return 'none';
-  const store = q.svc.ctx.store;
-  const me = new Set([q.user.id, ...(await store.listGroupsOf(q.user.id)).map((g) => g.id)]);
-  let best: Access = 'none';
-  for (const g of await store.listGrantsByOwner(owner.id)) {
-    if (!me.has(g.granteeId) || g.status !== 'accepted') continue;
-    if (folder !== undefined && g.folderId !== null && g.folderId !== folder?.id) continue;
-    const a: Access = g.rights === 'write' ? 'write' : g.rights === 'read' ? 'read' : 'freebusy';
-    if (RANK.indexOf(a) > RANK.indexOf(best)) best = a;
-  }
-  return best;
+  const scope = folder === undefined ? 'any' : folder === null ? null : folder.id;
+  return accountAccess(q.svc.ctx.store, q.user, owner, scope);
 }
 
 /** Lazily creates a role folder the store's defaults may not have (files root, scheduling boxes). */
@@ -162,11 +156,11 @@ async function resolvePim(q: DavRequest, area: 'calendars' | 'addressbooks', acc
     const id = Number(seg.slice(7));
     grant = (await store.listGrantsForGrantee(account.id)).find((g) => g.id === id && g.status === 'accepted' && g.folderId !== null);
     const f = grant ? await store.getFolder(grant.folderId!) : null;
-    const owner = f ? await store.getAccount(f.accountId) : null;
-    if (!grant || !f || !owner || owner.domainId !== account.domainId) return hidden(segments);
-    if ((area === 'calendars') !== CAL_KINDS.has(f.kind)) return hidden(segments);
+    if (!grant || !f || (area === 'calendars') !== CAL_KINDS.has(f.kind)) return hidden(segments);
+    // Only a readable share is mounted: a free-busy grant or a disabled owner shows nothing.
+    access = await folderAccess(store, account, f);
+    if (!atLeast(access, 'read')) return hidden(segments);
     folder = f;
-    access = grant.rights === 'write' ? 'write' : 'read';
   } else {
     folder = (await listAreaFolders(q, account, area)).find((f) => folderSegment(f) === seg);
     access = await accessTo(q, account, folder ?? null);

@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import type { Store } from '../store/store.js';
 import { delegate, delegationLines, undelegate } from '../admin/delegation.js';
 import { checkAddress } from './accounts.js';
-
-type WithStore = (fn: (store: Store) => Promise<void>) => Promise<void>;
+import type { AuditBy, Print, WithStore } from './context.js';
 
 /** `hearth delegate add|remove|list`: calendar and address book delegation inside a domain. */
-export function delegationCommands(program: Command, withStore: WithStore, print: (line: string) => void): void {
-  const by = { actor: `cli:${process.env.USER ?? 'operator'}`, source: 'cli' };
+export function delegationCommands(program: Command, withStore: WithStore, print: Print, by: AuditBy): void {
   const cmd = program.command('delegate').description('delegation of calendars and address books inside a domain');
   cmd.command('add <owner> <delegate>').description("let DELEGATE read (or with --write, change) OWNER's calendars and contacts")
     .option('--write', 'read and write (CalDAV calendar-proxy-write)')

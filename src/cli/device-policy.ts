@@ -7,8 +7,8 @@ import type { AccessRules } from '../model/device-policy.js';
 import { checkDomainName } from './accounts.js';
 import { UsageError } from './sizes.js';
 import { isStoreError } from '../store/errors.js';
+import type { AuditBy, Print, WithStore } from './context.js';
 
-type WithStore = (fn: (store: Store) => Promise<void>) => Promise<void>;
 
 const show = (v: PolicyValue) => (v === null ? 'none' : String(v));
 const FIELD_FLAG = { deviceType: '--device-type', model: '--model', userAgent: '--user-agent' } as const;
@@ -38,8 +38,7 @@ function ruleLines(r: AccessRules): string[] {
 }
 
 /** `hearth domain policy|access` (ActiveSync device policy and access rules), under `hearth domain`. */
-export function devicePolicyCommands(domain: Command, withStore: WithStore, print: (line: string) => void): void {
-  const by = { actor: `cli:${process.env.USER ?? 'operator'}`, source: 'cli' };
+export function devicePolicyCommands(domain: Command, withStore: WithStore, print: Print, by: AuditBy): void {
 
   domain.command('policy <domain> [assignments...]')
     .description('show the ActiveSync device policy, or set KEY=VALUE (true/false, a number, none, default)')

@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import type { Store } from '../store/store.js';
 import { cancelWipe, listDeviceLines, removeDevice, requestWipe, setDeviceAccess } from '../admin/devices.js';
 import { accountOf } from './accounts.js';
-
-type WithStore = (fn: (store: Store) => Promise<void>) => Promise<void>;
+import type { AuditBy, Print, WithStore } from './context.js';
 
 /** `hearth device list|wipe|cancel-wipe|remove` (CONTRACT.md). */
-export function deviceCommands(program: Command, withStore: WithStore, print: (line: string) => void): void {
-  const by = { actor: `cli:${process.env.USER ?? 'operator'}`, source: 'cli' };
+export function deviceCommands(program: Command, withStore: WithStore, print: Print, by: AuditBy): void {
   const device = program.command('device').description('ActiveSync devices and remote wipe');
   device.command('list <email>').description('one device a line: id, type, model, last seen, wipe state, access')
     .action((email: string) => withStore(async (s) => {

@@ -10,29 +10,45 @@ import { deviceCommands } from './devices.js';
 import { delegationCommands } from './delegation.js';
 import { devicePolicyCommands } from './device-policy.js';
 
+/** Where one run of the command reads its environment and writes its output. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The real process: what bin/hearth.js and src/cli/run.ts use. */
+export const processIo: CliIo = {
+  out: (s) => { process.stdout.write(s); },
+  err: (s) => { process.stderr.write(s); },
+  env: process.env,
+};
+
 /**
  * The `hearth` command (CONTRACT.md). Every failure is one line on stderr and a non-zero exit:
  * 2 for a usage or configuration mistake, 1 for anything else. Never a stack trace.
+ * Callable in-process (tests pass their own `io`): it never exits and touches no global state.
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let config: Config | undefined;
   let store: Store | undefined;
   const withStore = async (fn: (store: Store) => Promise<void>) => {
-    config ??= loadConfig();
+    config ??= loadConfig(io.env);
     store = await openStore(config.database, config.dataDir);
     await fn(store);
   };
-  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const print = (line: string) => io.out(`${line}\n`);
+  const by = { actor: `cli:${io.env.USER ?? 'operator'}`, source: 'cli' };
 
   const program = new Command('hearth')
     .description('Hearth groupware server')
     .showSuggestionAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `hearth: ${s}` : s) });
+    .configureOutput({ writeOut: io.out, writeErr: (s) => io.err(s.startsWith('error:') ? `hearth: ${s}` : s) });
 
   program.command('serve').description('run every listener until SIGTERM/SIGINT').action(async () => {
     const { serve } = await import('../server/serve.js');
-    await serve(loadConfig());
+    await serve(loadConfig(io.env));
     await new Promise(() => {}); // serve() ends the process on a signal
   });
 
@@ -59,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }));
 
-  devicePolicyCommands(domain, withStore, print);
+  devicePolicyCommands(domain, withStore, print, by);
 
   const user = program.command('user').description('manage users');
   user.command('add <email>').description('add a user')
@@ -112,35 +128,35 @@ export async function main(argv: string[]): Promise<number> {
       print(`cleared ${n} failed login${n === 1 ? '' : 's'} of ${email.toLowerCase()}`);
     }));
 
-  deviceCommands(program, withStore, print);
-  delegationCommands(program, withStore, print);
+  deviceCommands(program, withStore, print, by);
+  delegationCommands(program, withStore, print, by);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
-    return reportError(e);
+    return reportError(e, io);
   } finally {
     await (store as Store | undefined)?.close().catch(() => {});
   }
 }
 
-function reportError(e: unknown): number {
+function reportError(e: unknown, io: CliIo): number {
   if (e instanceof CommanderError) {
     // Commander already printed its one line, or the help text: asked for (--help, exit 0), or
     // shown because no command was given (a usage mistake, exit 2).
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
   }
   if (e instanceof UsageError || e instanceof ConfigError) {
-    process.stderr.write(`hearth: ${e.message}\n`);
+    io.err(`hearth: ${e.message}\n`);
     return 2;
   }
   if (isStoreError(e)) {
-    process.stderr.write(`hearth: ${e.message}\n`);
+    io.err(`hearth: ${e.message}\n`);
     return 1;
   }
   const err = e as NodeJS.ErrnoException;
   const detail = err.code === 'ECONNREFUSED' ? 'cannot reach the database (connection refused)' : (err.message ?? String(e)).split('\n')[0];
-  process.stderr.write(`hearth: ${detail}\n`);
+  io.err(`hearth: ${detail}\n`);
   return 1;
 }

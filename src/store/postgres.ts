@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import { SqlStore, type ChangeBus, type Trx } from './sql-store.js';
 import { ChunkBlobs } from './chunk-blobs.js';
 import { ListenerRegistry } from './local-bus.js';
+import type { NotificationReadiness } from './capabilities.js';
 
 const CHANNEL = 'hearth_changes';
 
@@ -79,7 +80,7 @@ class NotifyBus implements ChangeBus {
   }
 }
 
-export class PostgresStore extends SqlStore {
+export class PostgresStore extends SqlStore implements NotificationReadiness {
   constructor(db: Kysely<Database>, private readonly notify: NotifyBus, pool: pg.Pool) {
     super('postgres', db, new ChunkBlobs(), notify, async () => { /* pool ends with db.destroy() */ void pool; });
   }

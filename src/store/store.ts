@@ -127,15 +127,23 @@ export type ChangeListener = (event: ChangeEvent) => void;
  * - Addresses and domain names are stored lower-case; lookups are case-insensitive.
  */
 export interface Store {
+  /** Which backend this is (logs, the rare dialect-specific test). */
   readonly dialect: 'sqlite' | 'postgres';
+  /** Brings the schema to the newest migration (idempotent; openStore calls it). */
   migrate(): Promise<void>;
+  /** Closes connections and listeners; pending notifications are dropped. Calling it twice is harmless. */
   close(): Promise<void>;
 
   // Domains
+  /** Conflict when a domain of that name exists (names are lower-cased). */
   createDomain(d: NewDomain): Promise<Domain>;
+  /** By name (any case) or id; null when there is none. */
   getDomain(nameOrId: string | number): Promise<Domain | null>;
+  /** Every domain, by name. */
   listDomains(): Promise<Domain[]>;
+  /** NotFound when the domain does not exist. Returns the domain as stored after the change. */
   updateDomain(id: number, patch: Partial<Omit<Domain, 'id' | 'name' | 'createdAt'>>): Promise<Domain>;
+  /** Deletes the domain; its accounts and their data go by the schema's cascade (blob references are not released here: delete the accounts first). NotFound when there is none. */
   deleteDomain(id: number): Promise<void>;
 
   // Accounts
@@ -145,60 +153,94 @@ export interface Store {
    * (counting kind 'user') is reached; the check and the insert are atomic.
    */
   createAccount(a: NewAccount): Promise<Account>;
+  /** By address (any case) or id; null when there is none (aliases are not followed: see getAlias). */
   getAccount(emailOrId: string | number): Promise<Account | null>;
+  /** Accounts of one domain, or of every domain when domainId is omitted; users, groups and resources. */
   listAccounts(domainId?: number): Promise<Account[]>;
+  /** NotFound when the account does not exist. Returns the account as stored after the change. */
   updateAccount(id: number, patch: Partial<Omit<Account, 'id' | 'domainId' | 'email' | 'createdAt'>>): Promise<Account>;
+  /** Deletes the account with its folders, items (releasing blobs), devices and grants. NotFound when there is none. */
   deleteAccount(id: number): Promise<void>;
+  /** Accounts of the domain, of one kind when given (maxUsers counts 'user'). */
   countAccounts(domainId: number, kind?: AccountKind): Promise<number>;
   /** The account's current (highest) modseq. */
   accountModseq(accountId: number): Promise<number>;
 
   // Aliases and groups
-  /** Creates or replaces the alias. Conflict if the address is an account. */
+  /** Creates or replaces the alias. NotFound when its domain does not exist; Conflict if the address is an account. */
   setAlias(address: string, targets: string[]): Promise<Alias>;
+  /** null when the address is no alias. */
   getAlias(address: string): Promise<Alias | null>;
+  /** Aliases of one domain, or all. */
   listAliases(domainId?: number): Promise<Alias[]>;
+  /** NotFound when the address is no alias. */
   deleteAlias(address: string): Promise<void>;
+  /** Idempotent: adding a member twice keeps one membership. */
   addGroupMember(groupId: number, memberId: number): Promise<void>;
+  /** Idempotent: removing a non-member does nothing. */
   removeGroupMember(groupId: number, memberId: number): Promise<void>;
+  /** The group's member accounts ([] for an unknown group). */
   listGroupMembers(groupId: number): Promise<Account[]>;
+  /** The groups the account is a direct member of ([] when none). */
   listGroupsOf(memberId: number): Promise<Account[]>;
 
   // Folders
   /** Conflict if a sibling folder of the account has the same name. */
   createFolder(f: NewFolder): Promise<Folder>;
+  /** null when there is none. */
   getFolder(id: number): Promise<Folder | null>;
+  /** The account's folders (of one kind when given), by id ([] for an unknown account). */
   listFolders(accountId: number, kind?: FolderKind): Promise<Folder[]>;
+  /** The account's folder of that role (inbox, calendar, ...); null when it has none. */
   findFolderByRole(accountId: number, role: FolderRole): Promise<Folder | null>;
+  /** The child of parentId (null: top level) with that exact name; null when there is none. */
   findFolderByName(accountId: number, parentId: number | null, name: string): Promise<Folder | null>;
+  /** Renames, moves or changes props. NotFound for an unknown folder or parent; Conflict for a sibling of the same name; Invalid for a move into itself. Stamps a new modseq. */
   updateFolder(id: number, patch: Partial<Pick<Folder, 'name' | 'parentId' | 'props' | 'role'>>): Promise<Folder>;
-  /** Deletes the folder, its subfolders and their items (releasing blobs); leaves a folder tombstone. */
+  /** Deletes the folder, its subfolders and their items (releasing blobs); leaves a folder tombstone. NotFound when there is none. */
   deleteFolder(id: number): Promise<void>;
-  /** Folder creations/changes and deletions of the account after `modseq` (FolderSync). */
+  /** Folder creations/changes and deletions of the account after `modseq` (FolderSync); 0 gives every folder. */
   folderChangesSince(accountId: number, modseq: number): Promise<FolderChanges>;
 
   // Items
-  /** Conflict when the name (or a non-null uid, for PIM folders) already exists in the folder. */
+  /**
+   * NotFound for an unknown folder; Conflict when the name (or a non-null uid, for PIM folders)
+   * already exists in the folder; QuotaExceeded when the account would go over its quota (nothing
+   * is stored). Stamps a new modseq; mail folders give the item a fresh IMAP UID.
+   */
   createItem(item: NewItem): Promise<Item>;
-  /** Many items into one folder in one transaction (imports, benchmarks). */
+  /** Many items into one folder in one transaction (imports, benchmarks): all or none, same errors as createItem. */
   createItems(items: NewItem[]): Promise<Item[]>;
+  /** null when there is none (or it was deleted). */
   getItem(id: number): Promise<Item | null>;
+  /** null when the folder has no item of that name. */
   getItemByName(folderId: number, name: string): Promise<Item | null>;
+  /** null when the folder has no item with that UID. */
   getItemByUid(folderId: number, uid: string): Promise<Item | null>;
+  /** The items of those names that exist (missing names are left out), in no promised order. */
   getItemsByNames(folderId: number, names: string[]): Promise<Item[]>;
+  /** The folder's items, by id, filtered by `opts` ([] for an unknown folder). */
   listItems(folderId: number, opts?: ListItemsOptions): Promise<Item[]>;
+  /** Number and total size of the folder's items. */
   countItems(folderId: number): Promise<{ count: number; size: number }>;
-  /** PreconditionFailed when opts.ifModseq is given and differs. */
+  /**
+   * NotFound when the item does not exist; PreconditionFailed when opts.ifModseq is given and
+   * differs; Conflict when a new name or uid is taken; QuotaExceeded as createItem. Stamps a new modseq.
+   */
   updateItem(id: number, patch: ItemPatch, opts?: WriteOptions): Promise<Item>;
+  /** Leaves a tombstone and releases its blob. NotFound when there is none; PreconditionFailed when opts.ifModseq is given and differs. */
   deleteItem(id: number, opts?: WriteOptions): Promise<void>;
-  /** Moves to another folder of the same account (tombstone in the source, new modseq, new IMAP UID). */
+  /**
+   * Moves to another folder of the same account (tombstone in the source, new modseq, new IMAP UID).
+   * NotFound for an unknown item or folder; Invalid across accounts; Conflict when the name is taken there.
+   */
   moveItem(id: number, toFolderId: number, newName?: string): Promise<Item>;
   /**
    * Items changed and deleted in the folder after `modseq`, in modseq order, at most `limit`
    * (default 10,000) of both together. `withoutContent` leaves `content` null (ETag listings).
    */
   changesSince(folderId: number, modseq: number, limit?: number, opts?: { withoutContent?: boolean }): Promise<Changes>;
-  /** Bytes and messages used by the account (quota). */
+  /** Bytes and messages used by the account (quota); moved in the same transaction as each write. */
   accountUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
 
   // Blobs: content-addressed by sha256, reference-counted.
@@ -226,29 +268,44 @@ export interface Store {
   // ActiveSync devices and sync state
   /** Creates the device on first contact, else updates the given fields and lastSeen. */
   touchDevice(d: DeviceUpsert): Promise<Device>;
+  /** null when the account has no device of that id. */
   getDevice(accountId: number, deviceId: string): Promise<Device | null>;
+  /** The account's devices. */
   listDevices(accountId: number): Promise<Device[]>;
+  /** NotFound when the device does not exist. Returns the device as stored after the change. */
   updateDevice(id: number, patch: DevicePatch): Promise<Device>;
+  /** Deletes the device and its sync states. NotFound when there is none. */
   deleteDevice(id: number): Promise<void>;
+  /** The current key and state of (device, collection); null when the device has never synced it. */
   getSyncState(deviceId: number, collection: string): Promise<SyncState | null>;
   /** Saves a new key and state; the current one becomes `previous`. */
   putSyncState(deviceId: number, collection: string, syncKey: string, state: unknown): Promise<SyncState>;
+  /** Forgets the device's states (of one collection when given): its next Sync starts from key 0. */
   deleteSyncStates(deviceId: number, collection?: string): Promise<void>;
 
   // Grants (delegation and sharing)
+  /** Stores a grant ('accepted' unless status is given). The store does not check domains: callers (src/admin, sharing) do, and src/auth/folder-access.ts ignores rows that cross domains. */
   createGrant(g: NewGrant): Promise<Grant>;
+  /** NotFound when the grant does not exist. */
   updateGrant(id: number, patch: Partial<Pick<Grant, 'rights' | 'status' | 'props'>>): Promise<Grant>;
+  /** Idempotent: deleting an unknown grant does nothing. */
   deleteGrant(id: number): Promise<void>;
+  /** Every grant the owner gave, any status. */
   listGrantsByOwner(ownerId: number): Promise<Grant[]>;
+  /** Every grant given to this account or group (not to the groups it belongs to), any status. */
   listGrantsForGrantee(granteeId: number): Promise<Grant[]>;
 
   // Per-account settings (out-of-office, preferences), JSON values
+  /** null when the key was never set. */
   getSetting<T = unknown>(accountId: number, key: string): Promise<T | null>;
+  /** Creates or replaces the value (JSON-serialisable). */
   setSetting(accountId: number, key: string, value: unknown): Promise<void>;
 
   // Login failures, shared by every node so that lockout holds behind a load balancer.
   // Logins are compared case-insensitively; times are epoch milliseconds.
+  /** One failed login of `login` from `source` at `at` (epoch ms). */
   recordLoginFailure(login: string, source: string, at: number): Promise<void>;
+  /** Failures of (login, source) at or after `since`. */
   countLoginFailures(login: string, source: string, since: number): Promise<number>;
   /**
    * The times of the login's failures from `source` at or after `since`, newest first, at most
@@ -263,7 +320,9 @@ export interface Store {
   clearLoginFailures(login: string, source?: string): Promise<number>;
 
   // Audit log
+  /** Appends an audit event (`at` defaults to now). */
   audit(e: Omit<AuditEvent, 'id' | 'at'> & { at?: number }): Promise<void>;
+  /** Newest first; of one target when given; at most `limit` (default 100). */
   listAudit(opts?: { target?: string; limit?: number }): Promise<AuditEvent[]>;
 
   // Resource locks (WebDAV), shared by every node

@@ -1,4 +1,5 @@
 /**
+ * The one test-context builder (the ActiveSync and DAV harnesses and the server tests use it).
  * A ProtocolContext as `hearth serve` builds it, for tests: a real store (SQLite in a temp dir,
  * or the given HEARTH_DATABASE value), the real AuthService with a small lockout, a silent pino
  * logger, and settings from loadConfig() + protocolSettings() exactly as the server derives them.
@@ -18,8 +19,8 @@ import type { Store } from '../../src/store/store.js';
 import { AuthService, type AuthOptions } from '../../src/auth/auth-service.js';
 import { hashPassword } from '../../src/auth/password.js';
 import { loadConfig, protocolSettings, type Config } from '../../src/server/config.js';
-import type { ProtocolContext } from '../../src/model/context.js';
-import type { Account, Domain } from '../../src/model/types.js';
+import type { ProtocolContext, ProtocolSettings } from '../../src/model/context.js';
+import type { Account, AccountKind, Domain } from '../../src/model/types.js';
 
 export interface TestContextOptions {
   /** A HEARTH_DATABASE value (`sqlite:PATH`, `postgres://...`); default: SQLite in a temp dir. */
@@ -32,6 +33,8 @@ export interface TestContextOptions {
   log?: Logger;
   /** The context's clock (default Date.now). */
   now?: () => number;
+  /** Protocol settings to use instead of those derived from the configuration. */
+  settings?: ProtocolSettings;
 }
 
 export interface UserOptions {
@@ -41,6 +44,8 @@ export interface UserOptions {
   /** Administrator of the user's own domain. */
   domainAdmin?: boolean;
   disabled?: boolean;
+  /** 'user' unless given (groups and resources log in with no password: pass ''). */
+  kind?: AccountKind;
 }
 
 export interface TestContext {
@@ -68,14 +73,7 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
     ...opts.env,
   });
   const store = await openStore(config.database, config.dataDir);
-  const now = opts.now ?? Date.now;
-  const auth = new AuthService(store, {
-    lockout: opts.auth?.lockout ?? TEST_LOCKOUT,
-    cacheTtlMs: opts.auth?.cacheTtlMs ?? 60_000,
-    now: opts.auth?.now ?? now,
-  });
-  const log = opts.log ?? pino({ level: 'silent' });
-  const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now };
+  const { ctx, auth } = contextOver(store, { ...opts, settings: opts.settings ?? protocolSettings(config) });
   const domain = async (name: string) => (await store.getDomain(name)) ?? store.createDomain({ name });
   let closed = false;
   return {
@@ -83,7 +81,7 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
     async addUser(email, password, o = {}) {
       const d = await domain(email.split('@')[1]);
       let a = await store.createAccount({
-        domainId: d.id, email, passwordHash: await hashPassword(password), displayName: o.displayName ?? null,
+        domainId: d.id, email, kind: o.kind, passwordHash: password ? await hashPassword(password) : null, displayName: o.displayName ?? null,
         ...(o.quotaBytes !== undefined ? { quotaBytes: o.quotaBytes } : {}),
         isServerAdmin: !!o.isServerAdmin, adminDomains: o.domainAdmin ? [d.id] : [],
       });
@@ -97,4 +95,19 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A ProtocolContext over a store the caller opened (several app instances over one PostgreSQL
+ * database act as nodes): the real AuthService, a silent logger unless given, the given settings.
+ */
+export function contextOver(store: Store, opts: Omit<TestContextOptions, 'database' | 'env' | 'settings'> & { settings: ProtocolSettings }): { ctx: ProtocolContext; auth: AuthService } {
+  const now = opts.now ?? Date.now;
+  const auth = new AuthService(store, {
+    lockout: opts.auth?.lockout ?? TEST_LOCKOUT,
+    cacheTtlMs: opts.auth?.cacheTtlMs ?? 60_000,
+    now: opts.auth?.now ?? now,
+  });
+  const log = opts.log ?? pino({ level: 'silent' });
+  return { ctx: { store, auth, log, settings: opts.settings, now }, auth };
 }

@@ -45,7 +45,7 @@ async function estimate(ctx: CommandContext, col: WbxmlElement): Promise<WbxmlEl
   const en = await enumerateChanges(ctx.store, cls, folder.id, {
     modseq: rescan ? 0 : st.modseq, have: IdSet.parse(st.have), echo: st.echo, filterType,
     rescanBelow: rescan ? Math.max(st.modseq, st.rescanBelow ?? 0) : st.rescanBelow, agedTo: st.agedTo,
-  }, { max: MAX_COUNT, deadline: Date.now() + 10_000, now: ctx.now() });
+  }, { max: MAX_COUNT, deadline: ctx.now() + 10_000, now: ctx.now(), clock: () => ctx.now() });
   return response(EstimateStatus.Success, collectionId, en.entries.length);
 }
 

@@ -100,7 +100,7 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   const cols = await withCurrentKeys(ctx, parsed.collections);
   // Answer before the client gives up: leave a margin under maxSyncSeconds for encoding and the network.
   const budgetMs = Math.max(1000, (maxSyncSeconds || 60) * 1000 - 2000);
-  let results = await runOnce(ctx, cols, parsed.windowSize, Date.now() + budgetMs);
+  let results = await runOnce(ctx, cols, parsed.windowSize, ctx.now() + budgetMs);
 
   if (ctx.atLeast('14.0')) {
     await saveCache<SyncRequestCache>(ctx, SYNC_REQUEST_CACHE, {
@@ -131,7 +131,7 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
     // Expired, superseded, or a wipe / access change that the next request meets in request.ts.
     if (woke.kind !== 'changed') return empty();
     const again = cols.map((c) => ({ collectionId: c.collectionId, syncKey: c.syncKey, windowSize: c.windowSize }));
-    results = await runOnce(ctx, again, parsed.windowSize, Date.now() + budgetMs);
+    results = await runOnce(ctx, again, parsed.windowSize, ctx.now() + budgetMs);
     if (!results.some((r) => r.news)) return empty();
   }
   return wbxml(el(NS, 'Sync', [el(NS, 'Collections', results.map((r) => r.element))]));

@@ -39,9 +39,11 @@ export interface Enumeration extends SyncPoint {
 export interface EnumerateOptions {
   /** At most this many entries (a batch may end a little over it only to keep one modseq together). */
   max: number;
-  /** Stop at a window boundary once Date.now() passes this (answer MoreAvailable instead). */
+  /** Stop at a window boundary once `clock()` passes this (answer MoreAvailable instead). */
   deadline: number;
   now: number;
+  /** The context's clock (ctx.now), never Date.now: tests drive time through it. */
+  clock: () => number;
 }
 
 export async function enumerateChanges(store: Store, cls: ItemClass, folderId: number, from: SyncPoint, o: EnumerateOptions): Promise<Enumeration> {
@@ -72,7 +74,7 @@ export async function enumerateChanges(store: Store, cls: ItemClass, folderId: n
     if (entries.length >= o.max) more = true;
   }
   while (entries.length < o.max) {
-    if (!first && Date.now() > o.deadline) { more = true; break; }
+    if (!first && o.clock() > o.deadline) { more = true; break; }
     first = false;
     const ch = await store.changesSince(folderId, cursor, Math.max(1, o.max - entries.length));
     const present = new Set(ch.changed.map((i) => i.id));

@@ -10,7 +10,7 @@
  */
 import type { FolderKind, Item } from '../../../src/model/types.js';
 import type { ItemPatch } from '../../../src/store/store.js';
-import { extractCalendarFields, extractContactFields } from '../../../src/pim/extract.js';
+import { calendarItemFields, contactItemFields } from '../../../src/pim/item.js';
 import type { WbxmlElement } from '../wbxml/types.js';
 import { easContactToVCard, vcardToEasContact } from '../convert/contact.js';
 import { easEventToICal, icalToEasEvent } from '../convert/calendar.js';
@@ -50,14 +50,6 @@ const CALENDAR_BACK_DAYS: Record<number, number> = { 4: 14, 5: 31, 6: 92, 7: 183
 /** Task FilterType 8: incomplete tasks only. */
 export const FILTER_INCOMPLETE_TASKS = 8;
 
-function calendarFields(content: string, component: 'vevent' | 'vtodo' | 'vjournal'): ItemPatch & { uid: string } {
-  const f = extractCalendarFields(content);
-  return {
-    uid: f.uid, content, componentType: f.componentType, summary: f.summary, startAt: f.startAt, endAt: f.endAt, recurring: f.recurring,
-    contentType: `text/calendar; charset=utf-8; component=${component}`, size: Buffer.byteLength(content),
-  };
-}
-
 /** RFC 5545 §3.8.1.11 STATUS:COMPLETED or a COMPLETED date on the VTODO. */
 export function taskCompleted(content: string | null): boolean {
   if (!content) return false;
@@ -69,10 +61,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     name: 'Contacts', kind: 'contacts', componentType: 'VCARD', extension: '.vcf',
     toEas: (content, opts) => vcardToEasContact(content, opts),
     fromEas: (appData, existing, opts) => easContactToVCard(appData, existing, { supported: opts.supported }),
-    fields(content) {
-      const f = extractContactFields(content);
-      return { uid: f.uid, content, summary: f.fullName, componentType: 'VCARD', contentType: 'text/vcard; charset=utf-8', size: Buffer.byteLength(content) };
-    },
+    fields: contactItemFields,
     inFilter: () => true,
     agingCutoff: () => null,
   },
@@ -80,7 +69,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     name: 'Calendar', kind: 'calendar', componentType: 'VEVENT', extension: '.ics',
     toEas: (content, opts) => icalToEasEvent(content, opts),
     fromEas: (appData, existing, opts) => easEventToICal(appData, existing, opts),
-    fields: (content) => calendarFields(content, 'vevent'),
+    fields: calendarItemFields,
     inFilter(item, filterType, now) {
       const days = CALENDAR_BACK_DAYS[filterType];
       if (days === undefined) return true;
@@ -97,7 +86,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     name: 'Tasks', kind: 'tasks', componentType: 'VTODO', extension: '.ics',
     toEas: (content, opts) => icalToEasTask(content, opts),
     fromEas: (appData, existing, opts) => easTaskToICal(appData, existing, opts),
-    fields: (content) => calendarFields(content, 'vtodo'),
+    fields: calendarItemFields,
     inFilter: (item, filterType) => filterType !== FILTER_INCOMPLETE_TASKS || !taskCompleted(item.content),
     // A task completes by a write, which the enumeration sees (and SoftDeletes) like any change.
     agingCutoff: () => null,
@@ -106,7 +95,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     name: 'Notes', kind: 'notes', componentType: 'VJOURNAL', extension: '.ics',
     toEas: (content, opts) => icalToEasNote(content, opts),
     fromEas: (appData, existing) => easNoteToICal(appData, existing),
-    fields: (content) => calendarFields(content, 'vjournal'),
+    fields: calendarItemFields,
     inFilter: () => true,
     agingCutoff: () => null,
   },

@@ -258,7 +258,7 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   let more = false;
   let next: SyncPoint = point;
   if (cls && req.getChanges !== false && budget.remaining > 0) {
-    const en = await enumerateChanges(ctx.store, cls, folder.id, point, { max: Math.min(opts.windowSize, budget.remaining), deadline: budget.deadline, now: budget.now });
+    const en = await enumerateChanges(ctx.store, cls, folder.id, point, { max: Math.min(opts.windowSize, budget.remaining), deadline: budget.deadline, now: budget.now, clock: () => ctx.now() });
     commands = toCommands(ctx, cls, folder, en.entries, en.have, convert);
     budget.remaining -= en.entries.length;
     more = en.more;

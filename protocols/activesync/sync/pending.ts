@@ -22,7 +22,7 @@ export async function hasPendingChanges(ctx: CommandContext, folderId: number): 
   if (folder.contentModseq <= st.modseq) return false;
   const en = await enumerateChanges(ctx.store, cls, folderId, {
     modseq: st.modseq, have: IdSet.parse(st.have), echo: st.echo, rescanBelow: st.rescanBelow, filterType: st.opts.filterType, agedTo: st.agedTo,
-  }, { max: 1, deadline: Date.now() + 5000, now: ctx.now() });
+  }, { max: 1, deadline: ctx.now() + 5000, now: ctx.now(), clock: () => ctx.now() });
   return en.entries.length > 0;
 }
 

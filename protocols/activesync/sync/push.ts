@@ -42,6 +42,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChangeEvent, Device } from '../../../src/model/types.js';
 import type { Store } from '../../../src/store/store.js';
 import { GRANTS_SIGNAL, deviceSignal } from '../../../src/model/signals.js';
+import { hasNotificationReadiness } from '../../../src/store/capabilities.js';
 
 /**
  * A write as the hub knows it: modseqs are per account, and a device writes to other accounts'
@@ -380,6 +381,5 @@ export function pushHubFor(store: Store): PushHub {
 
 /** Resolves once the store delivers notifications (PostgreSQL's LISTEN connection is up). */
 export async function notificationsReady(store: Store): Promise<void> {
-  const ready = (store as { ready?: () => Promise<void> }).ready;
-  if (typeof ready === 'function') await ready.call(store);
+  if (hasNotificationReadiness(store)) await store.ready();
 }

@@ -2,6 +2,7 @@
  * GET and HEAD (RFC 4918 §9.4): objects as stored, vCard version negotiated (RFC 6352 §5.1.1),
  * files streamed from blob storage with byte ranges (RFC 9110 §14).
  */
+import { CONTENT_TYPE, contentTypeOf } from '../../../src/pim/item.js';
 import { itemEtag, type Item } from '../../../src/model/types.js';
 import type { DavRequest, DavResponse } from '../request.js';
 import { chooseRange } from '../range.js';
@@ -29,10 +30,10 @@ export async function get(q: DavRequest): Promise<DavResponse> {
     if (tag && r.area === 'calendars') headers['schedule-tag'] = tag;
     if (it.blobHash) return getFile(q, it, it.blobHash, headers);
     let text = it.content ?? '';
-    let type = it.contentType ?? (r.area === 'calendars' ? 'text/calendar; charset=utf-8' : 'text/vcard; charset=utf-8');
+    let type = contentTypeOf(it, r.folder.kind);
     if (r.area === 'addressbooks') {
       const want = wantedVCardVersion(header(q, 'accept'));
-      if (want) { const conv = convertVCard(text, want); if (conv !== text) { text = conv; delete headers.etag; } type = 'text/vcard; charset=utf-8'; }
+      if (want) { const conv = convertVCard(text, want); if (conv !== text) { text = conv; delete headers.etag; } type = CONTENT_TYPE.vcard; }
     }
     return { status: 200, headers: { ...headers, 'content-type': type }, body: text };
   }

@@ -7,7 +7,7 @@ import { itemEtag, type Item } from '../../../src/model/types.js';
 import { PimParseError } from '../../../src/pim/errors.js';
 import type { NewItem, StoredBlob } from '../../../src/store/store.js';
 import { isStoreError } from '../../../src/store/errors.js';
-import { extractCalendarFields, extractContactFields } from '../../../src/pim/extract.js';
+import { calendarItemFields, contactItemFields } from '../../../src/pim/item.js';
 import type { DavRequest, DavResponse, StreamedBody } from '../request.js';
 import { header } from '../request.js';
 import { resolve, atLeast, type Res } from '../resolve.js';
@@ -131,20 +131,16 @@ async function putCalendar(q: DavRequest, r: Member): Promise<{ item: Item; rewr
   const type = header(q, 'content-type') ?? 'text/calendar';
   if (!/^text\/calendar\b/i.test(type)) throw forbidden(C.supportedCalendarData());
   const text = q.body.toString('utf8');
-  let f;
+  let fields;
   try {
-    f = extractCalendarFields(text);
+    fields = calendarItemFields(text);
   } catch (e) {
     throw forbidden(calendarRefusal(text, e));
   }
   // RFC 4791 §4.1: no METHOD property in a calendar object resource.
   if (/^METHOD[:;]/im.test(text)) throw forbidden(C.validCalendarObjectResource());
-  if (!calendarComponents(r.folder).includes(f.componentType)) throw forbidden(C.supportedCalendarComponent());
-  await uidConflict(q, r, f.uid, false);
-  const fields: Omit<NewItem, 'folderId' | 'name'> = {
-    uid: f.uid, content: text, contentType: `text/calendar; charset=utf-8; component=${f.componentType.toLowerCase()}`, size: q.body.length,
-    componentType: f.componentType, summary: f.summary, startAt: f.startAt, endAt: f.endAt, recurring: f.recurring,
-  };
+  if (!calendarComponents(r.folder).includes(fields.componentType)) throw forbidden(C.supportedCalendarComponent());
+  await uidConflict(q, r, fields.uid, false);
   const store = q.svc.ctx.store;
   const previous = r.item;
   // RFC 6638 §3.2.10: the client's write of a scheduling object gives it a new Schedule-Tag.
@@ -167,15 +163,14 @@ async function putCard(q: DavRequest, r: Member): Promise<Item> {
   const type = header(q, 'content-type') ?? 'text/vcard';
   if (!/^text\/(x-)?vcard\b/i.test(type)) throw forbidden(C.supportedAddressData());
   const text = q.body.toString('utf8');
-  let f;
+  let fields;
   try {
-    f = extractContactFields(text);
+    fields = contactItemFields(text);
   } catch (e) {
     // RFC 6352 §5.1, §6.3.2.1: one vCard per resource; several, or invalid ones, are valid-address-data.
     throw forbidden(e instanceof PimParseError && e.code === 'too-large' ? C.maxResourceSizeCard() : C.validAddressData());
   }
-  await uidConflict(q, r, f.uid, true);
-  const fields = { uid: f.uid, content: text, contentType: 'text/vcard; charset=utf-8', size: q.body.length, summary: f.fullName, componentType: 'VCARD' };
+  await uidConflict(q, r, fields.uid, true);
   const store = q.svc.ctx.store;
   return r.item ? store.updateItem(r.item.id, fields) : store.createItem({ folderId: r.folder.id, name: r.name, ...fields });
 }

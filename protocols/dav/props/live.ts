@@ -6,6 +6,7 @@
  * RFC 4918 §15, RFC 3744 §4-5, RFC 5397, RFC 4331, RFC 6578 §4, RFC 4791 §5-6, RFC 6352 §6-7,
  * RFC 6638 §2-3, CalendarServer caldav-ctag, caldav-proxy and caldav-sharing.
  */
+import { contentTypeOf } from '../../../src/pim/item.js';
 import { itemEtag } from '../../../src/model/types.js';
 import type { DavRequest } from '../request.js';
 import { hrefOf } from '../request.js';
@@ -42,7 +43,6 @@ const isCalendar = (r: Res) => r.kind === 'collection' && r.area === 'calendars'
 const isAddressbook = (r: Res) => (r.kind === 'collection' && r.area === 'addressbooks') || r.kind === 'gal';
 const userOf = (q: DavRequest, r: Res) => (r.kind === 'principal' ? r.account : r.kind === 'static' ? q.user : undefined);
 const date = (ms: number) => new Date(ms).toUTCString();
-const DEFAULT_TYPE = { calendars: 'text/calendar; charset=utf-8', addressbooks: 'text/vcard; charset=utf-8', files: 'application/octet-stream' } as const;
 /** Escaped content types: a folder's members share a handful. */
 const escapedTypes = new Map<string, string>();
 const escType = (t: string) => {
@@ -100,7 +100,7 @@ const defs: Record<string, PropDef> = {
   },
   [clark(NS.DAV, 'getcontenttype')]: {
     allprop: true,
-    member: (r) => (r.item ? escType(r.item.contentType ?? DEFAULT_TYPE[r.area]) : undefined),
+    member: (r) => (r.item ? escType(contentTypeOf(r.item, r.folder.kind)) : undefined),
     get: (q, r) => {
       if (r.kind === 'gal-card' && r.account) return 'text/vcard; charset=utf-8';
       if (r.kind === 'notification') return 'application/xml; charset=utf-8';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import type { Account } from '../../../src/model/types.js';
-import { extractCalendarFields } from '../../../src/pim/extract.js';
+import { calendarItemFields, CONTENT_TYPE } from '../../../src/pim/item.js';
 import type { DavRequest } from '../request.js';
 import { roleFolder } from '../resolve.js';
 import { newScheduleTag } from './schedule-tag.js';
@@ -38,7 +38,7 @@ export async function deliver(q: DavRequest, to: Account, method: 'REQUEST' | 'C
   const store = q.svc.ctx.store;
   const inbox = await roleFolder(q, to, 'schedule-inbox');
   // Inbox messages carry no uid column: several messages about one event may wait there.
-  await store.createItem({ folderId: inbox.id, name: `${randomUUID()}.ics`, content: message, contentType: 'text/calendar; charset=utf-8', size: Buffer.byteLength(message) });
+  await store.createItem({ folderId: inbox.id, name: `${randomUUID()}.ics`, content: message, contentType: CONTENT_TYPE.calendar, size: Buffer.byteLength(message) });
   const cal = await store.findFolderByRole(to.id, 'calendar');
   if (!cal) return;
   const existing = await store.getItemByUid(cal.id, uid);
@@ -46,9 +46,7 @@ export async function deliver(q: DavRequest, to: Account, method: 'REQUEST' | 'C
   if (!apply) return;
   // RFC 6638 §3.2.2.1: an update that does not reschedule keeps the attendee's own answer.
   if (method === 'REQUEST' && existing?.content) apply = keepPartstat(existing.content, apply, to.email);
-  const f = extractCalendarFields(apply);
-  const fields = { uid, content: apply, contentType: `text/calendar; charset=utf-8; component=${f.componentType.toLowerCase()}`, size: Buffer.byteLength(apply),
-    componentType: f.componentType, summary: f.summary, startAt: f.startAt, endAt: f.endAt, recurring: f.recurring };
+  const fields = { ...calendarItemFields(apply), uid };
   // An organizer's REQUEST changes the attendee copy's Schedule-Tag; a merged REPLY does not (§3.2.10).
   const props = method === 'REQUEST' ? { ...(existing?.props ?? {}), scheduleTag: newScheduleTag() } : undefined;
   if (existing) await store.updateItem(existing.id, props ? { ...fields, props } : fields);

@@ -2,14 +2,9 @@
  * A real store (SQLite in a temp dir), the real authenticator and the ActiveSync and Autodiscover
  * plugins on one fastify instance, plus a small ActiveSync client that speaks WBXML with our codec.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { openStore } from '../../../src/store/open.js';
-import { AuthService } from '../../../src/auth/auth-service.js';
-import { hashPassword } from '../../../src/auth/password.js';
+import { createTestContext } from '../../helpers/context.js';
 import type { ProtocolContext, ProtocolSettings } from '../../../src/model/context.js';
 import type { Account, Domain } from '../../../src/model/types.js';
 import { activesyncPlugin } from '../../../protocols/activesync/plugin.js';
@@ -37,25 +32,20 @@ export interface Harness {
 }
 
 export async function makeHarness(settings: ProtocolSettings = SETTINGS): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-eas-'));
-  const store = await openStore(undefined, dir);
-  const auth = new AuthService(store, { lockout: { maxFailures: 1000, windowMs: 60_000 }, cacheTtlMs: 60_000 });
-  const ctx: ProtocolContext = { store, auth, log: pino({ level: process.env.HEARTH_TEST_LOG ?? 'silent' }), settings, now: () => Date.now() };
+  const t = await createTestContext({
+    settings, auth: { lockout: { maxFailures: 1000, windowMs: 60_000 } }, log: pino({ level: process.env.HEARTH_TEST_LOG ?? 'silent' }),
+  });
+  const ctx = t.ctx;
   const app = Fastify({ logger: false });
   await app.register(activesyncPlugin, { ctx });
   await app.register(autodiscoverPlugin, { ctx });
   await app.ready();
-  const domain = async (name: string) => (await store.getDomain(name)) ?? store.createDomain({ name });
   return {
-    app, ctx, domain,
-    async addUser(email, password, displayName) {
-      const d = await domain(email.split('@')[1]);
-      return store.createAccount({ domainId: d.id, email, passwordHash: await hashPassword(password), displayName: displayName ?? null });
-    },
+    app, ctx, domain: t.domain,
+    addUser: (email, password, displayName) => t.addUser(email, password, { displayName }),
     async close() {
       await app.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await t.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Hostile requests through the real DAV plugin and a real store (DESIGN "Bad input"): every one
  * is answered with the protocol's own error, never 500, nothing leaks across tenants, and the
- * store holds exactly what it held before (listing compared before and after).
+ * store holds exactly what it held before: a listing taken in before() is compared at the end of
+ * every hostile test, so each test stands alone (any order, or run by itself).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +12,11 @@ import { createDavHarness, basic, type DavHarness } from './harness.js';
 
 let h: DavHarness;
 const A = 'alice@one.test', B = 'bob@one.test', X = 'eve@two.test';
-const auth: Record<string, string> = { [A]: basic(A, 'pw-a'), [B]: basic(B, 'pw-b'), [X]: basic(X, 'pw-x') };
+/** The one account whose data tests may change (well-formedness checks), left out of the listing. */
+const S = 'sam@one.test';
+const auth: Record<string, string> = { [A]: basic(A, 'pw-a'), [B]: basic(B, 'pw-b'), [X]: basic(X, 'pw-x'), [S]: basic(S, 'pw-s') };
 const CAL = `/dav/calendars/${A}/work/`;
+const SCRATCH = `/dav/calendars/${S}/scratch/`;
 const EVE_CAL = `/dav/calendars/${X}/secret/`;
 const XML = { 'content-type': 'application/xml; charset=utf-8' };
 const ICS = { 'content-type': 'text/calendar; charset=utf-8' };
@@ -29,10 +33,11 @@ function wellFormed(body: string): void {
   assert.doesNotThrow(() => parseXml(body), `ill-formed response: ${body.slice(0, 200)}`);
 }
 
-/** Every folder and item of every account, as the store holds them. */
+/** Every folder and item of every account but the scratch one, as the store holds them. */
 async function listing(): Promise<unknown> {
   const out: Record<string, unknown> = {};
   for (const a of await h.store.listAccounts()) {
+    if (a.email === S) continue;
     const folders = [];
     for (const f of (await h.store.listFolders(a.id)).sort((x, y) => x.id - y.id)) {
       const items = (await h.store.listItems(f.id)).sort((x, y) => x.id - y.id)
@@ -67,13 +72,22 @@ before(async () => {
   assert.equal((await call(X, 'PUT', `${EVE_CAL}plan.ics`, ics('eve-secret-uid'), ICS)).statusCode, 201);
   // Role folders are made on first sight: look at every home once so the listing is settled.
   for (const u of [A, B, X]) for (const area of ['calendars', 'addressbooks', 'files']) await call(u, 'PROPFIND', `/dav/${area}/${u}/`, undefined, { depth: '1' });
+  await h.addUser(S, 'pw-s');
+  assert.equal((await call(S, 'MKCALENDAR', SCRATCH)).statusCode, 201);
+  before0 = await listing();
+  assert.ok(JSON.stringify(before0).includes('eve-secret-uid'));
 });
+
+/** The end of every hostile test: the store holds exactly what it held in before(). */
+async function unchanged(): Promise<void> {
+  assert.deepEqual(await listing(), before0);
+}
 after(() => h.close());
 
 test('dead properties with xml:lang come back in a well-formed PROPFIND (RFC 4918 §4.3)', async () => {
-  const r = await call(A, 'PROPPATCH', CAL, '<D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:z"><D:set><D:prop><Z:Author xml:lang="en">Jim &amp; Roy</Z:Author><Z:Note note="a&#10;b">x&#13;y</Z:Note></D:prop></D:set></D:propertyupdate>', XML);
+  const r = await call(S, 'PROPPATCH', SCRATCH, '<D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:z"><D:set><D:prop><Z:Author xml:lang="en">Jim &amp; Roy</Z:Author><Z:Note note="a&#10;b">x&#13;y</Z:Note></D:prop></D:set></D:propertyupdate>', XML);
   assert.equal(r.statusCode, 207);
-  const pf = await call(A, 'PROPFIND', CAL, '<D:propfind xmlns:D="DAV:" xmlns:Z="urn:z"><D:prop><Z:Author/><Z:Note/></D:prop></D:propfind>', { depth: '0', ...XML });
+  const pf = await call(S, 'PROPFIND', SCRATCH, '<D:propfind xmlns:D="DAV:" xmlns:Z="urn:z"><D:prop><Z:Author/><Z:Note/></D:prop></D:propfind>', { depth: '0', ...XML });
   assert.equal(pf.statusCode, 207);
   wellFormed(pf.body);
   assert.match(pf.body, /xml:lang="en">Jim &amp; Roy</);
@@ -81,17 +95,12 @@ test('dead properties with xml:lang come back in a well-formed PROPFIND (RFC 491
 
 test('calendar data with characters XML cannot carry still gives a well-formed REPORT', async () => {
   // U+FFFF and C0 controls are valid UTF-8 in iCalendar text, but not XML 1.0 characters.
-  const put = await call(A, 'PUT', `${CAL}odd.ics`, ics('odd', 'DESCRIPTION:a\uFFFFb\u0001c\uFFFEd\r\n'), ICS);
+  const put = await call(S, 'PUT', `${SCRATCH}odd.ics`, ics('odd', 'DESCRIPTION:a\uFFFFb\u0001c\uFFFEd\r\n'), ICS);
   assert.equal(put.statusCode, 201);
-  const r = await call(A, 'REPORT', CAL, `<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><D:href>${CAL}odd.ics</D:href></C:calendar-multiget>`, { depth: '1', ...XML });
+  const r = await call(S, 'REPORT', SCRATCH, `<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><D:href>${SCRATCH}odd.ics</D:href></C:calendar-multiget>`, { depth: '1', ...XML });
   assert.equal(r.statusCode, 207);
   wellFormed(r.body);
-  assert.equal((await call(A, 'DELETE', `${CAL}odd.ics`)).statusCode, 204);
-});
-
-test('snapshot of the store before the hostile requests', async () => {
-  before0 = await listing();
-  assert.ok(JSON.stringify(before0).includes('eve-secret-uid'));
+  assert.equal((await call(S, 'DELETE', `${SCRATCH}odd.ics`)).statusCode, 204);
 });
 
 const HOSTILE_XML: Record<string, string | Buffer> = {
@@ -122,6 +131,7 @@ test('malformed XML on PROPFIND, PROPPATCH, REPORT, LOCK, MKCOL and MKCALENDAR a
       assert.doesNotMatch(r.body, /root:|at .*\.ts|Error:/, `${method} ${name} leaks internals`);
     }
   }
+  await unchanged();
 });
 
 test('well-formed XML with the wrong root element is refused with a 4xx', async () => {
@@ -137,6 +147,7 @@ test('well-formed XML with the wrong root element is refused with a 4xx', async 
   assert.equal(lock.statusCode, 400);
   const noScope = await call(A, 'LOCK', `/dav/files/${A}/doc.txt`, '<D:lockinfo xmlns:D="DAV:"><D:locktype><D:write/></D:locktype></D:lockinfo>', XML);
   assert.equal(noScope.statusCode, 400);
+  await unchanged();
 });
 
 test('an oversized XML body is refused, not parsed (413)', async () => {
@@ -146,6 +157,7 @@ test('an oversized XML body is refused, not parsed (413)', async () => {
     const r = await call(A, method, url, big, { ...XML, depth: '0' });
     assert.equal(r.statusCode, 413, `${method}: ${r.statusCode}`);
   }
+  await unchanged();
 });
 
 test('PUT of invalid calendar data answers the CalDAV precondition and leaves the event as it was', async () => {
@@ -171,6 +183,7 @@ test('PUT of invalid calendar data answers the CalDAV precondition and leaves th
   // A new resource with a bad body is not created either.
   assert.equal((await call(A, 'PUT', `${CAL}new.ics`, 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', ICS)).statusCode, 403);
   assert.equal((await call(A, 'GET', `${CAL}new.ics`)).statusCode, 404);
+  await unchanged();
 });
 
 const twoUids = () => ics('e1').replace('END:VCALENDAR\r\n', 'BEGIN:VEVENT\r\nUID:other\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260106T100000Z\r\nSUMMARY:other\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n');
@@ -182,12 +195,14 @@ test('PUT of a VCALENDAR with two different UIDs is refused with 403 and changes
   const g = await call(A, 'GET', `${CAL}e1.ics`);
   assert.equal(g.body, e1.body);
   assert.equal(g.headers.etag, e1.etag);
+  await unchanged();
 });
 
 test('PUT of a VCALENDAR with two different UIDs names valid-calendar-object-resource (RFC 4791 §4.1, §5.3.2.1)', async () => {
   const r = await call(A, 'PUT', `${CAL}e1.ics`, twoUids(), ICS);
   assert.equal(r.statusCode, 403);
   assert.match(r.body, /<C:valid-calendar-object-resource\/>/);
+  await unchanged();
 });
 
 test('PUT of valid iCalendar that is not one calendar object resource is valid-calendar-object-resource; unparsable data stays valid-calendar-data', async () => {
@@ -211,6 +226,7 @@ test('PUT of valid iCalendar that is not one calendar object resource is valid-c
     const g = await call(A, 'GET', `${CAL}e1.ics`);
     assert.equal(g.headers.etag, e1.etag, `${name}: etag unchanged`);
   }
+  await unchanged();
 });
 
 test('PUT of invalid address data answers the CardDAV precondition and leaves the card as it was', async () => {
@@ -232,6 +248,7 @@ test('PUT of invalid address data answers the CardDAV precondition and leaves th
     assert.equal(g.body, before1.body);
     assert.equal(g.headers.etag, before1.headers.etag);
   }
+  await unchanged();
 });
 
 test('an oversized PUT answers max-resource-size (or 413) and stores nothing', async () => {
@@ -243,6 +260,7 @@ test('an oversized PUT answers max-resource-size (or 413) and stores nothing', a
   const card = await call(A, 'PUT', `${bookHref}big.vcf`, `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:${'x'.repeat(2 * 1024 * 1024)}\r\nEND:VCARD\r\n`, VCF);
   assert.ok(card.statusCode === 413 || card.statusCode === 403, String(card.statusCode));
   if (card.statusCode === 403) assert.match(card.body, /<CR:max-resource-size\/>/);
+  await unchanged();
 });
 
 test('hostile paths: encoded dot-segments, NUL, encoded slash, long segments, other tenants: 400/404, nothing leaks', async () => {
@@ -282,6 +300,7 @@ test('hostile paths: encoded dot-segments, NUL, encoded slash, long segments, ot
   const eve = await call(X, 'GET', `${EVE_CAL}plan.ics`);
   assert.equal(eve.statusCode, 200);
   assert.match(eve.body, /eve-secret-uid/);
+  await unchanged();
 });
 
 test('a Depth header of "garbage" answers 400 (RFC 4918 §10.2)', async () => {
@@ -297,6 +316,7 @@ test('a Depth header of "garbage" answers 400 (RFC 4918 §10.2)', async () => {
   const ld = await call(A, 'PROPFIND', `/dav/files/${A}/doc.txt`, '<D:propfind xmlns:D="DAV:"><D:prop><D:lockdiscovery/></D:prop></D:propfind>', { ...XML, depth: '0' });
   assert.equal(ld.statusCode, 207);
   assert.doesNotMatch(ld.body, /activelock/);
+  await unchanged();
 });
 
 test('a Depth header other than 0, 1 or infinity is 400, never a 500 or an infinite PROPFIND', async () => {
@@ -309,6 +329,7 @@ test('a Depth header other than 0, 1 or infinity is 400, never a 500 or an infin
   for (const [v, status] of [['0', 207], ['1', 207], ['infinity', 403], ['Infinity', 403], [' 1 ', 207]] as [string, number][]) {
     assert.equal((await call(A, 'PROPFIND', CAL, undefined, { depth: v })).statusCode, status, `Depth ${JSON.stringify(v)}`);
   }
+  await unchanged();
 });
 
 test('a syntactically broken If header answers 400 (or 412), and nothing is written', async () => {
@@ -326,6 +347,7 @@ test('a syntactically broken If header answers 400 (or 412), and nothing is writ
   }
   const g = await call(A, 'GET', `${CAL}e1.ics`);
   assert.equal(g.headers.etag, e1.etag);
+  await unchanged();
 });
 
 test('a garbage sync-token, or one of another collection, answers 403 valid-sync-token (RFC 6578 §3.2)', async () => {
@@ -347,6 +369,7 @@ test('a garbage sync-token, or one of another collection, answers 403 valid-sync
   // Alice's token on Eve's collection: Eve's calendar stays invisible (404), not 403.
   assert.equal((await sync(A, EVE_CAL, mine)).statusCode, 404);
   assert.equal((await sync(A, CAL, mine)).statusCode, 207);
+  await unchanged();
 });
 
 test('REPORT bodies with hostile filters and limits answer 4xx or 207, never 500', async () => {
@@ -370,6 +393,7 @@ test('REPORT bodies with hostile filters and limits answer 4xx or 207, never 500
     assert.doesNotMatch(r.body, /eve-secret-uid/);
     if (r.statusCode === 207) wellFormed(r.body);
   }
+  await unchanged();
 });
 
 test('after all of it the server answers a normal PROPFIND and the store is exactly as it was', async () => {
@@ -377,5 +401,5 @@ test('after all of it the server answers a normal PROPFIND and the store is exac
   assert.equal(r.statusCode, 207);
   wellFormed(r.body);
   assert.match(r.body, /e1\.ics/);
-  assert.deepEqual(await listing(), before0);
+  await unchanged();
 });

@@ -6,17 +6,18 @@ import { join } from 'node:path';
 import { openStore } from '../../../src/store/open.js';
 import type { Store } from '../../../src/store/store.js';
 import { AuthService } from '../../../src/auth/auth-service.js';
-import { fails, hearth, ok, type Result } from './helpers.js';
+import { fails, hearth, hearthInProcess, ok, type Result } from './helpers.js';
 
 const G = 1024 ** 3;
 const M = 1024 ** 2;
 
-// Each spawn costs most of a second (Node + tsx + the store), so the tests run concurrently,
-// each on its own domain or account, and the finer validation lives in accounts.test.ts.
-describe('hearth CLI (spawned, SQLite in HEARTH_DATA_DIR)', { concurrency: true }, () => {
+// The commands run in-process through the same main() as the binary (no spawn to time out on a
+// busy machine), one after another; each test uses its own domain or account, so any one of them
+// also passes alone (--test-name-pattern). Two spawned runs at the end check the real process.
+describe('hearth CLI (in-process main(), SQLite in HEARTH_DATA_DIR)', () => {
   let dir: string;
   let data: string;
-  const run = (...args: string[]): Promise<Result> => hearth(dir, { HEARTH_DATA_DIR: data }, ...args);
+  const run = (...args: string[]): Promise<Result> => hearthInProcess({ HEARTH_DATA_DIR: data }, ...args);
   /** The same SQLite store the CLI writes, opened by this process (WAL: both may use it). */
   async function withStore<T>(fn: (s: Store) => Promise<T>): Promise<T> {
     const s = await openStore(undefined, data);
@@ -40,7 +41,8 @@ describe('hearth CLI (spawned, SQLite in HEARTH_DATA_DIR)', { concurrency: true 
   });
 
   it('refuses a duplicate domain (exit 1) and a bad SIZE (exit 2)', async () => {
-    const [dup, size] = await Promise.all([run('domain', 'add', 'EXAMPLE.test'), run('domain', 'add', 'sizes.example', '--quota', '2X')]);
+    const dup = await run('domain', 'add', 'EXAMPLE.test');
+    const size = await run('domain', 'add', 'sizes.example', '--quota', '2X');
     fails(dup, 1, /example\.test exists/);
     fails(size, 2, /not a size: '2X' \(use e\.g\. 500K, 25M, 2G\)/);
     assert.equal(await withStore((s) => s.getDomain('sizes.example')), null, 'nothing half-created');
@@ -68,12 +70,10 @@ describe('hearth CLI (spawned, SQLite in HEARTH_DATA_DIR)', { concurrency: true 
   });
 
   it('refuses bad input with exit 2, one line and no stack trace', async () => {
-    const [address, domain, quota, password] = await Promise.all([
-      run('user', 'add', 'not-an-address', '--password', 'long-enough-1'),
-      run('user', 'add', 'x@nowhere.example', '--password', 'long-enough-1'),
-      run('user', 'add', 'big@example.test', '--password', 'long-enough-1', '--quota', '6G'),
-      run('user', 'add', 'short@example.test', '--password', 'short'),
-    ]);
+    const address = await run('user', 'add', 'not-an-address', '--password', 'long-enough-1');
+    const domain = await run('user', 'add', 'x@nowhere.example', '--password', 'long-enough-1');
+    const quota = await run('user', 'add', 'big@example.test', '--password', 'long-enough-1', '--quota', '6G');
+    const password = await run('user', 'add', 'short@example.test', '--password', 'short');
     fails(address, 2, /not an email address: 'not-an-address'/);
     fails(domain, 2, /unknown domain nowhere\.example.*hearth domain add nowhere\.example/);
     fails(quota, 2, /quota 6G exceeds the maximum of domain example\.test \(5G\)/);
@@ -126,10 +126,8 @@ describe('hearth CLI (spawned, SQLite in HEARTH_DATA_DIR)', { concurrency: true 
     });
     assert.match(ok(await run('device', 'list', email)), /^ANDROIDC1234\tAndroid\tPixel 8\t\d{4}-\d\d-\d\dT[\d:.]+Z\tnone\tallowed$/m);
 
-    const [wipe, refused] = await Promise.all([
-      run('device', 'wipe', email, 'ANDROIDC1234', '--account-only'),
-      run('device', 'wipe', email, 'WIPEDPHONE'),
-    ]);
+    const wipe = await run('device', 'wipe', email, 'ANDROIDC1234', '--account-only');
+    const refused = await run('device', 'wipe', email, 'WIPEDPHONE');
     assert.match(ok(wipe), /account-only wipe requested for ANDROIDC1234 of ann@example\.test/);
     fails(refused, 1, /already wiped/);
     await withStore(async (s) => {
@@ -155,6 +153,29 @@ describe('hearth CLI (spawned, SQLite in HEARTH_DATA_DIR)', { concurrency: true 
   });
 
   it('a configuration mistake is one line naming the variable, exit 2', async () => {
-    fails(await hearth(dir, { HEARTH_DATA_DIR: data, HEARTH_HTTP: 'not-a-port' }, 'domain', 'list'), 2, /HEARTH_HTTP: .*'not-a-port'/);
+    fails(await hearthInProcess({ HEARTH_DATA_DIR: data, HEARTH_HTTP: 'not-a-port' }, 'domain', 'list'), 2, /HEARTH_HTTP: .*'not-a-port'/);
+  });
+
+  it('--help is printed on stdout with exit 0; no command is a usage mistake (exit 2)', async () => {
+    const help = await run('--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: hearth/);
+    assert.equal((await run()).code, 2);
+  });
+});
+
+// The real binary path, spawned one at a time with a generous cap: exit status, stdout and
+// stderr of an actual process (what an operator's script sees).
+describe('hearth CLI (spawned process)', { timeout: 300_000 }, () => {
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'hearth-cli-spawn-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a command succeeds with exit 0 and its output on stdout', async () => {
+    assert.equal(ok(await hearth(dir, { HEARTH_DATA_DIR: join(dir, 'data') }, 'domain', 'add', 'spawned.example')), 'added domain spawned.example\n');
+  });
+
+  it('a configuration mistake is one line on stderr naming the variable, exit 2', async () => {
+    fails(await hearth(dir, { HEARTH_DATA_DIR: join(dir, 'data'), HEARTH_HTTP: 'not-a-port' }, 'domain', 'list'), 2, /HEARTH_HTTP: .*'not-a-port'/);
   });
 });

@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { main } from '../../../src/cli/main.js';
 
 const RUN = fileURLToPath(new URL('../../../src/cli/run.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -15,10 +16,25 @@ export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, HEARTH_HOSTNAME: 'mail.example.test', USER: 'tester', ...env };
 }
 
-/** Runs `hearth ARGS` in `cwd` (a temp dir, so no hearth.json is picked up) and resolves on exit. */
+/**
+ * Runs `hearth ARGS` in this process: the same main() as the binary, with the given environment
+ * and its output captured. No process to start, so nothing here depends on how busy the machine is.
+ */
+export async function hearthInProcess(env: Record<string, string>, ...args: string[]): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { out: (s) => { stdout += s; }, err: (s) => { stderr += s; }, env: cleanEnv(env) });
+  return { code, stdout, stderr };
+}
+
+/**
+ * Runs `hearth ARGS` as a real process in `cwd` (a temp dir, so no hearth.json is picked up) and
+ * resolves on exit. Starting Node with tsx takes seconds on a loaded machine: run these one at a
+ * time, and keep them few (the in-process runner covers the commands).
+ */
 export function hearth(cwd: string, env: Record<string, string>, ...args: string[]): Promise<Result> {
   return new Promise((resolve, reject) => {
-    execFile(HEARTH[0], [...HEARTH.slice(1), ...args], { cwd, env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(HEARTH[0], [...HEARTH.slice(1), ...args], { cwd, env: cleanEnv(env), timeout: 120_000 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') return reject(err);
       resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
     });

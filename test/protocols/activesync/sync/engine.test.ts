@@ -46,13 +46,13 @@ test('a deadline cuts the enumeration at a window boundary with more = true, and
   await h.ctx.store.createItems(Array.from({ length: 10 }, (_, i) => ({ folderId: f.id, name: `x${i}.ics`, content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', componentType: 'VEVENT' })));
   await h.ctx.store.createItems(Array.from({ length: 30 }, (_, i) => ({ folderId: f.id, name: `d${i}.vcf`, ...ITEM_CLASSES.Contacts.fields(vcard(`d-${i}`, `D${i}`)) })));
   const point = { modseq: 0, have: new IdSet(), echo: {}, filterType: 0 };
-  const cut = await enumerateChanges(h.ctx.store, ITEM_CLASSES.Contacts, f.id, point, { max: 10, deadline: 0, now: Date.now() });
+  const cut = await enumerateChanges(h.ctx.store, ITEM_CLASSES.Contacts, f.id, point, { max: 10, deadline: 0, now: Date.now(), clock: () => 1_000 });
   assert.deepEqual([cut.entries.length, cut.more], [0, true], 'past the deadline after one read: MoreAvailable, no items');
   assert.ok(cut.modseq > 0, 'but progress');
-  const first = await enumerateChanges(h.ctx.store, ITEM_CLASSES.Contacts, f.id, cut, { max: 10, deadline: 0, now: Date.now() });
+  const first = await enumerateChanges(h.ctx.store, ITEM_CLASSES.Contacts, f.id, cut, { max: 10, deadline: 0, now: Date.now(), clock: () => 1_000 });
   assert.equal(first.entries.length, 10);
   assert.equal(first.more, true);
-  const rest = await enumerateChanges(h.ctx.store, ITEM_CLASSES.Contacts, f.id, first, { max: 100, deadline: Date.now() + 10_000, now: Date.now() });
+  const rest = await enumerateChanges(h.ctx.store, ITEM_CLASSES.Contacts, f.id, first, { max: 100, deadline: 2_000, now: Date.now(), clock: () => 1_000 });
   assert.equal(rest.entries.length, 20);
   assert.equal(rest.more, false);
   assert.equal(rest.have.size, 30);
