@@ -43,7 +43,7 @@ export class MailWriter {
     opts: DeliverMessageOptions): Promise<DeliveryResult> {
     if (targets.length === 0) return { delivered: [], overQuota: [], crossedWarning: [] };
     // The bytes are stored once with one reference; each further copy adds one in the transaction.
-    const hash = await this.store.putBlob(bytes);
+    const hash = await this.putBlob(bytes);
     try {
       return await this.store.write(async (scope) => {
         const trx = mail(scope);
@@ -85,7 +85,7 @@ export class MailWriter {
     if (messages.length === 0) return [];
     const hashes: string[] = [];
     try {
-      for (const m of messages) hashes.push(await this.store.putBlob(m.bytes));
+      for (const m of messages) hashes.push(await this.putBlob(m.bytes));
       return await this.store.write(async (scope) => {
         const trx = mail(scope);
         const folder = (await this.mailFolders(trx, [folderId])).get(folderId)!;
@@ -227,6 +227,21 @@ export class MailWriter {
   }
 
   // Helpers
+
+  /**
+   * putBlob, once more after a unique violation: two nodes storing the same new bytes at once
+   * (one list post, two deliveries) both find no row and both insert; the loser's second try
+   * finds the winner's row and takes a reference. (The race is in putBlob itself; reported.)
+   */
+  private async putBlob(bytes: Uint8Array): Promise<string> {
+    try {
+      return await this.store.putBlob(bytes);
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      if (err.code !== '23505' && !/UNIQUE constraint failed/.test(err.message ?? '')) throw e;
+      return this.store.putBlob(bytes);
+    }
+  }
 
   /** Inserts one item + messages row with the next UID and modseq of the folder's account. */
   private async insert(scope: WriteScope, folder: FolderRow, src: CopySource): Promise<MailMessage> {
