@@ -123,6 +123,8 @@ export function mailStoreContract(factory: StoreFactory): void {
       const msgs = await Promise.all(['a', 'b', 'c'].map(async (s) => { const bytes = rfc822(s); return { bytes, parsed: await parseMessage(bytes) }; }));
       await rejects(store.appendMessages(u.inbox.id, msgs), 'QuotaExceeded');
       assert.equal((await store.mailboxStatus(u.inbox.id)).messages, 0);
+      const { createHash } = await import('node:crypto');
+      for (const m of msgs) assert.equal(await store.getBlob(createHash('sha256').update(m.bytes).digest('hex')), null, 'no blob left behind');
       assert.equal((await store.mailboxStatus(u.inbox.id)).uidNext, 1);
       assert.equal((await store.appendMessages(u.inbox.id, msgs.slice(0, 2))).length, 2);
 
