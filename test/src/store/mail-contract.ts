@@ -216,6 +216,9 @@ export function mailStoreContract(factory: StoreFactory): void {
       for (const s of ['1', '2', '3', '4']) await append(u.inbox.id, s);
       assert.deepEqual((await store.listMessages(u.inbox.id, { uidFrom: 2, uidTo: 3 })).map((m) => m.uid), [2, 3]);
       assert.deepEqual((await store.listMessages(u.inbox.id, { uidFrom: 3, limit: 1 })).map((m) => m.uid), [3]);
+      const states = await store.listMessageStates(u.inbox.id, { uidFrom: 2, uidTo: 3 });
+      const full = await store.listMessages(u.inbox.id, { uidFrom: 2, uidTo: 3 });
+      assert.deepEqual(states, full.map(({ parsed: _parsed, ...rest }) => rest));
       const m = (await store.getMessageByUid(u.inbox.id, 4))!;
       const body = await store.readMessageBytes(m.itemId, { start: m.parsed.mime.bodyStart, end: m.parsed.mime.bodyEnd });
       assert.equal(body?.toString(), 'Hello 4\r\n');
