@@ -9,6 +9,7 @@ import { accountOf, checkAddress, checkDomainName, checkPassword, checkQuota, do
 import { deviceCommands } from './devices.js';
 import { delegationCommands } from './delegation.js';
 import { devicePolicyCommands } from './device-policy.js';
+import { mailboxCommands } from './mailbox.js';
 
 /** Where one run of the command reads its environment and writes its output. */
 export interface CliIo {
@@ -130,6 +131,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
   deviceCommands(program, withStore, print, by);
   delegationCommands(program, withStore, print, by);
+  mailboxCommands(program, withStore, print);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { mailMigrations } from './mail-schema.js';
 
 /**
  * The one schema of both backends. Conventions that keep it portable:
@@ -238,5 +239,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addPrimaryKeyConstraint('blob_chunks_pk', ['hash', 'seq']).execute();
       },
     },
+    ...mailMigrations(dialect),
   };
 }
