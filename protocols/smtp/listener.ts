@@ -100,6 +100,8 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
     allowInsecureAuth: false,
     disabledCommands: submission ? [] : ['AUTH'],
     size: settings.maxMessageSize,
+    // Off by default in smtp-server; RFC 2034 codes help clients tell "no such user" from "mailbox full".
+    hideENHANCEDSTATUSCODES: false,
     hideDSN: true, // DSN needs the outbound queue's bounces (RFC 3461): not offered until then
     disableReverseLookup: !settings.reverseDns,
     maxClients: settings.maxConnections,

@@ -14,7 +14,10 @@ export interface TraceInfo {
 
 export function receivedHeader(t: TraceInfo): string {
   const clean = (s: string) => s.replace(/[^\x21-\x7e]/g, '').slice(0, 255);
-  const from = `from ${clean(t.helo) || 'unknown'} (${clean(t.clientHostname) || 'unknown'} [${clean(t.remoteAddress)}])`;
+  // Without reverse DNS smtp-server names the client "[address]": then only the address is given (RFC 5321 §4.4 TCP-info).
+  const name = clean(t.clientHostname);
+  const tcpInfo = name && !name.startsWith('[') ? `${name} [${clean(t.remoteAddress)}]` : `[${clean(t.remoteAddress)}]`;
+  const from = `from ${clean(t.helo) || 'unknown'} (${tcpInfo})`;
   const forPart = t.for ? `\r\n\tfor <${clean(t.for)}>` : '';
   return `Received: ${from}\r\n\tby ${clean(t.by)} (Hearth) with ${clean(t.with) || 'ESMTP'} id ${clean(t.id)}${forPart};\r\n\t${rfc5322Date(t.at)}\r\n`;
 }
