@@ -4,7 +4,7 @@ export type AccountKind = 'user' | 'group' | 'resource';
 export type FolderKind = 'mail' | 'calendar' | 'contacts' | 'tasks' | 'notes' | 'files';
 /** Special folders created for each new user (see DEFAULT_FOLDERS in src/store/defaults.ts). */
 export type FolderRole =
-  | 'inbox' | 'drafts' | 'sent' | 'trash' | 'junk' | 'outbox'
+  | 'inbox' | 'drafts' | 'sent' | 'trash' | 'junk' | 'outbox' | 'archive'
   | 'calendar' | 'contacts' | 'tasks' | 'notes' | 'files'
   | 'schedule-inbox' | 'schedule-outbox';
 

@@ -9,6 +9,7 @@ export const DEFAULT_FOLDERS: Record<AccountKind, { name: string; kind: FolderKi
     { name: 'Trash', kind: 'mail', role: 'trash' },
     { name: 'Junk', kind: 'mail', role: 'junk' },
     { name: 'Outbox', kind: 'mail', role: 'outbox' },
+    { name: 'Archive', kind: 'mail', role: 'archive' },
     { name: 'Calendar', kind: 'calendar', role: 'calendar' },
     { name: 'Contacts', kind: 'contacts', role: 'contacts' },
     { name: 'Tasks', kind: 'tasks', role: 'tasks' },

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { mailMigrations } from './mail-schema.js';
 
 /**
  * The one schema of both backends. Conventions that keep it portable:
@@ -223,5 +224,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('at', 'bigint', (c) => c.notNull()).execute();
       },
     },
+    ...mailMigrations(dialect),
   };
 }

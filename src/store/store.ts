@@ -2,6 +2,7 @@ import type {
   Account, AccountKind, Alias, AuditEvent, ChangeEvent, Device, Domain, Folder, FolderKind, FolderRole,
   FolderTombstone, Grant, GrantRights, Item, ResourceLock, SyncState, Tombstone,
 } from '../model/types.js';
+import type { MailStore } from './mail-store.js';
 
 export interface NewDomain {
   name: string;
@@ -122,7 +123,7 @@ export type ChangeListener = (event: ChangeEvent) => void;
  *   modseqs of one account are strictly increasing and never reused. Deletions leave tombstones.
  * - Addresses and domain names are stored lower-case; lookups are case-insensitive.
  */
-export interface Store {
+export interface Store extends MailStore {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

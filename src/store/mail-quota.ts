@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import type { QuotaUsage } from '../model/mail.js';
+import { notFound } from './errors.js';
+import type { MailDb, MailTrx } from './mail-rows.js';
+
+/** An account's usage and limits, and its domain's, read inside a write after the account lock. */
+export interface QuotaState {
+  accountId: number;
+  domainId: number;
+  bytes: number;
+  messages: number;
+  quotaBytes: number | null;
+  quotaMessages: number | null;
+}
+
+export interface DomainQuotaState { bytes: number; messages: number; quotaBytes: number | null; quotaMessages: number | null }
+
+/** The domain's total limits: `settings.quotaBytes` and `settings.quotaMessages` (absent = none). */
+function domainLimits(settings: string): { quotaBytes: number | null; quotaMessages: number | null } {
+  const s = JSON.parse(settings || '{}') as { quotaBytes?: unknown; quotaMessages?: unknown };
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+  return { quotaBytes: n(s.quotaBytes), quotaMessages: n(s.quotaMessages) };
+}
+
+export async function readAccountQuota(db: MailDb | MailTrx, accountId: number): Promise<QuotaState> {
+  const a = await db.selectFrom('accounts').select(['id', 'domain_id', 'used_bytes', 'used_messages', 'quota_bytes', 'quota_messages'])
+    .where('id', '=', accountId).executeTakeFirst();
+  if (!a) throw notFound('account');
+  return {
+    accountId, domainId: Number(a.domain_id), bytes: Number(a.used_bytes), messages: Number(a.used_messages),
+    quotaBytes: a.quota_bytes === null ? null : Number(a.quota_bytes), quotaMessages: a.quota_messages === null ? null : Number(a.quota_messages),
+  };
+}
+
+/**
+ * The domain's usage (sum over its accounts) and limits. With `lock` on PostgreSQL the domain
+ * row is locked first, so that two deliveries into one domain cannot both pass its limit; callers
+ * lock domains in ascending id order after their accounts, which keeps lock order acyclic.
+ */
+export async function readDomainQuota(db: MailDb | MailTrx, domainId: number, lock: boolean): Promise<DomainQuotaState> {
+  if (lock) await sql`select id from domains where id = ${domainId} for update`.execute(db);
+  const d = await db.selectFrom('domains').select('settings').where('id', '=', domainId).executeTakeFirst();
+  if (!d) throw notFound('domain');
+  const limits = domainLimits(d.settings);
+  if (limits.quotaBytes === null && limits.quotaMessages === null && lock) return { bytes: 0, messages: 0, ...limits };
+  const u = await db.selectFrom('accounts')
+    .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('used_bytes'), sql<number>`0`).as('b'),
+      eb.fn.coalesce(eb.fn.sum<number>('used_messages'), sql<number>`0`).as('m')])
+    .where('domain_id', '=', domainId).executeTakeFirstOrThrow();
+  return { bytes: Number(u.b), messages: Number(u.m), ...limits };
+}
+
+/** True when adding `bytes` and `messages` keeps both the account and the domain within limits. */
+export function fits(a: QuotaState, d: DomainQuotaState, bytes: number, messages: number): boolean {
+  const within = (used: number, add: number, limit: number | null) => limit === null || add <= 0 || used + add <= limit;
+  return within(a.bytes, bytes, a.quotaBytes) && within(a.messages, messages, a.quotaMessages)
+    && within(d.bytes, bytes, d.quotaBytes) && within(d.messages, messages, d.quotaMessages);
+}
+
+/** True when this growth takes the account from below `ratio` of a limit to at or above it. */
+export function crosses(a: QuotaState, bytes: number, messages: number, ratio: number): boolean {
+  const cross = (used: number, add: number, limit: number | null) =>
+    limit !== null && limit > 0 && used < ratio * limit && used + add >= ratio * limit;
+  return cross(a.bytes, bytes, a.quotaBytes) || cross(a.messages, messages, a.quotaMessages);
+}
+
+export async function quotaUsage(db: MailDb, accountId: number): Promise<QuotaUsage> {
+  const a = await readAccountQuota(db, accountId);
+  const d = await readDomainQuota(db, a.domainId, false);
+  return { bytes: a.bytes, messages: a.messages, quotaBytes: a.quotaBytes, quotaMessages: a.quotaMessages, domain: d };
+}

@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type {
+  DeliveryResult, DeliveryTarget, FlagChange, MailMessage, NewMessage, ParsedMessage, UidMapping,
+} from '../model/mail.js';
+import type { FolderRow, ItemRow } from './schema.js';
+import { StoreError, notFound } from './errors.js';
+import type { SqlStoreBase, WriteScope } from './sql-store-base.js';
+import type { DeliverMessageOptions, FlagOperation } from './mail-store.js';
+import {
+  MESSAGE_COLUMNS, applyFlags, flagColumns, normalizeFlags, sameFlags, threadIdOf, toMailMessage,
+  type JoinedRow, type MailTrx,
+} from './mail-rows.js';
+import { crosses, fits, readAccountQuota, readDomainQuota, type DomainQuotaState, type QuotaState } from './mail-quota.js';
+
+/** What one message copy needs besides its folder: the blob, the parse, flags and dates. */
+interface CopySource {
+  blobHash: string;
+  size: number;
+  parsed: ParsedMessage;
+  flags: string[];
+  internalDate: number;
+  threadId?: string;
+}
+
+/** The blob API the writer uses: the store's public one (blob internals belong to the blob layer). */
+interface BlobApi {
+  putBlob(data: Uint8Array): Promise<string>;
+  releaseBlob(hash: string): Promise<void>;
+}
+
+const CHUNK = 500;
+
+/**
+ * Mail writes. Each is one transaction that locks the accounts it touches (ascending id, through
+ * the modseq UPDATE) and then their domains (ascending id), so that quota checks and UID
+ * assignment are atomic on both backends and lock order never cycles.
+ */
+export class MailWriter {
+  constructor(private readonly store: SqlStoreBase & BlobApi) {}
+
+  async deliver(targets: DeliveryTarget[], bytes: Uint8Array, parsed: ParsedMessage,
+    opts: DeliverMessageOptions): Promise<DeliveryResult> {
+    if (targets.length === 0) return { delivered: [], overQuota: [], crossedWarning: [] };
+    // The bytes are stored once with one reference; each further copy adds one in the transaction.
+    const hash = await this.putBlob(bytes);
+    try {
+      return await this.store.write(async (scope) => {
+        const trx = mail(scope);
+        const folders = await this.mailFolders(trx, targets.map((t) => t.folderId));
+        for (const t of targets) {
+          if (Number(folders.get(t.folderId)!.account_id) !== t.accountId) throw new StoreError('Invalid', 'the folder is not the account\'s');
+        }
+        const accounts = [...new Set(targets.map((t) => t.accountId))].sort((a, b) => a - b);
+        const { quotas, domains } = await this.lockAll(scope, accounts);
+        const result: DeliveryResult = { delivered: [], overQuota: [], crossedWarning: [] };
+        const src: CopySource = { blobHash: hash, size: bytes.byteLength, parsed, flags: [], internalDate: opts.internalDate ?? Date.now() };
+        for (const accountId of accounts) {
+          const mine = targets.filter((t) => t.accountId === accountId);
+          const q = quotas.get(accountId)!;
+          const d = domains.get(q.domainId)!;
+          const addBytes = src.size * mine.length;
+          if (!opts.ignoreQuota && !fits(q, d, addBytes, mine.length)) { result.overQuota.push(accountId); continue; }
+          if (crosses(q, addBytes, mine.length, opts.warnRatio ?? 0.9)) result.crossedWarning.push(accountId);
+          const threadId = await this.threadOf(trx, accountId, parsed);
+          for (const t of mine) {
+            const m = await this.insert(scope, folders.get(t.folderId)!, { ...src, flags: t.flags ?? [], threadId });
+            result.delivered.push({ accountId, folderId: t.folderId, itemId: m.itemId, uid: m.uid });
+          }
+          this.charge(q, d, addBytes, mine.length);
+          await this.saveUsage(trx, accountId, addBytes, mine.length);
+        }
+        if (result.delivered.length === 0) await this.store.releaseBlobIn(scope, hash);
+        else if (result.delivered.length > 1) await this.addRefs(trx, hash, result.delivered.length - 1);
+        await this.touchFolders(scope);
+        return result;
+      });
+    } catch (e) {
+      await this.store.releaseBlob(hash);
+      throw e;
+    }
+  }
+
+  async append(folderId: number, messages: NewMessage[]): Promise<MailMessage[]> {
+    if (messages.length === 0) return [];
+    const hashes: string[] = [];
+    try {
+      for (const m of messages) hashes.push(await this.putBlob(m.bytes));
+      return await this.store.write(async (scope) => {
+        const trx = mail(scope);
+        const folder = (await this.mailFolders(trx, [folderId])).get(folderId)!;
+        const accountId = Number(folder.account_id);
+        const { quotas, domains } = await this.lockAll(scope, [accountId]);
+        const q = quotas.get(accountId)!;
+        const d = domains.get(q.domainId)!;
+        const bytes = messages.reduce((n, m) => n + m.bytes.byteLength, 0);
+        if (!fits(q, d, bytes, messages.length)) throw new StoreError('QuotaExceeded', 'the mailbox is over its quota');
+        const out: MailMessage[] = [];
+        for (let i = 0; i < messages.length; i++) {
+          const m = messages[i];
+          out.push(await this.insert(scope, folder, {
+            blobHash: hashes[i], size: m.bytes.byteLength, parsed: m.parsed, flags: m.flags ?? [],
+            internalDate: m.internalDate ?? Date.now(), threadId: await this.threadOf(trx, accountId, m.parsed),
+          }));
+        }
+        await this.saveUsage(trx, accountId, bytes, messages.length);
+        await this.touchFolders(scope);
+        return out;
+      });
+    } catch (e) {
+      for (const h of hashes) await this.store.releaseBlob(h);
+      throw e;
+    }
+  }
+
+  async storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[],
+    opts: { unchangedSince?: number }): Promise<{ changed: FlagChange[]; modified: number[] }> {
+    return this.store.write(async (scope) => {
+      const trx = mail(scope);
+      const folder = (await this.mailFolders(trx, [folderId])).get(folderId)!;
+      const accountId = Number(folder.account_id);
+      await this.store.nextModseq(scope.trx, accountId, 0); // lock the account before reading
+      const rows = await this.byUids(trx, folderId, uids);
+      const modified: number[] = [];
+      const updates: { row: JoinedRow; flags: string[] }[] = [];
+      for (const row of rows) {
+        if (opts.unchangedSince !== undefined && Number(row.modseq) > opts.unchangedSince) { modified.push(Number(row.imap_uid)); continue; }
+        const current: string[] = JSON.parse(row.flags);
+        const next = applyFlags(current, op, flags);
+        if (!sameFlags(current, next)) updates.push({ row, flags: next });
+      }
+      const changed: FlagChange[] = [];
+      if (updates.length) {
+        let modseq = await this.store.nextModseq(scope.trx, accountId, updates.length);
+        for (const u of updates) {
+          await trx.updateTable('items').set({ flags: JSON.stringify(u.flags), modseq, updated_at: Date.now() }).where('id', '=', u.row.id).execute();
+          await trx.updateTable('messages').set(flagColumns(u.flags)).where('item_id', '=', u.row.id).execute();
+          changed.push({ uid: Number(u.row.imap_uid), itemId: Number(u.row.id), flags: u.flags, modseq: modseq++ });
+        }
+        this.touched(scope, folderId, accountId, modseq - 1);
+        await this.touchFolders(scope);
+      }
+      return { changed, modified: modified.sort((a, b) => a - b) };
+    });
+  }
+
+  async copy(fromFolderId: number, uids: number[], toFolderId: number): Promise<UidMapping> {
+    return this.store.write(async (scope) => {
+      const trx = mail(scope);
+      const folders = await this.mailFolders(trx, [fromFolderId, toFolderId]);
+      const target = folders.get(toFolderId)!;
+      const accountId = this.sameAccount(folders.get(fromFolderId)!, target);
+      const { quotas, domains } = await this.lockAll(scope, [accountId]);
+      const rows = await this.byUids(trx, fromFolderId, uids);
+      const q = quotas.get(accountId)!;
+      const bytes = rows.reduce((n, r) => n + Number(r.size), 0);
+      if (!fits(q, domains.get(q.domainId)!, bytes, rows.length)) throw new StoreError('QuotaExceeded', 'the mailbox is over its quota');
+      const pairs: [number, number][] = [];
+      for (const r of rows) {
+        const m = toMailMessage(r);
+        await this.addRefs(trx, m.blobHash, 1);
+        const copy = await this.insert(scope, target, {
+          blobHash: m.blobHash, size: m.size, parsed: m.parsed, flags: m.flags, internalDate: m.internalDate, threadId: m.threadId,
+        });
+        pairs.push([m.uid, copy.uid]);
+      }
+      await this.saveUsage(trx, accountId, bytes, rows.length);
+      await this.touchFolders(scope);
+      return { uidValidity: Number(target.uid_validity), pairs };
+    });
+  }
+
+  async move(fromFolderId: number, uids: number[], toFolderId: number): Promise<UidMapping> {
+    return this.store.write(async (scope) => {
+      const trx = mail(scope);
+      const folders = await this.mailFolders(trx, [fromFolderId, toFolderId]);
+      const target = folders.get(toFolderId)!;
+      const accountId = this.sameAccount(folders.get(fromFolderId)!, target);
+      await this.store.nextModseq(scope.trx, accountId, 0);
+      const rows = await this.byUids(trx, fromFolderId, uids);
+      const pairs: [number, number][] = [];
+      if (rows.length === 0) return { uidValidity: Number(target.uid_validity), pairs };
+      let modseq = await this.store.nextModseq(scope.trx, accountId, rows.length * 2);
+      const firstUid = await this.takeUids(trx, toFolderId, rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        await this.tombstone(trx, r, modseq++);
+        await trx.updateTable('items').set({ folder_id: toFolderId, imap_uid: firstUid + i, modseq, updated_at: Date.now() })
+          .where('id', '=', r.id).execute();
+        pairs.push([Number(r.imap_uid), firstUid + i]);
+        this.touched(scope, fromFolderId, accountId, modseq - 1);
+        this.touched(scope, toFolderId, accountId, modseq++);
+      }
+      await this.touchFolders(scope);
+      return { uidValidity: Number(target.uid_validity), pairs };
+    });
+  }
+
+  async expunge(folderId: number, uids?: number[]): Promise<number[]> {
+    return this.store.write(async (scope) => {
+      const trx = mail(scope);
+      const folder = (await this.mailFolders(trx, [folderId])).get(folderId)!;
+      const accountId = Number(folder.account_id);
+      await this.store.nextModseq(scope.trx, accountId, 0);
+      let rows: JoinedRow[];
+      if (uids) rows = (await this.byUids(trx, folderId, uids)).filter((r) => r.deleted);
+      else {
+        rows = await trx.selectFrom('items').innerJoin('messages', 'messages.item_id', 'items.id').selectAll('items')
+          .select(MESSAGE_COLUMNS).where('items.folder_id', '=', folderId).where('messages.deleted', '=', 1)
+          .orderBy('items.imap_uid').execute() as unknown as JoinedRow[];
+      }
+      if (rows.length === 0) return [];
+      let modseq = await this.store.nextModseq(scope.trx, accountId, rows.length);
+      let bytes = 0;
+      for (const r of rows) {
+        await this.tombstone(trx, r, modseq++);
+        await trx.deleteFrom('messages').where('item_id', '=', r.id).execute();
+        await trx.deleteFrom('items').where('id', '=', r.id).execute();
+        if (r.blob_hash) await this.store.releaseBlobIn(scope, r.blob_hash);
+        bytes += Number(r.size);
+      }
+      await this.saveUsage(trx, accountId, -bytes, -rows.length);
+      this.touched(scope, folderId, accountId, modseq - 1);
+      await this.touchFolders(scope);
+      return rows.map((r) => Number(r.imap_uid));
+    });
+  }
+
+  // Helpers
+
+  /**
+   * putBlob, once more after a unique violation: two nodes storing the same new bytes at once
+   * (one list post, two deliveries) both find no row and both insert; the loser's second try
+   * finds the winner's row and takes a reference. (The race is in putBlob itself; reported.)
+   */
+  private async putBlob(bytes: Uint8Array): Promise<string> {
+    try {
+      return await this.store.putBlob(bytes);
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      if (err.code !== '23505' && !/UNIQUE constraint failed/.test(err.message ?? '')) throw e;
+      return this.store.putBlob(bytes);
+    }
+  }
+
+  /** Inserts one item + messages row with the next UID and modseq of the folder's account. */
+  private async insert(scope: WriteScope, folder: FolderRow, src: CopySource): Promise<MailMessage> {
+    const trx = mail(scope);
+    const accountId = Number(folder.account_id);
+    const modseq = await this.store.nextModseq(scope.trx, accountId);
+    const uid = await this.takeUids(trx, Number(folder.id), 1);
+    const flags = normalizeFlags(src.flags);
+    const t = Date.now();
+    const p = src.parsed;
+    const item = await trx.insertInto('items').values({
+      account_id: accountId, folder_id: folder.id, name: `${randomUUID()}.eml`, uid: p.messageId, content: null,
+      blob_hash: src.blobHash, content_type: 'message/rfc822', size: src.size, imap_uid: uid, flags: JSON.stringify(flags),
+      component_type: null, summary: p.subject, start_at: src.internalDate, end_at: null, recurring: 0, props: '{}', modseq,
+      created_at: t, updated_at: t,
+    } as never).returningAll().executeTakeFirstOrThrow() as ItemRow;
+    const threadId = src.threadId ?? threadIdOf(p.messageId ?? randomUUID());
+    const msg = {
+      item_id: item.id, account_id: accountId, internal_date: src.internalDate, message_id: p.messageId, in_reply_to: p.inReplyTo,
+      refs: JSON.stringify(p.references), thread_id: threadId, subject: p.subject, from_addr: p.from, preview: p.preview,
+      envelope: JSON.stringify(p.envelope), mime: JSON.stringify(p.mime), date_header: p.date,
+      has_attachments: p.hasAttachments ? 1 : 0, ...flagColumns(flags),
+    };
+    await trx.insertInto('messages').values(msg as never).execute();
+    this.touched(scope, Number(folder.id), accountId, modseq);
+    return toMailMessage({ ...item, ...msg } as unknown as JoinedRow);
+  }
+
+  /**
+   * A reply joins the thread of a message it names (References, In-Reply-To) in the same account;
+   * otherwise the thread is named after its root, so that copies delivered apart still agree.
+   */
+  private async threadOf(trx: MailTrx, accountId: number, p: ParsedMessage): Promise<string> {
+    const named = [...p.references, ...(p.inReplyTo ? [p.inReplyTo] : [])].slice(-50);
+    if (named.length) {
+      const hit = await trx.selectFrom('messages').select('thread_id').where('account_id', '=', accountId)
+        .where('message_id', 'in', named).executeTakeFirst();
+      if (hit) return hit.thread_id;
+    }
+    return threadIdOf(p.references[0] ?? p.inReplyTo ?? p.messageId ?? randomUUID());
+  }
+
+  private async lockAll(scope: WriteScope, accounts: number[]) {
+    const trx = mail(scope);
+    const quotas = new Map<number, QuotaState>();
+    for (const id of accounts) {
+      await this.store.nextModseq(scope.trx, id, 0);
+      quotas.set(id, await readAccountQuota(trx, id));
+    }
+    const domains = new Map<number, DomainQuotaState>();
+    const domainIds = [...new Set([...quotas.values()].map((q) => q.domainId))].sort((a, b) => a - b);
+    for (const id of domainIds) domains.set(id, await readDomainQuota(trx, id, this.store.dialect === 'postgres'));
+    return { quotas, domains };
+  }
+
+  private charge(q: QuotaState, d: DomainQuotaState, bytes: number, messages: number) {
+    q.bytes += bytes; q.messages += messages; d.bytes += bytes; d.messages += messages;
+  }
+
+  private async saveUsage(trx: MailTrx, accountId: number, bytes: number, messages: number) {
+    await trx.updateTable('accounts').set({ used_bytes: sql`used_bytes + ${bytes}`, used_messages: sql`used_messages + ${messages}` })
+      .where('id', '=', accountId).execute();
+  }
+
+  private async addRefs(trx: MailTrx, hash: string, n: number) {
+    await trx.updateTable('blobs').set({ ref_count: sql`ref_count + ${n}` }).where('hash', '=', hash).execute();
+  }
+
+  private async mailFolders(trx: MailTrx, ids: number[]): Promise<Map<number, FolderRow>> {
+    const unique = [...new Set(ids)];
+    const rows = await trx.selectFrom('folders').selectAll().where('id', 'in', unique).execute();
+    const map = new Map(rows.map((r) => [Number(r.id), r as FolderRow]));
+    for (const id of unique) {
+      const f = map.get(id);
+      if (!f) throw notFound('folder');
+      if (f.kind !== 'mail') throw new StoreError('Invalid', 'not a mail folder');
+    }
+    return map;
+  }
+
+  private sameAccount(a: FolderRow, b: FolderRow): number {
+    if (Number(a.account_id) !== Number(b.account_id)) throw new StoreError('Invalid', 'messages move and copy within one account');
+    return Number(a.account_id);
+  }
+
+  private async byUids(trx: MailTrx, folderId: number, uids: number[]): Promise<JoinedRow[]> {
+    const out: JoinedRow[] = [];
+    const wanted = [...new Set(uids)];
+    for (let i = 0; i < wanted.length; i += CHUNK) {
+      const rows = await trx.selectFrom('items').innerJoin('messages', 'messages.item_id', 'items.id').selectAll('items')
+        .select(MESSAGE_COLUMNS).where('items.folder_id', '=', folderId).where('items.imap_uid', 'in', wanted.slice(i, i + CHUNK)).execute();
+      out.push(...(rows as unknown as JoinedRow[]));
+    }
+    return out.sort((a, b) => Number(a.imap_uid) - Number(b.imap_uid));
+  }
+
+  private async takeUids(trx: MailTrx, folderId: number, n: number): Promise<number> {
+    const r = await trx.updateTable('folders').set({ uid_next: sql`uid_next + ${n}` }).where('id', '=', folderId)
+      .returning('uid_next').executeTakeFirstOrThrow();
+    return Number(r.uid_next) - n;
+  }
+
+  private async tombstone(trx: MailTrx, r: JoinedRow, modseq: number) {
+    await trx.insertInto('tombstones').values({
+      folder_id: r.folder_id, item_id: r.id, name: r.name, uid: r.uid, imap_uid: r.imap_uid, modseq,
+    } as never).execute();
+  }
+
+  /** Records that a folder changed at `modseq` (content_modseq and the change event, once per folder). */
+  private touched(scope: WriteScope, folderId: number, accountId: number, modseq: number) {
+    const e = scope.events.find((x) => x.folderId === folderId && x.accountId === accountId);
+    if (e) e.modseq = Math.max(e.modseq, modseq);
+    else scope.events.push({ accountId, folderId, modseq });
+  }
+
+  private async touchFolders(scope: WriteScope) {
+    for (const e of scope.events) {
+      if (e.folderId === null) continue;
+      await scope.trx.updateTable('folders').set({ content_modseq: e.modseq }).where('id', '=', e.folderId).execute();
+    }
+  }
+}
+
+const mail = (scope: WriteScope) => scope.trx as unknown as MailTrx;

@@ -1,0 +1,261 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store } from '../../../src/store/store.js';
+import { isStoreError } from '../../../src/store/errors.js';
+import type { ChangeEvent, Folder } from '../../../src/model/types.js';
+import { parseMessage } from '../../../src/mail/parse.js';
+import type { OpenedStore, StoreFactory } from '../../helpers/stores.js';
+
+/** A small RFC 5322 message; `extra` pads the body to a chosen size. */
+export function rfc822(subject: string, opts: { id?: string; inReplyTo?: string; references?: string[]; pad?: number } = {}): Buffer {
+  const head = [
+    'From: Sender <sender@example.net>', 'To: someone@example.org', `Subject: ${subject}`,
+    `Message-ID: <${opts.id ?? `${subject.replace(/\W/g, '')}.${Math.random().toString(36).slice(2)}@example.net>`}>`,
+    ...(opts.inReplyTo ? [`In-Reply-To: <${opts.inReplyTo}>`] : []),
+    ...(opts.references ? [`References: ${opts.references.map((r) => `<${r}>`).join(' ')}`] : []),
+    'Date: Thu, 03 Dec 2026 04:00:00 +0000', 'Content-Type: text/plain; charset=utf-8',
+  ];
+  return Buffer.from(`${head.join('\r\n')}\r\n\r\nHello ${subject}\r\n${'x'.repeat(opts.pad ?? 0)}`);
+}
+
+/**
+ * The mail half of the store contract (MailStore), run on every backend like contract.ts:
+ * delivery once into many mailboxes, quota with nothing partial, one flag state with modseqs,
+ * UIDPLUS copy and move, expunge with VANISHED, threading, mail folders.
+ */
+export function mailStoreContract(factory: StoreFactory): void {
+  describe(`mail store contract (${factory.name})`, { skip: factory.skip ?? false }, () => {
+    let opened: OpenedStore;
+    let store: Store;
+    let seq = 0;
+
+    before(async () => { opened = await factory.open(); store = opened.store; });
+    after(async () => { await opened?.dispose(); });
+
+    async function users(n: number, opts: { quotaBytes?: number; quotaMessages?: number; domainSettings?: Record<string, unknown> } = {}) {
+      const domain = await store.createDomain({ name: `mail${++seq}.example`, settings: opts.domainSettings ?? {} });
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        const account = await store.createAccount({
+          domainId: domain.id, email: `u${i}@${domain.name}`, quotaBytes: opts.quotaBytes ?? null, quotaMessages: opts.quotaMessages ?? null,
+        });
+        out.push({ account, inbox: await folder(account.id, 'inbox') });
+      }
+      return out;
+    }
+
+    async function folder(accountId: number, role: Folder['role']): Promise<Folder> {
+      const f = await store.findFolderByRole(accountId, role!);
+      assert.ok(f, `folder ${role}`);
+      return f;
+    }
+
+    const rejects = (p: Promise<unknown>, code: string) => assert.rejects(p, (e: unknown) => isStoreError(e) && e.code === code);
+
+    async function append(folderId: number, subject: string, flags: string[] = [], opts: Parameters<typeof rfc822>[1] = {}) {
+      const bytes = rfc822(subject, opts);
+      const [m] = await store.appendMessages(folderId, [{ bytes, parsed: await parseMessage(bytes), flags }]);
+      return m;
+    }
+
+    it('gives every new user an Archive folder among the mail folders', async () => {
+      const [{ account }] = await users(1);
+      const mail = (await store.listFolders(account.id, 'mail')).map((f) => f.role).sort();
+      assert.deepEqual(mail, ['archive', 'drafts', 'inbox', 'junk', 'outbox', 'sent', 'trash']);
+    });
+
+    it('delivers one message to many inboxes in one transaction, stored once', async () => {
+      const [a, b] = await users(2);
+      const events: ChangeEvent[] = [];
+      const off = store.subscribe(a.account.id, (e) => events.push(e));
+      const bytes = rfc822('fan out');
+      const parsed = await parseMessage(bytes);
+      const r = await store.deliverMessage([{ accountId: a.account.id, folderId: a.inbox.id }, { accountId: b.account.id, folderId: b.inbox.id }],
+        bytes, parsed, { internalDate: 1_700_000_000_000 });
+      assert.deepEqual(r.overQuota, []);
+      assert.equal(r.delivered.length, 2);
+      const [ma] = await store.listMessages(a.inbox.id);
+      const [mb] = await store.listMessages(b.inbox.id);
+      assert.equal(ma.uid, 1);
+      assert.equal(ma.blobHash, mb.blobHash, 'one blob for both copies');
+      assert.equal(ma.internalDate, 1_700_000_000_000);
+      assert.equal(ma.parsed.subject, 'fan out');
+      assert.deepEqual(ma.parsed.mime, parsed.mime);
+      assert.deepEqual(await store.readMessageBytes(ma.itemId), bytes);
+      assert.deepEqual(await store.quotaUsage(a.account.id).then((u) => [u.bytes, u.messages]), [bytes.length, 1]);
+      await waitFor(() => events.some((e) => e.folderId === a.inbox.id && e.modseq === ma.modseq));
+      off();
+      // The blob stays while one copy references it.
+      await store.storeFlags(a.inbox.id, [ma.uid], 'add', ['\\Deleted']);
+      await store.expungeMessages(a.inbox.id);
+      assert.deepEqual(await store.readMessageBytes(mb.itemId), bytes);
+      await store.storeFlags(b.inbox.id, [mb.uid], 'add', ['\\Deleted']);
+      await store.expungeMessages(b.inbox.id);
+      assert.equal(await store.getBlob(ma.blobHash), null, 'the last expunge releases the blob');
+    });
+
+    it('skips a recipient over quota and writes nothing of it', async () => {
+      const bytes = rfc822('quota', { pad: 400 });
+      const [full, ok] = await users(2, { quotaBytes: bytes.length * 2 - 1 });
+      const parsed = await parseMessage(bytes);
+      await store.deliverMessage([{ accountId: full.account.id, folderId: full.inbox.id }], bytes, parsed);
+      const before = await store.mailboxStatus(full.inbox.id);
+      const r = await store.deliverMessage([{ accountId: full.account.id, folderId: full.inbox.id }, { accountId: ok.account.id, folderId: ok.inbox.id }], bytes, parsed);
+      assert.deepEqual(r.overQuota, [full.account.id]);
+      assert.deepEqual(r.delivered.map((d) => d.accountId), [ok.account.id]);
+      assert.deepEqual(await store.mailboxStatus(full.inbox.id), before);
+      assert.equal((await store.quotaUsage(full.account.id)).messages, 1);
+    });
+
+    it('reports the crossing of the warning ratio once', async () => {
+      const bytes = rfc822('warn', { pad: 300 });
+      const [u] = await users(1, { quotaBytes: Math.floor(bytes.length * 2 / 0.9) - 1 });
+      const parsed = await parseMessage(bytes);
+      const t = [{ accountId: u.account.id, folderId: u.inbox.id }];
+      assert.deepEqual((await store.deliverMessage(t, bytes, parsed)).crossedWarning, []);
+      assert.deepEqual((await store.deliverMessage(t, bytes, parsed)).crossedWarning, [u.account.id]);
+      const third = await store.deliverMessage(t, rfc822('tiny'), await parseMessage(rfc822('tiny')));
+      assert.deepEqual(third.crossedWarning, []);
+    });
+
+    it('appends all or nothing under the message quota and the domain quota', async () => {
+      const [u] = await users(1, { quotaMessages: 2 });
+      const msgs = await Promise.all(['a', 'b', 'c'].map(async (s) => { const bytes = rfc822(s); return { bytes, parsed: await parseMessage(bytes) }; }));
+      await rejects(store.appendMessages(u.inbox.id, msgs), 'QuotaExceeded');
+      assert.equal((await store.mailboxStatus(u.inbox.id)).messages, 0);
+      assert.equal((await store.mailboxStatus(u.inbox.id)).uidNext, 1);
+      assert.equal((await store.appendMessages(u.inbox.id, msgs.slice(0, 2))).length, 2);
+
+      const bytes = rfc822('dom', { pad: 100 });
+      const [x, y] = await users(2, { domainSettings: { quotaBytes: bytes.length * 3 } });
+      const parsed = await parseMessage(bytes);
+      await store.appendMessages(x.inbox.id, [{ bytes, parsed }, { bytes, parsed }]);
+      await store.appendMessages(y.inbox.id, [{ bytes, parsed }]);
+      await rejects(store.appendMessages(y.inbox.id, [{ bytes, parsed }]), 'QuotaExceeded');
+      assert.equal((await store.quotaUsage(y.account.id)).domain.bytes, bytes.length * 3);
+    });
+
+    it('holds the quota under concurrent deliveries', async () => {
+      const bytes = rfc822('race', { pad: 200 });
+      const [u] = await users(1, { quotaMessages: 5 });
+      const peer = await opened.peer();
+      const parsed = await parseMessage(bytes);
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+        (i % 2 ? peer : store).deliverMessage([{ accountId: u.account.id, folderId: u.inbox.id }], bytes, parsed)));
+      assert.equal(results.filter((r) => r.delivered.length === 1).length, 5);
+      const list = await store.listMessages(u.inbox.id);
+      assert.deepEqual(list.map((m) => m.uid), [1, 2, 3, 4, 5]);
+      assert.equal((await store.quotaUsage(u.account.id)).messages, 5);
+    });
+
+    it('keeps one flag state, each change with its own modseq, and honours UNCHANGEDSINCE', async () => {
+      const [u] = await users(1);
+      const m1 = await append(u.inbox.id, 'one', ['\\seen', 'Work']);
+      const m2 = await append(u.inbox.id, 'two');
+      assert.deepEqual(m1.flags, ['\\Seen', 'Work']);
+      assert.equal((await store.mailboxStatus(u.inbox.id)).unseen, 1);
+      const add = await store.storeFlags(u.inbox.id, [m1.uid, m2.uid], 'add', ['\\Flagged', '\\Seen']);
+      assert.deepEqual(add.changed.map((c) => c.uid), [m1.uid, m2.uid]);
+      assert.ok(add.changed[0].modseq > m2.modseq && add.changed[1].modseq > add.changed[0].modseq);
+      assert.equal((await store.mailboxStatus(u.inbox.id)).unseen, 0);
+      const same = await store.storeFlags(u.inbox.id, [m1.uid], 'add', ['\\Seen']);
+      assert.deepEqual(same.changed, [], 'no change, no new modseq');
+      const stale = await store.storeFlags(u.inbox.id, [m1.uid, m2.uid], 'remove', ['\\Seen'], { unchangedSince: add.changed[0].modseq });
+      assert.deepEqual(stale.modified, [m2.uid]);
+      assert.deepEqual(stale.changed.map((c) => [c.uid, c.flags]), [[m1.uid, ['Work', '\\Flagged']]]);
+      const set = await store.storeFlags(u.inbox.id, [m2.uid], 'set', ['$Forwarded']);
+      assert.deepEqual(set.changed[0].flags, ['$Forwarded']);
+      assert.deepEqual((await store.getMessageByUid(u.inbox.id, m2.uid))?.flags, ['$Forwarded']);
+      const changes = await store.mailChangesSince(u.inbox.id, add.changed[1].modseq);
+      assert.deepEqual(changes.changed.map((c) => c.uid), [m1.uid, m2.uid]);
+      assert.equal(changes.modseq, set.changed[0].modseq);
+    });
+
+    it('copies and moves with UIDPLUS mappings; the source UIDs vanish on move', async () => {
+      const [u] = await users(1);
+      const archive = await folder(u.account.id, 'archive');
+      const a = await append(u.inbox.id, 'a', ['\\Seen']);
+      const b = await append(u.inbox.id, 'b');
+      const c = await append(u.inbox.id, 'c');
+      const copied = await store.copyMessages(u.inbox.id, [c.uid, a.uid], archive.id);
+      assert.equal(copied.uidValidity, archive.uidValidity);
+      assert.deepEqual(copied.pairs, [[a.uid, 1], [c.uid, 2]]);
+      assert.deepEqual((await store.getMessageByUid(archive.id, 1))?.flags, ['\\Seen']);
+      assert.equal((await store.quotaUsage(u.account.id)).messages, 5);
+      const mark = (await store.mailboxStatus(u.inbox.id)).highestModseq;
+      const moved = await store.moveMessages(u.inbox.id, [b.uid], archive.id);
+      assert.deepEqual(moved.pairs, [[b.uid, 3]]);
+      assert.deepEqual((await store.listMessages(u.inbox.id)).map((m) => m.uid), [a.uid, c.uid]);
+      assert.deepEqual((await store.mailChangesSince(u.inbox.id, mark)).vanished, [b.uid]);
+      assert.equal((await store.getMessageByUid(archive.id, 3))?.parsed.subject, 'b');
+      assert.equal((await store.quotaUsage(u.account.id)).messages, 5);
+      const [other] = await users(1);
+      await rejects(store.moveMessages(u.inbox.id, [a.uid], other.inbox.id), 'Invalid');
+    });
+
+    it('expunges only \\Deleted messages, optionally by UID, and releases their quota', async () => {
+      const [u] = await users(1);
+      const ms = [await append(u.inbox.id, 'a'), await append(u.inbox.id, 'b'), await append(u.inbox.id, 'c')];
+      await store.storeFlags(u.inbox.id, [ms[0].uid, ms[2].uid], 'add', ['\\Deleted']);
+      const mark = (await store.mailboxStatus(u.inbox.id)).highestModseq;
+      assert.deepEqual(await store.expungeMessages(u.inbox.id, [ms[1].uid, ms[2].uid]), [ms[2].uid]);
+      assert.deepEqual(await store.expungeMessages(u.inbox.id), [ms[0].uid]);
+      assert.deepEqual(await store.expungeMessages(u.inbox.id), []);
+      assert.deepEqual((await store.listMessages(u.inbox.id)).map((m) => m.uid), [ms[1].uid]);
+      assert.deepEqual((await store.mailChangesSince(u.inbox.id, mark)).vanished, [ms[0].uid, ms[2].uid]);
+      assert.equal((await store.quotaUsage(u.account.id)).messages, 1);
+      assert.equal((await store.quotaUsage(u.account.id)).bytes, ms[1].size);
+      const status = await store.mailboxStatus(u.inbox.id);
+      assert.equal(status.uidNext, 4, 'UIDs are never reused');
+    });
+
+    it('lists by UID range and reads part bytes by offsets', async () => {
+      const [u] = await users(1);
+      for (const s of ['1', '2', '3', '4']) await append(u.inbox.id, s);
+      assert.deepEqual((await store.listMessages(u.inbox.id, { uidFrom: 2, uidTo: 3 })).map((m) => m.uid), [2, 3]);
+      assert.deepEqual((await store.listMessages(u.inbox.id, { uidFrom: 3, limit: 1 })).map((m) => m.uid), [3]);
+      const m = (await store.getMessageByUid(u.inbox.id, 4))!;
+      const body = await store.readMessageBytes(m.itemId, { start: m.parsed.mime.bodyStart, end: m.parsed.mime.bodyEnd });
+      assert.equal(body?.toString(), 'Hello 4\r\n');
+      assert.equal(await store.readMessageBytes(m.itemId, { start: m.size + 10, end: m.size + 20 }).then((b) => b?.length), 0);
+      assert.equal(await store.getMessage(999_999), null);
+    });
+
+    it('threads a reply with the message it answers', async () => {
+      const [u] = await users(1);
+      const root = await append(u.inbox.id, 'root', [], { id: 'root@example.net' });
+      const reply = await append(u.inbox.id, 'reply', [], { id: 'reply@example.net', inReplyTo: 'root@example.net', references: ['root@example.net'] });
+      const other = await append(u.inbox.id, 'other', [], { id: 'other@example.net' });
+      assert.match(root.threadId, /^[0-9a-f]{32}$/);
+      assert.equal(reply.threadId, root.threadId);
+      assert.notEqual(other.threadId, root.threadId);
+      assert.equal(reply.parsed.inReplyTo, 'root@example.net');
+    });
+
+    it('creates, renames and deletes mail folders; the inbox stays', async () => {
+      const [u] = await users(1);
+      const f = await store.createMailFolder(u.account.id, 'Projects');
+      assert.equal(f.kind, 'mail');
+      const sub = await store.createMailFolder(u.account.id, 'Hearth', { parentId: f.id });
+      await rejects(store.createMailFolder(u.account.id, 'Projects'), 'Conflict');
+      await rejects(store.createMailFolder(u.account.id, 'Old', { role: 'archive' }), 'Conflict');
+      const m = await append(sub.id, 'in sub');
+      const renamed = await store.renameMailFolder(f.id, 'Work');
+      assert.equal(renamed.name, 'Work');
+      assert.equal(renamed.uidValidity, f.uidValidity);
+      await store.deleteMailFolder(f.id);
+      assert.equal(await store.getFolder(sub.id), null);
+      assert.equal(await store.getMessage(m.itemId), null);
+      assert.equal((await store.quotaUsage(u.account.id)).messages, 0);
+      await rejects(store.deleteMailFolder(u.inbox.id), 'Invalid');
+      const cal = await folder(u.account.id, 'calendar');
+      await rejects(store.appendMessages(cal.id, [{ bytes: rfc822('x'), parsed: await parseMessage(rfc822('x')) }]), 'Invalid');
+    });
+  });
+}
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  // Change events arrive asynchronously (NOTIFY on PostgreSQL); poll on the event loop, no fixed sleep.
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  assert.ok(cond(), 'event arrived');
+}
