@@ -57,6 +57,13 @@ interface Transaction {
   limit: number;
 }
 
+/** Full already (user or domain, bytes or messages): refused at RCPT with 452 4.2.2 rather than after DATA. */
+async function overQuota(store: Store, account: Account): Promise<boolean> {
+  const q = await store.quotaUsage(account.id);
+  const full = (used: number, limit: number | null) => limit !== null && used >= limit;
+  return full(q.bytes, q.quotaBytes) || full(q.messages, q.quotaMessages) || full(q.domain.bytes, q.domain.quotaBytes) || full(q.domain.messages, q.domain.quotaMessages);
+}
+
 export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
   const { store, settings, limiter } = deps;
   const log = deps.log.child({ proto: 'smtp', listener: mode });
@@ -167,7 +174,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         const mine = await sizeLimitOf(store, m, settings.maxMessageSize);
         // RFC 1870 §6.2: a SIZE over this recipient's limit is refused at RCPT.
         if (declaredSize > mine) throw reply.tooBig(mine);
-        if (m.quotaBytes !== null && (await store.accountUsage(m.id)).bytes >= m.quotaBytes) throw reply.overQuota();
+        if (await overQuota(store, m)) throw reply.overQuota();
         limit = Math.min(limit, mine);
       }
       t.limit = limit;

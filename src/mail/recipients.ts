@@ -70,7 +70,9 @@ async function expand(store: Store, addr: string, original: boolean, mailboxes: 
   const account = await store.getAccount(addr);
   if (account) {
     if (account.disabled) return [];
-    if (account.kind !== 'group') {
+    // Resource accounts (rooms, equipment) book meetings over CalDAV/ActiveSync; they have no mailbox.
+    if (account.kind === 'resource') return [];
+    if (account.kind === 'user') {
       mailboxes.set(account.id, account);
       return [];
     }
