@@ -9,6 +9,7 @@ import { accountOf, checkAddress, checkDomainName, checkPassword, checkQuota, do
 import { deviceCommands } from './devices.js';
 import { delegationCommands } from './delegation.js';
 import { devicePolicyCommands } from './device-policy.js';
+import { mailboxCommands } from './mailbox.js';
 
 /**
  * The `hearth` command (CONTRACT.md). Every failure is one line on stderr and a non-zero exit:
@@ -115,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
 
   deviceCommands(program, withStore, print);
   delegationCommands(program, withStore, print);
+  mailboxCommands(program, withStore, print);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
