@@ -114,9 +114,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }));
 
   program.command('alias').description('manage aliases')
-    .command('add <address> <targets...>').description('deliver mail for ADDRESS to one or more targets')
+    .command('add <address> <targets...>').description('deliver mail for ADDRESS (or @DOMAIN: catch-all) to one or more targets')
     .action((address: string, targets: string[]) => withStore(async (s) => {
-      const addr = checkAddress(address);
+      // `@DOMAIN` is the domain's catch-all: mail for unknown local parts (src/mail/recipients.ts).
+      const addr = address.trim().startsWith('@') ? `@${checkDomainName(address.trim().slice(1))}` : checkAddress(address);
       await domainOf(s, addr);
       const alias = await s.setAlias(addr, targets.map(checkAddress));
       print(`alias ${alias.address} -> ${alias.targets.join(', ')}`);

@@ -3,6 +3,7 @@ import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ProtocolSettings } from '../model/context.js';
+import { DEFAULT_SMTP_SETTINGS, type SmtpSettings } from '../../protocols/smtp/settings.js';
 
 /** A problem with the configuration, reported as one line naming the setting. */
 export class ConfigError extends Error {
@@ -40,6 +41,8 @@ export interface Config {
   auth: { maxFailures: number; lockoutWindowSeconds: number; cacheTtlSeconds: number };
   activesync: ProtocolSettings['activesync'];
   dav: ProtocolSettings['dav'];
+  /** SMTP listeners (protocols/smtp/settings.ts); file section `smtp`, all optional. */
+  smtp: SmtpSettings;
 }
 
 const LISTENERS = {
@@ -83,6 +86,12 @@ const fileSchema = z.object({
     windowSizeMax: positiveInt.optional(),
   }).strict().optional(),
   dav: z.object({ maxResourceSize: positiveInt.optional() }).strict().optional(),
+  smtp: z.object({
+    maxMessageSize: positiveInt.optional(), greetingDelayMs: z.number().int().min(0).max(60_000).optional(), reverseDns: z.boolean().optional(),
+    maxConnections: positiveInt.optional(), maxConnectionsPerIp: positiveInt.optional(), commandsPerMinute: positiveInt.optional(),
+    commandBurst: positiveInt.optional(), mxMaxRecipients: z.number().int().min(100).optional(), messagesPerHour: positiveInt.optional(),
+    recipientsPerMessage: positiveInt.optional(), socketTimeoutSeconds: positiveInt.optional(),
+  }).strict().optional(),
 }).strict();
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -135,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     activesync,
     dav: { maxResourceSize: file.dav?.maxResourceSize ?? 20 * 1024 * 1024 },
+    smtp: { ...DEFAULT_SMTP_SETTINGS, ...file.smtp },
   };
 }
 

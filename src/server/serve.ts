@@ -8,8 +8,10 @@ import type { ProtocolContext } from '../model/context.js';
 import { buildServer } from './app.js';
 import { loadTls } from './tls.js';
 import { bootstrap } from './bootstrap.js';
+import { startSmtp, type RunningSmtp } from './smtp.js';
+import { storeDelivery } from './smtp-delivery.js';
 
-const NOT_YET = ['smtp', 'submission', 'submissions', 'imap', 'imaps', 'pop3', 'pop3s'] as const;
+const NOT_YET = ['imap', 'imaps', 'pop3', 'pop3s'] as const;
 
 /**
  * `hearth serve`: opens the store, creates the first domain and administrator on an empty store,
@@ -21,6 +23,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
   const store = await openStore(config.database, config.dataDir, (e) => log.error({ err: e.message }, 'store.connection.error'));
   let app: Awaited<ReturnType<typeof buildServer>> | null = null;
   let httpsServer: HttpsServer | null = null;
+  let smtp: RunningSmtp | null = null;
   const lines: string[] = [];
   let first: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -55,9 +58,12 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
+    smtp = await startSmtp(config, ctx, storeDelivery(store, log));
+    lines.push(...smtp.lines);
   } catch (e) {
     // A listener that did start must not keep the process alive after a failed start.
     await app?.close().catch(() => {});
+    httpsServer?.close();
     await store.close().catch(() => {});
     throw e;
   }
@@ -74,6 +80,8 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
     await Promise.all([
       app!.close(),
       https ? new Promise<void>((r) => { https.close(() => r()); https.closeIdleConnections(); }) : Promise.resolve(),
+      // smtp-server lets transactions in progress finish (up to its closeTimeout) before closing.
+      smtp ? smtp.close() : Promise.resolve(),
     ]);
     await store.close();
     log.info('server.stopped');

@@ -1,0 +1,23 @@
+/**
+ * What the SMTP listeners need from the delivery pipeline: store one message for resolved local
+ * mailboxes and resolve only after the commit (DESIGN: a 250 is durable). The composition root
+ * (src/server) adapts src/mail/deliver.ts to this; tests may pass their own.
+ */
+import type { Account } from '../../src/model/types.js';
+
+export interface SmtpEnvelope {
+  mailFrom: string;
+  rcptTo: string[];
+  remoteAddress: string;
+  helo: string;
+  /** The authenticated user's address (submission), or null (MX). */
+  authenticatedAs: string | null;
+}
+
+export interface MailDelivery {
+  /**
+   * Stores `bytes` once in each mailbox's inbox, atomically; throws an error with
+   * code 'QuotaExceeded' when a mailbox is over quota (and stores nothing).
+   */
+  deliver(mailboxes: Account[], bytes: Buffer, envelope: SmtpEnvelope): Promise<void>;
+}

@@ -1,0 +1,88 @@
+/**
+ * Who receives mail sent to an address, decided at RCPT time so that an unknown local recipient
+ * is refused in the SMTP dialogue and never bounced later (no backscatter; RFC 5321 §3.3, §6.2).
+ * Follows accounts, groups with an address (expanded to their members), aliases (one address to
+ * many targets, chained) and the per-domain catch-all alias `@DOMAIN`.
+ */
+import type { Store } from '../store/store.js';
+import type { Account, Domain } from '../model/types.js';
+
+/** How deep alias and group chains are followed, and how many mailboxes one address may reach. */
+export interface ResolveLimits { maxDepth: number; maxMailboxes: number }
+export const DEFAULT_RESOLVE_LIMITS: ResolveLimits = { maxDepth: 10, maxMailboxes: 1000 };
+
+export type Resolution =
+  /** The domain is ours: `mailboxes` receive the message (deduplicated); `remote` are forwarding targets elsewhere. */
+  | { kind: 'local'; domain: Domain; mailboxes: Account[]; remote: string[] }
+  /** The domain is ours but nothing (enabled) answers to the address. */
+  | { kind: 'unknown'; domain: Domain }
+  /** Alias or group chains went deeper or wider than the limits allow (a loop that grew, or a misconfiguration). */
+  | { kind: 'too-complex'; domain: Domain }
+  /** Not one of our domains. */
+  | { kind: 'remote'; domainName: string };
+
+/** The domain part, lower-case (the local part is compared case-insensitively, as the store stores it). */
+export function domainPart(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
+}
+
+/**
+ * Resolves one recipient address. Each address is visited once, so alias loops (a -> b -> a)
+ * end by themselves; a chain longer than `maxDepth` or reaching more than `maxMailboxes`
+ * mailboxes gives `too-complex`. Disabled accounts receive nothing. The catch-all `@DOMAIN`
+ * applies only to the address the sender wrote, never to alias targets (a mistyped target must
+ * not be swallowed silently).
+ */
+export async function resolveRecipient(store: Store, address: string, limits: ResolveLimits = DEFAULT_RESOLVE_LIMITS): Promise<Resolution> {
+  const start = address.trim().toLowerCase();
+  const domainName = domainPart(start);
+  const domain = domainName ? await store.getDomain(domainName) : null;
+  if (!domain) return { kind: 'remote', domainName };
+
+  const mailboxes = new Map<number, Account>();
+  const remote = new Set<string>();
+  const seen = new Set<string>();
+  let level = [start];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > limits.maxDepth) return { kind: 'too-complex', domain };
+    const next: string[] = [];
+    for (const addr of level) {
+      if (seen.has(addr)) continue;
+      seen.add(addr);
+      const targets = await expand(store, addr, depth === 0, mailboxes, remote);
+      next.push(...targets);
+      if (mailboxes.size > limits.maxMailboxes || seen.size + next.length > limits.maxMailboxes * 4) return { kind: 'too-complex', domain };
+    }
+    level = next;
+  }
+  if (mailboxes.size === 0 && remote.size === 0) return { kind: 'unknown', domain };
+  return { kind: 'local', domain, mailboxes: [...mailboxes.values()], remote: [...remote] };
+}
+
+/** One step: adds a mailbox, or returns the addresses this one points to. */
+async function expand(store: Store, addr: string, original: boolean, mailboxes: Map<number, Account>, remote: Set<string>): Promise<string[]> {
+  const name = domainPart(addr);
+  if (!(await store.getDomain(name))) {
+    remote.add(addr);
+    return [];
+  }
+  const account = await store.getAccount(addr);
+  if (account) {
+    if (account.disabled) return [];
+    // Resource accounts (rooms, equipment) book meetings over CalDAV/ActiveSync; they have no mailbox.
+    if (account.kind === 'resource') return [];
+    if (account.kind === 'user') {
+      mailboxes.set(account.id, account);
+      return [];
+    }
+    return (await store.listGroupMembers(account.id)).map((m) => m.email);
+  }
+  const alias = await store.getAlias(addr);
+  if (alias) return alias.targets;
+  if (original) {
+    const catchAll = await store.getAlias(`@${name}`);
+    if (catchAll) return catchAll.targets;
+  }
+  return [];
+}
