@@ -185,7 +185,7 @@ export class Cursor {
   }
 
   /** Reads "(" item *(SP item) ")" with `item` for each element; empty lists when `allowEmpty`. */
-  list<T>(item: () => T, allowEmpty = true): T[] {
+  list<T>(item: () => T, allowEmpty = true, adjacentLists = false): T[] {
     this.expect('(');
     const out: T[] = [];
     if (this.tryChar(')')) {
@@ -195,6 +195,8 @@ export class Cursor {
     for (;;) {
       out.push(item());
       if (this.tryChar(')')) return out;
+      // In responses, body parts and addresses follow each other without a space (RFC 9051 §9).
+      if (adjacentLists && this.peek() === 0x28) continue;
       this.sp();
     }
   }
@@ -203,7 +205,7 @@ export class Cursor {
   value(depth = 0): ImapValue {
     if (depth > 20) this.fail('lists nested too deeply');
     const b = this.peek();
-    if (b === 0x28) return this.list(() => this.value(depth + 1));
+    if (b === 0x28) return this.list(() => this.value(depth + 1), true, true);
     if (this.isStringStart()) return this.string();
     if (this.tryNil()) return null;
     return this.readWhile(isAstringChar, 'a value');

@@ -9,3 +9,7 @@ export type * from './command-types.js';
 export type * from './fetch-types.js';
 export type * from './search-types.js';
 export { parseCommand } from './parse-command.js';
+export type * from './mime-tree.js';
+export * from './compose-values.js';
+export * from './compose-response.js';
+export * from './compose-body.js';
