@@ -90,9 +90,11 @@ export class ImapConnection {
   /** Sends a command whose last argument is a synchronizing literal, waiting for "+". */
   async sendWithLiteral(head: string, data: Buffer): Promise<void> {
     const before = this.continuations;
+    const tag = head.split(' ')[0];
     this.write(`${head} {${data.length}}\r\n`);
-    await this.until(() => this.continuations > before, 'continuation');
-    this.write(Buffer.concat([data, Buffer.from('\r\n')]));
+    // The server may refuse at once (NO [TRYCREATE]) instead of asking for the literal.
+    await this.until(() => this.continuations > before || this.tagged.has(tag), 'continuation');
+    if (!this.tagged.has(tag)) this.write(Buffer.concat([data, Buffer.from('\r\n')]));
   }
 
   async command(tag: string, text: string): Promise<Tagged> {

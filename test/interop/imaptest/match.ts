@@ -67,11 +67,13 @@ export function render(t: Token): string {
   // An empty string keeps its quotes so that it survives substitution ($root in LIST "" "").
   if (t.kind === 'string' && t.text === '') return '""';
   if (t.kind === 'string' && /[\r\n]/.test(t.text)) return `\u0000${t.text.length}\u0000${t.text}`;
+  // Strings with spaces or specials keep their quotes (an INTERNALDATE bound to $intdate1).
+  if (t.kind === 'string' && /[\s()"\\[\]{}]/.test(t.text)) return `"${t.text.replace(/[\\"]/g, (m) => '\\' + m)}"`;
   return t.text;
 }
 
 function isVar(t: Token): string | undefined {
-  if (t.kind !== 'atom' || !t.text.startsWith('$') || t.text.startsWith('$!')) return undefined;
+  if (t.kind !== 'atom' || !t.text.startsWith('$') || t.text.startsWith('$!') || t.text.startsWith('$$')) return undefined;
   const m = /^\$\{?([A-Za-z0-9_]+)\}?$/.exec(t.text);
   return m?.[1];
 }
@@ -87,7 +89,11 @@ function matchToken(exp: Token, got: Token, b: Bindings): boolean {
   if (exp.kind === 'nil') return got.kind === 'nil';
   if (exp.kind === 'list') return got.kind === 'list' && got.open === exp.open && matchList(exp.items, got.items, b);
   if (got.kind !== 'atom' && got.kind !== 'string') return false;
-  return exp.text.toLowerCase() === got.text.toLowerCase();
+  // "$$word" in a script is the keyword "$word".
+  if (exp.kind === 'atom' && exp.text.startsWith('$$')) return exp.text.slice(1).toLowerCase() === got.text.toLowerCase();
+  // Literal bodies are compared without CR: scripts write their lines with LF only.
+  const norm = (x: string) => (/[\r\n]/.test(x) ? x.replace(/\r/g, '') : x).toLowerCase();
+  return norm(exp.text) === norm(got.text);
 }
 
 function snapshot(b: Bindings): Bindings { return new Map(b); }
@@ -99,7 +105,9 @@ export function matchList(expItems: Token[], gotItems: Token[], b: Bindings): bo
   const banned = mods.filter((m) => m.startsWith('$!ban=')).map((m) => m.slice(6));
   if (banned.some((x) => gotItems.some((g) => render(g).toLowerCase() === x))) return false;
   if (mods.includes('$!noextra') && exp.length !== gotItems.length) return false;
-  if (mods.includes('$!unordered')) {
+  // Flag lists are sets: "(\\Recent \\Seen)" matches "(\\Seen \\Recent)".
+  const flagList = exp.length > 0 && exp.every((t) => t.kind === 'atom' && (t.text.startsWith('\\') || t.text.startsWith('$$')));
+  if (mods.includes('$!unordered') || flagList) {
     const used = new Set<number>();
     return exp.every((e) => {
       const idx = gotItems.findIndex((g, i) => !used.has(i) && tryMatch(e, g, b));
@@ -158,6 +166,10 @@ export function matchReply(expected: string, reply: string, b: Bindings): boolea
       const e = exp[2], g = got[2];
       return matchToken(exp[0], got[0], b) && matchToken(exp[1], got[1], b) && e.kind === 'list' && g.kind === 'list' && matchFetch(e.items, g.items, b);
     }
+    // STATUS mailbox (name value ...): pairs in any order.
+    if (word === 'status' && exp.length === 3 && got.length === 3 && exp[2].kind === 'list' && got[2].kind === 'list') {
+      return matchToken(exp[1], got[1], b) && matchFetch(exp[2].items, got[2].items, b);
+    }
     if (STATUS_WORDS.has(word)) {
       if (exp.length > got.length) return false;
       return exp.every((e, i) => matchToken(e, got[i], b));
@@ -170,8 +182,10 @@ export function matchReply(expected: string, reply: string, b: Bindings): boolea
 }
 
 /** Replaces bound `$name` / `${name}` in a command or expectation; unbound names stay. */
-export function substitute(text: string, b: Bindings): string {
-  return text.replace(/\$\{([A-Za-z0-9_]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced, plain) => {
+export function substitute(text: string, b: Bindings, forCommand = false): string {
+  return text.replace(/\$\$|\$\{([A-Za-z0-9_]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced, plain) => {
+    // "$$" is a literal "$" (keywords such as $$hello): sent as "$", kept in expectations.
+    if (all === '$$') return forCommand ? '$' : '$$';
     const name = braced ?? plain;
     return b.get(name) ?? all;
   });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { sharedPath } from '../../helpers/shared.js';
 import { ImapConnection } from './connection.js';
 import { matchReply, substitute, type Bindings } from './match.js';
-import { parseScript, splitMbox, type Script, type ScriptGroup } from './script.js';
+import { hasMultiLineCommand, parseScript, splitMbox, type Script, type ScriptGroup } from './script.js';
 
 /** The scripts from the project's shared folder (test/helpers/shared.ts), or '' when absent. */
 export const DEFAULT_SCRIPTS_DIR = sharedPath('imaptest', 'scripts') ?? '';
@@ -101,6 +101,9 @@ export async function runScript(name: string, options: RunnerOptions): Promise<S
   } catch (error) {
     return { script: name, result: 'skip', reason: `script format not supported: ${(error as Error).message}`, checks: 0 };
   }
+  if (hasMultiLineCommand(source)) {
+    return { script: name, result: 'skip', reason: 'runner does not support multi-line literals in commands', checks: 0 };
+  }
   for (const [pattern, what] of UNSUPPORTED) {
     if (script.groups.some((g) => g.commands.some((c) => pattern.test(c.text)))) return { script: name, result: 'skip', reason: `runner does not support ${what}`, checks: 0 };
   }
@@ -108,6 +111,9 @@ export async function runScript(name: string, options: RunnerOptions): Promise<S
   const conns: ImapConnection[] = [];
   const b: Bindings = new Map([['mailbox', 'imaptest'], ['user', options.user(name)], ['username', options.user(name)]]);
   let checks = 0;
+  const mboxName = existsSync(join(dir, `${name}.mbox`)) ? `${name}.mbox` : 'default.mbox';
+  const mbox = splitMbox(readFileSync(join(dir, mboxName), 'utf8'));
+  let nextMessage = 0;
   try {
     for (let i = 0; i < header.connections; i++) conns.push(await ImapConnection.open(options.host, options.port));
     if (header.state !== 'nonauth') for (const c of conns) await login(c, options.user(name), options.password, 'login');
@@ -120,11 +126,12 @@ export async function runScript(name: string, options: RunnerOptions): Promise<S
       await conns[0].command('del', 'DELETE imaptest');
       const r = await conns[0].command('mk', 'CREATE imaptest');
       if (r.word !== 'ok') throw new Failure(`cannot create the test mailbox: ${r.text}`);
-      const mbox = existsSync(join(dir, `${name}.mbox`)) ? `${name}.mbox` : 'default.mbox';
-      const all = header.messages ? splitMbox(readFileSync(join(dir, mbox), 'utf8')) : [];
-      const messages = header.messages === 'all' ? all : all.slice(0, header.messages);
-      for (const [i, message] of messages.entries()) {
-        await conns[0].sendWithLiteral(`ap${i} APPEND imaptest`, message);
+      // "messages: N" takes N messages, cycling through the mbox when it has fewer.
+      const count = header.messages === 'all' ? mbox.length : header.messages;
+      const messages = Array.from({ length: count }, (_, i) => mbox[i % mbox.length]);
+      nextMessage = messages.length;
+      for (const [i, { message, date }] of messages.entries()) {
+        await conns[0].sendWithLiteral(`ap${i} APPEND imaptest${date ? ` "${date}"` : ''}`, message);
         await conns[0].until(() => conns[0].tagged.has(`ap${i}`), 'APPEND reply');
         if (conns[0].tagged.get(`ap${i}`)!.word !== 'ok') throw new Failure(`APPEND of message ${i + 1} failed`);
       }
@@ -142,10 +149,23 @@ export async function runScript(name: string, options: RunnerOptions): Promise<S
       // Numeric variables ($1 in "* $1 expunge") name sequence numbers of this command only.
       for (const k of [...b.keys()]) if (/^\d+$/.test(k)) b.delete(k);
       const tags = group.commands.map((cmd) => cmd.tag ?? `t${++n}`);
-      group.commands.forEach((cmd, i) => {
-        conns[cmd.conn - 1].tagged.delete(tags[i]);
-        conns[cmd.conn - 1].write(`${tags[i]} ${substitute(cmd.text, b)}\r\n`);
-      });
+      // $tag is the tag of the command being checked (ESEARCH's "(TAG ...)").
+      b.set('tag', tags[tags.length - 1]);
+      for (const [i, cmd] of group.commands.entries()) {
+        const c = conns[cmd.conn - 1];
+        c.tagged.delete(tags[i]);
+        const text = substitute(cmd.text, b, true);
+        // "append [mailbox [flags] [date]]": imaptest appends the next message of the mbox.
+        if (/^append(\s|$)/i.test(text) && !/[{}]/.test(text)) {
+          const { message, date } = mbox[nextMessage++ % mbox.length];
+          const args = text.slice(6).trim();
+          // Without a date argument the message gets its mbox "From " line date, as imaptest does.
+          const withDate = args && /"\d/.test(args) ? args : `${args || b.get('mailbox')}${date ? ` "${date}"` : ''}`;
+          await c.sendWithLiteral(`${tags[i]} APPEND ${withDate}`, message);
+        } else {
+          c.write(`${tags[i]} ${text}\r\n`);
+        }
+      }
       for (const [i, cmd] of group.commands.entries()) {
         await conns[cmd.conn - 1].until(() => conns[cmd.conn - 1].tagged.has(tags[i]), `reply to line ${group.lineNo}`);
       }

@@ -43,6 +43,21 @@ const STATUS = new Set(['ok', 'no', 'bad']);
 
 export class ScriptError extends Error {}
 
+/** Whether a command (not an expected reply) spans lines with a "{{{" literal. */
+export function hasMultiLineCommand(source: string): boolean {
+  let inReply = false;
+  for (const line of source.split('\n')) {
+    if (inReply) {
+      if (line.startsWith('}}}') && !line.endsWith('{{{')) inReply = false;
+      continue;
+    }
+    if (!line.endsWith('{{{')) continue;
+    if (/^(\d+ )?[*!] /.test(line)) inReply = true;
+    else return true;
+  }
+  return false;
+}
+
 export function parseScript(source: string): Script {
   const lines = source.split('\n').map((l) => l.replace(/\r$/, ''));
   const header: ScriptHeader = { capabilities: [], connections: 1, state: 'selected', messages: 0, ignoreExtraUntagged: true };
@@ -78,14 +93,15 @@ export function parseScript(source: string): Script {
     }
     if (rest.startsWith('* ') || rest.startsWith('! ')) {
       if (!current) throw new ScriptError(`reply before any command at line ${i + 1}`);
-      // "{{{" ... "}}}": a multi-line literal value, lines joined with CRLF; inlined as
-      // \0 length \0 text, the form the connection gives received literals.
+      // "{{{" ... "}}}" (or "~{{{", literal8): a multi-line literal value, lines joined with
+      // LF (match.ts ignores CR in strings); inlined as \0 length \0 text, the form the
+      // connection gives received literals.
       while (rest.endsWith('{{{')) {
         const body: string[] = [];
         for (i++; i < lines.length && !lines[i].startsWith('}}}'); i++) body.push(lines[i]);
         if (i >= lines.length) throw new ScriptError('unterminated {{{ literal');
-        const text = body.join('\r\n');
-        rest = rest.slice(0, -3) + `\u0000${text.length}\u0000${text}` + lines[i].slice(3);
+        const text = body.join('\n');
+        rest = rest.slice(0, rest.endsWith('~{{{') ? -4 : -3) + `\u0000${text.length}\u0000${text}` + lines[i].slice(3);
       }
       const list = rest.startsWith('*') ? current.expected : current.banned;
       list.push({ conn: conn ?? lastConn, line: rest.slice(2) });
@@ -130,16 +146,32 @@ export function parseScript(source: string): Script {
   return { header, groups };
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "From user@domain  Fri Feb 22 17:06:23 2008" -> IMAP date-time "22-Feb-2008 17:06:23 +0000". */
+function fromLineDate(line: string): string | undefined {
+  const m = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d\d:\d\d:\d\d)\s+(\d{4})(?:\s+([+-]\d{4}))?\s*$/.exec(line);
+  if (!m || !MONTHS.includes(m[1])) return undefined;
+  return `${m[2].padStart(2, '0')}-${m[1]}-${m[4]} ${m[3]} ${m[5] ?? '+0000'}`;
+}
+
+export interface MboxMessage { message: Buffer; date?: string }
+
 /** Splits an mbox file into messages (lines "From " start a message), CRLF line ends. */
-export function splitMbox(text: string): Buffer[] {
+export function splitMbox(text: string): MboxMessage[] {
   const messages: string[][] = [];
+  const dates: Array<string | undefined> = [];
   for (const line of text.split('\n')) {
-    if (line.startsWith('From ')) messages.push([]);
+    if (line.startsWith('From ')) { messages.push([]); dates.push(fromLineDate(line)); }
     else if (messages.length > 0) messages[messages.length - 1].push(line);
   }
-  return messages.map((lines) => {
+  return messages.map((lines, index) => ({ message: toMessage(lines, lines === messages[messages.length - 1]), date: dates[index] }));
+}
+
+function toMessage(lines: string[], last: boolean): Buffer {
+  {
     // A file's final newline leaves one empty element that is no line of the message.
-    if (lines.length > 0 && lines[lines.length - 1] === '' && lines === messages[messages.length - 1]) lines.pop();
+    if (lines.length > 0 && lines[lines.length - 1] === '' && last) lines.pop();
     return Buffer.from(lines.map((l) => l.replace(/\r$/, '')).join('\r\n') + '\r\n', 'utf8');
-  });
+  }
 }
