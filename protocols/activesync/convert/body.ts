@@ -61,7 +61,7 @@ function textToHtml(text: string): string {
  * lazy and negated-class regexes over the whole body were quadratic on unclosed tags (a 640 KB
  * body of "<script>" took 42 s), and the body comes from the client.
  */
-function htmlToText(html: string): string {
+export function htmlToText(html: string): string {
   // ASCII-only lower case keeps every index valid (String#toLowerCase may change lengths).
   const lower = html.replace(/[A-Z]+/g, (c) => c.toLowerCase());
   const out: string[] = [];
