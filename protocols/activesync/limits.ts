@@ -10,9 +10,9 @@ import type { Domain } from '../../src/model/types.js';
 export interface ActiveSyncLimits {
   /** Body of every command that does not carry items (FolderSync, Ping, Settings ...), bytes. */
   commandBodyBytes: number;
-  /** Body of a Sync when the domain sets no maximum message size, bytes. */
+  /** Body of a 'message' command (Sync ...) when the domain sets no maximum message size, bytes. */
   syncBodyBytes: number;
-  /** Added to the domain's maximum message size for a Sync body (WBXML framing, other items). */
+  /** Added to the domain's maximum message size for a 'message' command (WBXML framing, other items). */
   syncOverheadBytes: number;
   /** One text field of an item (names, addresses, subject, location ...), UTF-8 bytes. */
   fieldBytes: number;
@@ -40,8 +40,12 @@ export const DEFAULT_LIMITS: Readonly<ActiveSyncLimits> = Object.freeze({
   requestElements: 200_000,
 });
 
-/** Which body budget a command has: 'command' (small requests) or 'items' (Sync). */
-export type BodyBudget = 'command' | 'items';
+/**
+ * Which body budget a command has: 'command' (small requests), or 'message' for those that carry
+ * items or messages (Sync; SendMail, SmartReply and SmartForward when they come): the domain's
+ * maximum message size plus overhead.
+ */
+export type BodyBudget = 'command' | 'message';
 
 /** The most body bytes a command may send for this domain. */
 export function bodyLimitFor(budget: BodyBudget, domain: Pick<Domain, 'maxMessageSize'>, limits: ActiveSyncLimits): number {

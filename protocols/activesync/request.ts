@@ -2,7 +2,8 @@
  * One ActiveSync POST, from credentials to encoded answer ([MS-ASHTTP] 3.2.5), in two steps.
  * Before the body (admit): authenticate, parse the request line, check the declared size, touch
  * the device record, apply access rules, wipe and provisioning. After it (handlePost): decode the
- * WBXML body, run the command, encode its result. Never throws to fastify.
+ * WBXML body, check its root element, run the command (what it throws becomes the command's
+ * declared status), encode its result. Never throws to fastify.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';

@@ -5,6 +5,7 @@
 import type { Account } from '../../../src/model/types.js';
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { readDeviceInformation, saveDeviceInformation } from '../device-info.js';
+import { htmlToText } from '../convert/body.js';
 import { type CommandContext, type WbxmlCommand, wbxml } from './types.js';
 import type { OofMessage, OofSetting } from '../../../src/model/types.js';
 
@@ -16,11 +17,10 @@ const status = (s: number) => el(NS, 'Status', String(s));
 const AUDIENCES = [['AppliesToInternal', 'internal'], ['AppliesToExternalKnown', 'externalKnown'], ['AppliesToExternalUnknown', 'externalUnknown']] as const;
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const stripHtml = (s: string) => s.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 function convert(m: OofMessage, want: string | undefined): { text: string; type: string } {
   if (!want || want.toUpperCase() === m.bodyType.toUpperCase()) return { text: m.message, type: m.bodyType };
-  return want.toUpperCase() === 'HTML' ? { text: escapeHtml(m.message).replace(/\n/g, '<br>'), type: 'HTML' } : { text: stripHtml(m.message), type: 'Text' };
+  return want.toUpperCase() === 'HTML' ? { text: escapeHtml(m.message).replace(/\n/g, '<br>'), type: 'HTML' } : { text: htmlToText(m.message), type: 'Text' };
 }
 
 const isoDate = (ms: number) => new Date(ms).toISOString();

@@ -144,7 +144,7 @@ export const sync: OptionalWbxmlCommand = {
   malformedStatus: SyncStatus.ProtocolError,
   errorStatus: () => SyncStatus.ServerError,
   body: 'wbxml',
-  bodyBudget: 'items',
+  bodyBudget: 'message',
   emptyBodyAllowed: true,
   handle: run,
 };

@@ -40,16 +40,14 @@ export function writeBody(text: string | null | undefined, pref?: { type: number
   ]);
 }
 
+/** The longest prefix of `s` within `maxBytes` of UTF-8, cut on a character boundary (linear). */
 export function truncateUtf8(s: string, maxBytes: number): string {
-  let bytes = 0;
-  let out = '';
-  for (const ch of s) {
-    const n = Buffer.byteLength(ch);
-    if (bytes + n > maxBytes) break;
-    bytes += n;
-    out += ch;
-  }
-  return out;
+  const buf = Buffer.from(s, 'utf8');
+  if (buf.length <= maxBytes) return s;
+  let end = Math.max(0, maxBytes);
+  // Back off continuation bytes (10xxxxxx) to the start of the character that did not fit.
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8');
 }
 
 function textToHtml(text: string): string {
@@ -57,13 +55,39 @@ function textToHtml(text: string): string {
   return `<html><body>${esc}</body></html>`;
 }
 
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
+/**
+ * Plain text of an HTML body: scripts and styles dropped, line breaks for <br> and the ends of
+ * blocks, other tags removed, the common entities decoded. One left-to-right pass with indexOf:
+ * lazy and negated-class regexes over the whole body were quadratic on unclosed tags (a 640 KB
+ * body of "<script>" took 42 s), and the body comes from the client.
+ */
+export function htmlToText(html: string): string {
+  // ASCII-only lower case keeps every index valid (String#toLowerCase may change lengths).
+  const lower = html.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+  const out: string[] = [];
+  const unclosed = new Set<string>(); // a block with no closing tag after some point has none later either
+  let i = 0;
+  while (i < html.length) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) { out.push(html.slice(i)); break; }
+    out.push(html.slice(i, lt));
+    const gt = html.indexOf('>', lt + 1);
+    if (gt < 0) { out.push(html.slice(lt)); break; } // no tag ends: the rest is text
+    if (gt === lt + 1) { out.push('<>'); i = gt + 1; continue; }
+    const closing = html[lt + 1] === '/';
+    const name = /^[a-z0-9]*/.exec(lower.slice(lt + (closing ? 2 : 1), Math.min(gt, lt + 12)))![0];
+    i = gt + 1;
+    if (!closing && (name === 'script' || name === 'style') && !unclosed.has(name)) {
+      const close = lower.indexOf(`</${name}>`, i);
+      if (close >= 0) { i = close + name.length + 3; continue; }
+      unclosed.add(name);
+    }
+    if ((!closing && name === 'br') || (closing && BLOCK_ENDS.has(name))) out.push('\n');
+  }
+  return out.join('')
     .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+const BLOCK_ENDS = new Set(['p', 'div', 'li', 'tr']);

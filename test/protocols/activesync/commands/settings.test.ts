@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { at, makeHarness, TestDevice, type Harness } from '../harness.js';
 import { child, children, el, type WbxmlElement } from '../../../../protocols/activesync/wbxml/types.js';
 import type { OofSetting } from '../../../../src/model/types.js';
@@ -50,6 +51,24 @@ describe('Settings', () => {
 
     const bad = await d.send('Settings', settings(el(S, 'Oof', [el(S, 'Set', [el(S, 'OofState', '2'), el(S, 'StartTime', 'soon')])])));
     assert.equal(at(child(bad.doc!, 'Oof'), 'Status'), '5');
+  });
+
+  it('an HTML out-of-office of unclosed tags read as text does not stall the event loop (was quadratic)', async () => {
+    const d = await dev('SETHTML');
+    const hostile = '<'.repeat(64 * 1024);
+    const set = await d.send('Settings', settings(el(S, 'Oof', [el(S, 'Set', [
+      el(S, 'OofState', '1'),
+      el(S, 'OofMessage', [el(S, 'AppliesToInternal'), el(S, 'Enabled', '1'), el(S, 'ReplyMessage', hostile), el(S, 'BodyType', 'HTML')]),
+    ])])));
+    assert.equal(at(child(set.doc!, 'Oof'), 'Status'), '1');
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    histogram.enable();
+    const get = await d.send('Settings', settings(el(S, 'Oof', [el(S, 'Get', [el(S, 'BodyType', 'Text')])])));
+    await new Promise((resolve) => setImmediate(resolve));
+    histogram.disable();
+    const msg = children(child(child(get.doc!, 'Oof')!, 'Get')!, 'OofMessage')[0];
+    assert.equal(at(msg, 'ReplyMessage'), hostile);
+    assert.ok(histogram.max / 1e6 < 2000, `event loop blocked for ${Math.round(histogram.max / 1e6)} ms`);
   });
 
   it('stores DeviceInformation in the device record', async () => {
