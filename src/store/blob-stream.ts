@@ -59,6 +59,9 @@ export function hashInto(source: Readable, maxBytes: number, sink: (chunk: Buffe
     let settled = false;
     let writing = false;
     let ended = false;
+    // A failure while a chunk is being written waits for that write: the caller's clean-up must
+    // not race a write still in flight (it would leave staged bytes behind).
+    let failure: Error | null = null;
     const settle = (err: Error | null) => {
       if (settled) return;
       settled = true;
@@ -78,14 +81,17 @@ export function hashInto(source: Readable, maxBytes: number, sink: (chunk: Buffe
       writing = true;
       sink(chunk).then(() => {
         writing = false;
-        if (ended) settle(null); else if (!settled) source.resume();
-      }, (e: Error) => settle(e));
+        if (failure) settle(failure);
+        else if (ended) settle(null);
+        else if (!settled) source.resume();
+      }, (e: Error) => { writing = false; settle(e); });
     };
+    const fail = (e: Error) => { if (writing) failure ??= e; else settle(e); };
     const onEnd = () => { ended = true; if (!writing) settle(null); };
-    const onError = (e: Error) => settle(e);
-    const onAborted = () => settle(new StoreError('Invalid', 'upload aborted'));
+    const onError = (e: Error) => fail(e);
+    const onAborted = () => fail(new StoreError('Invalid', 'upload aborted'));
     // A source destroyed before its end (the client went away) never emits 'end'.
-    const onClose = () => { if (!ended) settle(new StoreError('Invalid', 'upload ended early')); };
+    const onClose = () => { if (!ended) fail(new StoreError('Invalid', 'upload ended early')); };
     source.on('data', onData);
     source.on('end', onEnd);
     source.on('error', onError);

@@ -108,7 +108,15 @@ export class FileBlobs implements BlobBackend {
 
   async deleteIn(): Promise<void> { /* the file goes after commit */ }
 
-  async removed(hash: string): Promise<void> {
-    await unlink(this.path(hash)).catch(() => {});
+  /**
+   * In a write transaction, so that it cannot interleave with one that stores the same bytes
+   * again (that one renames its file into place inside its transaction): the file goes only if
+   * no row has come back since the release committed.
+   */
+  async removed(db: Db, hash: string): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const back = await trx.selectFrom('blobs').select('hash').where('hash', '=', hash).executeTakeFirst();
+      if (!back) await unlink(this.path(hash)).catch(() => {});
+    });
   }
 }

@@ -23,8 +23,11 @@ export interface BlobBackend {
   adopt(trx: Trx, staged: StagedBlob, hash: string, size: number): Promise<void>;
   /** Inside the transaction that deletes the blob row (bytes that live in the database go with it). */
   deleteIn(trx: Trx, hash: string): Promise<void>;
-  /** Called after the transaction that removed the last reference has committed. */
-  removed(hash: string): Promise<void>;
+  /**
+   * Called after the transaction that removed the last reference has committed: bytes kept
+   * outside the database go, unless the blob was stored again meanwhile.
+   */
+  removed(db: Db, hash: string): Promise<void>;
 }
 
 /** How change events leave a committed transaction: in-process, or NOTIFY to every node. */
@@ -90,7 +93,7 @@ export abstract class SqlStoreBase {
       return value;
     });
     if (scope.events.length) this.bus.committed(scope.events);
-    for (const hash of scope.releasedBlobs) await this.blobs.removed(hash);
+    for (const hash of scope.releasedBlobs) await this.blobs.removed(this.db, hash);
     return result;
   }
 

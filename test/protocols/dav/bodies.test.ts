@@ -107,8 +107,13 @@ test('a chunked body is cut off at the limit, and nothing is stored', async () =
   assert.equal(cal.status, 403);
   assert.match(cal.body, /<C:max-resource-size\/>/);
   const file = await raw('PUT', `/dav/files/${Q}/chunked.bin`, Q, { 'content-type': 'application/octet-stream' }, { chunked: 64 * 1024, max: 256 * 1024 * 1024 });
-  assert.equal(file.status, 507);
-  assert.match(file.body, /<D:quota-not-exceeded\/>/);
+  // A file body streams to storage (issue 8.3), so the refusal comes once the handler has read
+  // past the quota; this in-process client may have filled the socket buffers by then, and the
+  // close on unread bytes can reset the connection before the answer is read. Either way the
+  // server stopped reading early and stored nothing.
+  assert.ok(file.status === 507 || file.status === 0, `status ${file.status}`);
+  if (file.status === 507) assert.match(file.body, /<D:quota-not-exceeded\/>/);
+  assert.ok(file.sent < 64 * 1024 * 1024, `sent ${file.sent}`);
   assert.equal((await call(A, 'GET', `${CAL}chunked.ics`)).statusCode, 404);
   assert.equal((await call(Q, 'GET', `/dav/files/${Q}/chunked.bin`)).statusCode, 404);
   // The server still answers, on a new connection.
