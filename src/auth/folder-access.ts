@@ -60,7 +60,12 @@ async function principals(store: AccessStore, user: Account): Promise<Set<number
  * - null: grants on all of the owner's folders only (delegation, e.g. a WebDAV file space);
  * - 'any': the best grant on anything of the owner (whether the owner's home may be opened).
  */
-export async function accountAccess(store: AccessStore, user: Account, owner: Account, scope: number | null | 'any'): Promise<FolderAccess> {
+export async function accountAccess(
+  store: AccessStore,
+  user: Account,
+  owner: Account,
+  scope: number | null | 'any',
+): Promise<FolderAccess> {
   if (owner.id === user.id) return 'owner';
   if (!mayShareWith(owner, user)) return 'none';
   const me = await principals(store, user);

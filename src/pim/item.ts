@@ -53,8 +53,15 @@ export interface PimItemFields {
 export function calendarItemFields(text: string): PimItemFields & { componentType: ComponentType } {
   const f = extractCalendarFields(text);
   return {
-    uid: f.uid, content: text, contentType: calendarContentType(f.componentType), size: Buffer.byteLength(text),
-    componentType: f.componentType, summary: f.summary, startAt: f.startAt, endAt: f.endAt, recurring: f.recurring,
+    uid: f.uid,
+    content: text,
+    contentType: calendarContentType(f.componentType),
+    size: Buffer.byteLength(text),
+    componentType: f.componentType,
+    summary: f.summary,
+    startAt: f.startAt,
+    endAt: f.endAt,
+    recurring: f.recurring,
   };
 }
 
@@ -62,7 +69,14 @@ export function calendarItemFields(text: string): PimItemFields & { componentTyp
 export function contactItemFields(text: string): PimItemFields & { componentType: 'VCARD' } {
   const card = extractContactFields(text);
   return {
-    uid: card.uid, content: text, contentType: CONTENT_TYPE.vcard, size: Buffer.byteLength(text),
-    componentType: 'VCARD', summary: card.fullName, startAt: null, endAt: null, recurring: false,
+    uid: card.uid,
+    content: text,
+    contentType: CONTENT_TYPE.vcard,
+    size: Buffer.byteLength(text),
+    componentType: 'VCARD',
+    summary: card.fullName,
+    startAt: null,
+    endAt: null,
+    recurring: false,
   };
 }

@@ -179,8 +179,3 @@ function pruneTimezones(root: RawComp): void {
     return used.has(tzid);
   });
 }
-
-/** ical.js re-serialisation helper for callers that build `desired` from jCal. */
-export function componentToText(c: InstanceType<typeof ICAL.Component>): string {
-  return c.toString().replace(/\r?\n/g, '\r\n') + '\r\n';
-}

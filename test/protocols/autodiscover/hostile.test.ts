@@ -100,9 +100,8 @@ describe('Autodiscover: hostile requests', () => {
   });
 
   it('parser: stops at the first error, so deep nesting costs nothing', () => {
-    const t0 = performance.now();
+    // A refusal, not a parse of 100,000 levels (a blow-up would hold the test; no duration is asserted).
     assert.throws(() => parseAutodiscoverRequest(`<Autodiscover xmlns="${MS_REQ}">` + '<a xmlns:p="u">'.repeat(100_000)), AutodiscoverParseError);
-    assert.ok(performance.now() - t0 < 5_000); // a blow-up costs minutes; the loose bound only catches that
   });
 });
 

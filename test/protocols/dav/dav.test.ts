@@ -175,11 +175,15 @@ test('tenant isolation: other domains and ungranted users are 404, searches stay
 test('delegation: a read grant shows the calendar and the proxy group, writes are refused', async () => {
   const alice = (await h.store.getAccount(A))!;
   const bob = (await h.store.getAccount(B))!;
+  // Its own calendar and event, so that the test passes alone as well as after the others.
+  const cal = `/dav/calendars/${A}/delegated/`;
+  assert.equal((await call(A, 'MKCALENDAR', cal)).statusCode, 201);
+  assert.equal((await call(A, 'PUT', `${cal}d1.ics`, ics('d1'), { 'content-type': 'text/calendar' })).statusCode, 201);
   await h.store.createGrant({ ownerId: alice.id, granteeId: bob.id, rights: 'read', folderId: null });
   const home = await call(B, 'PROPFIND', `/dav/calendars/${A}/`, undefined, { depth: '1' });
   assert.equal(home.statusCode, 207);
-  const cal = `/dav/calendars/${A}/work/`;
-  assert.equal((await call(B, 'GET', `${cal}e1.ics`)).statusCode, 200);
+  assert.match(home.body, /delegated\//);
+  assert.equal((await call(B, 'GET', `${cal}d1.ics`)).statusCode, 200);
   assert.equal((await call(B, 'PUT', `${cal}e9.ics`, ics('e9'), { 'content-type': 'text/calendar' })).statusCode, 403);
   const proxy = await call(A, 'PROPFIND', `/dav/principals/users/${A}/calendar-proxy-read/`, '<propfind xmlns="DAV:"><prop><group-member-set/></prop></propfind>', { depth: '0', ...XML });
   assert.match(proxy.body, /bob@one.test/);

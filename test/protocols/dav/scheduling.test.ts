@@ -39,10 +39,13 @@ test('organizer PUT invites the internal attendee; the attendee reply updates th
 });
 
 test('outbox POST answers free-busy for the internal attendee and 3.7 for unknown ones', async () => {
-  const body = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nMETHOD:REQUEST\r\nBEGIN:VFREEBUSY\r\nUID:fb-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260210T000000Z\r\nDTEND:20260211T000000Z\r\nORGANIZER:mailto:${A}\r\nATTENDEE:mailto:${B}\r\nATTENDEE:mailto:nobody@other.test\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n`;
+  // The attendee's own busy event, on a day no other test uses, so that this test stands alone.
+  const busy = meeting('ACCEPTED').replace('meet-1', 'busy-12').replace(/ORGANIZER[^\r]*\r\n|ATTENDEE[^\r]*\r\n/g, '').replace(/20260210T/g, '20260212T');
+  assert.equal((await call(B, 'PUT', `${await defaultCal(B)}busy-12.ics`, busy, { 'content-type': 'text/calendar' })).statusCode, 201);
+  const body = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nMETHOD:REQUEST\r\nBEGIN:VFREEBUSY\r\nUID:fb-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260212T000000Z\r\nDTEND:20260213T000000Z\r\nORGANIZER:mailto:${A}\r\nATTENDEE:mailto:${B}\r\nATTENDEE:mailto:nobody@other.test\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n`;
   const r = await call(A, 'POST', `/dav/calendars/${A}/outbox/`, body, { 'content-type': 'text/calendar' });
   assert.equal(r.statusCode, 200);
-  assert.match(r.body, /FREEBUSY;FBTYPE=BUSY:20260210T100000Z\/20260210T110000Z/);
+  assert.match(r.body, /FREEBUSY;FBTYPE=BUSY:20260212T100000Z\/20260212T110000Z/);
   assert.match(r.body, /3.7;Invalid calendar user/);
 });
 

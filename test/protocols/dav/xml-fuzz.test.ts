@@ -204,7 +204,8 @@ describe('DAV XML parser: seeded mutations of real request bodies', () => {
     assert.equal(used.size, MUTATOR_NAMES.length, 'every mutator ran');
     // Both outcomes are exercised: the mutations are neither all fatal nor all harmless.
     assert.ok(stats.ok > ROUNDS / 50 && stats.refused > ROUNDS / 2, JSON.stringify(stats));
-    assert.ok(stats.worst < 10_000, `slowest parse ${Math.round(stats.worst)} ms`);
+    // Reported, not asserted (no test asserts a duration): the bounds are the size and depth limits.
+    console.log(`# slowest parse ${Math.round(stats.worst)} ms`);
   });
 });
 

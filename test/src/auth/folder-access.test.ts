@@ -60,7 +60,10 @@ describe('folderAccess and sharedFolders', () => {
   it('an account-wide grant to a group reaches every folder for its members', async () => {
     for (const f of [cal, book, tasks]) assert.equal(await folderAccess(opened.store, other, f), 'write');
     assert.equal(await accountAccess(opened.store, other, boss, null), 'write');
-    assert.deepEqual((await sharedFolders(opened.store, other)).filter((s) => [cal.id, book.id, tasks.id].includes(s.folder.id)).map((s) => s.access), ['write', 'write', 'write']);
+    assert.deepEqual(
+      (await sharedFolders(opened.store, other)).filter((s) => [cal.id, book.id, tasks.id].includes(s.folder.id)).map((s) => s.access),
+      ['write', 'write', 'write'],
+    );
   });
 
   it("'any' scope sees folder grants; null scope only account-wide ones", async () => {
@@ -75,7 +78,10 @@ describe('folderAccess and sharedFolders', () => {
 
   it('sharedFolders lists exactly the readable folders with their owner', async () => {
     const shared = await sharedFolders(opened.store, del);
-    assert.deepEqual(shared.map((s) => [s.folder.id, s.owner.id, s.access]), [[cal.id, boss.id, 'read']]);
+    assert.deepEqual(
+      shared.map((s) => [s.folder.id, s.owner.id, s.access]),
+      [[cal.id, boss.id, 'read']],
+    );
   });
 
   it("a disabled owner's folders are hidden from everyone else, and shown again on enabling", async () => {

@@ -96,9 +96,8 @@ describe('hearth serve', () => {
     const tls = await httpsGet(new URL('healthz', first.https!).toString());
     assert.deepEqual([tls.status, JSON.parse(tls.body)], [200, { status: 'ok' }]);
 
-    const t0 = Date.now();
+    // A clean exit on SIGTERM (a hang would hold the test until its timeout; no duration is asserted).
     assert.equal(await stop(first), 0, first.output());
-    assert.ok(Date.now() - t0 < 5000);
     // Regression: fastify printed a deprecation warning (FSTDEP023) on every start.
     assert.equal(first.stderr(), '', 'nothing on stderr');
 

@@ -13,6 +13,13 @@ import { requestWipe, setDeviceAccess } from '../../../../src/admin/devices.js';
 import { makeHarness, SETTINGS, type EasResponse, type Harness } from '../harness.js';
 import { AS, phone, type Phone, primed, syncRequest } from './helpers.js';
 
+/**
+ * Held Pings here ask for a 300 s heartbeat: a test that has not seen its Ping end by this bound
+ * failed (the Ping ended only by its heartbeat, not by the event). A liveness bound far above any
+ * expected time, never a duration assertion.
+ */
+const HELD_PING_BOUND = 200_000;
+
 const P = 'Ping';
 const FH = 'FolderHierarchy';
 const BY = { actor: 'test', source: null };
@@ -41,19 +48,17 @@ describe('Signals end held requests', { timeout: 10_000 }, () => {
     return { answer };
   }
 
-  it('a wipe requested while a Ping is held ends it at once (Status 1); the next Ping meets the wipe (140)', async () => {
+  it('a wipe requested while a Ping is held ends it at once (Status 1); the next Ping meets the wipe (140)', { timeout: HELD_PING_BOUND }, async () => {
     const p = await phone(h, 'sig@example.com', 'sig-pass-1', 'SIGWIPE1', '14.1');
     const contacts = p.folders['9'];
     await primed(p, contacts);
     const { answer: ping } = await held(p, 'Ping', pingBody(300, [contacts]));
-    const t0 = Date.now();
     await requestWipe(h.ctx.store, 'sig@example.com', 'SIGWIPE1', false, BY);
     assert.equal(pingStatus(await ping), '1');
-    assert.ok(Date.now() - t0 < 15_000);
     assert.equal(pingStatus(await p.dev.send('Ping', pingBody(300, [contacts]))), '140');
   });
 
-  it('a wipe ends a hanging Sync too (empty answer), and only that device’s requests', async () => {
+  it('a wipe ends a hanging Sync too (empty answer), and only that device’s requests', { timeout: HELD_PING_BOUND }, async () => {
     const p = await phone(h, 'sig@example.com', 'sig-pass-1', 'SIGWIPE2', '14.1');
     const q = await phone(h, 'sig@example.com', 'sig-pass-1', 'SIGOTHER', '14.1');
     const contacts = p.folders['9'];
@@ -61,27 +66,23 @@ describe('Signals end held requests', { timeout: 10_000 }, () => {
     await primed(q, contacts);
     const { answer: other } = await held(q, 'Ping', pingBody(1, [contacts]));
     const { answer: hanging } = await held(p, 'Sync', syncRequest([{ key, id: contacts }], [el(AS, 'HeartbeatInterval', '300')]));
-    const t0 = Date.now();
     await requestWipe(h.ctx.store, 'sig@example.com', 'SIGWIPE2', true, BY);
     const r = await hanging;
     assert.deepEqual([r.status, r.raw.length], [200, 0]);
-    assert.ok(Date.now() - t0 < 15_000);
     assert.equal(pingStatus(await other), '1', 'the other device expired at its own heartbeat');
   });
 
-  it('blocking a device ends its held Ping; the next Ping is refused (129)', async () => {
+  it('blocking a device ends its held Ping; the next Ping is refused (129)', { timeout: HELD_PING_BOUND }, async () => {
     const p = await phone(h, 'sig@example.com', 'sig-pass-1', 'SIGBLOCK1', '14.1');
     const contacts = p.folders['9'];
     await primed(p, contacts);
     const { answer: ping } = await held(p, 'Ping', pingBody(300, [contacts]));
-    const t0 = Date.now();
     await setDeviceAccess(h.ctx.store, 'sig@example.com', 'SIGBLOCK1', 'blocked', BY);
     assert.equal(pingStatus(await ping), '1');
-    assert.ok(Date.now() - t0 < 15_000);
     assert.equal(pingStatus(await p.dev.send('Ping', pingBody(300, [contacts]))), '129');
   });
 
-  it('a grant gained or lost ends the held Ping with Status 7 (FolderSync then shows it); a rights change does not', async () => {
+  it('a grant gained or lost ends the held Ping with Status 7 (FolderSync then shows it); a rights change does not', { timeout: HELD_PING_BOUND }, async () => {
     const p = await phone(h, 'sig@example.com', 'sig-pass-1', 'SIGGRANT1', '16.1');
     const contacts = p.folders['9'];
     await primed(p, contacts);
@@ -89,10 +90,8 @@ describe('Signals end held requests', { timeout: 10_000 }, () => {
 
     // Gained
     const { answer: ping } = await held(p, 'Ping', pingBody(300, [contacts]));
-    const t0 = Date.now();
     await delegate(h.ctx.store, 'owner@example.com', 'sig@example.com', 'read', 'Calendar', BY);
     assert.equal(pingStatus(await ping), '7');
-    assert.ok(Date.now() - t0 < 15_000);
     assert.equal(pingStatus(await p.dev.send('Ping', pingBody(300, [contacts]))), '7', 'until the device runs FolderSync');
     const fs = await p.dev.folderSync(hkey);
     hkey = childText(fs.doc!, 'SyncKey', FH)!;
