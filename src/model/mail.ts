@@ -117,6 +117,9 @@ export interface MailMessage {
   parsed: ParsedMessage;
 }
 
+/** A message without its parsed metadata: what SELECT, FETCH FLAGS and Sync bookkeeping need. */
+export type MessageState = Omit<MailMessage, 'parsed'>;
+
 /** A message to append: the original bytes and what the parser made of them. */
 export interface NewMessage {
   bytes: Uint8Array;

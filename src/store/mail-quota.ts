@@ -36,13 +36,15 @@ export async function readAccountQuota(db: MailDb | MailTrx, accountId: number):
  * The domain's usage (sum over its accounts) and limits. With `lock` on PostgreSQL the domain
  * row is locked first, so that two deliveries into one domain cannot both pass its limit; callers
  * lock domains in ascending id order after their accounts, which keeps lock order acyclic.
+ * Without domain limits the usage is summed only when `alwaysSum` (for display).
  */
-export async function readDomainQuota(db: MailDb | MailTrx, domainId: number, lock: boolean): Promise<DomainQuotaState> {
+export async function readDomainQuota(db: MailDb | MailTrx, domainId: number, lock: boolean, alwaysSum = false): Promise<DomainQuotaState> {
   if (lock) await sql`select id from domains where id = ${domainId} for update`.execute(db);
   const d = await db.selectFrom('domains').select('settings').where('id', '=', domainId).executeTakeFirst();
   if (!d) throw notFound('domain');
   const limits = domainLimits(d.settings);
-  if (limits.quotaBytes === null && limits.quotaMessages === null && lock) return { bytes: 0, messages: 0, ...limits };
+  // Without domain limits the sum decides nothing: skip it on the delivery path.
+  if (limits.quotaBytes === null && limits.quotaMessages === null && !alwaysSum) return { bytes: 0, messages: 0, ...limits };
   const u = await db.selectFrom('accounts')
     .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('used_bytes'), sql<number>`0`).as('b'),
       eb.fn.coalesce(eb.fn.sum<number>('used_messages'), sql<number>`0`).as('m')])
@@ -66,6 +68,6 @@ export function crosses(a: QuotaState, bytes: number, messages: number, ratio: n
 
 export async function quotaUsage(db: MailDb, accountId: number): Promise<QuotaUsage> {
   const a = await readAccountQuota(db, accountId);
-  const d = await readDomainQuota(db, a.domainId, false);
+  const d = await readDomainQuota(db, a.domainId, false, true);
   return { bytes: a.bytes, messages: a.messages, quotaBytes: a.quotaBytes, quotaMessages: a.quotaMessages, domain: d };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type {
-  DeliveryResult, DeliveryTarget, FlagChange, MailChanges, MailMessage, MailboxStatus, NewMessage, ParsedMessage, QuotaUsage,
+  DeliveryResult, DeliveryTarget, FlagChange, MailChanges, MailMessage, MailboxStatus, MessageState, NewMessage, ParsedMessage, QuotaUsage,
   UidMapping,
 } from '../model/mail.js';
 import type { Folder, FolderRole } from '../model/types.js';
@@ -10,6 +10,7 @@ import type { DeliverMessageOptions, FlagOperation, ListMessagesOptions, MailSto
 import { MESSAGE_COLUMNS, toMailMessage, type JoinedRow, type MailDb } from './mail-rows.js';
 import { MailWriter } from './mail-writer.js';
 import { quotaUsage } from './mail-quota.js';
+import { json } from './rows.js';
 
 /** The MailStore over the SQL store (both backends): reads here, writes in MailWriter. */
 export abstract class MailContentStore extends ContentStore implements MailStore {
@@ -47,6 +48,22 @@ export abstract class MailContentStore extends ContentStore implements MailStore
     q = q.orderBy('items.imap_uid');
     if (opts.limit !== undefined) q = q.limit(opts.limit);
     return (await q.execute()).map((r) => toMailMessage(r as unknown as JoinedRow));
+  }
+
+  async listMessageStates(folderId: number, opts: ListMessagesOptions = {}): Promise<MessageState[]> {
+    let q = this.mdb.selectFrom('items').innerJoin('messages', 'messages.item_id', 'items.id')
+      .select(['items.id', 'items.account_id', 'items.folder_id', 'items.imap_uid', 'items.modseq', 'items.flags', 'items.size',
+        'items.blob_hash', 'messages.internal_date', 'messages.thread_id'])
+      .where('items.folder_id', '=', folderId);
+    if (opts.uidFrom !== undefined) q = q.where('items.imap_uid', '>=', opts.uidFrom);
+    if (opts.uidTo !== undefined) q = q.where('items.imap_uid', '<=', opts.uidTo);
+    q = q.orderBy('items.imap_uid');
+    if (opts.limit !== undefined) q = q.limit(opts.limit);
+    return (await q.execute()).map((r) => ({
+      itemId: Number(r.id), accountId: Number(r.account_id), folderId: Number(r.folder_id), uid: Number(r.imap_uid),
+      modseq: Number(r.modseq), flags: json<string[]>(r.flags, []), internalDate: Number(r.internal_date), size: Number(r.size),
+      blobHash: r.blob_hash!, threadId: r.thread_id,
+    }));
   }
 
   async readMessageBytes(itemId: number, range?: { start: number; end: number }): Promise<Buffer | null> {

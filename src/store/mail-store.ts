@@ -1,5 +1,5 @@
 import type {
-  DeliveryResult, DeliveryTarget, FlagChange, MailChanges, MailMessage, MailboxStatus, NewMessage, ParsedMessage,
+  DeliveryResult, DeliveryTarget, FlagChange, MailChanges, MailMessage, MailboxStatus, MessageState, NewMessage, ParsedMessage,
   QuotaUsage, UidMapping,
 } from '../model/mail.js';
 import type { Folder, FolderRole } from '../model/types.js';
@@ -57,6 +57,11 @@ export interface MailStore {
   getMessageByUid(folderId: number, uid: number): Promise<MailMessage | null>;
   /** Messages of the folder in UID order. */
   listMessages(folderId: number, opts?: ListMessagesOptions): Promise<MailMessage[]>;
+  /**
+   * The same messages without their parsed metadata (no envelope or MIME tree is read or
+   * decoded): an IMAP SELECT's UID map, FETCH FLAGS, ActiveSync bookkeeping over large folders.
+   */
+  listMessageStates(folderId: number, opts?: ListMessagesOptions): Promise<MessageState[]>;
 
   /**
    * Bytes of the message, or of [start, end) of it (part offsets from `parsed.mime`); null when

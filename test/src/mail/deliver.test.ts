@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../../src/store/store.js';
 import { deliver } from '../../../src/mail/deliver.js';
-import { parseMessage } from '../../../src/mail/parse.js';
+import { MailParseError, parseMessage } from '../../../src/mail/parse.js';
 import { storeFactories, type OpenedStore } from '../../helpers/stores.js';
 import { rfc822 } from '../store/mail-contract.js';
 
@@ -81,6 +81,16 @@ for (const factory of await storeFactories()) {
       const over = await deliver(store, [a.email], raw, env);
       assert.deepEqual([over.overQuota, over.delivered, over.warned], [[a.email], [], []]);
       assert.equal((await store.mailboxStatus(inbox.id)).messages, 4);
+    });
+
+    it('refuses a message beyond the parser limits before writing anything', async () => {
+      const d = await domain();
+      const a = await store.createAccount({ domainId: d.id, email: `a@${d.name}` });
+      let deep = 'x\r\n';
+      for (let i = 0; i < 60; i++) deep = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${deep}\r\n--b${i}--\r\n`;
+      const before = [await store.accountModseq(a.id), await store.quotaUsage(a.id)];
+      await assert.rejects(deliver(store, [a.email], Buffer.from(`Subject: deep\r\n${deep}`), env), (e) => e instanceof MailParseError);
+      assert.deepEqual([await store.accountModseq(a.id), await store.quotaUsage(a.id)], before);
     });
 
     it('uses the caller\'s parse when given, and delivers nothing to nobody', async () => {

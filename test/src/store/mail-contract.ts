@@ -123,6 +123,8 @@ export function mailStoreContract(factory: StoreFactory): void {
       const msgs = await Promise.all(['a', 'b', 'c'].map(async (s) => { const bytes = rfc822(s); return { bytes, parsed: await parseMessage(bytes) }; }));
       await rejects(store.appendMessages(u.inbox.id, msgs), 'QuotaExceeded');
       assert.equal((await store.mailboxStatus(u.inbox.id)).messages, 0);
+      const { createHash } = await import('node:crypto');
+      for (const m of msgs) assert.equal(await store.getBlob(createHash('sha256').update(m.bytes).digest('hex')), null, 'no blob left behind');
       assert.equal((await store.mailboxStatus(u.inbox.id)).uidNext, 1);
       assert.equal((await store.appendMessages(u.inbox.id, msgs.slice(0, 2))).length, 2);
 
@@ -214,6 +216,9 @@ export function mailStoreContract(factory: StoreFactory): void {
       for (const s of ['1', '2', '3', '4']) await append(u.inbox.id, s);
       assert.deepEqual((await store.listMessages(u.inbox.id, { uidFrom: 2, uidTo: 3 })).map((m) => m.uid), [2, 3]);
       assert.deepEqual((await store.listMessages(u.inbox.id, { uidFrom: 3, limit: 1 })).map((m) => m.uid), [3]);
+      const states = await store.listMessageStates(u.inbox.id, { uidFrom: 2, uidTo: 3 });
+      const full = await store.listMessages(u.inbox.id, { uidFrom: 2, uidTo: 3 });
+      assert.deepEqual(states, full.map(({ parsed: _parsed, ...rest }) => rest));
       const m = (await store.getMessageByUid(u.inbox.id, 4))!;
       const body = await store.readMessageBytes(m.itemId, { start: m.parsed.mime.bodyStart, end: m.parsed.mime.bodyEnd });
       assert.equal(body?.toString(), 'Hello 4\r\n');

@@ -27,7 +27,7 @@ describe('FolderSync, FolderCreate, FolderUpdate, FolderDelete', () => {
     const adds = changes(r.doc, 'Add');
     assert.equal(at(r.doc, 'Changes', 'Count'), String(adds.length));
     const byName = Object.fromEntries(adds.map((a) => [at(a, 'DisplayName'), at(a, 'Type')]));
-    assert.deepEqual(byName, { INBOX: '2', Drafts: '3', Trash: '4', Sent: '5', Outbox: '6', Tasks: '7', Calendar: '8', Contacts: '9', Notes: '10', Junk: '12' });
+    assert.deepEqual(byName, { INBOX: '2', Drafts: '3', Trash: '4', Sent: '5', Outbox: '6', Tasks: '7', Calendar: '8', Contacts: '9', Notes: '10', Junk: '12', Archive: '12' });
     for (const a of adds) assert.equal(at(a, 'ParentId'), '0');
   });
 
