@@ -74,9 +74,9 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
   const transactions = new WeakMap<SMTPServerSession, Transaction>();
   if (submission && !deps.tls) throw new Error('submission needs TLS');
 
-  const tx = (session: SMTPServerSession): Transaction => {
+  const tx = (session: SMTPServerSession, fresh = false): Transaction => {
     let t = transactions.get(session);
-    if (!t || t.number !== session.transaction) {
+    if (fresh || !t || t.number !== session.transaction) {
       t = { number: session.transaction, mailboxes: new Map(), limit: settings.maxMessageSize };
       transactions.set(session, t);
     }
@@ -145,7 +145,9 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
 
     onMailFrom: guard('mail', async (address: SMTPServerAddress, session: SMTPServerSession) => {
       spend(session);
-      tx(session);
+      // Every MAIL starts a new transaction (RFC 5321 §4.1.1.2): nothing of one that RSET
+      // abandoned may carry over (smtp-server's transaction number does not change on RSET).
+      tx(session, true);
       if (!submission) return;
       const user = session.user as Account;
       // RFC 6409 §6.1: the submission server may refuse a sender the user does not own.

@@ -241,3 +241,15 @@ test('AUTH after too many failures: 454 4.7.0 (lockout from the shared AuthServi
   }
   assert.deepEqual(codes, ['535 5.7.8', '535 5.7.8', '535 5.7.8', '454 4.7.0']);
 });
+
+test('recipients of a transaction abandoned with RSET do not receive the next message', async () => {
+  const wire = await mx();
+  await wire.cmd('MAIL FROM:<x@example.net>');
+  assert.equal((await wire.cmd('RCPT TO:<ann@example.test>')).code, 250);
+  assert.equal((await wire.cmd('RSET')).code, 250);
+  await wire.cmd('MAIL FROM:<x@example.net>');
+  assert.equal((await wire.cmd('RCPT TO:<bob@example.test>')).code, 250);
+  assert.equal((await wire.data(message('x@example.net', 'bob@example.test', 'after rset'))).code, 250);
+  assert.deepEqual(delivery.delivered.at(-1)!.mailboxes, ['bob@example.test']);
+  wire.close();
+});
