@@ -4,6 +4,7 @@ import { convert as htmlToText } from 'html-to-text';
 import type { Envelope, MailAddress, MimePart, ParsedMessage } from '../model/mail.js';
 import { MAIL_LIMITS } from './limits.js';
 import { MailParseError, decodedHeader, describePart, rawHeader, splitMessage, type SplitNode } from './mime-tree.js';
+import { decodedText } from './part-content.js';
 
 export { MailParseError } from './mime-tree.js';
 
@@ -26,7 +27,7 @@ export async function parseMessage(input: Uint8Array): Promise<ParsedMessage> {
   const date = envelope.date ? Date.parse(envelope.date.replace(/\s*\([^)]*\)\s*$/, '')) : NaN;
   const fromAddr = parseAddresses(rawHeader(root, 'from'))[0];
   return {
-    envelope, mime: body, preview: await preview(top, body, bytes), subject: decodedHeader(root, 'subject') ?? '',
+    envelope, mime: body, preview: await preview(body, bytes), subject: decodedHeader(root, 'subject') ?? '',
     from: fromAddr ? displayAddress(fromAddr) : '', messageId, inReplyTo: firstId(rawHeader(root, 'in-reply-to')), references,
     date: Number.isFinite(date) ? date : null, hasAttachments: hasAttachments(body), size: bytes.length,
   };
@@ -118,46 +119,11 @@ function hasAttachments(body: MimePart): boolean {
 }
 
 /** The first inline text/plain part, else text/html, decoded and shortened to the preview length. */
-async function preview(top: SplitNode, body: MimePart, bytes: Buffer): Promise<string> {
+async function preview(body: MimePart, bytes: Buffer): Promise<string> {
   const inline = leaves(body).filter((p) => p.disposition?.type !== 'attachment' && p.type === 'text');
   const chosen = inline.find((p) => p.subtype === 'plain') ?? inline.find((p) => p.subtype === 'html');
   if (!chosen) return '';
-  const node = findNode(top, chosen.headerStart);
-  if (!node) return '';
-  const source = bytes.subarray(chosen.bodyStart, Math.min(chosen.bodyEnd, chosen.bodyStart + MAIL_LIMITS.previewSourceBytes));
-  const decoded = await decodeTransfer(node, source);
-  let text = decodeCharset(decoded, chosen.params.charset);
+  let text = await decodedText(bytes, chosen, MAIL_LIMITS.previewSourceBytes).catch(() => '');
   if (chosen.subtype === 'html') text = htmlToText(text, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }, { selector: 'a', options: { ignoreHref: true } }] });
   return [...text.replace(/\s+/g, ' ').trim()].slice(0, MAIL_LIMITS.previewChars).join('');
-}
-
-function findNode(s: SplitNode, headerStart: number): SplitNode | null {
-  if (s.headerStart === headerStart) return s;
-  for (const c of s.children) {
-    const hit = findNode(c, headerStart);
-    if (hit) return hit;
-  }
-  return null;
-}
-
-/** Content-Transfer-Encoding decoding with mailsplit's own decoder for the node. */
-function decodeTransfer(s: SplitNode, source: Buffer): Promise<Buffer> {
-  const decoder = s.node.getDecoder();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve) => {
-    decoder.on('data', (c: Buffer) => chunks.push(c));
-    decoder.on('end', () => resolve(Buffer.concat(chunks)));
-    decoder.on('error', () => resolve(Buffer.concat(chunks)));
-    decoder.end(source);
-  });
-}
-
-/** Charset decoding with the platform's WHATWG decoders (ICU); unknown charsets read as UTF-8. */
-function decodeCharset(bytes: Buffer, charset: string | undefined): string {
-  const name = charset ? libmime.normalizeCharset(charset) : 'utf-8';
-  try {
-    return new TextDecoder(name).decode(bytes);
-  } catch {
-    return new TextDecoder('utf-8').decode(bytes);
-  }
 }

@@ -63,10 +63,8 @@ export class MailWriter {
           if (!opts.ignoreQuota && !fits(q, d, addBytes, mine.length)) { result.overQuota.push(accountId); continue; }
           if (crosses(q, addBytes, mine.length, opts.warnRatio ?? 0.9)) result.crossedWarning.push(accountId);
           const threadId = await this.threadOf(trx, accountId, parsed);
-          for (const t of mine) {
-            const m = await this.insert(scope, folders.get(t.folderId)!, { ...src, flags: t.flags ?? [], threadId });
-            result.delivered.push({ accountId, folderId: t.folderId, itemId: m.itemId, uid: m.uid });
-          }
+          const copies = await this.insertBatch(scope, mine.map((t) => ({ folder: folders.get(t.folderId)!, src: { ...src, flags: t.flags ?? [], threadId } })));
+          for (const m of copies) result.delivered.push({ accountId, folderId: m.folderId, itemId: m.itemId, uid: m.uid });
           this.charge(q, d, addBytes, mine.length);
           await this.saveUsage(trx, accountId, addBytes, mine.length);
         }
@@ -95,14 +93,15 @@ export class MailWriter {
         const d = domains.get(q.domainId)!;
         const bytes = messages.reduce((n, m) => n + m.bytes.byteLength, 0);
         if (!fits(q, d, bytes, messages.length)) throw new StoreError('QuotaExceeded', 'the mailbox is over its quota');
-        const out: MailMessage[] = [];
+        const entries: { folder: FolderRow; src: CopySource }[] = [];
         for (let i = 0; i < messages.length; i++) {
           const m = messages[i];
-          out.push(await this.insert(scope, folder, {
+          entries.push({ folder, src: {
             blobHash: hashes[i], size: m.bytes.byteLength, parsed: m.parsed, flags: m.flags ?? [],
             internalDate: m.internalDate ?? Date.now(), threadId: await this.threadOf(trx, accountId, m.parsed),
-          }));
+          } });
         }
+        const out = await this.insertBatch(scope, entries);
         await this.saveUsage(trx, accountId, bytes, messages.length);
         await this.touchFolders(scope);
         return out;
@@ -155,15 +154,12 @@ export class MailWriter {
       const q = quotas.get(accountId)!;
       const bytes = rows.reduce((n, r) => n + Number(r.size), 0);
       if (!fits(q, domains.get(q.domainId)!, bytes, rows.length)) throw new StoreError('QuotaExceeded', 'the mailbox is over its quota');
-      const pairs: [number, number][] = [];
-      for (const r of rows) {
-        const m = toMailMessage(r);
-        await this.addRefs(trx, m.blobHash, 1);
-        const copy = await this.insert(scope, target, {
-          blobHash: m.blobHash, size: m.size, parsed: m.parsed, flags: m.flags, internalDate: m.internalDate, threadId: m.threadId,
-        });
-        pairs.push([m.uid, copy.uid]);
-      }
+      const sources = rows.map(toMailMessage);
+      for (const m of sources) await this.addRefs(trx, m.blobHash, 1);
+      const copies = await this.insertBatch(scope, sources.map((m) => ({ folder: target, src: {
+        blobHash: m.blobHash, size: m.size, parsed: m.parsed, flags: m.flags, internalDate: m.internalDate, threadId: m.threadId,
+      } })));
+      const pairs: [number, number][] = sources.map((m, i) => [m.uid, copies[i].uid]);
       await this.saveUsage(trx, accountId, bytes, rows.length);
       await this.touchFolders(scope);
       return { uidValidity: Number(target.uid_validity), pairs };
@@ -243,31 +239,54 @@ export class MailWriter {
     }
   }
 
-  /** Inserts one item + messages row with the next UID and modseq of the folder's account. */
-  private async insert(scope: WriteScope, folder: FolderRow, src: CopySource): Promise<MailMessage> {
+  /**
+   * Inserts copies into folders of ONE account: one block of modseqs, one block of UIDs per
+   * folder, one multi-row insert of items and one of messages rows (a fan-out or MULTIAPPEND
+   * costs a handful of statements, not a handful per copy). Returns them in the given order.
+   */
+  private async insertBatch(scope: WriteScope, entries: { folder: FolderRow; src: CopySource }[]): Promise<MailMessage[]> {
+    if (entries.length === 0) return [];
     const trx = mail(scope);
-    const accountId = Number(folder.account_id);
-    const modseq = await this.store.nextModseq(scope.trx, accountId);
-    const uid = await this.takeUids(trx, Number(folder.id), 1);
-    const flags = normalizeFlags(src.flags);
+    const accountId = Number(entries[0].folder.account_id);
+    let modseq = await this.store.nextModseq(scope.trx, accountId, entries.length);
+    const nextUid = new Map<number, number>();
+    for (const e of entries) {
+      const id = Number(e.folder.id);
+      if (!nextUid.has(id)) nextUid.set(id, await this.takeUids(trx, id, entries.filter((x) => Number(x.folder.id) === id).length));
+    }
     const t = Date.now();
-    const p = src.parsed;
-    const item = await trx.insertInto('items').values({
-      account_id: accountId, folder_id: folder.id, name: `${randomUUID()}.eml`, uid: p.messageId, content: null,
-      blob_hash: src.blobHash, content_type: 'message/rfc822', size: src.size, imap_uid: uid, flags: JSON.stringify(flags),
-      component_type: null, summary: p.subject, start_at: src.internalDate, end_at: null, recurring: 0, props: '{}', modseq,
-      created_at: t, updated_at: t,
-    } as never).returningAll().executeTakeFirstOrThrow() as ItemRow;
-    const threadId = src.threadId ?? threadIdOf(p.messageId ?? randomUUID());
-    const msg = {
-      item_id: item.id, account_id: accountId, internal_date: src.internalDate, message_id: p.messageId, in_reply_to: p.inReplyTo,
-      refs: JSON.stringify(p.references), thread_id: threadId, subject: p.subject, from_addr: p.from, preview: p.preview,
-      envelope: JSON.stringify(p.envelope), mime: JSON.stringify(p.mime), date_header: p.date,
-      has_attachments: p.hasAttachments ? 1 : 0, ...flagColumns(flags),
-    };
-    await trx.insertInto('messages').values(msg as never).execute();
-    this.touched(scope, Number(folder.id), accountId, modseq);
-    return toMailMessage({ ...item, ...msg } as unknown as JoinedRow);
+    const items = entries.map(({ folder, src }) => {
+      const uid = nextUid.get(Number(folder.id))!;
+      nextUid.set(Number(folder.id), uid + 1);
+      const p = src.parsed;
+      return {
+        account_id: accountId, folder_id: folder.id, name: `${randomUUID()}.eml`, uid: p.messageId, content: null,
+        blob_hash: src.blobHash, content_type: 'message/rfc822', size: src.size, imap_uid: uid, flags: JSON.stringify(normalizeFlags(src.flags)),
+        component_type: null, summary: p.subject, start_at: src.internalDate, end_at: null, recurring: 0, props: '{}', modseq: modseq++,
+        created_at: t, updated_at: t,
+      };
+    });
+    const byName = new Map<string, ItemRow>();
+    for (let i = 0; i < items.length; i += 200) {
+      const rows = await trx.insertInto('items').values(items.slice(i, i + 200) as never).returningAll().execute() as ItemRow[];
+      for (const r of rows) byName.set(r.name, r);
+    }
+    const out: MailMessage[] = [];
+    const messages = entries.map(({ src }, i) => {
+      const item = byName.get(items[i].name)!;
+      const p = src.parsed;
+      const msg = {
+        item_id: item.id, account_id: accountId, internal_date: src.internalDate, message_id: p.messageId, in_reply_to: p.inReplyTo,
+        refs: JSON.stringify(p.references), thread_id: src.threadId ?? threadIdOf(p.messageId ?? randomUUID()), subject: p.subject,
+        from_addr: p.from, preview: p.preview, envelope: JSON.stringify(p.envelope), mime: JSON.stringify(p.mime), date_header: p.date,
+        has_attachments: p.hasAttachments ? 1 : 0, ...flagColumns(JSON.parse(item.flags)),
+      };
+      out.push({ ...toMailMessage({ ...item, ...msg, envelope: '{}', mime: '{}' } as unknown as JoinedRow), parsed: p });
+      this.touched(scope, Number(item.folder_id), accountId, Number(item.modseq));
+      return msg;
+    });
+    for (let i = 0; i < messages.length; i += 200) await trx.insertInto('messages').values(messages.slice(i, i + 200) as never).execute();
+    return out;
   }
 
   /**

@@ -173,6 +173,23 @@ export function mailStoreContract(factory: StoreFactory): void {
       assert.equal(changes.modseq, set.changed[0].modseq);
     });
 
+    it('is one state with the generic item API that ActiveSync Sync and MoveItems use', async () => {
+      const [u] = await users(1);
+      const m = await append(u.inbox.id, 'shared');
+      const mark = (await store.mailboxStatus(u.inbox.id)).highestModseq;
+      const [{ modseq }] = (await store.storeFlags(u.inbox.id, [m.uid], 'add', ['\\Seen'])).changed;
+      const generic = await store.changesSince(u.inbox.id, mark);
+      assert.deepEqual(generic.changed.map((i) => [i.id, i.flags, i.modseq, i.imapUid]), [[m.itemId, ['\\Seen'], modseq, m.uid]]);
+      const trash = await folder(u.account.id, 'trash');
+      const moved = await store.moveItem(m.itemId, trash.id);
+      const inTrash = await store.listMessages(trash.id);
+      assert.deepEqual(inTrash.map((x) => [x.itemId, x.uid, x.flags, x.parsed.subject]), [[m.itemId, moved.imapUid, ['\\Seen'], 'shared']]);
+      assert.deepEqual((await store.mailChangesSince(u.inbox.id, modseq)).vanished, [m.uid]);
+      await store.deleteItem(m.itemId);
+      assert.equal(await store.getMessage(m.itemId), null);
+      assert.equal((await store.quotaUsage(u.account.id)).messages, 0);
+    });
+
     it('copies and moves with UIDPLUS mappings; the source UIDs vanish on move', async () => {
       const [u] = await users(1);
       const archive = await folder(u.account.id, 'archive');
