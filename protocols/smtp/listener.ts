@@ -12,6 +12,7 @@ import type { Store } from '../../src/store/store.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { Account } from '../../src/model/types.js';
 import { resolveRecipient } from '../../src/mail/recipients.js';
+import { accountWouldExceed } from '../../src/mail/quota.js';
 import { mayUseSender, SendRate } from '../../src/mail/submission-policy.js';
 import { reply, deliveryErrorReply, SmtpReply } from './replies.js';
 import { usePreciseCodes } from './precise-codes.js';
@@ -55,13 +56,6 @@ interface Transaction {
   /** Accepted mailboxes by account id, and the smallest size limit among them. */
   mailboxes: Map<number, Account>;
   limit: number;
-}
-
-/** Full already (user or domain, bytes or messages): refused at RCPT with 452 4.2.2 rather than after DATA. */
-async function overQuota(store: Store, account: Account): Promise<boolean> {
-  const q = await store.quotaUsage(account.id);
-  const full = (used: number, limit: number | null) => limit !== null && used >= limit;
-  return full(q.bytes, q.quotaBytes) || full(q.messages, q.quotaMessages) || full(q.domain.bytes, q.domain.quotaBytes) || full(q.domain.messages, q.domain.quotaMessages);
 }
 
 export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
@@ -176,7 +170,8 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         const mine = await sizeLimitOf(store, m, settings.maxMessageSize);
         // RFC 1870 §6.2: a SIZE over this recipient's limit is refused at RCPT.
         if (declaredSize > mine) throw reply.tooBig(mine);
-        if (await overQuota(store, m)) throw reply.overQuota();
+        // The mail store's own rule (src/mail/quota.ts): one more message, of the declared size if any.
+        if (await accountWouldExceed(store, m.id, declaredSize)) throw reply.overQuota();
         limit = Math.min(limit, mine);
       }
       t.limit = limit;
