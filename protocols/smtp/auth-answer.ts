@@ -9,6 +9,8 @@ import { SmtpReply } from './replies.js';
 export function smtpAuthFailure(reason: AuthFailure): SmtpReply {
   // A locked or disabled account gets the same answer as a wrong password would after the
   // lockout: no hint that the account exists (CONVENTIONS: who may log in lives in src/auth).
-  if (reason === 'locked') return new SmtpReply(454, '4.7.0', 'Temporary authentication failure; try again later');
-  return new SmtpReply(535, '5.7.8', 'Authentication credentials invalid');
+  // Only what a better password fixes is 535; anything that waiting lifts (locked, and any
+  // throttling reason the AuthService adds) is the temporary 454.
+  if (reason === 'invalid' || reason === 'disabled') return new SmtpReply(535, '5.7.8', 'Authentication credentials invalid');
+  return new SmtpReply(454, '4.7.0', 'Temporary authentication failure; try again later');
 }

@@ -12,6 +12,7 @@ import type { Store } from '../../src/store/store.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { Account } from '../../src/model/types.js';
 import { resolveRecipient } from '../../src/mail/recipients.js';
+import { accountWouldExceed } from '../../src/mail/quota.js';
 import { mayUseSender, SendRate } from '../../src/mail/submission-policy.js';
 import { reply, deliveryErrorReply, SmtpReply } from './replies.js';
 import { usePreciseCodes } from './precise-codes.js';
@@ -57,13 +58,6 @@ interface Transaction {
   limit: number;
 }
 
-/** Full already (user or domain, bytes or messages): refused at RCPT with 452 4.2.2 rather than after DATA. */
-async function overQuota(store: Store, account: Account): Promise<boolean> {
-  const q = await store.quotaUsage(account.id);
-  const full = (used: number, limit: number | null) => limit !== null && used >= limit;
-  return full(q.bytes, q.quotaBytes) || full(q.messages, q.quotaMessages) || full(q.domain.bytes, q.domain.quotaBytes) || full(q.domain.messages, q.domain.quotaMessages);
-}
-
 export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
   const { store, settings, limiter } = deps;
   const log = deps.log.child({ proto: 'smtp', listener: mode });
@@ -74,9 +68,9 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
   const transactions = new WeakMap<SMTPServerSession, Transaction>();
   if (submission && !deps.tls) throw new Error('submission needs TLS');
 
-  const tx = (session: SMTPServerSession): Transaction => {
+  const tx = (session: SMTPServerSession, fresh = false): Transaction => {
     let t = transactions.get(session);
-    if (!t || t.number !== session.transaction) {
+    if (fresh || !t || t.number !== session.transaction) {
       t = { number: session.transaction, mailboxes: new Map(), limit: settings.maxMessageSize };
       transactions.set(session, t);
     }
@@ -145,7 +139,9 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
 
     onMailFrom: guard('mail', async (address: SMTPServerAddress, session: SMTPServerSession) => {
       spend(session);
-      tx(session);
+      // Every MAIL starts a new transaction (RFC 5321 §4.1.1.2): nothing of one that RSET
+      // abandoned may carry over (smtp-server's transaction number does not change on RSET).
+      tx(session, true);
       if (!submission) return;
       const user = session.user as Account;
       // RFC 6409 §6.1: the submission server may refuse a sender the user does not own.
@@ -174,7 +170,8 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         const mine = await sizeLimitOf(store, m, settings.maxMessageSize);
         // RFC 1870 §6.2: a SIZE over this recipient's limit is refused at RCPT.
         if (declaredSize > mine) throw reply.tooBig(mine);
-        if (await overQuota(store, m)) throw reply.overQuota();
+        // The mail store's own rule (src/mail/quota.ts): one more message, of the declared size if any.
+        if (await accountWouldExceed(store, m.id, declaredSize)) throw reply.overQuota();
         limit = Math.min(limit, mine);
       }
       t.limit = limit;

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { startHarness, type SmtpHarness } from './harness.js';
 import { storeDelivery } from '../../../src/server/smtp-delivery.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/stores.js';
+import { Wire, message } from './wire.js';
 
 const PW = 'Secret-pass-1';
 const backends = [
@@ -36,6 +37,8 @@ for (const backend of backends) {
       await h.addUser('ann@example.test', PW);
       await h.addUser('bob@example.test', PW);
       await h.addUser('full@example.test', PW, { quotaBytes: 600 });
+      const one = await h.addUser('one@example.test', PW);
+      await h.store.updateAccount(one.id, { quotaMessages: 1 });
       await h.store.setAlias('team@example.test', ['ann@example.test', 'bob@example.test']);
     });
     after(async () => { if (!skip) { await h.close(); await drop(); } });
@@ -75,6 +78,19 @@ for (const backend of backends) {
         (e: { responseCode?: number; response?: string }) => e.responseCode === 452 && /4\.2\.2/.test(e.response ?? ''));
       assert.deepEqual(await subjects('full@example.test'), []);
       mx.close();
+    });
+
+    test('a mailbox already full is refused at RCPT with 452 4.2.2', { skip: skip ?? false }, async () => {
+      const { wire } = await Wire.open(h.mx);
+      await wire.cmd('EHLO client.example.net');
+      await wire.cmd('MAIL FROM:<x@example.net>');
+      assert.equal((await wire.cmd('RCPT TO:<one@example.test>')).code, 250);
+      assert.equal((await wire.data(message('x@example.net', 'one@example.test', 'the one'))).code, 250);
+      await wire.cmd('MAIL FROM:<x@example.net>');
+      assert.match((await wire.cmd('RCPT TO:<one@example.test>')).text, /^452 4\.2\.2/);
+      wire.close();
+      // (the store adds its one quota warning beside it)
+      assert.deepEqual((await subjects('one@example.test')).filter((x) => x !== 'Your mailbox is nearly full'), ['the one']);
     });
   });
 }

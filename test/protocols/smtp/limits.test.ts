@@ -69,3 +69,21 @@ test('DATA over the server cap is read to the end and refused with 552 5.3.4, me
     await fresh.close();
   }
 });
+
+test('an early talker (a command before the greeting) gets 421 and no session', async () => {
+  // A greet pause far longer than the test: the command surely arrives before the greeting.
+  const paused = await startHarness({ delivery, smtp: { greetingDelayMs: 60_000 } });
+  try {
+    const { connect } = await import('node:net');
+    const socket = connect({ host: '127.0.0.1', port: paused.mx });
+    socket.setEncoding('utf8');
+    let text = '';
+    socket.on('data', (d: string) => { text += d; });
+    socket.once('connect', () => socket.write('EHLO spammer.example\r\n'));
+    await new Promise((r) => socket.once('close', r));
+    assert.match(text, /^421 /);
+    assert.doesNotMatch(text, /^220 /m);
+  } finally {
+    await paused.close();
+  }
+});

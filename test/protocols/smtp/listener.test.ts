@@ -15,6 +15,7 @@ before(async () => {
   await h.addUser('bob@example.test', PW);
   await h.addUser('cy@example.test', PW);
   await h.addUser('rate@example.test', PW);
+  await h.addUser('lock@example.test', PW);
   await h.addUser('off@example.test', PW, { disabled: true });
   await h.store.setAlias('team@example.test', ['ann@example.test', 'bob@example.test']);
   await h.store.setAlias('ann.alias@example.test', ['ann@example.test']);
@@ -225,5 +226,30 @@ test('implicit TLS submission (RFC 8314)', async () => {
   const ehlo = await wire.cmd('EHLO client.example.net');
   assert.ok(ehlo.text.includes('AUTH PLAIN LOGIN') && !ehlo.text.includes('STARTTLS'));
   assert.equal((await wire.authPlain('ann@example.test', PW)).code, 235);
+  wire.close();
+});
+
+test('AUTH after too many failures: 454 4.7.0 (lockout from the shared AuthService), even with the right password', async () => {
+  const codes: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const { wire } = await Wire.open(h.submission);
+    await wire.cmd('EHLO client.example.net');
+    await wire.starttls();
+    await wire.cmd('EHLO client.example.net');
+    codes.push((await wire.authPlain('lock@example.test', i < 3 ? 'wrong-password' : PW)).text.slice(0, 9));
+    wire.close();
+  }
+  assert.deepEqual(codes, ['535 5.7.8', '535 5.7.8', '535 5.7.8', '454 4.7.0']);
+});
+
+test('recipients of a transaction abandoned with RSET do not receive the next message', async () => {
+  const wire = await mx();
+  await wire.cmd('MAIL FROM:<x@example.net>');
+  assert.equal((await wire.cmd('RCPT TO:<ann@example.test>')).code, 250);
+  assert.equal((await wire.cmd('RSET')).code, 250);
+  await wire.cmd('MAIL FROM:<x@example.net>');
+  assert.equal((await wire.cmd('RCPT TO:<bob@example.test>')).code, 250);
+  assert.equal((await wire.data(message('x@example.net', 'bob@example.test', 'after rset'))).code, 250);
+  assert.deepEqual(delivery.delivered.at(-1)!.mailboxes, ['bob@example.test']);
   wire.close();
 });
