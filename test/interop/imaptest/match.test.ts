@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchReply, substitute } from './match.js';
-import { hasMultiLineCommand, parseScript, splitMbox } from './script.js';
+import { parseScript, splitMbox } from './script.js';
 
 describe('imaptest script parser', () => {
   it('reads headers, sessions, results, expected and forbidden replies, pipelined groups', () => {
@@ -23,11 +23,12 @@ describe('imaptest script parser', () => {
     assert.equal(s.groups[3].commands[0].status?.word, 'any');
   });
 
-  it('inlines {{{ }}} reply literals and tells them from multi-line commands', () => {
+  it('inlines {{{ }}} reply literals and reads multi-line command literals', () => {
     const s = parseScript('messages: 1\n\nok fetch 1 body[text]\n* 1 fetch (body[text] {{{\nab\n\n}}})\n');
     assert.equal(s.groups[0].expected[0].line, '1 fetch (body[text] \u00003\u0000ab\n)');
-    assert.equal(hasMultiLineCommand('ok fetch 1 x\n* 1 fetch (x {{{\na\n}}})\n'), false);
-    assert.equal(hasMultiLineCommand('ok append $mailbox {{{\nFrom: a\n}}}\n'), true);
+    const a = parseScript('state: created\n\nok append $mailbox {{{\nFrom: a\n\nb\n}}} ~{{{\nx\n}}}\n');
+    assert.equal(a.groups[0].commands[0].text, 'append $mailbox \u00010\u0001 \u00011\u0001');
+    assert.deepEqual(a.groups[0].commands[0].literals?.map((l) => [l.data.toString(), l.binary]), [['From: a\n\nb', false], ['x', true]]);
   });
 
   it('splits an mbox and keeps the From-line date', () => {
