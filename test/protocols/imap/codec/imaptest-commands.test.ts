@@ -11,8 +11,7 @@ import { DEFAULT_SCRIPTS_DIR, listScripts } from '../../../interop/imaptest/runn
 const NOT_YET: Array<[RegExp, string]> = [
   [/\bcatenate\b/i, 'CATENATE (RFC 4469)'],
   [/^notify\b/i, 'NOTIFY (RFC 5465)'],
-  [/return \([^)]*\b(update|partial)\b/i, 'CONTEXT=SEARCH UPDATE (RFC 5267), PARTIAL (RFC 9394)'],
-  [/^cancelupdate\b/i, 'CONTEXT=SEARCH (RFC 5267)'],
+  [/^cancelupdate\b/i, 'CANCELUPDATE of CONTEXT=SEARCH (RFC 5267)'],
   [/^(genurlauth|urlfetch|resetkey)\b/i, 'URLAUTH (RFC 4467)'],
 ];
 

@@ -123,6 +123,9 @@ describe('parseCommand: message commands', () => {
       ],
     });
     assert.deepEqual((p('s SEARCH $') as { key: unknown }).key, { op: 'SEQ', set: '$' });
+    assert.deepEqual((p('s UID SEARCH RETURN (UPDATE PARTIAL -1:-100 COUNT) ALL') as { return: unknown }).return, ['UPDATE', { partial: { from: -1, to: -100 } }, 'COUNT']);
+    assert.deepEqual((p('s SEARCH RETURN (PARTIAL 2:4) ALL') as { return: unknown }).return, [{ partial: { from: 2, to: 4 } }]);
+    bad('s SEARCH RETURN (PARTIAL -1:4) ALL', 's');
     assert.deepEqual((p('s SEARCH subject {3}\r\nabc') as { key: unknown }).key, { op: 'SUBJECT', value: 'abc' });
     for (const x of ['s SEARCH', 's SEARCH FROM', 's SEARCH BEFORE 30-Feb-2000', 's SEARCH OR SEEN', 's SEARCH BOGUS', 's SEARCH ()', 's SEARCH 1:x']) bad(x, 's');
   });
