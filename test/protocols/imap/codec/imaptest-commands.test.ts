@@ -9,9 +9,7 @@ import { parseScript } from '../../../interop/imaptest/script.js';
 import { DEFAULT_SCRIPTS_DIR, listScripts } from '../../../interop/imaptest/runner.js';
 
 const NOT_YET: Array<[RegExp, string]> = [
-  [/\bcatenate\b/i, 'CATENATE (RFC 4469)'],
   [/^notify\b/i, 'NOTIFY (RFC 5465)'],
-  [/^cancelupdate\b/i, 'CANCELUPDATE of CONTEXT=SEARCH (RFC 5267)'],
   [/^(genurlauth|urlfetch|resetkey)\b/i, 'URLAUTH (RFC 4467)'],
 ];
 
