@@ -42,7 +42,8 @@ const LITERAL_AT_END = /(~?)\{(\d{1,20})(\+?)\}$/;
 
 function tagOf(head: Buffer): string | undefined {
   const text = head.subarray(0, Math.min(head.length, 200)).toString('latin1');
-  const match = /^([^\s(){%*"\\\]]+) /.exec(text);
+  // tag = 1*<any ASTRING-CHAR except "+"> (RFC 9051 §9), as parse-command.ts reads it.
+  const match = /^([^\x00-\x20\x7f(){%*"\\+]+) /.exec(text);
   return match?.[1];
 }
 

@@ -23,14 +23,23 @@ export interface ListReturn {
   subscribed: boolean; children: boolean; specialUse: boolean; status?: string[];
 }
 
-export interface AppendMessage {
+/** One part of CATENATE (RFC 4469 §5): literal text, or an IMAP URL of a message or section. */
+export type CatenatePart = { text: Buffer; binary: boolean } | { url: string };
+
+export type AppendMessage = {
   flags: string[];
   /** From the optional date-time argument; undefined means "now" (RFC 9051 §6.3.12). */
   internalDate?: Date;
-  message: Buffer;
-  /** Sent as literal8 "~{n}" (RFC 3516 §4.2): the server must accept 8-bit/binary content. */
-  binary: boolean;
-}
+} & (
+  | {
+      message: Buffer;
+      /** Sent as literal8 "~{n}" (RFC 3516 §4.2): the server must accept 8-bit/binary content. */
+      binary: boolean;
+      catenate?: undefined;
+    }
+  /** The message is built from parts on the server (RFC 4469). */
+  | { catenate: CatenatePart[]; message?: undefined; binary?: undefined }
+);
 
 export type StoreOperation = 'set' | 'add' | 'remove';
 
@@ -40,6 +49,7 @@ export type CommandArgs =
   | { command: 'LOGIN'; user: string; password: string }
   | { command: 'AUTHENTICATE'; mechanism: string; initialResponse?: string }
   | { command: 'ENABLE'; capabilities: string[] }
+  | { command: 'CANCELUPDATE'; tags: string[] }
   | { command: 'ID'; params: Array<[string, string | null]> | null }
   | { command: 'SELECT' | 'EXAMINE'; mailbox: MailboxName; params: SelectParams }
   | { command: 'CREATE'; mailbox: MailboxName; specialUse: string[] }

@@ -100,6 +100,12 @@ function parseArgs(c: Cursor, name: string, uid: boolean): CommandArgs {
     }
     case 'ID':
       return parseId(c);
+    case 'CANCELUPDATE': {
+      // RFC 5267 §4.3: CANCELUPDATE tag-string *(SP tag-string)
+      const tags = [c.string().toString('utf8')];
+      while (c.tryChar(' ')) tags.push(c.string().toString('utf8'));
+      return { command: 'CANCELUPDATE', tags };
+    }
     case 'SELECT':
     case 'EXAMINE': {
       const mailbox = readMailbox(c);

@@ -1,7 +1,7 @@
 // Arguments of the mailbox commands: SELECT/EXAMINE (RFC 9051 §6.3.2, RFC 7162 §3.1.8 CONDSTORE,
 // §3.2.5 QRESYNC), CREATE (RFC 6154 §3 USE), LIST (RFC 5258 LIST-EXTENDED, RFC 5819 LIST-STATUS),
 // STATUS (RFC 9051 §6.3.11) and APPEND (RFC 9051 §6.3.12, RFC 3502 MULTIAPPEND, RFC 3516 literal8,
-// RFC 6855 §4 UTF8).
+// RFC 6855 §4 UTF8, RFC 4469 CATENATE).
 import { isListChar, type Cursor } from './cursor.js';
 import type { AppendMessage, ListReturn, ListSelection, SelectParams } from './command-types.js';
 import { readSequenceSet } from './parse-search.js';
@@ -152,6 +152,18 @@ function readAppendMessage(c: Cursor): AppendMessage {
   if (c.peek() === 0x22) {
     internalDate = readDateTime(c);
     c.sp();
+  }
+  if (c.tryLiteralText('CATENATE ')) {
+    // RFC 4469 §5: cat-part = "TEXT" SP literal / "URL" SP astring.
+    const catenate = c.list(() => {
+      if (c.tryLiteralText('TEXT ')) {
+        const binary = c.peek() === 0x7e;
+        return { text: c.literal(true), binary };
+      }
+      c.expect('URL ');
+      return { url: c.astringText() };
+    }, false);
+    return { flags, internalDate, catenate };
   }
   if (c.tryLiteralText('UTF8 (')) {
     const message = c.literal(true);

@@ -3,7 +3,7 @@
 // US-ASCII and UTF-8 (RFC 9051 §6.4.4 requires UTF-8; others answer NO [BADCHARSET] in the engine).
 import type { Cursor } from './cursor.js';
 import { parseSequenceSet, type SequenceSet } from './sequence-set.js';
-import type { SearchDate, SearchKey, SearchReturn } from './search-types.js';
+import type { PartialRange, SearchDate, SearchKey, SearchReturn } from './search-types.js';
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
@@ -111,11 +111,25 @@ export function readSearchKeys(c: Cursor): SearchKey {
   return keys.length === 1 ? keys[0] : { op: 'AND', keys };
 }
 
-/** RETURN (MIN MAX ALL COUNT SAVE) of ESEARCH (RFC 4731 §3.1, RFC 5182 §2.1). */
+/** partial-range-first = nz-number ":" nz-number; partial-range-last = "-" nz ":" "-" nz (RFC 9394 §4). */
+function readPartialRange(c: Cursor): PartialRange {
+  const last = c.tryChar('-');
+  const from = c.nzNumber();
+  c.expect(':');
+  if (last) c.expect('-');
+  const to = c.nzNumber();
+  return last ? { from: -from, to: -to } : { from, to };
+}
+
+/** RETURN (MIN MAX ALL COUNT SAVE UPDATE PARTIAL r) (RFC 4731 §3.1, RFC 5182 §2.1, RFC 5267 §4.1, RFC 9394). */
 function readReturn(c: Cursor): SearchReturn {
   return c.list(() => {
     const option = c.atom().toUpperCase();
-    if (option !== 'MIN' && option !== 'MAX' && option !== 'ALL' && option !== 'COUNT' && option !== 'SAVE') {
+    if (option === 'PARTIAL') {
+      c.sp();
+      return { partial: readPartialRange(c) };
+    }
+    if (option !== 'MIN' && option !== 'MAX' && option !== 'ALL' && option !== 'COUNT' && option !== 'SAVE' && option !== 'UPDATE') {
       c.fail(`unknown RETURN option "${option}"`);
     }
     return option;

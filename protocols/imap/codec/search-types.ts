@@ -19,5 +19,14 @@ export type SearchKey =
   | { op: 'OR'; left: SearchKey; right: SearchKey }
   | { op: 'AND'; keys: SearchKey[] };
 
-/** ESEARCH result options (RFC 4731 §3.1, RFC 5182 SAVE); empty means "ALL". */
-export type SearchReturn = Array<'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE'>;
+/**
+ * PARTIAL range (RFC 9394 §3.1): results `from`..`to` counted from 1; negative numbers count
+ * from the end ("-1:-100" is the last hundred).
+ */
+export interface PartialRange { from: number; to: number }
+
+/**
+ * ESEARCH result options (RFC 4731 §3.1, RFC 5182 SAVE, RFC 5267 §4.1 UPDATE, RFC 9394 PARTIAL);
+ * empty means "ALL".
+ */
+export type SearchReturn = Array<'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE' | 'UPDATE' | { partial: PartialRange }>;

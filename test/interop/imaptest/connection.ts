@@ -1,5 +1,6 @@
 // One client session for the runner: sends command text, reads replies line by line with their
-// literals inlined (as \0 length \0 bytes, which match.ts reads back as strings).
+// literals inlined (as \0 length \0 bytes, which match.ts reads back as strings). Bytes are
+// text as latin1 both ways, as the scripts are read, so 8-bit and binary data compare byte for byte.
 import { connect, type Socket } from 'node:net';
 
 export interface Tagged { tag: string; word: string; text: string }
@@ -44,12 +45,12 @@ export class ImapConnection {
       for (;;) {
         const lf = this.buffer.indexOf(0x0a, pos);
         if (lf < 0) break;
-        const line = this.buffer.subarray(pos, lf).toString('utf8').replace(/\r$/, '');
+        const line = this.buffer.subarray(pos, lf).toString('latin1').replace(/\r$/, '');
         const lit = /~?\{(\d+)\+?\}$/.exec(line);
         if (!lit) { text += line; pos = lf + 1; complete = true; break; }
         const size = Number(lit[1]);
         if (this.buffer.length < lf + 1 + size) break;
-        const data = this.buffer.subarray(lf + 1, lf + 1 + size).toString('utf8');
+        const data = this.buffer.subarray(lf + 1, lf + 1 + size).toString('latin1');
         text += line.slice(0, lit.index) + `\u0000${data.length}\u0000${data}`;
         pos = lf + 1 + size;
       }
@@ -84,7 +85,7 @@ export class ImapConnection {
   }
 
   write(data: string | Buffer): void {
-    this.socket.write(data);
+    this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   }
 
   /** Sends a command whose last argument is a synchronizing literal, waiting for "+". */
@@ -95,6 +96,22 @@ export class ImapConnection {
     // The server may refuse at once (NO [TRYCREATE]) instead of asking for the literal.
     await this.until(() => this.continuations > before || this.tagged.has(tag), 'continuation');
     if (!this.tagged.has(tag)) this.write(Buffer.concat([data, Buffer.from('\r\n')]));
+  }
+
+  /** Sends `tag text` where \u0001i\u0001 marks literal i, each sent after its "+". */
+  async sendWithLiterals(tag: string, text: string, literals: Array<{ data: Buffer; binary: boolean }>): Promise<void> {
+    const parts = text.split(/\u0001(\d+)\u0001/);
+    let head = `${tag} ${parts[0]}`;
+    for (let k = 1; k < parts.length; k += 2) {
+      const literal = literals[Number(parts[k])];
+      const before = this.continuations;
+      this.write(`${head}${literal.binary ? '~' : ''}{${literal.data.length}}\r\n`);
+      await this.until(() => this.continuations > before || this.tagged.has(tag), 'continuation');
+      if (this.tagged.has(tag)) return; // refused before the literal: the command is over
+      this.write(literal.data);
+      head = parts[k + 1];
+    }
+    this.write(`${head}\r\n`);
   }
 
   async command(tag: string, text: string): Promise<Tagged> {

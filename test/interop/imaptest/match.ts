@@ -91,8 +91,9 @@ function matchToken(exp: Token, got: Token, b: Bindings): boolean {
   if (got.kind !== 'atom' && got.kind !== 'string') return false;
   // "$$word" in a script is the keyword "$word".
   if (exp.kind === 'atom' && exp.text.startsWith('$$')) return exp.text.slice(1).toLowerCase() === got.text.toLowerCase();
-  // Literal bodies are compared without CR: scripts write their lines with LF only.
-  const norm = (x: string) => (/[\r\n]/.test(x) ? x.replace(/\r/g, '') : x).toLowerCase();
+  // Literal bodies are compared without CR and trailing newlines: scripts write their lines with
+  // LF, and where a "{{{" literal ends relative to its last newline is our approximation.
+  const norm = (x: string) => (/[\r\n]/.test(x) ? x.replace(/\r/g, '').replace(/\n+$/, '') : x).toLowerCase();
   return norm(exp.text) === norm(got.text);
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { sharedPath } from '../../helpers/shared.js';
 import { ImapConnection } from './connection.js';
 import { matchReply, substitute, type Bindings } from './match.js';
-import { hasMultiLineCommand, parseScript, splitMbox, type Script, type ScriptGroup } from './script.js';
+import { parseScript, splitMbox, type Script, type ScriptGroup } from './script.js';
 
 /** The scripts from the project's shared folder (test/helpers/shared.ts), or '' when absent. */
 export const DEFAULT_SCRIPTS_DIR = sharedPath('imaptest', 'scripts') ?? '';
@@ -33,9 +33,7 @@ export interface ScriptResult {
 
 /** Features of the format this runner does not implement: such scripts are skipped, not failed. */
 const UNSUPPORTED: Array<[RegExp, string]> = [
-  [/^(\d+ )?(\S+ )?(ok |no |bad )?idle\b/im, 'IDLE/DONE sequences'],
-  [/\bcatenate\b/i, 'CATENATE literals'],
-  [/~\{/, 'literal8 in script commands'],
+  [/^idle\b/i, 'IDLE/DONE sequences'],
 ];
 
 export function listScripts(dir = DEFAULT_SCRIPTS_DIR): string[] {
@@ -101,15 +99,13 @@ export async function runScript(name: string, options: RunnerOptions): Promise<S
   } catch (error) {
     return { script: name, result: 'skip', reason: `script format not supported: ${(error as Error).message}`, checks: 0 };
   }
-  if (hasMultiLineCommand(source)) {
-    return { script: name, result: 'skip', reason: 'runner does not support multi-line literals in commands', checks: 0 };
-  }
   for (const [pattern, what] of UNSUPPORTED) {
     if (script.groups.some((g) => g.commands.some((c) => pattern.test(c.text)))) return { script: name, result: 'skip', reason: `runner does not support ${what}`, checks: 0 };
   }
   const { header } = script;
   const conns: ImapConnection[] = [];
-  const b: Bindings = new Map([['mailbox', 'imaptest'], ['user', options.user(name)], ['username', options.user(name)]]);
+  // $mailbox_url is the mailbox as an IMAP URL path segment (RFC 5092), for CATENATE and URLAUTH.
+  const b: Bindings = new Map([['mailbox', 'imaptest'], ['mailbox_url', 'imaptest'], ['user', options.user(name)], ['username', options.user(name)]]);
   let checks = 0;
   const mboxName = existsSync(join(dir, `${name}.mbox`)) ? `${name}.mbox` : 'default.mbox';
   const mbox = splitMbox(readFileSync(join(dir, mboxName), 'utf8'));
@@ -156,7 +152,9 @@ export async function runScript(name: string, options: RunnerOptions): Promise<S
         c.tagged.delete(tags[i]);
         const text = substitute(cmd.text, b, true);
         // "append [mailbox [flags] [date]]": imaptest appends the next message of the mbox.
-        if (/^append(\s|$)/i.test(text) && !/[{}]/.test(text)) {
+        if (cmd.literals) {
+          await c.sendWithLiterals(tags[i], text, cmd.literals);
+        } else if (/^append(\s|$)/i.test(text) && !/[{}]/.test(text)) {
           const { message, date } = mbox[nextMessage++ % mbox.length];
           const args = text.slice(6).trim();
           // Without a date argument the message gets its mbox "From " line date, as imaptest does.

@@ -19,6 +19,8 @@ export interface ScriptCommand {
   tag?: string;
   text: string;
   /** Expected result word and the tokens that must start its text, e.g. ok + "[read-only]". */
+  /** Literal arguments spanning lines ("{{{" ... "}}}"); `text` holds \u0001index\u0001 where each goes. */
+  literals?: Array<{ data: Buffer; binary: boolean }>;
   /** 'any' for `"" command` or a command whose result the script does not give. */
   status?: { word: 'ok' | 'no' | 'bad' | 'any'; text: string };
 }
@@ -43,23 +45,10 @@ const STATUS = new Set(['ok', 'no', 'bad']);
 
 export class ScriptError extends Error {}
 
-/** Whether a command (not an expected reply) spans lines with a "{{{" literal. */
-export function hasMultiLineCommand(source: string): boolean {
-  let inReply = false;
-  for (const line of source.split('\n')) {
-    if (inReply) {
-      if (line.startsWith('}}}') && !line.endsWith('{{{')) inReply = false;
-      continue;
-    }
-    if (!line.endsWith('{{{')) continue;
-    if (/^(\d+ )?[*!] /.test(line)) inReply = true;
-    else return true;
-  }
-  return false;
-}
 
 export function parseScript(source: string): Script {
-  const lines = source.split('\n').map((l) => l.replace(/\r$/, ''));
+  const rawLines = source.split('\n');
+  const lines = rawLines.map((l) => l.replace(/\r$/, ''));
   const header: ScriptHeader = { capabilities: [], connections: 1, state: 'selected', messages: 0, ignoreExtraUntagged: true };
   let i = 0;
   // Header: "key: value" lines up to the first blank line (a script may have none).
@@ -107,6 +96,18 @@ export function parseScript(source: string): Script {
       list.push({ conn: conn ?? lastConn, line: rest.slice(2) });
       continue;
     }
+    // A command with "{{{" ... "}}}" literal arguments (APPEND messages, CATENATE parts): the
+    // lines are the literal as written (LF between lines, a CR only where the file has one, no
+    // newline before "}}}"); "~{{{" is literal8 (RFC 3516).
+    const literals: Array<{ data: Buffer; binary: boolean }> = [];
+    while (rest.endsWith('{{{')) {
+      const body: string[] = [];
+      for (i++; i < lines.length && !lines[i].startsWith('}}}'); i++) body.push(rawLines[i]);
+      if (i >= lines.length) throw new ScriptError('unterminated {{{ literal');
+      const binary = rest.endsWith('~{{{');
+      rest = rest.slice(0, binary ? -4 : -3) + `\u0001${literals.length}\u0001` + lines[i].slice(3);
+      literals.push({ data: Buffer.from(body.join('\n'), 'latin1'), binary });
+    }
     const words = rest.split(' ');
     const first = words[0].toLowerCase();
     // "tag1 ok": the result of an explicitly tagged command of the group.
@@ -122,6 +123,7 @@ export function parseScript(source: string): Script {
       continue;
     }
     const command: ScriptCommand = { conn: conn ?? 1, text: rest };
+    if (literals.length > 0) command.literals = literals;
     if (first === '""') {
       command.status = { word: 'any', text: '' };
       command.text = words.slice(1).join(' ');

@@ -84,6 +84,13 @@ describe('parseCommand: mailbox commands', () => {
     assert.equal((a.messages[0].message as Buffer).toString(), 'hello');
     const m = p('a APPEND INBOX {1+}\r\nx ~{2}\r\n\x00y UTF8 (~{1}\r\nz)') as unknown as { messages: Array<{ message: Buffer; binary: boolean }> };
     assert.deepEqual(m.messages.map((x) => [x.message.toString('latin1'), x.binary]), [['x', false], ['\x00y', true], ['z', true]]);
+    const cat = p('a APPEND INBOX (\\Seen) CATENATE (URL "/INBOX;UIDVALIDITY=1/;UID=2/;SECTION=HEADER" TEXT {2}\r\nhi) CATENATE (TEXT ~{1}\r\n\x00)') as unknown as { messages: Array<{ catenate: unknown[] }> };
+    assert.deepEqual(cat.messages.map((m) => m.catenate), [
+      [{ url: '/INBOX;UIDVALIDITY=1/;UID=2/;SECTION=HEADER' }, { text: Buffer.from('hi'), binary: false }],
+      [{ text: Buffer.from([0]), binary: true }],
+    ]);
+    bad('a APPEND INBOX CATENATE ()', 'a');
+    assert.deepEqual(p('c CANCELUPDATE "A1" "b2"'), { command: 'CANCELUPDATE', tag: 'c', uid: false, tags: ['A1', 'b2'] });
     bad('a APPEND INBOX "31-Feb-2020 00:00:00 +0000" {1}\r\nx', 'a');
     bad('a APPEND INBOX {2}\r\n\x00x', 'a'); // NUL only in literal8
   });
@@ -123,6 +130,9 @@ describe('parseCommand: message commands', () => {
       ],
     });
     assert.deepEqual((p('s SEARCH $') as { key: unknown }).key, { op: 'SEQ', set: '$' });
+    assert.deepEqual((p('s UID SEARCH RETURN (UPDATE PARTIAL -1:-100 COUNT) ALL') as { return: unknown }).return, ['UPDATE', { partial: { from: -1, to: -100 } }, 'COUNT']);
+    assert.deepEqual((p('s SEARCH RETURN (PARTIAL 2:4) ALL') as { return: unknown }).return, [{ partial: { from: 2, to: 4 } }]);
+    bad('s SEARCH RETURN (PARTIAL -1:4) ALL', 's');
     assert.deepEqual((p('s SEARCH subject {3}\r\nabc') as { key: unknown }).key, { op: 'SUBJECT', value: 'abc' });
     for (const x of ['s SEARCH', 's SEARCH FROM', 's SEARCH BEFORE 30-Feb-2000', 's SEARCH OR SEEN', 's SEARCH BOGUS', 's SEARCH ()', 's SEARCH 1:x']) bad(x, 's');
   });
