@@ -128,7 +128,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         // smtp-server refuses AUTH before STARTTLS already (538); this holds even if an option changes.
         if (!session.secure) throw new SmtpReply(538, '5.7.11', 'Encryption required for requested authentication mechanism');
         const result = await deps.auth.verify(auth.username ?? '', auth.password ?? '', session.remoteAddress);
-        if (!result.ok || result.account.kind !== 'user') throw authFailure(result.ok ? 'invalid' : result.reason);
+        if (!result.ok || result.account.kind !== 'user') throw authFailure(result.ok ? { ok: false, reason: 'invalid' } : result);
         log.info({ cid: session.id, user: result.account.email }, 'smtp.auth.ok');
         return result.account;
       })().then((account) => cb(null, { user: account }), (e: unknown) => {
