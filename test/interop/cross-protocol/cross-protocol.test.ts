@@ -123,7 +123,7 @@ describe('cross-protocol: a phone over ActiveSync and DAV clients see the same d
     return parseMultistatus(r.text);
   };
   const caldav = async (args: string[], input?: string) => {
-    const { code, out } = await run('/usr/bin/python3', [script, args[0], url, USER, PASSWORD, calPath, ...args.slice(1)], { input, timeoutMs: 20_000 });
+    const { code, out } = await run('/usr/bin/python3', [script, args[0], url, USER, PASSWORD, calPath, ...args.slice(1)], { input, timeoutMs: 120_000 });
     assert.equal(code, 0, out);
     return JSON.parse(out.trim().split('\n').pop()!);
   };
@@ -265,13 +265,13 @@ describe('cross-protocol: a phone over ActiveSync and DAV clients see the same d
     const held = p.dev.send('Ping', el(P, 'Ping', [el(P, 'HeartbeatInterval', '300'),
       el(P, 'Folders', [el(P, 'Folder', [el(P, 'Id', calId), el(P, 'Class', 'Calendar')])])]))
       .then((r) => { pingAnsweredAt = performance.timeOrigin + performance.now(); return r; });
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 60_000;
     while (hub.size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     assert.ok(hub.size > before, 'the Ping is held');
     assert.equal(pingAnsweredAt, 0, 'the Ping did not answer before the PUT');
     putAnsweredAt.length = 0;
     const put = await caldav(['put'], DAV_ICS);
-    const wait = new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no Ping answer within 10 s of the PUT')), 10_000).unref());
+    const wait = new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no Ping answer within 60 s of the PUT')), 60_000).unref());
     const r = await Promise.race([held, wait]);
     assert.equal(putAnsweredAt.length, 1, 'one PUT');
     console.log(`# Ping answered ${(pingAnsweredAt - putAnsweredAt[0]).toFixed(1)} ms after the server sent the PUT's response; ` +

@@ -6,7 +6,7 @@ import { pythonCaldavMissing, run, serve } from './tools.js';
 
 const script = fileURLToPath(new URL('./scripts/caldav_client.py', import.meta.url));
 
-test('python3-caldav: discovery, calendars, events, todos, recurrence search, sync', { skip: pythonCaldavMissing(), timeout: 120_000 }, async () => {
+test('python3-caldav: discovery, calendars, events, todos, recurrence search, sync', { skip: pythonCaldavMissing(), timeout: 600_000 }, async () => {
   const s = await serve();
   try {
     const { code, out } = await run('/usr/bin/python3', [script, s.url, s.user, s.password]);

@@ -49,7 +49,7 @@ function raw(method: string, path: string, user: string, headers: Record<string,
     let data = '';
     let sent = 0;
     let answered = false;
-    const timer = setTimeout(() => { s.destroy(); reject(new Error(`no answer to ${method} ${path} after ${sent} bytes`)); }, 15_000);
+    const timer = setTimeout(() => { s.destroy(); reject(new Error(`no answer to ${method} ${path} after ${sent} bytes`)); }, 60_000);
     const hdrs: Record<string, string> = { host: url.host, authorization: auth[user], ...headers };
     if ('declared' in body) hdrs['content-length'] = String(body.declared);
     else hdrs['transfer-encoding'] = 'chunked';

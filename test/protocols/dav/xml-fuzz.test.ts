@@ -210,20 +210,20 @@ describe('DAV XML parser: seeded mutations of real request bodies', () => {
 });
 
 describe('DAV XML parser: deterministic hostile documents', () => {
+  // No durations asserted (docs/architecture.md): a blow-up would cost minutes and hit the
+  // test's own timeout; what is asserted is that the document is refused with the right code.
   const refuses = (doc: string, code?: XmlError['code']) => {
-    const t0 = performance.now();
     assert.throws(() => parseXml(doc), (e: unknown) => e instanceof XmlError && (code === undefined || e.code === code));
-    return performance.now() - t0;
   };
 
   it('refuses a DTD with internal entities (billion laughs), without expanding them', () => {
     let dtd = '<!ENTITY lol0 "lol">';
     for (let i = 1; i <= 9; i++) dtd += `<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`;
     const doc = `<?xml version="1.0"?><!DOCTYPE propfind [${dtd}]><propfind xmlns="DAV:"><prop><displayname>&lol9;</displayname></prop></propfind>`;
-    assert.ok(refuses(doc, 'dtd') < 5_000); // a blow-up costs minutes; the loose bound only catches that
+    refuses(doc, 'dtd');
     // Quadratic blow-up: one big entity referenced many times.
     const big = `<!DOCTYPE x [<!ENTITY a "${'x'.repeat(50_000)}">]><x xmlns="DAV:">${'&a;'.repeat(50_000)}</x>`;
-    assert.ok(refuses(big, 'dtd') < 5_000); // a blow-up costs minutes; the loose bound only catches that
+    refuses(big, 'dtd');
     // Without a DTD an entity reference is simply undefined.
     refuses('<propfind xmlns="DAV:"><prop>&lol9;</prop></propfind>');
   });
@@ -248,7 +248,7 @@ describe('DAV XML parser: deterministic hostile documents', () => {
   });
 
   it('refuses 10,000-deep nesting by the depth limit', () => {
-    assert.ok(refuses('<D:a xmlns:D="DAV:">'.repeat(10_000) + '</D:a>'.repeat(10_000), 'too-deep') < 5_000); // a blow-up costs minutes; the loose bound only catches that
+    refuses('<D:a xmlns:D="DAV:">'.repeat(10_000) + '</D:a>'.repeat(10_000), 'too-deep');
     // 64 levels are fine; 65 are not.
     parseXml('<a>'.repeat(64) + '</a>'.repeat(64));
     refuses('<a>'.repeat(65) + '</a>'.repeat(65), 'too-deep');
@@ -258,9 +258,9 @@ describe('DAV XML parser: deterministic hostile documents', () => {
     // saxes keeps one namespace scope per open element; parsing on after the depth error made
     // every lookup walk the whole chain: 1.2 MB took two minutes of CPU.
     const doc = '<p:a xmlns:p="urn:x">'.repeat(80_000);
-    assert.ok(refuses(doc, 'too-deep') < 5_000); // a blow-up costs minutes; the loose bound only catches that
+    refuses(doc, 'too-deep');
     // The same for the parser's own errors: the first one ends the parse.
-    assert.ok(refuses('<a xmlns:p="u">'.repeat(60) + '<q:b/>' + '<a xmlns:p="u">'.repeat(80_000)) < 5_000); // a blow-up costs minutes; the loose bound only catches that
+    refuses('<a xmlns:p="u">'.repeat(60) + '<q:b/>' + '<a xmlns:p="u">'.repeat(80_000));
   });
 
   it('refuses too many elements', () => {
@@ -270,9 +270,9 @@ describe('DAV XML parser: deterministic hostile documents', () => {
   it('refuses a 50 MB body by its size before parsing', () => {
     const huge = `<D:propfind xmlns:D="DAV:"><D:prop>${'<D:displayname/>'.repeat(3_300_000)}</D:prop></D:propfind>`;
     assert.ok(huge.length > 50 * 1024 * 1024);
-    assert.ok(refuses(huge, 'too-large') < 50, 'refused without scanning');
+    refuses(huge, 'too-large');
     // The limit counts UTF-8 bytes, not characters: 4 Mi euro signs are 12 MiB.
-    assert.ok(refuses(`<a>${'\u20ac'.repeat(4 * 1024 * 1024)}</a>`, 'too-large') < 200);
+    refuses(`<a>${'\u20ac'.repeat(4 * 1024 * 1024)}</a>`, 'too-large');
     // Caller-supplied limits apply too.
     assert.throws(() => parseXml('<a>' + 'x'.repeat(2000) + '</a>', { maxBytes: 1000, maxDepth: 64, maxElements: 10 }), (e: unknown) => e instanceof XmlError && e.code === 'too-large');
   });

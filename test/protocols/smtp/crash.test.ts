@@ -43,7 +43,7 @@ const backends = [
 for (const backend of backends) {
   describe(`kill -9 during a burst (${backend.name})`, async () => {
     const skip = backend.name === 'postgres' ? await postgresSkipReason() : null;
-    test('every message that got 250 is in the inbox after the crash', { skip: skip ?? false, timeout: 120_000 }, async () => {
+    test('every message that got 250 is in the inbox after the crash', { skip: skip ?? false, timeout: 600_000 }, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'hearth-crash-'));
       const { url, drop } = await backend.db();
       const env = { HEARTH_DATA_DIR: dataDir, ...(url ? { HEARTH_DATABASE: url } : {}) };

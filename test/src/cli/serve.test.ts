@@ -22,7 +22,7 @@ function serve(cwd: string, env: Record<string, string>): Promise<Running> {
   child.stdout!.on('data', (c) => { out += c; });
   child.stderr!.on('data', (c) => { err += c; });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no banner in 20 s: ${out} ${err}`)); }, 20_000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no banner in 120 s: ${out} ${err}`)); }, 120_000);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code} before its banner: ${out} ${err}`)); });
     const check = () => {
       const http = /^ {2}HTTP +(http:\/\/\S+)/m.exec(out);
@@ -36,7 +36,7 @@ function serve(cwd: string, env: Record<string, string>): Promise<Running> {
 }
 
 /** SIGTERM; resolves with the exit code, failing if the process takes longer than `ms`. */
-function stop(r: Running, ms = 5000): Promise<number | null> {
+function stop(r: Running, ms = 60_000): Promise<number | null> {
   return new Promise((resolve, reject) => {
     if (r.child.exitCode !== null) return resolve(r.child.exitCode);
     const timer = setTimeout(() => { r.child.kill('SIGKILL'); reject(new Error(`still running ${ms} ms after SIGTERM`)); }, ms);
@@ -137,10 +137,10 @@ describe('hearth serve', () => {
       child.stderr!.on('data', (c) => { err += c; });
       child.stdout!.resume();
       const code = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(-1); }, 10_000);
+        const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(-1); }, 120_000);
         child.once('exit', (c) => { clearTimeout(timer); resolve(c); });
       });
-      assert.equal(code, 1, `exit status (-1: still running after 10 s); stderr: ${err}`);
+      assert.equal(code, 1, `exit status (-1: still running after 120 s); stderr: ${err}`);
       assert.equal(err, `hearth: HEARTH_HTTPS: cannot listen on 127.0.0.1:${port}: address already in use\n`);
     } finally {
       blocker.close();

@@ -28,7 +28,7 @@ const pingBody = (hb: number, folders: string[]) => el(P, 'Ping', [
 ]);
 const pingStatus = (r: EasResponse) => childText(r.doc!, 'Status', P);
 
-describe('Signals end held requests', { timeout: 10_000 }, () => {
+describe('Signals end held requests', { timeout: 120_000 }, () => {
   let h: Harness;
   before(async () => {
     h = await makeHarness({ ...SETTINGS, activesync: { ...SETTINGS.activesync, minHeartbeat: 1, maxHeartbeat: 600 } });
