@@ -36,6 +36,6 @@ export function parseSourceUrl(text: string): ImapSource {
   }
   const implicitTls = scheme === 'imaps';
   const port = url.port ? Number(url.port) : implicitTls ? 993 : 143;
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   return { host, port, implicitTls, label: `${scheme}://${url.host.toLowerCase()}` };
 }
