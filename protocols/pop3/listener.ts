@@ -68,6 +68,7 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
     const io: Pop3Io = {
       get secure() { return secure; },
       get canStartTls() { return mode === 'pop3' && !secure; },
+      get closed() { return closed; },
       remoteAddress: address,
       write: (data) => new Promise<void>((resolve) => {
         if (closed || stream.destroyed) return resolve();
@@ -129,7 +130,7 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
         void io.write('-ERR Line too long\r\n').then(() => session.end());
         return;
       }
-      conn.busy = run();
+      if (!running) conn.busy = run();
     }
 
     // Our own timer, not socket.setTimeout: after STLS the bytes flow through the TLS socket.

@@ -27,6 +27,8 @@ export interface Pop3Io {
   startTls(): void;
   /** Ends the connection once the written data is flushed. */
   close(): void;
+  /** The connection has ended (the client may hang up while a login is being verified). */
+  readonly closed: boolean;
   readonly remoteAddress: string;
 }
 
@@ -111,15 +113,17 @@ export class Pop3Session {
       return this.io.write(`${pop3LoginAnswer(outcome)}\r\n`);
     }
     const account = outcome.account;
+    // A client gone while its password was checked must not leave a lock behind.
+    if (this.io.closed) return;
     if (!this.deps.locks.acquire(account.id)) {
       this.log.info({ user: account.email }, 'pop3.login.in-use');
       return this.err('[IN-USE] Mailbox is open in another POP3 session');
     }
     this.lockedAccount = account.id;
     const drop = await Maildrop.open(this.deps.ctx.store, account.id).catch((e: unknown) => { this.releaseLock(); throw e; });
-    if (!drop) {
+    if (!drop || this.io.closed) {
       this.releaseLock();
-      return this.err('[SYS/PERM] This account has no mailbox');
+      return drop ? undefined : this.err('[SYS/PERM] This account has no mailbox');
     }
     this.account = account;
     this.maildrop = drop;

@@ -1,7 +1,7 @@
 /**
  * AUTH (RFC 5034): SASL PLAIN (RFC 4616) with or without an initial response (SASL-IR, "="
  * for an empty one), and LOGIN; "*" cancels (§4). AUTH alone lists the mechanisms, as clients
- * of RFC 1734 expect. Only over TLS.
+ * of RFC 1734 expect. All of it only over TLS.
  */
 import type { CommandDef, Pop3Session } from '../session.js';
 import { saslLoginLogin, saslPlainLogin } from '../../../src/auth/sasl-login.js';
@@ -21,8 +21,8 @@ async function challenge(s: Pop3Session, text: string, next: (line: string) => P
 export const auth: CommandDef = {
   states: ['authorization'],
   async run(s, cmd) {
-    if (cmd.args.length === 0) return s.io.write(`+OK Mechanisms follow\r\n${multilineText(MECHANISMS)}`);
     if (await refusedInTheClear(s)) return;
+    if (cmd.args.length === 0) return s.io.write(`+OK Mechanisms follow\r\n${multilineText(MECHANISMS)}`);
     const mechanism = cmd.args[0].toUpperCase();
     const initial = cmd.args[1] === '=' ? '' : cmd.args[1];
     const source = s.io.remoteAddress;

@@ -16,7 +16,7 @@ describe('POP3 session', () => {
   let h: Pop3Harness;
   before(async () => {
     h = await startPop3Harness({ settings: { maxBadCommands: 5 } });
-    for (const u of ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus']) await h.addUser(`${u}@example.test`, PW);
+    for (const u of ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal']) await h.addUser(`${u}@example.test`, PW);
     await h.addUser('off@example.test', PW, { disabled: true });
   });
   after(() => h.close());
@@ -38,6 +38,7 @@ describe('POP3 session', () => {
     assert.ok(before.includes('STLS') && before.includes('UIDL') && before.includes('TOP') && before.includes('RESP-CODES'));
     assert.ok(!before.includes('USER') && !before.some((c) => c.startsWith('SASL')));
     assert.match(await w.cmd('USER ann@example.test'), /^-ERR \[AUTH\] .*STLS/);
+    assert.match(await w.cmd('AUTH'), /^-ERR \[AUTH\]/);
     assert.match(await w.cmd(`AUTH PLAIN ${plain('ann@example.test', PW)}`), /^-ERR \[AUTH\]/);
     assert.match(await w.cmd('STLS'), /^\+OK/);
     await w.startTls();
@@ -116,6 +117,25 @@ describe('POP3 session', () => {
     await other.cmd('USER cat@example.test');
     assert.match(await other.cmd(`PASS ${PW}`), /^\+OK/);
     other.close();
+  });
+
+  test('a client that hangs up while its password is checked leaves no lock behind', async () => {
+    const w = await PopWire.open(h.implicit, true);
+    await w.line();
+    w.send(`USER hal@example.test\r\nPASS ${PW}\r\n`);
+    await w.line();
+    w.close();
+    // The check finishes after the hang-up; poll until it has (no fixed sleep), then log in.
+    let answer = '';
+    for (let i = 0; i < 50 && !answer.startsWith('+OK'); i++) {
+      const again = await PopWire.open(h.implicit, true);
+      await again.line();
+      await again.cmd('USER hal@example.test');
+      answer = await again.cmd(`PASS ${PW}`);
+      await again.cmd('QUIT').catch(() => '');
+      again.close();
+    }
+    assert.match(answer, /^\+OK Logged in/);
   });
 
   test('a message expunged by another protocol mid-session: RETR says so, QUIT still succeeds', async () => {
