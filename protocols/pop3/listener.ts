@@ -66,14 +66,21 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
     let cleanup = () => {};
 
     const io: Pop3Io = {
-      get secure() { return secure; },
-      get canStartTls() { return mode === 'pop3' && !secure; },
-      get closed() { return closed; },
+      get secure() {
+        return secure;
+      },
+      get canStartTls() {
+        return mode === 'pop3' && !secure;
+      },
+      get closed() {
+        return closed;
+      },
       remoteAddress: address,
-      write: (data) => new Promise<void>((resolve) => {
-        if (closed || stream.destroyed) return resolve();
-        stream.write(data, () => resolve());
-      }),
+      write: (data) =>
+        new Promise<void>((resolve) => {
+          if (closed || stream.destroyed) return resolve();
+          stream.write(data, () => resolve());
+        }),
       startTls: () => {
         // RFC 2595 §4 / RFC 3207 §4.2 lesson: nothing sent before the handshake may be read as a command after it.
         upgrading = true;
@@ -83,7 +90,10 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
         const tlsSocket = new TLSSocket(raw, { isServer: true, secureContext, SNICallback: opts.tls.SNICallback });
         tlsSocket.on('error', () => raw.destroy());
         tlsSocket.once('close', () => cleanup());
-        tlsSocket.once('secure', () => { secure = true; upgrading = false; });
+        tlsSocket.once('secure', () => {
+          secure = true;
+          upgrading = false;
+        });
         tlsSocket.on('data', onData);
         stream = tlsSocket;
       },
@@ -93,8 +103,12 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
         stream.end();
       },
     };
-    const session = new Pop3Session(io, { ctx, settings, locks: opts.locks, hostname: opts.hostname }, COMMANDS,
-      randomBytes(6).toString('hex'));
+    const session = new Pop3Session(
+      io,
+      { ctx, settings, locks: opts.locks, hostname: opts.hostname },
+      COMMANDS,
+      randomBytes(6).toString('hex'),
+    );
 
     const run = async () => {
       if (running) return;
@@ -139,7 +153,10 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
       if (idle) clearTimeout(idle);
       idle = setTimeout(() => {
         session.log.info('pop3.idle.timeout');
-        void io.write('-ERR Idle timeout, closing connection\r\n').then(() => { session.end(); raw.destroy(); });
+        void io.write('-ERR Idle timeout, closing connection\r\n').then(() => {
+          session.end();
+          raw.destroy();
+        });
       }, settings.idleTimeoutSeconds * 1000);
     };
     touch();
@@ -152,16 +169,15 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
       session.releaseLock();
       open.delete(conn);
       const n = (perIp.get(address) ?? 1) - 1;
-      if (n <= 0) perIp.delete(address); else perIp.set(address, n);
+      if (n <= 0) perIp.delete(address);
+      else perIp.set(address, n);
     };
     raw.once('close', cleanup);
     stream.on('data', onData);
     void session.greeting();
   };
 
-  const server = mode === 'pop3s'
-    ? createTlsServer(tlsOptions, (s) => onConnection(s))
-    : createNetServer((s) => onConnection(s));
+  const server = mode === 'pop3s' ? createTlsServer(tlsOptions, (s) => onConnection(s)) : createNetServer((s) => onConnection(s));
   if (mode === 'pop3s') {
     // A failed handshake never reaches onConnection; its socket is closed by Node.
     (server as ReturnType<typeof createTlsServer>).on('tlsClientError', () => {});
@@ -173,7 +189,9 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        void Promise.all([...open].map((c) => c.busy)).then(() => { for (const c of open) c.socket.destroy(); });
+        void Promise.all([...open].map((c) => c.busy)).then(() => {
+          for (const c of open) c.socket.destroy();
+        });
       });
     },
   };

@@ -22,14 +22,24 @@ export class Maildrop {
   private readonly deleted = new Set<number>();
   private readonly retrieved = new Set<number>();
 
-  private constructor(private readonly store: Store, readonly folderId: number, readonly entries: DropEntry[]) {}
+  private constructor(
+    private readonly store: Store,
+    readonly folderId: number,
+    readonly entries: DropEntry[],
+  ) {}
 
   /** The account's INBOX as it is now; null when the account has none. */
   static async open(store: Store, accountId: number): Promise<Maildrop | null> {
     const inbox = await store.findFolderByRole(accountId, 'inbox');
     if (!inbox) return null;
     const states = await store.listMessageStates(inbox.id);
-    const entries = states.map((m, i) => ({ number: i + 1, itemId: m.itemId, uid: m.uid, size: m.size, uniqueId: `${inbox.uidValidity}.${m.uid}` }));
+    const entries = states.map((m, i) => ({
+      number: i + 1,
+      itemId: m.itemId,
+      uid: m.uid,
+      size: m.size,
+      uniqueId: `${inbox.uidValidity}.${m.uid}`,
+    }));
     return new Maildrop(store, inbox.id, entries);
   }
 

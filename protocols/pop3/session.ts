@@ -60,7 +60,12 @@ export class Pop3Session {
   private lockedAccount: number | null = null;
   readonly log: Logger;
 
-  constructor(readonly io: Pop3Io, readonly deps: Pop3Deps, private readonly commands: Record<string, CommandDef>, cid: string) {
+  constructor(
+    readonly io: Pop3Io,
+    readonly deps: Pop3Deps,
+    private readonly commands: Record<string, CommandDef>,
+    cid: string,
+  ) {
     this.log = deps.ctx.log.child({ proto: 'pop3', cid });
   }
 
@@ -120,7 +125,10 @@ export class Pop3Session {
       return this.err('[IN-USE] Mailbox is open in another POP3 session');
     }
     this.lockedAccount = account.id;
-    const drop = await Maildrop.open(this.deps.ctx.store, account.id).catch((e: unknown) => { this.releaseLock(); throw e; });
+    const drop = await Maildrop.open(this.deps.ctx.store, account.id).catch((e: unknown) => {
+      this.releaseLock();
+      throw e;
+    });
     if (!drop || this.io.closed) {
       this.releaseLock();
       return drop ? undefined : this.err('[SYS/PERM] This account has no mailbox');

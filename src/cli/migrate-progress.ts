@@ -4,7 +4,10 @@
  */
 import type { MigrationProgress } from '../mail/migrate/imap-migration.js';
 
-export interface ProgressOutput { err(text: string): void; tty: boolean }
+export interface ProgressOutput {
+  err(text: string): void;
+  tty: boolean;
+}
 
 const mb = (n: number) => `${(n / 1_048_576).toFixed(1)} MB`;
 
@@ -23,7 +26,9 @@ export function progressReporter(out: ProgressOutput, label: string): { update(p
         lastDraw = now;
         const width = 24;
         const fill = Math.round((pct / 100) * width);
-        out.err(`\r\x1b[K${label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${pct}%  ${p.done}/${p.total} messages  ${mb(p.bytesDone)}/${mb(p.bytesTotal)}  ${p.folder}`);
+        out.err(
+          `\r\x1b[K${label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${pct}%  ${p.done}/${p.total} messages  ${mb(p.bytesDone)}/${mb(p.bytesTotal)}  ${p.folder}`,
+        );
         drawn = true;
         return;
       }

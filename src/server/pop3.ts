@@ -19,7 +19,8 @@ export interface RunningPop3 {
 }
 
 const NAMES: Record<Pop3Mode, [key: 'pop3' | 'pop3s', env: string, label: string]> = {
-  pop3: ['pop3', 'HEARTH_POP3', 'POP3 (STLS)'], pop3s: ['pop3s', 'HEARTH_POP3S', 'POP3 (TLS)'],
+  pop3: ['pop3', 'HEARTH_POP3', 'POP3 (STLS)'],
+  pop3s: ['pop3s', 'HEARTH_POP3S', 'POP3 (TLS)'],
 };
 
 export async function startPop3(config: Config, ctx: ProtocolContext, overrides: Partial<Pop3Settings> = {}): Promise<RunningPop3> {
@@ -37,11 +38,15 @@ export async function startPop3(config: Config, ctx: ProtocolContext, overrides:
       const pop3 = createPop3Server(mode, { ctx, settings, hostname: config.hostname, tls, locks });
       await new Promise<void>((resolve, reject) => {
         const onError = (e: NodeJS.ErrnoException) => {
-          const why = e.code === 'EADDRINUSE' ? 'address already in use' : e.code === 'EACCES' ? 'permission denied' : e.code ?? e.message;
+          const why =
+            e.code === 'EADDRINUSE' ? 'address already in use' : e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message);
           reject(new Error(`${envName}: cannot listen on ${l.host}:${l.port}: ${why}`));
         };
         pop3.server.once('error', onError);
-        pop3.server.listen(l.port, l.host, () => { pop3.server.off('error', onError); resolve(); });
+        pop3.server.listen(l.port, l.host, () => {
+          pop3.server.off('error', onError);
+          resolve();
+        });
       });
       running.push(pop3);
       const port = (pop3.server.address() as { port: number }).port;

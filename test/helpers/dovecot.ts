@@ -13,7 +13,8 @@ import { generate } from 'selfsigned';
 export const DOVECOT_BIN = '/usr/sbin/dovecot';
 
 export function dovecotMissing(): string | undefined {
-  if (!existsSync(DOVECOT_BIN) || !existsSync('/usr/lib/dovecot/imap')) return 'dovecot-imapd is not installed (apt-get install -y dovecot-imapd)';
+  if (!existsSync(DOVECOT_BIN) || !existsSync('/usr/lib/dovecot/imap'))
+    return 'dovecot-imapd is not installed (apt-get install -y dovecot-imapd)';
   return undefined;
 }
 
@@ -28,7 +29,10 @@ async function freePort(): Promise<number> {
 async function accepting(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -86,7 +90,9 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<PrivateDo
   const mailUser = root ? 'nobody' : me.username;
   const mailGroup = root ? 'nogroup' : String(me.gid);
   if (root) chownSync(mail, 65534, 65534);
-  const users = root ? '' : `default_internal_user = ${me.username}\ndefault_login_user = ${me.username}\ndefault_internal_group = ${me.gid}\n`;
+  const users = root
+    ? ''
+    : `default_internal_user = ${me.username}\ndefault_login_user = ${me.username}\ndefault_internal_group = ${me.gid}\n`;
   const config = `${users}base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
@@ -116,14 +122,20 @@ service imap-login {
 }
 ${opts.specialUse ? SPECIAL_USE_NAMESPACE : ''}`;
   if (opts.tls) {
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as never);
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+    } as never);
     writeFileSync(join(dir, 'cert.pem'), pems.cert);
     writeFileSync(join(dir, 'key.pem'), pems.private, { mode: 0o600 });
   }
   writeFileSync(join(dir, 'dovecot.conf'), config);
   const child: ChildProcess = spawn(DOVECOT_BIN, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   // Wait until the listener accepts, polling on connection attempts (no fixed sleep).
   for (let attempt = 0; !(await accepting(port)) || (tlsPort > 0 && !(await accepting(tlsPort))); attempt++) {
     if (exited || attempt > 2000) {
@@ -133,7 +145,10 @@ ${opts.specialUse ? SPECIAL_USE_NAMESPACE : ''}`;
     await new Promise((resolve) => setImmediate(resolve));
   }
   return {
-    port, password, dir, ...(tlsPort ? { tlsPort } : {}),
+    port,
+    password,
+    dir,
+    ...(tlsPort ? { tlsPort } : {}),
     async stop() {
       if (!exited) {
         const done = new Promise((resolve) => child.once('exit', resolve));

@@ -33,8 +33,8 @@ export const auth: CommandDef = {
       return initial !== undefined ? finish(initial) : challenge(s, '', finish);
     }
     if (mechanism === 'LOGIN') {
-      const askPassword = (username: string) => challenge(s, PASSWORD, async (password) =>
-        s.finishLogin(await saslLoginLogin(authenticator, username, password, source)));
+      const askPassword = (username: string) =>
+        challenge(s, PASSWORD, async (password) => s.finishLogin(await saslLoginLogin(authenticator, username, password, source)));
       return initial !== undefined ? askPassword(initial) : challenge(s, USERNAME, askPassword);
     }
     return s.err('Unsupported authentication mechanism');

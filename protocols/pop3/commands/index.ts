@@ -16,6 +16,18 @@ import { uidl } from './uidl.js';
 import { user } from './user.js';
 
 export const COMMANDS: Record<string, CommandDef> = {
-  AUTH: auth, CAPA: capa, DELE: dele, LIST: list, NOOP: noop, PASS: pass, QUIT: quit, RETR: retr,
-  RSET: rset, STAT: stat, STLS: stls, TOP: top, UIDL: uidl, USER: user,
+  AUTH: auth,
+  CAPA: capa,
+  DELE: dele,
+  LIST: list,
+  NOOP: noop,
+  PASS: pass,
+  QUIT: quit,
+  RETR: retr,
+  RSET: rset,
+  STAT: stat,
+  STLS: stls,
+  TOP: top,
+  UIDL: uidl,
+  USER: user,
 };

@@ -15,7 +15,9 @@ export const pass: CommandDef = {
     s.pendingUser = null;
     if (login === null) return s.err('USER first');
     const creds = saslLoginCredentials(login, cmd.rest);
-    const outcome = creds ? await s.deps.ctx.auth.verify(creds.login, creds.password, s.io.remoteAddress) : { ok: false as const, reason: 'missing' as const };
+    const outcome = creds
+      ? await s.deps.ctx.auth.verify(creds.login, creds.password, s.io.remoteAddress)
+      : { ok: false as const, reason: 'missing' as const };
     return s.finishLogin(outcome);
   },
 };

@@ -5,7 +5,13 @@
  */
 import { MigrationInputError } from './source.js';
 
-export interface AccountRow { line: number; from: string; user: string; password: string; to: string }
+export interface AccountRow {
+  line: number;
+  from: string;
+  user: string;
+  password: string;
+  to: string;
+}
 
 const COLUMNS = ['from', 'user', 'password', 'to'] as const;
 
@@ -21,15 +27,35 @@ function records(text: string): { line: number; fields: string[] }[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false;
-      else { if (c === '\n') line++; field += c; }
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line++;
+        field += c;
+      }
       continue;
     }
-    if (c === '"' && field === '') { quoted = true; any = true; } else if (c === ',') { fields.push(field); field = ''; any = true; } else if (c === '\n' || c === '\r') {
+    if (c === '"' && field === '') {
+      quoted = true;
+      any = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+      any = true;
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       if (any || field !== '') out.push({ line: start, fields: [...fields, field] });
-      fields = []; field = ''; any = false; line++; start = line;
-    } else { field += c; any = true; }
+      fields = [];
+      field = '';
+      any = false;
+      line++;
+      start = line;
+    } else {
+      field += c;
+      any = true;
+    }
   }
   if (quoted) throw new MigrationInputError(`CSV line ${start}: unterminated quoted field`);
   if (any || field !== '') out.push({ line: start, fields: [...fields, field] });
@@ -46,7 +72,8 @@ export function parseAccountsCsv(text: string): AccountRow[] {
   }
   if (rows.length === 0) throw new MigrationInputError('CSV: no accounts (expected rows of from,user,password,to)');
   return rows.map(({ line, fields }) => {
-    if (fields.length < 4) throw new MigrationInputError(`CSV line ${line}: expected 4 columns (from,user,password,to), got ${fields.length}`);
+    if (fields.length < 4)
+      throw new MigrationInputError(`CSV line ${line}: expected 4 columns (from,user,password,to), got ${fields.length}`);
     const [from, user, password, to] = order.map((i) => fields[i] ?? '');
     if (!from.trim() || !user || !to.trim()) throw new MigrationInputError(`CSV line ${line}: from, user and to must not be empty`);
     return { line, from: from.trim(), user, password, to: to.trim() };

@@ -8,7 +8,12 @@ import type { Store } from '../../store/store.js';
 import type { Folder, FolderRole } from '../../model/types.js';
 
 const ROLE_OF_USE: Record<string, FolderRole> = {
-  '\\sent': 'sent', '\\drafts': 'drafts', '\\junk': 'junk', '\\trash': 'trash', '\\archive': 'archive', '\\inbox': 'inbox',
+  '\\sent': 'sent',
+  '\\drafts': 'drafts',
+  '\\junk': 'junk',
+  '\\trash': 'trash',
+  '\\archive': 'archive',
+  '\\inbox': 'inbox',
 };
 
 /** Virtual folders that show messages kept elsewhere (Gmail's All Mail, Starred): copying them would duplicate. */
@@ -38,7 +43,10 @@ export function copyable(f: SourceFolder): boolean {
 export class FolderMapper {
   private byPath = new Map<string, Folder>();
 
-  constructor(private readonly store: Store, private readonly accountId: number) {}
+  constructor(
+    private readonly store: Store,
+    private readonly accountId: number,
+  ) {}
 
   async target(f: SourceFolder): Promise<Folder> {
     const role = roleOf(f);
@@ -49,15 +57,22 @@ export class FolderMapper {
     const parts = (f.delimiter ? f.path.split(f.delimiter) : [f.path]).map((p) => p.replace(/\//g, '-')).filter((p) => p !== '');
     let parent: Folder | null = null;
     for (let i = 0; i < parts.length; i++) {
-      const key = parts.slice(0, i + 1).join('/').replace(/^inbox(?=\/|$)/i, 'INBOX');
+      const key = parts
+        .slice(0, i + 1)
+        .join('/')
+        .replace(/^inbox(?=\/|$)/i, 'INBOX');
       let folder: Folder | undefined = this.byPath.get(key);
       if (!folder) {
         if (i === 0 && parts[0].toUpperCase() === 'INBOX') {
           folder = (await this.store.findFolderByRole(this.accountId, 'inbox'))!;
         } else {
           const parentId: number | null = parent ? parent.id : null;
-          const existing: Folder | undefined = (await this.store.listFolders(this.accountId, 'mail')).find((x) => x.name === parts[i] && x.parentId === parentId);
-          folder = existing ?? await this.store.createMailFolder(this.accountId, parts[i], { parentId, role: i === parts.length - 1 ? role : null });
+          const existing: Folder | undefined = (await this.store.listFolders(this.accountId, 'mail')).find(
+            (x) => x.name === parts[i] && x.parentId === parentId,
+          );
+          folder =
+            existing ??
+            (await this.store.createMailFolder(this.accountId, parts[i], { parentId, role: i === parts.length - 1 ? role : null }));
         }
         this.byPath.set(key, folder);
       }

@@ -62,22 +62,33 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
-interface PlannedFolder { folder: SourceFolder; uidValidity: string; uids: { uid: number; size: number }[] }
+interface PlannedFolder {
+  folder: SourceFolder;
+  uidValidity: string;
+  uids: { uid: number; size: number }[];
+}
 
 export async function migrateImap(store: Store, opts: MigrationOptions, events: MigrationEvents = {}): Promise<MigrationSummary> {
   const account = await store.getAccount(opts.to.trim().toLowerCase());
   if (!account || account.kind !== 'user') throw new MigrationError(`no such user: ${opts.to}`);
   const where = `${opts.source.label}`;
   const client = new ImapFlow({
-    host: opts.source.host, port: opts.source.port, secure: opts.source.implicitTls,
+    host: opts.source.host,
+    port: opts.source.port,
+    secure: opts.source.implicitTls,
     // imap:// means STARTTLS, required: the password never crosses the network in the clear.
     doSTARTTLS: opts.source.implicitTls ? undefined : true,
     auth: { user: opts.user, pass: opts.password },
     tls: { rejectUnauthorized: !opts.insecure },
-    logger: false, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 10 * 60_000,
+    logger: false,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 10 * 60_000,
   });
   let lastError: unknown = null;
-  client.on('error', (e: unknown) => { lastError = e; });
+  client.on('error', (e: unknown) => {
+    lastError = e;
+  });
   try {
     await client.connect();
   } catch (e) {
@@ -94,7 +105,10 @@ export async function migrateImap(store: Store, opts: MigrationOptions, events: 
     events.progress?.({ ...progress });
     const mapper = new FolderMapper(store, account.id);
     for (const p of plan) {
-      if (opts.signal?.aborted) { summary.interrupted = true; break; }
+      if (opts.signal?.aborted) {
+        summary.interrupted = true;
+        break;
+      }
       progress.folder = p.folder.path;
       try {
         await copyFolder(client, store, mapper, p, state, key, account.id, opts, summary, progress, events);
@@ -143,8 +157,17 @@ async function planFolders(client: ImapFlow, state: MigrationState): Promise<Pla
 }
 
 async function copyFolder(
-  client: ImapFlow, store: Store, mapper: FolderMapper, p: PlannedFolder, state: MigrationState, key: string, accountId: number,
-  opts: MigrationOptions, summary: MigrationSummary, progress: MigrationProgress, events: MigrationEvents,
+  client: ImapFlow,
+  store: Store,
+  mapper: FolderMapper,
+  p: PlannedFolder,
+  state: MigrationState,
+  key: string,
+  accountId: number,
+  opts: MigrationOptions,
+  summary: MigrationSummary,
+  progress: MigrationProgress,
+  events: MigrationEvents,
 ): Promise<void> {
   const target = await mapper.target(p.folder);
   // What the target already holds, for the rerun after an interruption between commit and record.
@@ -164,7 +187,10 @@ async function copyFolder(
   const lock = await client.getMailboxLock(p.folder.path, { readOnly: true });
   try {
     for (let i = 0; i < p.uids.length;) {
-      if (opts.signal?.aborted) { summary.interrupted = true; return; }
+      if (opts.signal?.aborted) {
+        summary.interrupted = true;
+        return;
+      }
       // One batch: up to maxCount messages and about maxBytes.
       const chunk: number[] = [];
       for (let bytes = 0; i < p.uids.length && chunk.length < maxCount && (chunk.length === 0 || bytes + p.uids[i].size <= maxBytes); i++) {
@@ -172,14 +198,25 @@ async function copyFolder(
         bytes += p.uids[i].size;
       }
       const batch: NewMessage[] = [];
-      for await (const m of client.fetch(chunk.join(','), { uid: true, flags: true, internalDate: true, size: true, source: true }, { uid: true })) {
+      for await (const m of client.fetch(
+        chunk.join(','),
+        { uid: true, flags: true, internalDate: true, size: true, source: true },
+        { uid: true },
+      )) {
         progress.done++;
         progress.bytesDone += m.size ?? 0;
-        if (!m.source) { summary.errors++; events.problem?.(`${p.folder.path} UID ${m.uid}: no content from the server`); continue; }
+        if (!m.source) {
+          summary.errors++;
+          events.problem?.(`${p.folder.path} UID ${m.uid}: no content from the server`);
+          continue;
+        }
         const internalDate = m.internalDate ? new Date(m.internalDate).getTime() : Date.now();
         try {
           const parsed = await parseMessage(m.source);
-          if (await isPresent(m.source.length, internalDate, parsed.messageId)) { summary.skipped++; continue; }
+          if (await isPresent(m.source.length, internalDate, parsed.messageId)) {
+            summary.skipped++;
+            continue;
+          }
           const flags = [...(m.flags ?? [])].filter((f) => f.toLowerCase() !== '\\recent');
           batch.push({ bytes: m.source, parsed, flags, internalDate });
         } catch (e) {

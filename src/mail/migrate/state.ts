@@ -8,8 +8,13 @@
 import type { Store } from '../../store/store.js';
 import type { ImapSource } from './source.js';
 
-export interface FolderProgress { uidValidity: string; lastUid: number }
-export interface MigrationState { folders: Record<string, FolderProgress> }
+export interface FolderProgress {
+  uidValidity: string;
+  lastUid: number;
+}
+export interface MigrationState {
+  folders: Record<string, FolderProgress>;
+}
 
 export const stateKey = (source: ImapSource, user: string) => `migration.imap.${source.label}/${user.toLowerCase()}`;
 

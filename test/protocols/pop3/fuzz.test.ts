@@ -11,21 +11,75 @@ import { startPop3Harness, message, type Pop3Harness } from './harness.js';
 import { PopWire } from './wire.js';
 
 const PW = 'Fuzz pass 1';
-const VERBS = ['USER', 'PASS', 'AUTH', 'STLS', 'CAPA', 'STAT', 'LIST', 'UIDL', 'RETR', 'TOP', 'DELE', 'RSET', 'NOOP', 'APOP', 'XTND', 'user', 'ReTr'];
-const ARGS = ['', '0', '1', '2', '-1', '99999999999', 'PLAIN', 'LOGIN', '=', '*', 'AAAA', '%s%s%n', '\u00ff\u00fe', 'a b c', '1 -5', '1 99999999', '.'];
+const VERBS = [
+  'USER',
+  'PASS',
+  'AUTH',
+  'STLS',
+  'CAPA',
+  'STAT',
+  'LIST',
+  'UIDL',
+  'RETR',
+  'TOP',
+  'DELE',
+  'RSET',
+  'NOOP',
+  'APOP',
+  'XTND',
+  'user',
+  'ReTr',
+];
+const ARGS = [
+  '',
+  '0',
+  '1',
+  '2',
+  '-1',
+  '99999999999',
+  'PLAIN',
+  'LOGIN',
+  '=',
+  '*',
+  'AAAA',
+  '%s%s%n',
+  '\u00ff\u00fe',
+  'a b c',
+  '1 -5',
+  '1 99999999',
+  '.',
+];
 
 /** A deterministic stream of hostile lines (seeded, so a failure can be replayed). */
 function* hostileLines(seed: number, n: number): Generator<string | Buffer> {
   let x = seed;
-  const rnd = (k: number) => { x = (x * 1103515245 + 12345) & 0x7fffffff; return x % k; };
+  const rnd = (k: number) => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x % k;
+  };
   for (let i = 0; i < n; i++) {
     switch (rnd(6)) {
-      case 0: yield `${VERBS[rnd(VERBS.length)]} ${ARGS[rnd(ARGS.length)]} ${ARGS[rnd(ARGS.length)]}`.trimEnd(); break;
-      case 1: yield `${VERBS[rnd(VERBS.length)]}${ARGS[rnd(ARGS.length)]}`; break;
-      case 2: yield randomBytes(rnd(60)).toString('latin1').replace(/[\r\n]/g, ''); break;
-      case 3: yield Buffer.concat([Buffer.from(VERBS[rnd(VERBS.length)]), Buffer.from([0x20, rnd(256), 0, rnd(256)])]).toString('latin1').replace(/[\r\n]/g, ''); break;
-      case 4: yield `${VERBS[rnd(VERBS.length)]} ${'9'.repeat(rnd(300))}`; break;
-      default: yield ['', ' ', '\t', '.', '+OK', '-ERR', 'QUI', 'QUITT'][rnd(8)];
+      case 0:
+        yield `${VERBS[rnd(VERBS.length)]} ${ARGS[rnd(ARGS.length)]} ${ARGS[rnd(ARGS.length)]}`.trimEnd();
+        break;
+      case 1:
+        yield `${VERBS[rnd(VERBS.length)]}${ARGS[rnd(ARGS.length)]}`;
+        break;
+      case 2:
+        yield randomBytes(rnd(60))
+          .toString('latin1')
+          .replace(/[\r\n]/g, '');
+        break;
+      case 3:
+        yield Buffer.concat([Buffer.from(VERBS[rnd(VERBS.length)]), Buffer.from([0x20, rnd(256), 0, rnd(256)])])
+          .toString('latin1')
+          .replace(/[\r\n]/g, '');
+        break;
+      case 4:
+        yield `${VERBS[rnd(VERBS.length)]} ${'9'.repeat(rnd(300))}`;
+        break;
+      default:
+        yield ['', ' ', '\t', '.', '+OK', '-ERR', 'QUI', 'QUITT'][rnd(8)];
     }
   }
 }
@@ -40,7 +94,11 @@ async function drive(w: PopWire, lines: Iterable<string | Buffer>): Promise<numb
     if (w.closed) return answered;
     w.send(Buffer.concat([Buffer.from(l as string, 'latin1'), Buffer.from('\r\n')]));
     let first: string;
-    try { first = await w.line(); } catch { return answered; }
+    try {
+      first = await w.line();
+    } catch {
+      return answered;
+    }
     assert.match(first, /^(\+OK|-ERR|\+ )/, `answer to ${JSON.stringify(l)}`);
     const multi = /^\+OK (Capability|Mechanisms|Unique-ID|Top of message|\d+ messages \(|\d+ octets)/.test(first);
     if (multi) await w.block();
@@ -52,7 +110,10 @@ async function drive(w: PopWire, lines: Iterable<string | Buffer>): Promise<numb
 describe('POP3 hostile input', () => {
   let h: Pop3Harness;
   let snapshot: string;
-  const state = async () => JSON.stringify(await h.store.listMessageStates((await h.store.findFolderByRole((await h.store.getAccount('ann@example.test'))!.id, 'inbox'))!.id));
+  const state = async () =>
+    JSON.stringify(
+      await h.store.listMessageStates((await h.store.findFolderByRole((await h.store.getAccount('ann@example.test'))!.id, 'inbox'))!.id),
+    );
   before(async () => {
     h = await startPop3Harness({ settings: { maxBadCommands: 1_000_000 } });
     await h.addUser('ann@example.test', PW);
@@ -62,7 +123,10 @@ describe('POP3 hostile input', () => {
   after(() => h.close());
 
   test('before login, on the STLS and the TLS listener', async () => {
-    for (const [port, tls, seed] of [[h.plain, false, 1], [h.implicit, true, 2]] as const) {
+    for (const [port, tls, seed] of [
+      [h.plain, false, 1],
+      [h.implicit, true, 2],
+    ] as const) {
       const w = await PopWire.open(port, tls);
       await w.line();
       const lines = [...hostileLines(seed, 1500)].filter(keepsSession);

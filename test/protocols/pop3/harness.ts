@@ -19,7 +19,9 @@ export interface Pop3Harness extends TestContext {
   close(): Promise<void>;
 }
 
-export async function startPop3Harness(opts: { settings?: Partial<Pop3Settings>; context?: TestContextOptions } = {}): Promise<Pop3Harness> {
+export async function startPop3Harness(
+  opts: { settings?: Partial<Pop3Settings>; context?: TestContextOptions } = {},
+): Promise<Pop3Harness> {
   const t = await createTestContext({
     ...opts.context,
     env: { HEARTH_POP3: '127.0.0.1:0', HEARTH_POP3S: '127.0.0.1:0', ...opts.context?.env },
@@ -31,19 +33,26 @@ export async function startPop3Harness(opts: { settings?: Partial<Pop3Settings>;
     return (await t.store.findFolderByRole(a.id, 'inbox'))!;
   };
   return Object.assign(t, {
-    pop3, plain: pop3.ports.pop3!, implicit: pop3.ports.pop3s!,
+    pop3,
+    plain: pop3.ports.pop3!,
+    implicit: pop3.ports.pop3s!,
     async put(email: string, ...raw: string[]) {
       const folder = await inbox(email);
-      const messages = await Promise.all(raw.map(async (r) => {
-        const bytes = Buffer.from(r);
-        return { bytes, parsed: await parseMessage(bytes) };
-      }));
+      const messages = await Promise.all(
+        raw.map(async (r) => {
+          const bytes = Buffer.from(r);
+          return { bytes, parsed: await parseMessage(bytes) };
+        }),
+      );
       return (await t.store.appendMessages(folder.id, messages)).map((m) => m.uid);
     },
     async subjects(email: string) {
       return (await t.store.listMessages((await inbox(email)).id)).map((m) => m.parsed.subject);
     },
-    async close() { await pop3.close(); await closeContext(); },
+    async close() {
+      await pop3.close();
+      await closeContext();
+    },
   });
 }
 

@@ -16,8 +16,14 @@ export class PopWire {
 
   private attach(s: Socket) {
     s.setEncoding('latin1');
-    s.on('data', (d: string) => { this.buf += d; this.wake(); });
-    s.on('close', () => { this.closed = true; this.wake(); });
+    s.on('data', (d: string) => {
+      this.buf += d;
+      this.wake();
+    });
+    s.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
     s.on('error', () => {});
   }
 

@@ -30,10 +30,27 @@ describe('hearth migrate imap', async () => {
     ok(await run('domain', 'add', 'example.test'));
     for (const u of ['ann', 'bob', 'cat']) ok(await run('user', 'add', `${u}@example.test`, '--password', 'Long-enough-pw-1'));
   });
-  after(async () => { if (!skip) { await source.stop(); rmSync(dir, { recursive: true, force: true }); } });
+  after(async () => {
+    if (!skip) {
+      await source.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test('one account: summary on stdout, progress lines on stderr, the folders in hearth mailbox list', { skip }, async () => {
-    const r = await run('migrate', 'imap', '--from', from(), '--user', 'src', '--password', source.dovecot.password, '--to', 'ann@example.test', '--insecure');
+    const r = await run(
+      'migrate',
+      'imap',
+      '--from',
+      from(),
+      '--user',
+      'src',
+      '--password',
+      source.dovecot.password,
+      '--to',
+      'ann@example.test',
+      '--insecure',
+    );
     assert.equal(r.code, 0, r.stderr);
     const total = source.messages.get('src')!.length;
     assert.match(r.stdout, new RegExp(`^ann@example.test: folders 8, messages ${total}, bytes \\d+, skipped 0, errors 0\\n$`));
@@ -48,12 +65,15 @@ describe('hearth migrate imap', async () => {
 
   test('CSV batch: the good rows are migrated, a bad one is one line on stderr and exit 1', { skip }, async () => {
     const csv = join(dir, 'accounts.csv');
-    writeFileSync(csv, [
-      'from,user,password,to',
-      `${from()},src2,"${source.dovecot.password}",bob@example.test`,
-      `${from()},src2,"wrong, ""quoted"" password",cat@example.test`,
-      '',
-    ].join('\r\n'));
+    writeFileSync(
+      csv,
+      [
+        'from,user,password,to',
+        `${from()},src2,"${source.dovecot.password}",bob@example.test`,
+        `${from()},src2,"wrong, ""quoted"" password",cat@example.test`,
+        '',
+      ].join('\r\n'),
+    );
     const r = await run('migrate', 'imap', '--csv', csv, '--insecure');
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^bob@example.test: folders 8, messages \d+, /m);
@@ -80,11 +100,33 @@ describe('hearth migrate imap', async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const closedPort = (server.address() as { port: number }).port;
     await new Promise<void>((r) => server.close(() => r()));
-    fails(await run(...base, '--from', `imaps://127.0.0.1:${closedPort}`), 1, /cannot connect to imaps:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+    fails(
+      await run(...base, '--from', `imaps://127.0.0.1:${closedPort}`),
+      1,
+      /cannot connect to imaps:\/\/127\.0\.0\.1:\d+ \(connection refused\)/,
+    );
     fails(await run(...base, '--from', from(), '--insecure'), 1, /refused the login of src \(wrong user or password\)/);
-    fails(await run('migrate', 'imap', '--from', from(), '--user', 'src', '--password', source.dovecot.password, '--to', 'ann@example.test'), 1,
-      /certificate .* not trusted .*--insecure/);
-    fails(await run('migrate', 'imap', '--from', from(), '--user', 'src', '--password', source.dovecot.password, '--to', 'nobody@example.test', '--insecure'), 1,
-      /no such user: nobody@example\.test/);
+    fails(
+      await run('migrate', 'imap', '--from', from(), '--user', 'src', '--password', source.dovecot.password, '--to', 'ann@example.test'),
+      1,
+      /certificate .* not trusted .*--insecure/,
+    );
+    fails(
+      await run(
+        'migrate',
+        'imap',
+        '--from',
+        from(),
+        '--user',
+        'src',
+        '--password',
+        source.dovecot.password,
+        '--to',
+        'nobody@example.test',
+        '--insecure',
+      ),
+      1,
+      /no such user: nobody@example\.test/,
+    );
   });
 });

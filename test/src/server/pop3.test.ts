@@ -22,7 +22,9 @@ test('a taken port is one line naming the variable; free ports give one banner l
   const port = (blocker.address() as { port: number }).port;
   const t = await createTestContext({ env: { HEARTH_POP3: '127.0.0.1:0', HEARTH_POP3S: `127.0.0.1:${port}` } });
   try {
-    await assert.rejects(startPop3(t.config, t.ctx), { message: `HEARTH_POP3S: cannot listen on 127.0.0.1:${port}: address already in use` });
+    await assert.rejects(startPop3(t.config, t.ctx), {
+      message: `HEARTH_POP3S: cannot listen on 127.0.0.1:${port}: address already in use`,
+    });
     const ok = await createTestContext({ env: { HEARTH_POP3: '127.0.0.1:0', HEARTH_POP3S: '127.0.0.1:0' } });
     try {
       const p = await startPop3(ok.config, ok.ctx);

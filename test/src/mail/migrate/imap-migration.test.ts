@@ -22,8 +22,14 @@ const backends = [
 
 /** Where each source folder must land, as `hearth mailbox list` names it. */
 const EXPECTED_FOLDER: Record<string, string> = {
-  INBOX: 'INBOX', 'Sent Messages': '\\Sent', Drafts: '\\Drafts', Spam: '\\Junk', 'Deleted Messages': '\\Trash',
-  Archive: '\\Archive', Work: 'Work', 'Work.Projects': 'Work/Projects',
+  INBOX: 'INBOX',
+  'Sent Messages': '\\Sent',
+  Drafts: '\\Drafts',
+  Spam: '\\Junk',
+  'Deleted Messages': '\\Trash',
+  Archive: '\\Archive',
+  Work: 'Work',
+  'Work.Projects': 'Work/Projects',
 };
 
 for (const backend of backends) {
@@ -40,9 +46,22 @@ for (const backend of backends) {
       t = await createTestContext(db.url ? { database: db.url } : {});
       await t.addUser('ann@example.test', 'irrelevant-pw');
       source = await startSourceMailbox(['src']);
-      opts = (from) => ({ source: parseSourceUrl(from), user: 'src', password: source.dovecot.password, to: 'ann@example.test', insecure: true, batchMessages: 5 });
+      opts = (from) => ({
+        source: parseSourceUrl(from),
+        user: 'src',
+        password: source.dovecot.password,
+        to: 'ann@example.test',
+        insecure: true,
+        batchMessages: 5,
+      });
     });
-    after(async () => { if (!skip) { await source.stop(); await t.close(); await drop(); } });
+    after(async () => {
+      if (!skip) {
+        await source.stop();
+        await t.close();
+        await drop();
+      }
+    });
 
     /** Every message in Hearth: "folder as shown | Message-ID" -> flags and internal date. */
     const hearthMessages = async () => {
@@ -50,7 +69,8 @@ for (const backend of backends) {
       const out: { where: string; messageId: string | null; flags: string[]; internalDate: number }[] = [];
       for (const { folder, name } of await mailFolderNames(t.store, account.id)) {
         const where = (folder.role && SPECIAL_USE[folder.role]) || name;
-        for (const m of await t.store.listMessages(folder.id)) out.push({ where, messageId: m.parsed.messageId, flags: [...m.flags].sort(), internalDate: m.internalDate });
+        for (const m of await t.store.listMessages(folder.id))
+          out.push({ where, messageId: m.parsed.messageId, flags: [...m.flags].sort(), internalDate: m.internalDate });
       }
       return out;
     };
@@ -58,34 +78,43 @@ for (const backend of backends) {
     // The steps carry the migration state from one to the next: subtests of one test, so no test
     // relies on another having run (docs/architecture.md, Tests).
     test('interrupt, resume, rerun, crash window', { skip: skip ?? false }, async (story) => {
-      await story.test('interrupted after 12 messages, rerun completes: every message once, in its folder, flags and dates kept', async () => {
-        const controller = new AbortController();
-        const first = await migrateImap(t.store, { ...opts(`imaps://127.0.0.1:${source.dovecot.tlsPort}`), signal: controller.signal }, {
-          progress: (p) => { if (p.done >= 12) controller.abort(); },
-        });
-        const expected = source.messages.get('src')!;
-        assert.equal(first.interrupted, true);
-        assert.ok(first.messages >= 12 && first.messages < expected.length, `copied ${first.messages} before stopping`);
-        assert.equal((await hearthMessages()).length, first.messages);
+      await story.test(
+        'interrupted after 12 messages, rerun completes: every message once, in its folder, flags and dates kept',
+        async () => {
+          const controller = new AbortController();
+          const first = await migrateImap(
+            t.store,
+            { ...opts(`imaps://127.0.0.1:${source.dovecot.tlsPort}`), signal: controller.signal },
+            {
+              progress: (p) => {
+                if (p.done >= 12) controller.abort();
+              },
+            },
+          );
+          const expected = source.messages.get('src')!;
+          assert.equal(first.interrupted, true);
+          assert.ok(first.messages >= 12 && first.messages < expected.length, `copied ${first.messages} before stopping`);
+          assert.equal((await hearthMessages()).length, first.messages);
 
-        // The rerun over imap:// (STARTTLS required) continues where the first stopped.
-        const second = await migrateImap(t.store, opts(`imap://127.0.0.1:${source.dovecot.port}`));
-        assert.equal(second.interrupted, false);
-        assert.equal(second.errors, 0);
-        assert.equal(first.messages + second.messages, expected.length);
+          // The rerun over imap:// (STARTTLS required) continues where the first stopped.
+          const second = await migrateImap(t.store, opts(`imap://127.0.0.1:${source.dovecot.port}`));
+          assert.equal(second.interrupted, false);
+          assert.equal(second.errors, 0);
+          assert.equal(first.messages + second.messages, expected.length);
 
-        const got = await hearthMessages();
-        assert.equal(got.length, expected.length, 'no duplicates, nothing missing');
-        const byId = new Map(got.map((m) => [m.messageId, m]));
-        assert.equal(byId.size, got.length, 'each Message-ID once');
-        for (const e of expected as SourceMessage[]) {
-          const m = byId.get(e.messageId);
-          assert.ok(m, `${e.messageId} migrated`);
-          assert.equal(m.where, EXPECTED_FOLDER[e.folder], `${e.folder} lands in ${EXPECTED_FOLDER[e.folder]}`);
-          assert.deepEqual(m.flags, [...e.flags].sort(), `flags of ${e.messageId}`);
-          assert.equal(m.internalDate, e.internalDate, `internal date of ${e.messageId}`);
-        }
-      });
+          const got = await hearthMessages();
+          assert.equal(got.length, expected.length, 'no duplicates, nothing missing');
+          const byId = new Map(got.map((m) => [m.messageId, m]));
+          assert.equal(byId.size, got.length, 'each Message-ID once');
+          for (const e of expected as SourceMessage[]) {
+            const m = byId.get(e.messageId);
+            assert.ok(m, `${e.messageId} migrated`);
+            assert.equal(m.where, EXPECTED_FOLDER[e.folder], `${e.folder} lands in ${EXPECTED_FOLDER[e.folder]}`);
+            assert.deepEqual(m.flags, [...e.flags].sort(), `flags of ${e.messageId}`);
+            assert.equal(m.internalDate, e.internalDate, `internal date of ${e.messageId}`);
+          }
+        },
+      );
 
       await story.test('a rerun after completion copies nothing', async () => {
         const before = (await hearthMessages()).length;

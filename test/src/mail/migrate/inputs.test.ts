@@ -6,8 +6,18 @@ import { parseAccountsCsv } from '../../../../src/mail/migrate/accounts-csv.js';
 import { copyable, roleOf } from '../../../../src/mail/migrate/folder-map.js';
 
 test('source URLs: imaps and imap with default and given ports; anything else is refused', () => {
-  assert.deepEqual(parseSourceUrl('imaps://Mail.Example.com'), { host: 'mail.example.com', port: 993, implicitTls: true, label: 'imaps://mail.example.com' });
-  assert.deepEqual(parseSourceUrl('imap://mail.example.com:1143/'), { host: 'mail.example.com', port: 1143, implicitTls: false, label: 'imap://mail.example.com:1143' });
+  assert.deepEqual(parseSourceUrl('imaps://Mail.Example.com'), {
+    host: 'mail.example.com',
+    port: 993,
+    implicitTls: true,
+    label: 'imaps://mail.example.com',
+  });
+  assert.deepEqual(parseSourceUrl('imap://mail.example.com:1143/'), {
+    host: 'mail.example.com',
+    port: 1143,
+    implicitTls: false,
+    label: 'imap://mail.example.com:1143',
+  });
   assert.equal(parseSourceUrl('imaps://[::1]:9933').host, '::1');
   for (const bad of ['mail.example.com', 'http://x', 'imaps://', 'imaps://u:p@x', 'imaps://x/INBOX', 'imaps://x?a=1', 'imaps://x:99999']) {
     assert.throws(() => parseSourceUrl(bad), MigrationInputError, bad);
@@ -15,12 +25,21 @@ test('source URLs: imaps and imap with default and given ports; anything else is
 });
 
 test('CSV: header in any order, quoting, CRLF, blank lines, BOM; bad rows name their line', () => {
-  const rows = parseAccountsCsv('\uFEFFto,from,password,user\r\nann@x.test,imaps://h,"p,""w""",a\r\n\r\nbob@x.test,imap://h,"multi\nline",b\n');
-  assert.deepEqual(rows.map((r) => [r.line, r.from, r.user, r.password, r.to]), [
-    [2, 'imaps://h', 'a', 'p,"w"', 'ann@x.test'],
-    [4, 'imap://h', 'b', 'multi\nline', 'bob@x.test'],
-  ]);
-  assert.deepEqual(parseAccountsCsv('imaps://h,u,pw,c@x.test').map((r) => r.user), ['u'], 'no header: the fixed order');
+  const rows = parseAccountsCsv(
+    '\uFEFFto,from,password,user\r\nann@x.test,imaps://h,"p,""w""",a\r\n\r\nbob@x.test,imap://h,"multi\nline",b\n',
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.line, r.from, r.user, r.password, r.to]),
+    [
+      [2, 'imaps://h', 'a', 'p,"w"', 'ann@x.test'],
+      [4, 'imap://h', 'b', 'multi\nline', 'bob@x.test'],
+    ],
+  );
+  assert.deepEqual(
+    parseAccountsCsv('imaps://h,u,pw,c@x.test').map((r) => r.user),
+    ['u'],
+    'no header: the fixed order',
+  );
   assert.throws(() => parseAccountsCsv(''), /no accounts/);
   assert.throws(() => parseAccountsCsv('from,user,password,to\n'), /no accounts/);
   assert.throws(() => parseAccountsCsv('imaps://h,u,"open'), /unterminated/);

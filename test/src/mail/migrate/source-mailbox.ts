@@ -6,11 +6,25 @@
 import { ImapFlow } from 'imapflow';
 import { startDovecot, type PrivateDovecot } from '../../../helpers/dovecot.js';
 
-export interface SourceMessage { folder: string; messageId: string; flags: string[]; internalDate: number; subject: string }
+export interface SourceMessage {
+  folder: string;
+  messageId: string;
+  flags: string[];
+  internalDate: number;
+  subject: string;
+}
 
 /** Folder (as Dovecot names it, "." separator) -> how many messages, and the flags of each. */
 const LAYOUT: { folder: string; count: number; flags: (i: number) => string[] }[] = [
-  { folder: 'INBOX', count: 23, flags: (i) => [...(i % 2 ? ['\\Seen'] : []), ...(i % 5 === 0 ? ['\\Flagged'] : []), ...(i % 7 === 0 ? ['\\Answered', '$Forwarded'] : [])] },
+  {
+    folder: 'INBOX',
+    count: 23,
+    flags: (i) => [
+      ...(i % 2 ? ['\\Seen'] : []),
+      ...(i % 5 === 0 ? ['\\Flagged'] : []),
+      ...(i % 7 === 0 ? ['\\Answered', '$Forwarded'] : []),
+    ],
+  },
   { folder: 'Sent Messages', count: 3, flags: () => ['\\Seen'] },
   { folder: 'Drafts', count: 1, flags: () => ['\\Draft'] },
   { folder: 'Spam', count: 2, flags: () => [] },
@@ -25,13 +39,23 @@ function raw(folder: string, i: number, messageId: string, date: Date): string {
   return `From: Someone <someone@example.org>\r\nTo: src@example.org\r\nSubject: ${folder} #${i}\r\nMessage-ID: <${messageId}>\r\nDate: ${date.toUTCString().replace('GMT', '+0000')}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`;
 }
 
-export async function startSourceMailbox(users: string[]): Promise<{ dovecot: PrivateDovecot; messages: Map<string, SourceMessage[]>; stop(): Promise<void> }> {
+export async function startSourceMailbox(
+  users: string[],
+): Promise<{ dovecot: PrivateDovecot; messages: Map<string, SourceMessage[]>; stop(): Promise<void> }> {
   const dovecot = await startDovecot({ tls: true, specialUse: true });
   const messages = new Map<string, SourceMessage[]>();
   try {
     for (const user of users) {
       const list: SourceMessage[] = [];
-      const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: true, tls: { rejectUnauthorized: false }, auth: { user, pass: dovecot.password }, logger: false });
+      const client = new ImapFlow({
+        host: '127.0.0.1',
+        port: dovecot.port,
+        secure: false,
+        doSTARTTLS: true,
+        tls: { rejectUnauthorized: false },
+        auth: { user, pass: dovecot.password },
+        logger: false,
+      });
       await client.connect();
       for (const { folder, count, flags } of LAYOUT) {
         if (folder !== 'INBOX') await client.mailboxCreate(folder.split('.'));
