@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fails, hearthInProcess, ok } from './helpers.js';
+import { fails, hearthInProcess, ok, startHearth } from './helpers.js';
 import { dovecotMissing } from '../../helpers/dovecot.js';
 import { startSourceMailbox } from '../mail/migrate/source-mailbox.js';
 
@@ -28,7 +28,7 @@ describe('hearth migrate imap', async () => {
     env = { HEARTH_DATA_DIR: join(dir, 'data') };
     source = await startSourceMailbox(['src', 'src2']);
     ok(await run('domain', 'add', 'example.test'));
-    for (const u of ['ann', 'bob', 'cat']) ok(await run('user', 'add', `${u}@example.test`, '--password', 'Long-enough-pw-1'));
+    for (const u of ['ann', 'bob', 'cat', 'dee']) ok(await run('user', 'add', `${u}@example.test`, '--password', 'Long-enough-pw-1'));
   });
   after(async () => {
     if (!skip) {
@@ -61,6 +61,59 @@ describe('hearth migrate imap', async () => {
     assert.match(list, /^INBOX\t-\t23\t/m);
     assert.match(list, /^Sent\t\\Sent\t3\t/m);
     assert.match(list, /^Work\/Projects\t-\t4\t/m);
+  });
+
+  test('a real process killed (SIGKILL) during the run: the rerun completes with every message once', { skip }, async () => {
+    const child = startHearth(
+      dir,
+      env,
+      'migrate',
+      'imap',
+      '--from',
+      from(),
+      '--user',
+      'src',
+      '--password',
+      source.dovecot.password,
+      '--to',
+      'dee@example.test',
+      '--insecure',
+    );
+    // Kill it as soon as it reports its first folder: wherever it is then, nothing may be lost or doubled.
+    await new Promise<void>((resolve) => {
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/folder /.test(err)) child.kill('SIGKILL');
+      });
+      child.once('exit', () => resolve());
+    });
+    const r = await run(
+      'migrate',
+      'imap',
+      '--from',
+      from(),
+      '--user',
+      'src',
+      '--password',
+      source.dovecot.password,
+      '--to',
+      'dee@example.test',
+      '--insecure',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const list = ok(await run('mailbox', 'list', 'dee@example.test'));
+    const counts = Object.fromEntries(
+      list
+        .trim()
+        .split('\n')
+        .map((l) => [l.split('\t')[0], Number(l.split('\t')[2])]),
+    );
+    assert.deepEqual(counts, { INBOX: 23, Archive: 1, Drafts: 1, Junk: 2, Outbox: 0, Sent: 3, Trash: 1, Work: 1, 'Work/Projects': 4 });
+    const ids = ok(await run('mailbox', 'messages', 'dee@example.test'))
+      .trim()
+      .split('\n');
+    assert.equal(new Set(ids.map((l) => l.split('\t').slice(2).join('\t'))).size, 23, 'no two INBOX messages alike');
   });
 
   test('CSV batch: the good rows are migrated, a bad one is one line on stderr and exit 1', { skip }, async () => {
