@@ -79,7 +79,11 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
       write: (data) =>
         new Promise<void>((resolve) => {
           if (closed || stream.destroyed) return resolve();
-          stream.write(data, () => resolve());
+          // A client slowly reading a large RETR is not idle: each flushed write restarts the timer.
+          stream.write(data, () => {
+            touch();
+            resolve();
+          });
         }),
       startTls: () => {
         // RFC 2595 §4 / RFC 3207 §4.2 lesson: nothing sent before the handshake may be read as a command after it.
@@ -151,6 +155,7 @@ export function createPop3Server(mode: Pop3Mode, opts: Pop3ServerOptions): Pop3S
     let idle: NodeJS.Timeout | null = null;
     const touch = () => {
       if (idle) clearTimeout(idle);
+      if (closed) return; // a write flushed after the end must not start a new timer
       idle = setTimeout(() => {
         session.log.info('pop3.idle.timeout');
         void io.write('-ERR Idle timeout, closing connection\r\n').then(() => {
