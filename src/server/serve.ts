@@ -10,6 +10,7 @@ import { loadTls } from './tls.js';
 import { bootstrap } from './bootstrap.js';
 import { startSmtp, type RunningSmtp } from './smtp.js';
 import { storeDelivery } from './smtp-delivery.js';
+import { createQueue, type OutboundQueue } from './queue.js';
 
 const NOT_YET = ['imap', 'imaps', 'pop3', 'pop3s'] as const;
 
@@ -24,6 +25,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
   let app: Awaited<ReturnType<typeof buildServer>> | null = null;
   let httpsServer: HttpsServer | null = null;
   let smtp: RunningSmtp | null = null;
+  let queue: OutboundQueue | null = null;
   const lines: string[] = [];
   let first: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -33,7 +35,8 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       cacheTtlMs: config.auth.cacheTtlSeconds * 1000,
     });
     const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now };
-    const built = await buildServer(ctx, { trustProxy: config.trustProxy });
+    queue = createQueue(config, store, log);
+    const built = await buildServer(ctx, { trustProxy: config.trustProxy, registerMetrics: queue.registerMetrics });
     app = built;
     await built.ready();
 
@@ -58,8 +61,9 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, ctx, storeDelivery(store, log));
+    smtp = await startSmtp(config, ctx, storeDelivery(store, log, queue.outbound));
     lines.push(...smtp.lines);
+    queue.start();
   } catch (e) {
     // A listener that did start must not keep the process alive after a failed start.
     await app?.close().catch(() => {});
@@ -83,6 +87,8 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       // smtp-server lets transactions in progress finish (up to its closeTimeout) before closing.
       smtp ? smtp.close() : Promise.resolve(),
     ]);
+    // After the listeners: attempts in progress finish and are recorded before the store closes.
+    await queue?.stop();
     await store.close();
     log.info('server.stopped');
     process.exit(0);

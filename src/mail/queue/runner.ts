@@ -138,17 +138,19 @@ export class QueueRunner {
 
   /** Recipients grouped by domain (all to the smarthost when one is set), each group one conversation. */
   private async deliverAll(m: QueuedMessage, recipients: string[], bytes: Buffer): Promise<RecipientReply[]> {
+    // The attempt must end well inside its lease, or another node could take the message meanwhile.
+    const deadline = performance.now() + this.deps.settings.leaseSeconds * 500;
     const groups = new Map<string, string[]>();
     for (const r of recipients) {
       const key = this.deps.settings.smarthost ? '' : domainPart(r);
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
     const out: RecipientReply[] = [];
-    for (const [domain, rcpts] of groups) out.push(...await this.deliverGroup(m, domain, rcpts, bytes));
+    for (const [domain, rcpts] of groups) out.push(...await this.deliverGroup(m, domain, rcpts, bytes, deadline));
     return out;
   }
 
-  private async deliverGroup(m: QueuedMessage, domain: string, recipients: string[], bytes: Buffer): Promise<RecipientReply[]> {
+  private async deliverGroup(m: QueuedMessage, domain: string, recipients: string[], bytes: Buffer, deadline: number): Promise<RecipientReply[]> {
     const { settings, hostname, log } = this.deps;
     const all = (code: number, reply: string) => recipients.map((address) => ({ address, code, reply }));
     let targets: SmtpTarget[];
@@ -165,6 +167,7 @@ export class QueueRunner {
     }
     let last = '';
     for (const target of targets) {
+      if (performance.now() > deadline) break;
       const c = await converse(target, { helo: hostname, mailFrom: m.mailFrom, recipients, bytes, timeoutMs: settings.timeoutSeconds * 1000 });
       if (c.reached) return c.replies;
       last = `${target.servername}[${target.host}]: ${c.replies[0]?.reply ?? 'no answer'}`;
