@@ -71,7 +71,12 @@ export function converse(target: SmtpTarget, opts: { helo: string; mailFrom: str
         finish({ reached: true, replies: repliesFor(opts.recipients, info.rejectedErrors ?? [], ok) });
       });
       if (!target.auth) return send();
-      conn.login({ user: target.auth.user, pass: target.auth.pass }, (e) => (e ? failed(e as SmtpError) : send()));
+      // A refused login is our configuration's fault, not the message's: retried, never bounced.
+      conn.login({ user: target.auth.user, pass: target.auth.pass }, (e) => {
+        if (!e) return send();
+        const err = e as SmtpError;
+        finish({ reached: true, replies: all(null, `smarthost authentication failed: ${oneLine(err.response ?? err.message)}`).replies });
+      });
     });
   });
 }
