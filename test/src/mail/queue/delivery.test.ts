@@ -33,6 +33,7 @@ for (const backend of backends) {
     let h: SmtpHarness;
     let remote: RemoteMx;
     let queue: OutboundQueue;
+    let delivery: ReturnType<typeof storeDelivery>;
     let clock = Date.now();
     let drop = async () => {};
     const log = pino({ level: 'silent' });
@@ -55,6 +56,8 @@ for (const backend of backends) {
       holder.d = storeDelivery(h.store, log, queue.outbound);
       await h.addUser('ann@example.test', PW);
       await h.addUser('bob@example.test', PW);
+      await h.addUser('full@example.test', PW, { quotaBytes: 600 });
+      delivery = holder.d;
     });
     after(async () => { if (!skip) { await h.close(); await remote.close(); await drop(); } });
 
@@ -182,6 +185,23 @@ for (const backend of backends) {
       const text = dsn.bytes.toString();
       assert.match(text, /Final-Recipient: rfc822; x@nullmx\.example\r\nAction: failed\r\nStatus: 5\.1\.10/);
       assert.match(text, /Final-Recipient: rfc822; y@nowhere\.invalid\r\nAction: failed\r\nStatus: 5\.1\.2/);
+    });
+
+    test('MX: a recipient skipped after others were committed (over quota) gets the remote sender a DSN through the queue', { skip: skip ?? false }, async () => {
+      const bob = (await h.store.getAccount('bob@example.test'))!;
+      const full = (await h.store.getAccount('full@example.test'))!;
+      const bytes = Buffer.from(`From: x@other.example\r\nSubject: quota race\r\n\r\n${'y'.repeat(2000)}\r\n`);
+      // As if full@ passed the RCPT-time check and filled up before the commit (the race the listener cannot see).
+      await delivery.deliver([bob, full], bytes, { mailFrom: 'x@other.example', rcptTo: ['bob@example.test', 'full@example.test'], remoteAddress: '127.0.0.1', helo: 'other.example', authenticatedAs: null, remote: [] });
+      assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'quota race'));
+      const dsn = (await h.store.listQueue()).find((m) => m.recipients.some((r) => r.address === 'x@other.example'));
+      assert.ok(dsn, 'a DSN is queued for the remote sender');
+      assert.equal(dsn.mailFrom, '', 'sent with the null reverse-path');
+      const text = (await h.store.getBlob(dsn.blobHash))!.toString();
+      assert.match(text, /Content-Type: multipart\/report; report-type=delivery-status/);
+      assert.match(text, /Final-Recipient: rfc822; full@example\.test\r\nAction: failed\r\nStatus: 5\.2\.2/);
+      await queue.runner.runOnce();
+      assert.equal(remote.received.filter((r) => r.to.includes('x@other.example') && r.from === '').length, 1, 'the DSN reached the sender\'s MX');
     });
 
     test('a DSN is never sent about a DSN (null sender)', { skip: skip ?? false }, async () => {
