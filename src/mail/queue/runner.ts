@@ -178,8 +178,9 @@ export class QueueRunner {
   }
 }
 
-function stateOf(r: RecipientReply): QueueRecipientState {
+export function stateOf(r: RecipientReply): QueueRecipientState {
   if (r.code !== null && r.code >= 200 && r.code < 300) return 'delivered';
-  if (r.code !== null && r.code >= 500) return 'failed';
+  // Only a real 5xx is permanent (RFC 5321 §4.2.1); a reply code outside 2xx-5xx is the remote's bug: retried.
+  if (r.code !== null && r.code >= 500 && r.code < 600) return 'failed';
   return 'deferred';
 }

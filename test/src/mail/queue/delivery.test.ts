@@ -204,6 +204,25 @@ for (const backend of backends) {
       assert.equal(remote.received.filter((r) => r.to.includes('x@other.example') && r.from === '').length, 1, 'the DSN reached the sender\'s MX');
     });
 
+    test('Outbound.send: local recipients delivered at once, remote and forwarded ones queued, unknown local ones bounced', { skip: skip ?? false }, async () => {
+      await h.store.setAlias('fwd@example.test', ['away@remote.example']);
+      const bytes = (subject: string) => Buffer.from(`From: ann@example.test\r\nSubject: ${subject}\r\n\r\nhi\r\n`);
+      const local = await queue.outbound.send({ mailFrom: 'ann@example.test', recipients: ['bob@example.test'], bytes: bytes('only local') });
+      assert.equal(local.queueId, null);
+      assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'only local'));
+      const mixed = await queue.outbound.send({
+        mailFrom: 'ann@example.test', recipients: ['bob@example.test', 'out@remote.example', 'fwd@example.test', 'ghost@example.test'], bytes: bytes('mixed'),
+      });
+      assert.ok(mixed.queueId);
+      assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'mixed'));
+      const q = (await h.store.getQueuedMessage(mixed.queueId))!;
+      assert.deepEqual(q.recipients.map((r) => r.address).sort(), ['away@remote.example', 'out@remote.example']);
+      const [dsn] = await dsnsAbout('mixed');
+      assert.match(dsn.bytes.toString(), /Final-Recipient: rfc822; ghost@example\.test\r\nAction: failed\r\nStatus: 5\.1\.1/);
+      await queue.runner.runOnce();
+      assert.equal(remote.count('Subject: mixed'), 1, 'one transaction for the two recipients of remote.example');
+    });
+
     test('a DSN is never sent about a DSN (null sender)', { skip: skip ?? false }, async () => {
       const before = remote.received.length;
       const { queueId } = await queue.outbound.send({ mailFrom: '', recipients: ['nobody@remote.example'], bytes: Buffer.from('Subject: bounce of a bounce\r\n\r\nx\r\n') });
