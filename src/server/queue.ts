@@ -21,19 +21,33 @@ export interface OutboundQueue {
   stop(): Promise<void>;
 }
 
-export function createQueue(config: Config, store: Store, log: Logger, opts: { resolver?: MxResolver; now?: () => number } = {}): OutboundQueue {
+export function createQueue(
+  config: Config,
+  store: Store,
+  log: Logger,
+  opts: { resolver?: MxResolver; now?: () => number } = {},
+): OutboundQueue {
   const qlog = log.child({ proto: 'queue' });
   const now = opts.now ?? Date.now;
   const outbound = new QueueOutbound({ store, settings: config.queue, hostname: config.hostname, log: qlog, now });
   let onResult: (r: 'delivered' | 'deferred' | 'failed') => void = () => {};
   const runner = new QueueRunner({
-    store, outbound, settings: config.queue, hostname: config.hostname, log: qlog, now, ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    store,
+    outbound,
+    settings: config.queue,
+    hostname: config.hostname,
+    log: qlog,
+    now,
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
     onResult: (r) => onResult(r),
   });
   outbound.onQueued = () => runner.kick();
   return {
-    outbound, runner,
-    registerMetrics(registry) { onResult = queueMetrics(registry, store).delivery; },
+    outbound,
+    runner,
+    registerMetrics(registry) {
+      onResult = queueMetrics(registry, store).delivery;
+    },
     start() {
       runner.start();
       qlog.info({ via: config.queue.smarthost ? describeSmarthost(config.queue.smarthost) : 'mx', owner: runner.owner }, 'queue.started');

@@ -55,8 +55,11 @@ export function buildDsn(input: DsnInput): Buffer {
   const subject = failed.length ? 'Undelivered Mail Returned to Sender' : 'Delayed Mail (still being retried)';
   const human = failed.length
     ? ['Your message could not be delivered to the following recipients:', '']
-    : ['Your message has not been delivered yet to the following recipients. Delivery will be retried',
-      `until ${input.willRetryUntil ? date(input.willRetryUntil) : 'the message expires'}; you do not need to resend it.`, ''];
+    : [
+        'Your message has not been delivered yet to the following recipients. Delivery will be retried',
+        `until ${input.willRetryUntil ? date(input.willRetryUntil) : 'the message expires'}; you do not need to resend it.`,
+        '',
+      ];
   for (const r of input.recipients) human.push(`  <${r.address}>: ${r.diagnostic ?? r.status}`);
   human.push('', `Queue id ${input.queueId} at ${input.reportingMta}.`);
 

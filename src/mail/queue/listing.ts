@@ -10,6 +10,12 @@ const oneLine = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
 export function queueLine(m: QueuedMessage): string {
   const recipients = m.recipients.map((r) => `${r.address} (${r.state}${r.attempts ? ` ${r.attempts}` : ''})`).join(', ');
   const lastError = m.recipients.find((r) => (r.state === 'deferred' || r.state === 'failed') && r.lastError)?.lastError ?? '-';
-  return [m.id, m.mailFrom ? oneLine(m.mailFrom) : '<>', oneLine(recipients), `attempts ${m.attempts}`,
-    `next ${new Date(m.nextAttemptAt).toISOString()}`, oneLine(lastError)].join('\t');
+  return [
+    m.id,
+    m.mailFrom ? oneLine(m.mailFrom) : '<>',
+    oneLine(recipients),
+    `attempts ${m.attempts}`,
+    `next ${new Date(m.nextAttemptAt).toISOString()}`,
+    oneLine(lastError),
+  ].join('\t');
 }

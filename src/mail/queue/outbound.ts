@@ -55,22 +55,38 @@ export class QueueOutbound implements Outbound {
     }
     // Remote first: when queueing fails nothing has been delivered and the caller may retry all.
     const queueId = remote.size ? await this.enqueue(message, [...remote]) : null;
-    const failures: DsnRecipient[] = unknown.map((address) => ({ address, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 No such user here' }));
+    const failures: DsnRecipient[] = unknown.map((address) => ({
+      address,
+      action: 'failed',
+      status: '5.1.1',
+      diagnostic: '550 5.1.1 No such user here',
+    }));
     if (local.size) {
       try {
         const report = await deliver(store, [...local], message.bytes, {
           envelope: { mailFrom: message.mailFrom || null, ...(message.submittedBy ? { authenticatedUser: message.submittedBy } : {}) },
         });
-        for (const address of report.overQuota) failures.push({ address, action: 'failed', status: '5.2.2', diagnostic: '552 5.2.2 Mailbox full' });
-        for (const address of report.tooLarge) failures.push({ address, action: 'failed', status: '5.3.4', diagnostic: '552 5.3.4 Message too big for the recipient' });
-        for (const address of report.unknown) failures.push({ address, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 No such user here' });
+        for (const address of report.overQuota)
+          failures.push({ address, action: 'failed', status: '5.2.2', diagnostic: '552 5.2.2 Mailbox full' });
+        for (const address of report.tooLarge)
+          failures.push({ address, action: 'failed', status: '5.3.4', diagnostic: '552 5.3.4 Message too big for the recipient' });
+        for (const address of report.unknown)
+          failures.push({ address, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 No such user here' });
       } catch (e) {
         if (queueId === null) throw e;
         log.error({ err: (e as Error).message, queueId }, 'queue.local.failed');
         for (const address of local) failures.push({ address, action: 'failed', status: '4.3.0', diagnostic: null });
       }
     }
-    if (failures.length) await this.bounce({ mailFrom: message.mailFrom, original: message.bytes, queueId, arrivalDate: this.deps.now(), recipients: failures, dsn: message.dsn });
+    if (failures.length)
+      await this.bounce({
+        mailFrom: message.mailFrom,
+        original: message.bytes,
+        queueId,
+        arrivalDate: this.deps.now(),
+        recipients: failures,
+        dsn: message.dsn,
+      });
     return { queueId };
   }
 
@@ -80,10 +96,19 @@ export class QueueOutbound implements Outbound {
     const t = now();
     try {
       const q = await store.enqueueMessage({
-        mailFrom: message.mailFrom, recipients, blobHash, size: message.bytes.length, submittedBy: message.submittedBy ?? null,
-        dsn: message.dsn ? JSON.stringify(message.dsn) : null, now: t, expiresAt: t + settings.maxLifetimeHours * 3_600_000,
+        mailFrom: message.mailFrom,
+        recipients,
+        blobHash,
+        size: message.bytes.length,
+        submittedBy: message.submittedBy ?? null,
+        dsn: message.dsn ? JSON.stringify(message.dsn) : null,
+        now: t,
+        expiresAt: t + settings.maxLifetimeHours * 3_600_000,
       });
-      this.deps.log.info({ queueId: q.id, rcpts: recipients.length, size: message.bytes.length, user: message.submittedBy }, 'queue.accepted');
+      this.deps.log.info(
+        { queueId: q.id, rcpts: recipients.length, size: message.bytes.length, user: message.submittedBy },
+        'queue.accepted',
+      );
       this.onQueued();
       return q.id;
     } catch (e) {
@@ -98,8 +123,15 @@ export class QueueOutbound implements Outbound {
     const { log, hostname, now } = this.deps;
     try {
       const bytes = buildDsn({
-        reportingMta: hostname, to: b.mailFrom, queueId: b.queueId ?? 'direct', arrivalDate: b.arrivalDate, now: now(), original: b.original,
-        recipients: b.recipients, returnFull: b.dsn?.ret === 'FULL', ...(b.dsn?.envid ? { envid: b.dsn.envid } : {}),
+        reportingMta: hostname,
+        to: b.mailFrom,
+        queueId: b.queueId ?? 'direct',
+        arrivalDate: b.arrivalDate,
+        now: now(),
+        original: b.original,
+        recipients: b.recipients,
+        returnFull: b.dsn?.ret === 'FULL',
+        ...(b.dsn?.envid ? { envid: b.dsn.envid } : {}),
         ...(b.willRetryUntil ? { willRetryUntil: b.willRetryUntil } : {}),
       });
       const { queueId } = await this.send({ mailFrom: '', recipients: [b.mailFrom], bytes });

@@ -14,11 +14,16 @@ export interface MxResolver {
 }
 
 export const systemResolver: MxResolver = {
-  resolveMx: (n) => dns.resolveMx(n), resolve4: (n) => dns.resolve4(n), resolve6: (n) => dns.resolve6(n),
+  resolveMx: (n) => dns.resolveMx(n),
+  resolve4: (n) => dns.resolve4(n),
+  resolve6: (n) => dns.resolve6(n),
 };
 
 /** One host to try: its name (TLS SNI, logs) and an address to connect to. */
-export interface RouteHost { name: string; address: string }
+export interface RouteHost {
+  name: string;
+  address: string;
+}
 
 export type Route =
   | { kind: 'hosts'; hosts: RouteHost[] }
@@ -34,7 +39,9 @@ async function addresses(resolver: MxResolver, name: string): Promise<string[] |
   const out: string[] = [];
   let nx = 0;
   for (const lookup of [resolver.resolve4, resolver.resolve6]) {
-    try { out.push(...await lookup.call(resolver, name)); } catch (e) {
+    try {
+      out.push(...(await lookup.call(resolver, name)));
+    } catch (e) {
       if (!isAnswer(e)) throw e;
       if (code(e) === 'ENOTFOUND') nx++;
     }
@@ -48,7 +55,8 @@ export async function routeFor(domain: string, resolver: MxResolver): Promise<Ro
     mx = await resolver.resolveMx(domain);
   } catch (e) {
     if (code(e) === 'ENOTFOUND') return { kind: 'permanent', status: '5.1.2', reason: `Domain ${domain} does not exist (DNS NXDOMAIN)` };
-    if (code(e) !== 'ENODATA') return { kind: 'temporary', status: '4.4.3', reason: `DNS lookup of ${domain} MX failed (${code(e) || 'error'})` };
+    if (code(e) !== 'ENODATA')
+      return { kind: 'temporary', status: '4.4.3', reason: `DNS lookup of ${domain} MX failed (${code(e) || 'error'})` };
     mx = [];
   }
   // RFC 7505 §3: a null MX is the only record, exchange "." (node reports it as '').
@@ -56,8 +64,13 @@ export async function routeFor(domain: string, resolver: MxResolver): Promise<Ro
     return { kind: 'permanent', status: '5.1.10', reason: `Domain ${domain} does not accept mail (null MX, RFC 7505)` };
   }
   // RFC 5321 §5.1: no MX records: the domain itself is the implicit MX, preference 0.
-  const exchanges = mx.length === 0 ? [domain]
-    : mx.filter((r) => r.exchange && r.exchange !== '.').sort((a, b) => a.priority - b.priority).map((r) => r.exchange.replace(/\.$/, ''));
+  const exchanges =
+    mx.length === 0
+      ? [domain]
+      : mx
+          .filter((r) => r.exchange && r.exchange !== '.')
+          .sort((a, b) => a.priority - b.priority)
+          .map((r) => r.exchange.replace(/\.$/, ''));
   const hosts: RouteHost[] = [];
   let dnsFailed = false;
   for (const name of exchanges) {
@@ -68,7 +81,9 @@ export async function routeFor(domain: string, resolver: MxResolver): Promise<Ro
         continue;
       }
       for (const address of found) hosts.push({ name, address });
-    } catch { dnsFailed = true; }
+    } catch {
+      dnsFailed = true;
+    }
   }
   if (hosts.length > 0) return { kind: 'hosts', hosts };
   if (dnsFailed) return { kind: 'temporary', status: '4.4.3', reason: `DNS lookup of ${domain}'s mail hosts failed` };

@@ -53,12 +53,19 @@ export class QueueRunner {
     this.loop = (async () => {
       while (this.running) {
         this.kicked = false;
-        try { await this.runOnce(); } catch (e) { this.deps.log.error({ err: (e as Error).message }, 'queue.run.failed'); }
+        try {
+          await this.runOnce();
+        } catch (e) {
+          this.deps.log.error({ err: (e as Error).message }, 'queue.run.failed');
+        }
         if (!this.running || this.kicked) continue;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.deps.settings.pollSeconds * 1000);
           timer.unref();
-          this.wake = () => { clearTimeout(timer); resolve(); };
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
         this.wake = null;
       }
@@ -85,9 +92,13 @@ export class QueueRunner {
     for (;;) {
       const batch = await store.claimQueuedMessages(this.owner, now(), settings.leaseSeconds * 1000, settings.batchSize);
       if (batch.length === 0) return total;
-      await Promise.all(batch.map((m) => this.attempt(m).catch((e) => {
-        this.deps.log.error({ err: (e as Error).message, queueId: m.id }, 'queue.attempt.failed');
-      })));
+      await Promise.all(
+        batch.map((m) =>
+          this.attempt(m).catch((e) => {
+            this.deps.log.error({ err: (e as Error).message, queueId: m.id }, 'queue.attempt.failed');
+          }),
+        ),
+      );
       total += batch.length;
     }
   }
@@ -100,14 +111,26 @@ export class QueueRunner {
     let results: { address: string; state: QueueRecipientState; lastError: string | null }[];
     const failedNow: DsnRecipient[] = [];
     if (!bytes) {
-      results = open.map((r) => ({ address: r.address, state: 'failed', lastError: '5.3.0 The message content is missing from the store' }));
+      results = open.map((r) => ({
+        address: r.address,
+        state: 'failed',
+        lastError: '5.3.0 The message content is missing from the store',
+      }));
     } else if (t >= m.expiresAt) {
       // RFC 5321 §4.5.4.1: give up; RFC 3463 4.4.7 "delivery time expired".
       results = open.map((r) => ({ address: r.address, state: 'failed', lastError: r.lastError ?? '4.4.7 Delivery time expired' }));
       for (const r of open) failedNow.push({ address: r.address, action: 'failed', status: '4.4.7', diagnostic: r.lastError });
     } else {
-      const replies = await this.deliverAll(m, open.map((r) => r.address), bytes);
-      results = replies.map((r) => ({ address: r.address, state: stateOf(r), lastError: r.code !== null && r.code < 300 ? null : r.reply }));
+      const replies = await this.deliverAll(
+        m,
+        open.map((r) => r.address),
+        bytes,
+      );
+      results = replies.map((r) => ({
+        address: r.address,
+        state: stateOf(r),
+        lastError: r.code !== null && r.code < 300 ? null : r.reply,
+      }));
     }
     for (const r of results) {
       this.deps.onResult?.(r.state === 'delivered' ? 'delivered' : r.state === 'failed' ? 'failed' : 'deferred');
@@ -116,24 +139,52 @@ export class QueueRunner {
       }
     }
     const deferred = results.filter((r) => r.state === 'deferred');
-    const dsn = m.dsn ? JSON.parse(m.dsn) as OutboundMessage['dsn'] : null;
+    const dsn = m.dsn ? (JSON.parse(m.dsn) as OutboundMessage['dsn']) : null;
     const original = bytes ?? Buffer.alloc(0);
-    if (failedNow.length) await outbound.bounce({ mailFrom: m.mailFrom, original, queueId: m.id, arrivalDate: m.createdAt, recipients: failedNow, dsn });
+    if (failedNow.length)
+      await outbound.bounce({ mailFrom: m.mailFrom, original, queueId: m.id, arrivalDate: m.createdAt, recipients: failedNow, dsn });
     // One delay warning per message (RFC 3464 Action: delayed), once it has waited delayWarningHours.
     let warnedAt: number | undefined;
-    if (deferred.length && m.warnedAt === null && settings.delayWarningHours > 0 && t - m.createdAt >= settings.delayWarningHours * 3_600_000) {
+    if (
+      deferred.length &&
+      m.warnedAt === null &&
+      settings.delayWarningHours > 0 &&
+      t - m.createdAt >= settings.delayWarningHours * 3_600_000
+    ) {
       await outbound.bounce({
-        mailFrom: m.mailFrom, original, queueId: m.id, arrivalDate: m.createdAt, dsn, willRetryUntil: m.expiresAt,
-        recipients: deferred.map((r) => ({ address: r.address, action: 'delayed', status: statusOf(r.lastError, 4), diagnostic: r.lastError })),
+        mailFrom: m.mailFrom,
+        original,
+        queueId: m.id,
+        arrivalDate: m.createdAt,
+        dsn,
+        willRetryUntil: m.expiresAt,
+        recipients: deferred.map((r) => ({
+          address: r.address,
+          action: 'delayed',
+          status: statusOf(r.lastError, 4),
+          diagnostic: r.lastError,
+        })),
       });
       warnedAt = t;
     }
     const nextAttemptAt = Math.min(t + retryDelayMs(settings, m.attempts + 1), m.expiresAt);
-    const outcome = await store.completeQueueAttempt(m.id, this.owner, { recipients: results, nextAttemptAt, now: t, ...(warnedAt ? { warnedAt } : {}) });
-    log.info({
-      queueId: m.id, delivered: results.filter((r) => r.state === 'delivered').length, deferred: deferred.length, failed: failedNow.length,
-      ...(outcome === 'kept' ? { nextAttemptAt: new Date(nextAttemptAt).toISOString() } : {}), outcome,
-    }, 'queue.attempt');
+    const outcome = await store.completeQueueAttempt(m.id, this.owner, {
+      recipients: results,
+      nextAttemptAt,
+      now: t,
+      ...(warnedAt ? { warnedAt } : {}),
+    });
+    log.info(
+      {
+        queueId: m.id,
+        delivered: results.filter((r) => r.state === 'delivered').length,
+        deferred: deferred.length,
+        failed: failedNow.length,
+        ...(outcome === 'kept' ? { nextAttemptAt: new Date(nextAttemptAt).toISOString() } : {}),
+        outcome,
+      },
+      'queue.attempt',
+    );
   }
 
   /** Recipients grouped by domain (all to the smarthost when one is set), each group one conversation. */
@@ -146,29 +197,48 @@ export class QueueRunner {
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
     const out: RecipientReply[] = [];
-    for (const [domain, rcpts] of groups) out.push(...await this.deliverGroup(m, domain, rcpts, bytes, deadline));
+    for (const [domain, rcpts] of groups) out.push(...(await this.deliverGroup(m, domain, rcpts, bytes, deadline)));
     return out;
   }
 
-  private async deliverGroup(m: QueuedMessage, domain: string, recipients: string[], bytes: Buffer, deadline: number): Promise<RecipientReply[]> {
+  private async deliverGroup(
+    m: QueuedMessage,
+    domain: string,
+    recipients: string[],
+    bytes: Buffer,
+    deadline: number,
+  ): Promise<RecipientReply[]> {
     const { settings, hostname, log } = this.deps;
     const all = (code: number, reply: string) => recipients.map((address) => ({ address, code, reply }));
     let targets: SmtpTarget[];
     const sh = settings.smarthost;
     if (sh) {
-      targets = [{ host: sh.host, servername: sh.host, port: sh.port, secure: sh.secure, verifyTls: settings.smarthostVerifyTls, auth: sh.auth }];
+      targets = [
+        { host: sh.host, servername: sh.host, port: sh.port, secure: sh.secure, verifyTls: settings.smarthostVerifyTls, auth: sh.auth },
+      ];
     } else {
-      const route = await routeFor(domain, this.deps.resolver ?? systemResolver)
-        .catch((e: Error) => ({ kind: 'temporary' as const, status: '4.4.3', reason: `DNS lookup failed (${e.message})` }));
+      const route = await routeFor(domain, this.deps.resolver ?? systemResolver).catch((e: Error) => ({
+        kind: 'temporary' as const,
+        status: '4.4.3',
+        reason: `DNS lookup failed (${e.message})`,
+      }));
       if (route.kind === 'permanent') return all(550, `${route.status} ${route.reason}`);
       if (route.kind === 'temporary') return all(451, `${route.status} ${route.reason}`);
       // At most a handful of hosts per attempt, as common MTAs do; the rest wait for the retry.
-      targets = route.hosts.slice(0, 5).map((h) => ({ host: h.address, servername: h.name, port: settings.mxPort, secure: false, verifyTls: false, auth: null }));
+      targets = route.hosts
+        .slice(0, 5)
+        .map((h) => ({ host: h.address, servername: h.name, port: settings.mxPort, secure: false, verifyTls: false, auth: null }));
     }
     let last = '';
     for (const target of targets) {
       if (performance.now() > deadline) break;
-      const c = await converse(target, { helo: hostname, mailFrom: m.mailFrom, recipients, bytes, timeoutMs: settings.timeoutSeconds * 1000 });
+      const c = await converse(target, {
+        helo: hostname,
+        mailFrom: m.mailFrom,
+        recipients,
+        bytes,
+        timeoutMs: settings.timeoutSeconds * 1000,
+      });
       if (c.reached) return c.replies;
       last = `${target.servername}[${target.host}]: ${c.replies[0]?.reply ?? 'no answer'}`;
       log.info({ queueId: m.id, host: target.servername, reason: c.replies[0]?.reply }, 'queue.host.unreachable');

@@ -37,8 +37,17 @@ export interface QueueSettings {
 }
 
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
-  retryBaseSeconds: 300, retryMaxSeconds: 4 * 3600, maxLifetimeHours: 120, delayWarningHours: 4, smarthost: null,
-  smarthostVerifyTls: true, mxPort: 25, leaseSeconds: 900, pollSeconds: 30, batchSize: 20, timeoutSeconds: 120,
+  retryBaseSeconds: 300,
+  retryMaxSeconds: 4 * 3600,
+  maxLifetimeHours: 120,
+  delayWarningHours: 4,
+  smarthost: null,
+  smarthostVerifyTls: true,
+  mxPort: 25,
+  leaseSeconds: 900,
+  pollSeconds: 30,
+  batchSize: 20,
+  timeoutSeconds: 120,
 };
 
 /** Delay before attempt number `attempts + 1` (attempts already made >= 1): base * 2^(attempts-1), capped. */
@@ -53,14 +62,20 @@ export function retryDelayMs(settings: QueueSettings, attempts: number): number 
  */
 export function parseSmarthost(value: string): Smarthost {
   let url: URL;
-  try { url = new URL(value); } catch { throw new Error('expected a URL like smtp://user:pass@host:587'); }
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('expected a URL like smtp://user:pass@host:587');
+  }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`expected smtp:// or smtps://, got ${url.protocol}//`);
   if (!url.hostname) throw new Error('the URL names no host');
   if (url.pathname && url.pathname !== '/') throw new Error('the URL must not have a path');
   const secure = url.protocol === 'smtps:';
   const user = decodeURIComponent(url.username);
   return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port ? Number(url.port) : secure ? 465 : 587, secure,
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
     auth: user ? { user, pass: decodeURIComponent(url.password) } : null,
   };
 }

@@ -31,45 +31,78 @@ export interface Conversation {
   replies: RecipientReply[];
 }
 
-interface SmtpError { responseCode?: number; response?: string; message?: string; code?: string; recipient?: string }
+interface SmtpError {
+  responseCode?: number;
+  response?: string;
+  message?: string;
+  code?: string;
+  recipient?: string;
+}
 
 const oneLine = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().slice(0, 500);
 
-export function converse(target: SmtpTarget, opts: { helo: string; mailFrom: string; recipients: string[]; bytes: Buffer; timeoutMs: number }): Promise<Conversation> {
+export function converse(
+  target: SmtpTarget,
+  opts: { helo: string; mailFrom: string; recipients: string[]; bytes: Buffer; timeoutMs: number },
+): Promise<Conversation> {
   return new Promise((resolve) => {
     const conn = new SMTPConnection({
-      host: target.host, port: target.port, secure: target.secure, name: opts.helo, servername: target.servername,
+      host: target.host,
+      port: target.port,
+      secure: target.secure,
+      name: opts.helo,
+      servername: target.servername,
       // With credentials the password must not travel in the clear: STARTTLS or nothing.
-      requireTLS: !target.secure && target.auth !== null, opportunisticTLS: target.auth === null,
+      requireTLS: !target.secure && target.auth !== null,
+      opportunisticTLS: target.auth === null,
       tls: { rejectUnauthorized: target.verifyTls, servername: target.servername, minVersion: 'TLSv1.2' },
-      connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs, socketTimeout: opts.timeoutMs, logger: false,
+      connectionTimeout: opts.timeoutMs,
+      greetingTimeout: opts.timeoutMs,
+      socketTimeout: opts.timeoutMs,
+      logger: false,
     });
     let settled = false;
     let talked = false;
     const finish = (c: Conversation) => {
       if (settled) return;
       settled = true;
-      try { conn.quit(); } catch { /* already closed */ }
+      try {
+        conn.quit();
+      } catch {
+        /* already closed */
+      }
       setTimeout(() => conn.close(), 1000).unref();
       resolve(c);
     };
-    const all = (code: number | null, reply: string): Conversation => ({ reached: talked, replies: opts.recipients.map((address) => ({ address, code, reply })) });
+    const all = (code: number | null, reply: string): Conversation => ({
+      reached: talked,
+      replies: opts.recipients.map((address) => ({ address, code, reply })),
+    });
     const failed = (e: SmtpError) => finish(all(e.responseCode ?? null, oneLine(e.response ?? e.message ?? e.code)));
     conn.on('error', (e: SmtpError) => failed(e));
     conn.on('end', () => finish(all(null, 'connection closed by the remote host')));
     conn.connect((err) => {
       if (err) return failed(err as SmtpError);
       talked = true;
-      const send = () => conn.send({ from: opts.mailFrom, to: opts.recipients }, opts.bytes, (e, info) => {
-        if (e) {
-          const err = e as SmtpError & { rejectedErrors?: SmtpError[] };
-          // Every recipient refused at RCPT: each has its own reply.
-          if (err.rejectedErrors?.length) return finish({ reached: true, replies: repliesFor(opts.recipients, err.rejectedErrors, null) });
-          return failed(err);
-        }
-        const ok = { code: Number(String(info.response).slice(0, 3)) || 250, reply: oneLine(info.response) };
-        finish({ reached: true, replies: repliesFor(opts.recipients, info.rejectedErrors ?? [], ok) });
-      });
+      // RFC 1870 SIZE and RFC 6152 BODY=8BITMIME are declared when the server offers them.
+      const envelope = {
+        from: opts.mailFrom || (false as const),
+        to: opts.recipients,
+        size: opts.bytes.length,
+        use8BitMime: opts.bytes.some((b) => b > 0x7f),
+      };
+      const send = () =>
+        conn.send(envelope, opts.bytes, (e, info) => {
+          if (e) {
+            const err = e as SmtpError & { rejectedErrors?: SmtpError[] };
+            // Every recipient refused at RCPT: each has its own reply.
+            if (err.rejectedErrors?.length)
+              return finish({ reached: true, replies: repliesFor(opts.recipients, err.rejectedErrors, null) });
+            return failed(err);
+          }
+          const ok = { code: Number(String(info.response).slice(0, 3)) || 250, reply: oneLine(info.response) };
+          finish({ reached: true, replies: repliesFor(opts.recipients, info.rejectedErrors ?? [], ok) });
+        });
       if (!target.auth) return send();
       // A refused login is our configuration's fault, not the message's: retried, never bounced.
       conn.login({ user: target.auth.user, pass: target.auth.pass }, (e) => {

@@ -11,9 +11,14 @@ function withFile(content: unknown, fn: (path: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-cfg-queue-'));
   const path = join(dir, 'hearth.json');
   writeFileSync(path, JSON.stringify(content));
-  try { fn(path); } finally { rmSync(dir, { recursive: true, force: true }); }
+  try {
+    fn(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-const load = (path: string, env: Record<string, string> = {}) => loadConfig({ HEARTH_HOSTNAME: 'mail.example.com', HEARTH_CONFIG: path, ...env });
+const load = (path: string, env: Record<string, string> = {}) =>
+  loadConfig({ HEARTH_HOSTNAME: 'mail.example.com', HEARTH_CONFIG: path, ...env });
 
 test('defaults: direct MX delivery, 5 days lifetime (RFC 5321 §4.5.4.1)', () => {
   const c = loadConfig({ HEARTH_HOSTNAME: 'mail.example.com', HEARTH_CONFIG: '' });
@@ -25,7 +30,12 @@ test('defaults: direct MX delivery, 5 days lifetime (RFC 5321 §4.5.4.1)', () =>
 test('a smarthost URL with credentials; the description never shows the password', () => {
   withFile({ queue: { smarthost: 'smtp://relay%40corp:p%3Ass@relay.example.net:2587', retryBaseSeconds: 60 } }, (path) => {
     const c = load(path);
-    assert.deepEqual(c.queue.smarthost, { host: 'relay.example.net', port: 2587, secure: false, auth: { user: 'relay@corp', pass: 'p:ss' } });
+    assert.deepEqual(c.queue.smarthost, {
+      host: 'relay.example.net',
+      port: 2587,
+      secure: false,
+      auth: { user: 'relay@corp', pass: 'p:ss' },
+    });
     assert.equal(c.queue.retryBaseSeconds, 60);
     assert.equal(describeSmarthost(c.queue.smarthost!), 'smtp://relay%40corp@relay.example.net:2587');
   });
@@ -34,16 +44,31 @@ test('a smarthost URL with credentials; the description never shows the password
 });
 
 test('bad values are one-line errors naming the setting, without the password', () => {
-  for (const queue of [{ smarthost: 'http://u:topsecret@x' }, { smarthost: 'not a url topsecret' }, { retryBaseSeconds: 0 }, { leaseSeconds: 10 },
-    { retryBaseSeconds: 100, retryMaxSeconds: 50 }, { nonsense: 1 }]) {
+  for (const queue of [
+    { smarthost: 'http://u:topsecret@x' },
+    { smarthost: 'not a url topsecret' },
+    { retryBaseSeconds: 0 },
+    { leaseSeconds: 10 },
+    { retryBaseSeconds: 100, retryMaxSeconds: 50 },
+    { nonsense: 1 },
+  ]) {
     withFile({ queue }, (path) => {
-      assert.throws(() => load(path), (e: unknown) => e instanceof ConfigError && /queue/.test((e as Error).message)
-        && !(e as Error).message.includes('topsecret') && !(e as Error).message.includes('\n'));
+      assert.throws(
+        () => load(path),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          /queue/.test((e as Error).message) &&
+          !(e as Error).message.includes('topsecret') &&
+          !(e as Error).message.includes('\n'),
+      );
     });
   }
 });
 
 test('back-off doubles from retryBaseSeconds up to retryMaxSeconds', () => {
   const s = { ...DEFAULT_QUEUE_SETTINGS, retryBaseSeconds: 60, retryMaxSeconds: 600 };
-  assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(s, n) / 1000), [60, 120, 240, 480, 600, 600]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(s, n) / 1000),
+    [60, 120, 240, 480, 600, 600],
+  );
 });

@@ -50,8 +50,17 @@ for (const backend of backends) {
         return null;
       };
       const holder: { d?: ReturnType<typeof storeDelivery> } = {};
-      h = await startHarness({ delivery: { deliver: (m, b, e) => holder.d!.deliver(m, b, e) }, context: db.url ? { database: db.url } : {} });
-      Object.assign(h.config.queue, { mxPort: remote.port, retryBaseSeconds: 60, maxLifetimeHours: 3, delayWarningHours: 1, timeoutSeconds: 30 });
+      h = await startHarness({
+        delivery: { deliver: (m, b, e) => holder.d!.deliver(m, b, e) },
+        context: db.url ? { database: db.url } : {},
+      });
+      Object.assign(h.config.queue, {
+        mxPort: remote.port,
+        retryBaseSeconds: 60,
+        maxLifetimeHours: 3,
+        delayWarningHours: 1,
+        timeoutSeconds: 30,
+      });
       queue = createQueue(h.config, h.store, log, { resolver: testResolver, now: () => clock });
       holder.d = storeDelivery(h.store, log, queue.outbound);
       await h.addUser('ann@example.test', PW);
@@ -59,16 +68,28 @@ for (const backend of backends) {
       await h.addUser('full@example.test', PW, { quotaBytes: 600 });
       delivery = holder.d;
     });
-    after(async () => { if (!skip) { await h.close(); await remote.close(); await drop(); } });
+    after(async () => {
+      if (!skip) {
+        await h.close();
+        await remote.close();
+        await drop();
+      }
+    });
 
     const submit = async (to: string | string[], subject: string) => {
       const sub = nodemailer.createTransport({
-        host: '127.0.0.1', port: h.submission, secure: false, requireTLS: true, tls: { rejectUnauthorized: false },
+        host: '127.0.0.1',
+        port: h.submission,
+        secure: false,
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
         auth: { user: 'ann@example.test', pass: PW },
       });
       try {
         return await sub.sendMail({ from: 'ann@example.test', to, subject, text: `body of ${subject}` });
-      } finally { sub.close(); }
+      } finally {
+        sub.close();
+      }
     };
     const inbox = async (email: string) => {
       const a = (await h.store.getAccount(email))!;
@@ -93,21 +114,28 @@ for (const backend of backends) {
       return null;
     };
 
-    test('submission to a remote domain: 250, queued, delivered to the remote MX over STARTTLS; local copy delivered at once', { skip: skip ?? false }, async () => {
-      const info = await submit(['friend@remote.example', 'bob@example.test'], 'hello remote');
-      assert.match(info.response, /^250 /);
-      assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'hello remote'));
-      const q = await queued('hello remote');
-      assert.ok(q, 'the message is in the queue before the runner runs');
-      assert.deepEqual(q.recipients.map((r) => [r.address, r.state]), [['friend@remote.example', 'pending']]);
-      assert.equal(await queue.runner.runOnce() >= 1, true);
-      const got = remote.received.filter((r) => r.bytes.includes('Subject: hello remote'));
-      assert.equal(got.length, 1);
-      assert.equal(got[0].from, 'ann@example.test');
-      assert.deepEqual(got[0].to, ['friend@remote.example']);
-      assert.equal(got[0].secure, true, 'opportunistic STARTTLS was used');
-      assert.equal(await queued('hello remote'), null, 'a delivered message leaves the queue');
-    });
+    test(
+      'submission to a remote domain: 250, queued, delivered to the remote MX over STARTTLS; local copy delivered at once',
+      { skip: skip ?? false },
+      async () => {
+        const info = await submit(['friend@remote.example', 'bob@example.test'], 'hello remote');
+        assert.match(info.response, /^250 /);
+        assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'hello remote'));
+        const q = await queued('hello remote');
+        assert.ok(q, 'the message is in the queue before the runner runs');
+        assert.deepEqual(
+          q.recipients.map((r) => [r.address, r.state]),
+          [['friend@remote.example', 'pending']],
+        );
+        assert.equal((await queue.runner.runOnce()) >= 1, true);
+        const got = remote.received.filter((r) => r.bytes.includes('Subject: hello remote'));
+        assert.equal(got.length, 1);
+        assert.equal(got[0].from, 'ann@example.test');
+        assert.deepEqual(got[0].to, ['friend@remote.example']);
+        assert.equal(got[0].secure, true, 'opportunistic STARTTLS was used');
+        assert.equal(await queued('hello remote'), null, 'a delivered message leaves the queue');
+      },
+    );
 
     test('a 4xx from the remote is retried after the back-off, then delivered', { skip: skip ?? false }, async () => {
       await submit('slow@remote.example', 'greylisted');
@@ -187,45 +215,74 @@ for (const backend of backends) {
       assert.match(text, /Final-Recipient: rfc822; y@nowhere\.invalid\r\nAction: failed\r\nStatus: 5\.1\.2/);
     });
 
-    test('MX: a recipient skipped after others were committed (over quota) gets the remote sender a DSN through the queue', { skip: skip ?? false }, async () => {
-      const bob = (await h.store.getAccount('bob@example.test'))!;
-      const full = (await h.store.getAccount('full@example.test'))!;
-      const bytes = Buffer.from(`From: x@other.example\r\nSubject: quota race\r\n\r\n${'y'.repeat(2000)}\r\n`);
-      // As if full@ passed the RCPT-time check and filled up before the commit (the race the listener cannot see).
-      await delivery.deliver([bob, full], bytes, { mailFrom: 'x@other.example', rcptTo: ['bob@example.test', 'full@example.test'], remoteAddress: '127.0.0.1', helo: 'other.example', authenticatedAs: null, remote: [] });
-      assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'quota race'));
-      const dsn = (await h.store.listQueue()).find((m) => m.recipients.some((r) => r.address === 'x@other.example'));
-      assert.ok(dsn, 'a DSN is queued for the remote sender');
-      assert.equal(dsn.mailFrom, '', 'sent with the null reverse-path');
-      const text = (await h.store.getBlob(dsn.blobHash))!.toString();
-      assert.match(text, /Content-Type: multipart\/report; report-type=delivery-status/);
-      assert.match(text, /Final-Recipient: rfc822; full@example\.test\r\nAction: failed\r\nStatus: 5\.2\.2/);
-      await queue.runner.runOnce();
-      assert.equal(remote.received.filter((r) => r.to.includes('x@other.example') && r.from === '').length, 1, 'the DSN reached the sender\'s MX');
-    });
+    test(
+      'MX: a recipient skipped after others were committed (over quota) gets the remote sender a DSN through the queue',
+      { skip: skip ?? false },
+      async () => {
+        const bob = (await h.store.getAccount('bob@example.test'))!;
+        const full = (await h.store.getAccount('full@example.test'))!;
+        const bytes = Buffer.from(`From: x@other.example\r\nSubject: quota race\r\n\r\n${'y'.repeat(2000)}\r\n`);
+        // As if full@ passed the RCPT-time check and filled up before the commit (the race the listener cannot see).
+        await delivery.deliver([bob, full], bytes, {
+          mailFrom: 'x@other.example',
+          rcptTo: ['bob@example.test', 'full@example.test'],
+          remoteAddress: '127.0.0.1',
+          helo: 'other.example',
+          authenticatedAs: null,
+          remote: [],
+        });
+        assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'quota race'));
+        const dsn = (await h.store.listQueue()).find((m) => m.recipients.some((r) => r.address === 'x@other.example'));
+        assert.ok(dsn, 'a DSN is queued for the remote sender');
+        assert.equal(dsn.mailFrom, '', 'sent with the null reverse-path');
+        const text = (await h.store.getBlob(dsn.blobHash))!.toString();
+        assert.match(text, /Content-Type: multipart\/report; report-type=delivery-status/);
+        assert.match(text, /Final-Recipient: rfc822; full@example\.test\r\nAction: failed\r\nStatus: 5\.2\.2/);
+        await queue.runner.runOnce();
+        assert.equal(
+          remote.received.filter((r) => r.to.includes('x@other.example') && r.from === '').length,
+          1,
+          "the DSN reached the sender's MX",
+        );
+      },
+    );
 
-    test('Outbound.send: local recipients delivered at once, remote and forwarded ones queued, unknown local ones bounced', { skip: skip ?? false }, async () => {
-      await h.store.setAlias('fwd@example.test', ['away@remote.example']);
-      const bytes = (subject: string) => Buffer.from(`From: ann@example.test\r\nSubject: ${subject}\r\n\r\nhi\r\n`);
-      const local = await queue.outbound.send({ mailFrom: 'ann@example.test', recipients: ['bob@example.test'], bytes: bytes('only local') });
-      assert.equal(local.queueId, null);
-      assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'only local'));
-      const mixed = await queue.outbound.send({
-        mailFrom: 'ann@example.test', recipients: ['bob@example.test', 'out@remote.example', 'fwd@example.test', 'ghost@example.test'], bytes: bytes('mixed'),
-      });
-      assert.ok(mixed.queueId);
-      assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'mixed'));
-      const q = (await h.store.getQueuedMessage(mixed.queueId))!;
-      assert.deepEqual(q.recipients.map((r) => r.address).sort(), ['away@remote.example', 'out@remote.example']);
-      const [dsn] = await dsnsAbout('mixed');
-      assert.match(dsn.bytes.toString(), /Final-Recipient: rfc822; ghost@example\.test\r\nAction: failed\r\nStatus: 5\.1\.1/);
-      await queue.runner.runOnce();
-      assert.equal(remote.count('Subject: mixed'), 1, 'one transaction for the two recipients of remote.example');
-    });
+    test(
+      'Outbound.send: local recipients delivered at once, remote and forwarded ones queued, unknown local ones bounced',
+      { skip: skip ?? false },
+      async () => {
+        await h.store.setAlias('fwd@example.test', ['away@remote.example']);
+        const bytes = (subject: string) => Buffer.from(`From: ann@example.test\r\nSubject: ${subject}\r\n\r\nhi\r\n`);
+        const local = await queue.outbound.send({
+          mailFrom: 'ann@example.test',
+          recipients: ['bob@example.test'],
+          bytes: bytes('only local'),
+        });
+        assert.equal(local.queueId, null);
+        assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'only local'));
+        const mixed = await queue.outbound.send({
+          mailFrom: 'ann@example.test',
+          recipients: ['bob@example.test', 'out@remote.example', 'fwd@example.test', 'ghost@example.test'],
+          bytes: bytes('mixed'),
+        });
+        assert.ok(mixed.queueId);
+        assert.ok((await inbox('bob@example.test')).some((m) => m.parsed.subject === 'mixed'));
+        const q = (await h.store.getQueuedMessage(mixed.queueId))!;
+        assert.deepEqual(q.recipients.map((r) => r.address).sort(), ['away@remote.example', 'out@remote.example']);
+        const [dsn] = await dsnsAbout('mixed');
+        assert.match(dsn.bytes.toString(), /Final-Recipient: rfc822; ghost@example\.test\r\nAction: failed\r\nStatus: 5\.1\.1/);
+        await queue.runner.runOnce();
+        assert.equal(remote.count('Subject: mixed'), 1, 'one transaction for the two recipients of remote.example');
+      },
+    );
 
     test('a DSN is never sent about a DSN (null sender)', { skip: skip ?? false }, async () => {
       const before = remote.received.length;
-      const { queueId } = await queue.outbound.send({ mailFrom: '', recipients: ['nobody@remote.example'], bytes: Buffer.from('Subject: bounce of a bounce\r\n\r\nx\r\n') });
+      const { queueId } = await queue.outbound.send({
+        mailFrom: '',
+        recipients: ['nobody@remote.example'],
+        bytes: Buffer.from('Subject: bounce of a bounce\r\n\r\nx\r\n'),
+      });
       assert.ok(queueId);
       await queue.runner.runOnce();
       assert.equal(await h.store.getQueuedMessage(queueId), null);
@@ -245,20 +302,31 @@ describe('outbound queue through a smarthost with AUTH', async () => {
     h = await startHarness({ delivery: { deliver: async () => {} } });
     await h.addUser('ann@example.test', PW);
   });
-  after(async () => { await h.close(); await relay.close(); });
+  after(async () => {
+    await h.close();
+    await relay.close();
+  });
 
   const queueVia = (url: string) => {
     const config = { ...h.config, queue: { ...h.config.queue, smarthost: parseSmarthost(url), smarthostVerifyTls: false } };
     return createQueue(config, h.store, log, {
       now: () => clock,
       // The smarthost takes everything: DNS must not be asked.
-      resolver: { resolveMx: async () => assert.fail('DNS asked'), resolve4: async () => assert.fail('DNS asked'), resolve6: async () => assert.fail('DNS asked') },
+      resolver: {
+        resolveMx: async () => assert.fail('DNS asked'),
+        resolve4: async () => assert.fail('DNS asked'),
+        resolve6: async () => assert.fail('DNS asked'),
+      },
     });
   };
 
   test('every message goes to the smarthost, after STARTTLS, authenticated', async () => {
     const q = queueVia(`smtp://relay-user:relay-secret@127.0.0.1:${relay.port}`);
-    await q.outbound.send({ mailFrom: 'ann@example.test', recipients: ['a@one.example', 'b@two.example'], bytes: Buffer.from('Subject: via relay\r\n\r\nhi\r\n') });
+    await q.outbound.send({
+      mailFrom: 'ann@example.test',
+      recipients: ['a@one.example', 'b@two.example'],
+      bytes: Buffer.from('Subject: via relay\r\n\r\nhi\r\n'),
+    });
     await q.runner.runOnce();
     const got = relay.received.filter((r) => r.bytes.includes('Subject: via relay'));
     assert.equal(got.length, 1, 'one transaction for both domains');
@@ -269,7 +337,11 @@ describe('outbound queue through a smarthost with AUTH', async () => {
 
   test('a wrong smarthost password defers (an operator mistake is no reason to bounce)', async () => {
     const q = queueVia(`smtp://relay-user:wrong@127.0.0.1:${relay.port}`);
-    const { queueId } = await q.outbound.send({ mailFrom: 'ann@example.test', recipients: ['c@three.example'], bytes: Buffer.from('Subject: bad auth\r\n\r\nhi\r\n') });
+    const { queueId } = await q.outbound.send({
+      mailFrom: 'ann@example.test',
+      recipients: ['c@three.example'],
+      bytes: Buffer.from('Subject: bad auth\r\n\r\nhi\r\n'),
+    });
     await q.runner.runOnce();
     const m = (await h.store.getQueuedMessage(queueId!))!;
     assert.equal(m.recipients[0].state, 'deferred');

@@ -5,7 +5,13 @@
  */
 import { SMTPServer } from 'smtp-server';
 
-export interface Received { from: string; to: string[]; bytes: Buffer; user: string | null; secure: boolean }
+export interface Received {
+  from: string;
+  to: string[];
+  bytes: Buffer;
+  user: string | null;
+  secure: boolean;
+}
 
 export class RemoteMx {
   received: Received[] = [];
@@ -17,9 +23,15 @@ export class RemoteMx {
   async start(opts: { auth?: { user: string; pass: string } } = {}): Promise<this> {
     const auth = opts.auth;
     this.server = new SMTPServer({
-      logger: false, banner: 'remote test MX', authOptional: !auth, disabledCommands: auth ? [] : ['AUTH'], authMethods: ['PLAIN', 'LOGIN'],
-      onAuth: (a, _session, cb) => (auth && a.username === auth.user && a.password === auth.pass
-        ? cb(null, { user: a.username }) : cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }))),
+      logger: false,
+      banner: 'remote test MX',
+      authOptional: !auth,
+      disabledCommands: auth ? [] : ['AUTH'],
+      authMethods: ['PLAIN', 'LOGIN'],
+      onAuth: (a, _session, cb) =>
+        auth && a.username === auth.user && a.password === auth.pass
+          ? cb(null, { user: a.username })
+          : cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 })),
       onRcptTo: (address, _session, cb) => {
         const call = (this.rcptCalls.get(address.address) ?? 0) + 1;
         this.rcptCalls.set(address.address, call);
@@ -32,8 +44,11 @@ export class RemoteMx {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           this.received.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address),
-            bytes: Buffer.concat(chunks), user: (session.user as string | undefined) ?? null, secure: session.secure,
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            bytes: Buffer.concat(chunks),
+            user: (session.user as string | undefined) ?? null,
+            secure: session.secure,
           });
           cb(null, 'Queued as remote-1');
         });

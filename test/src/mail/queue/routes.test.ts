@@ -14,17 +14,33 @@ function resolver(mx: Record<string, { exchange: string; priority: number }[] | 
   return {
     resolveMx: async (n) => answer(mx, n),
     resolve4: async (n) => answer(a, n),
-    resolve6: async () => { throw err('ENODATA'); },
+    resolve6: async () => {
+      throw err('ENODATA');
+    },
   };
 }
 
 test('MX hosts in preference order, each with its addresses', async () => {
-  const r = await routeFor('example.org', resolver(
-    { 'example.org': [{ exchange: 'b.example.org', priority: 20 }, { exchange: 'a.example.org', priority: 10 }] },
-    { 'a.example.org': ['192.0.2.1'], 'b.example.org': ['192.0.2.2', '192.0.2.3'] }));
-  assert.deepEqual(r, { kind: 'hosts', hosts: [
-    { name: 'a.example.org', address: '192.0.2.1' }, { name: 'b.example.org', address: '192.0.2.2' }, { name: 'b.example.org', address: '192.0.2.3' },
-  ] });
+  const r = await routeFor(
+    'example.org',
+    resolver(
+      {
+        'example.org': [
+          { exchange: 'b.example.org', priority: 20 },
+          { exchange: 'a.example.org', priority: 10 },
+        ],
+      },
+      { 'a.example.org': ['192.0.2.1'], 'b.example.org': ['192.0.2.2', '192.0.2.3'] },
+    ),
+  );
+  assert.deepEqual(r, {
+    kind: 'hosts',
+    hosts: [
+      { name: 'a.example.org', address: '192.0.2.1' },
+      { name: 'b.example.org', address: '192.0.2.2' },
+      { name: 'b.example.org', address: '192.0.2.3' },
+    ],
+  });
 });
 
 test('no MX records: the domain itself is the implicit MX (RFC 5321 §5.1)', async () => {
@@ -46,9 +62,18 @@ test('a domain that does not exist is permanent (5.1.2); a DNS failure is tempor
 });
 
 test('MX hosts without addresses are skipped; if none is left, the attempt is retried', async () => {
-  const some = await routeFor('half.example', resolver(
-    { 'half.example': [{ exchange: 'dead.half.example', priority: 5 }, { exchange: 'live.half.example', priority: 10 }] },
-    { 'live.half.example': ['192.0.2.9'] }));
+  const some = await routeFor(
+    'half.example',
+    resolver(
+      {
+        'half.example': [
+          { exchange: 'dead.half.example', priority: 5 },
+          { exchange: 'live.half.example', priority: 10 },
+        ],
+      },
+      { 'live.half.example': ['192.0.2.9'] },
+    ),
+  );
   assert.deepEqual(some, { kind: 'hosts', hosts: [{ name: 'live.half.example', address: '192.0.2.9' }] });
   const none = await routeFor('none.example', resolver({ 'none.example': [{ exchange: 'dead.none.example', priority: 5 }] }, {}));
   assert.equal(none.kind, 'temporary');

@@ -41,12 +41,25 @@ describe('two queue workers over one PostgreSQL database', async () => {
     const settings = { ...DEFAULT_QUEUE_SETTINGS, mxPort: remote.port, batchSize: 3, timeoutSeconds: 60, leaseSeconds: 600 };
     const workers = stores.map((store, i) => {
       const outbound = new QueueOutbound({ store, settings, hostname: `node${i}.example.test`, log, now: Date.now });
-      return { outbound, runner: new QueueRunner({ store, outbound, settings, hostname: `node${i}.example.test`, log, now: Date.now, resolver: testResolver }) };
+      return {
+        outbound,
+        runner: new QueueRunner({
+          store,
+          outbound,
+          settings,
+          hostname: `node${i}.example.test`,
+          log,
+          now: Date.now,
+          resolver: testResolver,
+        }),
+      };
     });
     // Both nodes accept mail into the one queue.
     for (let i = 0; i < N; i++) {
       await workers[i % 2].outbound.send({
-        mailFrom: 'ann@example.test', recipients: [`r${i}@remote.example`], bytes: Buffer.from(`Subject: message ${i}\r\nX-Seq: ${i}\r\n\r\nbody ${i}\r\n`),
+        mailFrom: 'ann@example.test',
+        recipients: [`r${i}@remote.example`],
+        bytes: Buffer.from(`Subject: message ${i}\r\nX-Seq: ${i}\r\n\r\nbody ${i}\r\n`),
       });
     }
     assert.equal((await stores[0].listQueue()).length, N);
@@ -56,7 +69,9 @@ describe('two queue workers over one PostgreSQL database', async () => {
     while ((await stores[0].queueStats()).messages > 0) {
       assert.ok(Date.now() < deadline, 'the queue drained');
       const counts = await Promise.all(workers.map((w) => w.runner.runOnce()));
-      counts.forEach((c, i) => { done[i] += c; });
+      counts.forEach((c, i) => {
+        done[i] += c;
+      });
     }
     for (let i = 0; i < N; i++) {
       const copies = remote.received.filter((r) => r.bytes.includes(`X-Seq: ${i}\r\n`));
