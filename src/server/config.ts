@@ -97,7 +97,7 @@ const fileSchema = z.object({
   }).strict().optional(),
   queue: z.object({
     retryBaseSeconds: positiveInt.optional(), retryMaxSeconds: positiveInt.optional(), maxLifetimeHours: positiveInt.optional(),
-    delayWarningHours: z.number().int().min(0).optional(), smarthost: z.string().optional(), smarthostVerifyTls: z.boolean().optional(),
+    delayWarningHours: z.number().int().min(0).optional(), smarthost: z.string().optional(), smarthostVerifyTls: z.boolean().optional(), mtaSts: z.boolean().optional(),
     mxPort: z.number().int().min(1).max(65535).optional(), leaseSeconds: z.number().int().min(60).optional(), pollSeconds: positiveInt.optional(),
     batchSize: positiveInt.optional(), timeoutSeconds: positiveInt.optional(),
   }).strict().optional(),

@@ -9,8 +9,12 @@ import type { Config } from './config.js';
 import { QueueOutbound } from '../mail/queue/outbound.js';
 import { QueueRunner } from '../mail/queue/runner.js';
 import type { MxResolver } from '../mail/queue/routes.js';
+import { fetchPolicyOverHttps, type MtaStsSource } from '../mail/queue/mta-sts.js';
+import { promises as dns } from 'node:dns';
 import { describeSmarthost } from '../mail/queue/settings.js';
 import { queueMetrics } from './queue-metrics.js';
+
+const systemMtaSts: MtaStsSource = { resolveTxt: (n) => dns.resolveTxt(n), fetchPolicy: (d) => fetchPolicyOverHttps(d) };
 
 export interface OutboundQueue {
   outbound: QueueOutbound;
@@ -25,7 +29,7 @@ export function createQueue(
   config: Config,
   store: Store,
   log: Logger,
-  opts: { resolver?: MxResolver; now?: () => number } = {},
+  opts: { resolver?: MxResolver; now?: () => number; mtaSts?: MtaStsSource } = {},
 ): OutboundQueue {
   const qlog = log.child({ proto: 'queue' });
   const now = opts.now ?? Date.now;
@@ -39,6 +43,8 @@ export function createQueue(
     log: qlog,
     now,
     ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    // With an injected resolver (tests, offline) policies come only from an injected source too.
+    ...(opts.mtaSts || !opts.resolver ? { mtaSts: opts.mtaSts ?? systemMtaSts } : {}),
     onResult: (r) => onResult(r),
   });
   outbound.onQueued = () => runner.kick();

@@ -16,6 +16,7 @@ import type { QueueOutbound } from './outbound.js';
 import { routeFor, systemResolver, type MxResolver } from './routes.js';
 import { retryDelayMs, type QueueSettings } from './settings.js';
 import { converse, type RecipientReply, type SmtpTarget } from './smtp-client.js';
+import { MtaSts, mxMatches, type MtaStsSource } from './mta-sts.js';
 
 export type DeliveryResult = 'delivered' | 'deferred' | 'failed';
 
@@ -27,6 +28,8 @@ export interface QueueRunnerDeps {
   log: Logger;
   now: () => number;
   resolver?: MxResolver;
+  /** Where MTA-STS policies come from (RFC 8461); none: not consulted. */
+  mtaSts?: MtaStsSource;
   /** Distinguishes this worker's leases; defaults to host, pid and a random part. */
   owner?: string;
   /** Each recipient's result of each attempt (metrics). */
@@ -41,8 +44,10 @@ export class QueueRunner {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private kicked = false;
+  private readonly mtaSts: MtaSts | null;
 
   constructor(private readonly deps: QueueRunnerDeps) {
+    this.mtaSts = deps.mtaSts && deps.settings.mtaSts ? new MtaSts(deps.mtaSts) : null;
     this.owner = deps.owner ?? `${deps.hostname}:${process.pid}:${randomBytes(4).toString('hex')}`;
   }
 
@@ -224,10 +229,24 @@ export class QueueRunner {
       }));
       if (route.kind === 'permanent') return all(550, `${route.status} ${route.reason}`);
       if (route.kind === 'temporary') return all(451, `${route.status} ${route.reason}`);
+      // RFC 8461 §5: in enforce mode only the policy's MX hosts, over TLS verified for the MX name.
+      const policy = await this.mtaSts?.policyFor(domain, this.deps.now());
+      const enforce = policy?.mode === 'enforce';
+      const hosts = enforce ? route.hosts.filter((h) => mxMatches(policy!, h.name)) : route.hosts;
+      if (policy?.mode === 'testing' && route.hosts.some((h) => !mxMatches(policy, h.name))) {
+        log.warn({ queueId: m.id, domain }, 'queue.mta-sts.testing.mismatch');
+      }
+      if (hosts.length === 0) return all(451, `4.7.5 No MX host of ${domain} matches its MTA-STS policy (RFC 8461)`);
       // At most a handful of hosts per attempt, as common MTAs do; the rest wait for the retry.
-      targets = route.hosts
-        .slice(0, 5)
-        .map((h) => ({ host: h.address, servername: h.name, port: settings.mxPort, secure: false, verifyTls: false, auth: null }));
+      targets = hosts.slice(0, 5).map((h) => ({
+        host: h.address,
+        servername: h.name,
+        port: settings.mxPort,
+        secure: false,
+        verifyTls: enforce,
+        requireTls: enforce,
+        auth: null,
+      }));
     }
     let last = '';
     for (const target of targets) {

@@ -24,6 +24,8 @@ export interface QueueSettings {
   smarthost: Smarthost | null;
   /** Verify the smarthost's certificate (MX hosts are tried with opportunistic, unverified TLS). */
   smarthostVerifyTls: boolean;
+  /** Honour recipients' MTA-STS policies (RFC 8461): in enforce mode only their MX hosts, only over verified TLS. */
+  mtaSts: boolean;
   /** Port of remote MX hosts (25; tests point it at a loopback server). */
   mxPort: number;
   /** How long a worker owns a claimed message; another node may take it after that. */
@@ -43,6 +45,7 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   delayWarningHours: 4,
   smarthost: null,
   smarthostVerifyTls: true,
+  mtaSts: true,
   mxPort: 25,
   leaseSeconds: 900,
   pollSeconds: 30,

@@ -15,6 +15,8 @@ export interface SmtpTarget {
   port: number;
   secure: boolean;
   verifyTls: boolean;
+  /** STARTTLS is required (a smarthost with credentials, an MTA-STS policy in enforce mode). */
+  requireTls?: boolean;
   auth: { user: string; pass: string } | null;
 }
 
@@ -53,8 +55,8 @@ export function converse(
       name: opts.helo,
       servername: target.servername,
       // With credentials the password must not travel in the clear: STARTTLS or nothing.
-      requireTLS: !target.secure && target.auth !== null,
-      opportunisticTLS: target.auth === null,
+      requireTLS: !target.secure && (target.auth !== null || !!target.requireTls),
+      opportunisticTLS: target.auth === null && !target.requireTls,
       tls: { rejectUnauthorized: target.verifyTls, servername: target.servername, minVersion: 'TLSv1.2' },
       connectionTimeout: opts.timeoutMs,
       greetingTimeout: opts.timeoutMs,
