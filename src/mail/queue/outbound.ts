@@ -119,7 +119,15 @@ export class QueueOutbound implements Outbound {
 
   /** Sends a DSN about `b.recipients` to the original sender; nothing for the null sender. Never throws. */
   async bounce(b: Bounce): Promise<void> {
-    if (!b.mailFrom || b.recipients.length === 0) return;
+    if (!b.mailFrom) return;
+    // RFC 3461 §4.1: a recipient submitted with NOTIFY gets only the notices it asked for (NEVER: none).
+    const notify = b.dsn?.notify ?? {};
+    const recipients = b.recipients.filter((r) => {
+      const asked = notify[r.address] ?? notify[r.address.toLowerCase()];
+      return !asked || asked.map((n) => n.toUpperCase()).includes(r.action === 'failed' ? 'FAILURE' : 'DELAY');
+    });
+    if (recipients.length === 0) return;
+    b = { ...b, recipients };
     const { log, hostname, now } = this.deps;
     try {
       const bytes = buildDsn({

@@ -276,6 +276,21 @@ for (const backend of backends) {
       },
     );
 
+    test('RFC 3461 NOTIFY from the caller: NEVER gets no DSN, FAILURE gets one', { skip: skip ?? false }, async () => {
+      const send = (subject: string, notify: string[]) =>
+        queue.outbound.send({
+          mailFrom: 'ann@example.test',
+          recipients: ['nobody@remote.example'],
+          bytes: Buffer.from(`Subject: ${subject}\r\n\r\nx\r\n`),
+          dsn: { notify: { 'nobody@remote.example': notify } },
+        });
+      await send('notify never', ['NEVER']);
+      await send('notify failure', ['FAILURE', 'DELAY']);
+      await queue.runner.runOnce();
+      assert.equal((await dsnsAbout('notify never')).length, 0);
+      assert.equal((await dsnsAbout('notify failure')).length, 1);
+    });
+
     test('a DSN is never sent about a DSN (null sender)', { skip: skip ?? false }, async () => {
       const before = remote.received.length;
       const { queueId } = await queue.outbound.send({
