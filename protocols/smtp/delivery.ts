@@ -12,12 +12,14 @@ export interface SmtpEnvelope {
   helo: string;
   /** The authenticated user's address (submission), or null (MX). */
   authenticatedAs: string | null;
+  /** Submission: recipients in other domains (or forwarding targets there), for the outbound queue. */
+  remote: string[];
 }
 
 export interface MailDelivery {
   /**
-   * Stores `bytes` once in each mailbox's inbox, atomically; throws an error with
-   * code 'QuotaExceeded' when a mailbox is over quota (and stores nothing).
+   * Stores `bytes` once in each mailbox's inbox, atomically, and queues it for `envelope.remote`;
+   * throws an error with code 'QuotaExceeded' when a mailbox is over quota (and stores nothing).
    */
   deliver(mailboxes: Account[], bytes: Buffer, envelope: SmtpEnvelope): Promise<void>;
 }

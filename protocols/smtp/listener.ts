@@ -55,6 +55,8 @@ interface Transaction {
   number: number;
   /** Accepted mailboxes by account id, and the smallest size limit among them. */
   mailboxes: Map<number, Account>;
+  /** Submission: addresses of other domains (and forwarding targets), for the outbound queue. */
+  remote: Set<string>;
   limit: number;
 }
 
@@ -71,7 +73,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
   const tx = (session: SMTPServerSession, fresh = false): Transaction => {
     let t = transactions.get(session);
     if (fresh || !t || t.number !== session.transaction) {
-      t = { number: session.transaction, mailboxes: new Map(), limit: settings.maxMessageSize };
+      t = { number: session.transaction, mailboxes: new Map(), remote: new Set(), limit: settings.maxMessageSize };
       transactions.set(session, t);
     }
     return t;
@@ -103,7 +105,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
     size: settings.maxMessageSize,
     // Off by default in smtp-server; RFC 2034 codes help clients tell "no such user" from "mailbox full".
     hideENHANCEDSTATUSCODES: false,
-    hideDSN: true, // DSN needs the outbound queue's bounces (RFC 3461): not offered until then
+    hideDSN: true, // RFC 3461 parameters (NOTIFY, RET, ENVID) are not taken yet; failures still get a DSN (src/mail/queue/)
     disableReverseLookup: !settings.reverseDns,
     maxClients: settings.maxConnections,
     socketTimeout: settings.socketTimeoutSeconds * 1000,
@@ -158,11 +160,13 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
       // RFC 5321 §4.5.3.1.10: 452 for too many recipients; the client sends the rest later.
       if (session.envelope.rcptTo.length >= max) throw reply.tooManyRecipients(max);
       const r = await resolveRecipient(store, address.address);
-      if (r.kind === 'remote') throw submission ? reply.noOutboundQueue() : reply.relayDenied();
+      // Submission relays to other domains through the outbound queue (src/mail/queue/); the MX never relays.
+      if (r.kind === 'remote' && !submission) throw reply.relayDenied();
+      if (r.kind === 'remote') { t.remote.add(address.address); return; }
       if (r.kind === 'unknown') throw reply.unknownUser();
       if (r.kind === 'too-complex') throw reply.aliasTooComplex();
-      // Forwarding to another domain needs the outbound queue too: refuse for now, temporarily.
-      if (r.remote.length > 0) throw reply.noOutboundQueue();
+      // Forwarding from the MX to another domain would need SRS (SPF breaks otherwise): refused temporarily.
+      if (r.remote.length > 0 && !submission) throw reply.noRemoteForwarding();
       const mailFromArgs = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;
       const declaredSize = mailFromArgs && typeof mailFromArgs.SIZE === 'string' ? Number(mailFromArgs.SIZE) : 0;
       let limit = t.limit;
@@ -176,6 +180,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
       }
       t.limit = limit;
       for (const m of r.mailboxes) t.mailboxes.set(m.id, m);
+      for (const a of r.remote) t.remote.add(a);
     }),
 
     onData(stream, session, cb) {
@@ -203,6 +208,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         try {
           await deps.delivery.deliver([...t.mailboxes.values()], bytes, {
             mailFrom, rcptTo, remoteAddress: session.remoteAddress, helo: session.hostNameAppearsAs, authenticatedAs: user?.email ?? null,
+            remote: [...t.remote],
           });
         } catch (e) {
           const r = deliveryErrorReply(e);

@@ -7,6 +7,8 @@ import { createMetrics } from './metrics.js';
 
 export interface BuildOptions {
   trustProxy?: boolean;
+  /** More metrics on the /metrics registry (the outbound queue's). */
+  registerMetrics?: (registry: import('prom-client').Registry) => void;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   }) as unknown as FastifyInstance;
   const metrics = createMetrics();
   metrics.instrument(app);
+  opts.registerMetrics?.(metrics.registry);
   app.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http.request');
   });

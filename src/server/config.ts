@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ProtocolSettings } from '../model/context.js';
 import { DEFAULT_SMTP_SETTINGS, type SmtpSettings } from '../../protocols/smtp/settings.js';
+import { DEFAULT_QUEUE_SETTINGS, parseSmarthost, type QueueSettings } from '../mail/queue/settings.js';
 
 /** A problem with the configuration, reported as one line naming the setting. */
 export class ConfigError extends Error {
@@ -43,6 +44,8 @@ export interface Config {
   dav: ProtocolSettings['dav'];
   /** SMTP listeners (protocols/smtp/settings.ts); file section `smtp`, all optional. */
   smtp: SmtpSettings;
+  /** The outbound queue (src/mail/queue/settings.ts); file section `queue`, all optional. */
+  queue: QueueSettings;
 }
 
 const LISTENERS = {
@@ -91,6 +94,12 @@ const fileSchema = z.object({
     maxConnections: positiveInt.optional(), maxConnectionsPerIp: positiveInt.optional(), commandsPerMinute: positiveInt.optional(),
     commandBurst: positiveInt.optional(), mxMaxRecipients: z.number().int().min(100).optional(), messagesPerHour: positiveInt.optional(),
     recipientsPerMessage: positiveInt.optional(), socketTimeoutSeconds: positiveInt.optional(),
+  }).strict().optional(),
+  queue: z.object({
+    retryBaseSeconds: positiveInt.optional(), retryMaxSeconds: positiveInt.optional(), maxLifetimeHours: positiveInt.optional(),
+    delayWarningHours: z.number().int().min(0).optional(), smarthost: z.string().optional(), smarthostVerifyTls: z.boolean().optional(), mtaSts: z.boolean().optional(),
+    mxPort: z.number().int().min(1).max(65535).optional(), leaseSeconds: z.number().int().min(60).optional(), pollSeconds: positiveInt.optional(),
+    batchSize: positiveInt.optional(), timeoutSeconds: positiveInt.optional(),
   }).strict().optional(),
 }).strict();
 
@@ -145,7 +154,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     activesync,
     dav: { maxResourceSize: file.dav?.maxResourceSize ?? 20 * 1024 * 1024 },
     smtp: { ...DEFAULT_SMTP_SETTINGS, ...file.smtp },
+    queue: queueSettings(file.queue, get('HEARTH_SMARTHOST', file.queue?.smarthost)),
   };
+}
+
+/** The `queue` section; the smarthost URL may come from HEARTH_SMARTHOST (its password is never repeated in an error). */
+function queueSettings(file: Partial<Record<keyof QueueSettings, unknown>> | undefined, smarthostUrl: string | undefined): QueueSettings {
+  let smarthost: QueueSettings['smarthost'] = null;
+  if (smarthostUrl) {
+    try { smarthost = parseSmarthost(smarthostUrl); } catch (e) { throw new ConfigError(`queue.smarthost: ${(e as Error).message}`); }
+  }
+  const q = { ...DEFAULT_QUEUE_SETTINGS, ...(file as Partial<QueueSettings>), smarthost };
+  if (q.retryBaseSeconds > q.retryMaxSeconds) throw new ConfigError('queue.retryBaseSeconds: must not exceed queue.retryMaxSeconds');
+  if (q.timeoutSeconds * 4 > q.leaseSeconds) throw new ConfigError('queue.leaseSeconds: must be at least 4 times queue.timeoutSeconds (an attempt must end before its lease)');
+  return q;
 }
 
 function readConfigFile(env: NodeJS.ProcessEnv): { path: string | undefined; data: z.infer<typeof fileSchema> } {

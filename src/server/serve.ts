@@ -11,6 +11,7 @@ import { bootstrap } from './bootstrap.js';
 import { startSmtp, type RunningSmtp } from './smtp.js';
 import { storeDelivery } from './smtp-delivery.js';
 import { startPop3, type RunningPop3 } from './pop3.js';
+import { createQueue, type OutboundQueue } from './queue.js';
 
 const NOT_YET = ['imap', 'imaps'] as const;
 
@@ -26,6 +27,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
   let httpsServer: HttpsServer | null = null;
   let smtp: RunningSmtp | null = null;
   let pop3: RunningPop3 | null = null;
+  let queue: OutboundQueue | null = null;
   const lines: string[] = [];
   let first: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -35,7 +37,8 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       cacheTtlMs: config.auth.cacheTtlSeconds * 1000,
     });
     const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now };
-    const built = await buildServer(ctx, { trustProxy: config.trustProxy });
+    queue = createQueue(config, store, log);
+    const built = await buildServer(ctx, { trustProxy: config.trustProxy, registerMetrics: queue.registerMetrics });
     app = built;
     await built.ready();
 
@@ -60,15 +63,18 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, ctx, storeDelivery(store, log));
+    smtp = await startSmtp(config, ctx, storeDelivery(store, log, queue.outbound));
     lines.push(...smtp.lines);
     pop3 = await startPop3(config, ctx);
     lines.push(...pop3.lines);
+    queue.start();
   } catch (e) {
     // A listener that did start must not keep the process alive after a failed start.
     await app?.close().catch(() => {});
     httpsServer?.close();
     await smtp?.close().catch(() => {});
+    await pop3?.close().catch(() => {});
+    await queue?.stop().catch(() => {});
     await store.close().catch(() => {});
     throw e;
   }
@@ -89,6 +95,8 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       smtp ? smtp.close() : Promise.resolve(),
       pop3 ? pop3.close() : Promise.resolve(),
     ]);
+    // After the listeners: attempts in progress finish and are recorded before the store closes.
+    await queue?.stop();
     await store.close();
     log.info('server.stopped');
     process.exit(0);

@@ -2,19 +2,34 @@
  * The SMTP listeners' delivery (protocols/smtp/delivery.ts) over the mail store's deliver()
  * (src/mail/deliver.ts): one parse, one blob, one transaction, resolved after the commit.
  * Its per-recipient report becomes one SMTP reply, as plain SMTP has one reply per DATA
- * (RFC 5321 §4.1.1.4; per-recipient replies are LMTP's, RFC 2033 §4.2).
+ * (RFC 5321 §4.1.1.4; per-recipient replies are LMTP's, RFC 2033 §4.2). Remote recipients of
+ * submission go to the outbound queue first (durable before the 250); recipients skipped after
+ * others were committed get a DSN (RFC 3464) instead of a silent loss.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { Account } from '../model/types.js';
 import { deliver } from '../mail/deliver.js';
 import { MailParseError } from '../mail/mime-tree.js';
+import type { QueueOutbound } from '../mail/queue/outbound.js';
+import type { DsnRecipient } from '../mail/queue/dsn.js';
 import type { MailDelivery, SmtpEnvelope } from '../../protocols/smtp/delivery.js';
 import { reply, SmtpReply } from '../../protocols/smtp/replies.js';
 
-export function storeDelivery(store: Store, log: Logger): MailDelivery {
+export function storeDelivery(store: Store, log: Logger, queue?: Pick<QueueOutbound, 'send' | 'bounce'>): MailDelivery {
   return {
     async deliver(mailboxes: Account[], bytes: Buffer, envelope: SmtpEnvelope): Promise<void> {
+      const remote = envelope.remote ?? [];
+      let queueId: string | null = null;
+      if (remote.length) {
+        if (!queue) throw reply.temporary();
+        queueId = (await queue.send({
+          mailFrom: envelope.mailFrom, recipients: remote, bytes, ...(envelope.authenticatedAs ? { submittedBy: envelope.authenticatedAs } : {}),
+        })).queueId;
+      }
+      if (mailboxes.length === 0) return;
+      // Once the remote copy is queued the message is accepted: what fails locally is bounced, not refused.
+      const bounce = (recipients: DsnRecipient[]) => queue?.bounce({ mailFrom: envelope.mailFrom, original: bytes, queueId, arrivalDate: Date.now(), recipients });
       let report;
       try {
         report = await deliver(store, mailboxes.map((m) => m.email), bytes, {
@@ -24,19 +39,30 @@ export function storeDelivery(store: Store, log: Logger): MailDelivery {
           },
         });
       } catch (e) {
+        if (queueId !== null) {
+          log.error({ err: (e as Error).message, queueId }, 'smtp.deliver.local-failed');
+          const status = e instanceof MailParseError ? '5.6.0' : '4.3.0';
+          await bounce(mailboxes.map((m) => ({ address: m.email, action: 'failed', status, diagnostic: null })));
+          return;
+        }
         // DESIGN "Bad input": a message beyond the parser's bounds gets the protocol's own 5xx.
         if (e instanceof MailParseError) throw new SmtpReply(554, '5.6.0', 'Message structure too complex or unreadable');
         throw e;
       }
-      if (report.delivered.length === 0) {
+      if (report.delivered.length === 0 && queueId === null) {
         if (report.overQuota.length) throw reply.overQuota();
         if (report.tooLarge.length) throw new SmtpReply(552, '5.3.4', "Message size exceeds the recipient's limit");
         throw reply.temporary();
       }
       const skipped = [...report.overQuota, ...report.tooLarge, ...report.unknown];
-      // Some copies are committed and cannot be taken back: 250 for the message; the skipped
-      // recipients would need a bounce, which waits for the outbound queue (docs/protocols/smtp.md).
-      if (skipped.length) log.warn({ skipped, delivered: report.delivered.length }, 'smtp.deliver.partial');
+      if (!skipped.length) return;
+      // Some copies are committed and cannot be taken back: 250 for the message, a DSN for the rest.
+      log.warn({ skipped, delivered: report.delivered.length }, 'smtp.deliver.partial');
+      await bounce([
+        ...report.overQuota.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.2.2', diagnostic: '552 5.2.2 Mailbox full' })),
+        ...report.tooLarge.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.3.4', diagnostic: '552 5.3.4 Message too big for the recipient' })),
+        ...report.unknown.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 No such user here' })),
+      ]);
     },
   };
 }

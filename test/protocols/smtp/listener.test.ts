@@ -122,7 +122,7 @@ test('aliases fan out, loops end, groups expand, catch-all catches; each mailbox
   wire.close();
 });
 
-test('an alias forwarding off-site is refused temporarily (no outbound queue yet)', async () => {
+test('an alias forwarding off-site is refused temporarily on the MX (forwarding would need SRS)', async () => {
   const wire = await mx();
   await wire.cmd('MAIL FROM:<x@example.net>');
   assert.match((await wire.cmd('RCPT TO:<fwd@example.test>')).text, /^451 4\.3\.0/);
@@ -168,10 +168,15 @@ test('submission refuses a spoofed envelope sender and a spoofed From: 553 5.7.1
   wire.close();
 });
 
-test('submission to a remote domain: 451 4.3.0 until the outbound queue exists', async () => {
+test('submission to a remote domain: 250, handed to the delivery as a remote recipient (the outbound queue)', async () => {
   const wire = await submission();
   await wire.cmd('MAIL FROM:<ann@example.test>');
-  assert.match((await wire.cmd('RCPT TO:<friend@elsewhere.example>')).text, /^451 4\.3\.0/);
+  assert.equal((await wire.cmd('RCPT TO:<friend@elsewhere.example>')).code, 250);
+  assert.equal((await wire.cmd('RCPT TO:<bob@example.test>')).code, 250);
+  assert.equal((await wire.data(message('ann@example.test', 'friend@elsewhere.example', 'to a friend'))).code, 250);
+  const last = delivery.delivered.at(-1)!;
+  assert.deepEqual(last.mailboxes, ['bob@example.test']);
+  assert.deepEqual(last.envelope.remote, ['friend@elsewhere.example']);
   wire.close();
 });
 
