@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ProtocolSettings } from '../model/context.js';
 import { DEFAULT_SMTP_SETTINGS, type SmtpSettings } from '../../protocols/smtp/settings.js';
+import { archiveConfig, archiveFileSchema, filterConfig, filterFileSchema, type ArchiveConfig, type FilterConfig } from './filter-config.js';
 
 /** A problem with the configuration, reported as one line naming the setting. */
 export class ConfigError extends Error {
@@ -43,6 +44,9 @@ export interface Config {
   dav: ProtocolSettings['dav'];
   /** SMTP listeners (protocols/smtp/settings.ts); file section `smtp`, all optional. */
   smtp: SmtpSettings;
+  /** Spam and virus filters, and the archive (src/server/filter-config.ts); off unless configured. */
+  filters: FilterConfig;
+  archive: ArchiveConfig;
 }
 
 const LISTENERS = {
@@ -92,6 +96,8 @@ const fileSchema = z.object({
     commandBurst: positiveInt.optional(), mxMaxRecipients: z.number().int().min(100).optional(), messagesPerHour: positiveInt.optional(),
     recipientsPerMessage: positiveInt.optional(), socketTimeoutSeconds: positiveInt.optional(),
   }).strict().optional(),
+  filters: filterFileSchema.optional(),
+  archive: archiveFileSchema.optional(),
 }).strict();
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -145,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     activesync,
     dav: { maxResourceSize: file.dav?.maxResourceSize ?? 20 * 1024 * 1024 },
     smtp: { ...DEFAULT_SMTP_SETTINGS, ...file.smtp },
+    filters: filterConfig(file.filters, env, (m) => { throw new ConfigError(m); }),
+    archive: archiveConfig(file.archive, env, (m) => { throw new ConfigError(m); }),
   };
 }
 

@@ -11,13 +11,17 @@ import { deliver } from '../mail/deliver.js';
 import { MailParseError } from '../mail/mime-tree.js';
 import type { MailDelivery, SmtpEnvelope } from '../../protocols/smtp/delivery.js';
 import { reply, SmtpReply } from '../../protocols/smtp/replies.js';
+import { archiveAccepted, screenForSmtp, type DeliveryExtras } from './mail-filters.js';
 
-export function storeDelivery(store: Store, log: Logger): MailDelivery {
+export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras = {}): MailDelivery {
   return {
-    async deliver(mailboxes: Account[], bytes: Buffer, envelope: SmtpEnvelope): Promise<void> {
+    async deliver(mailboxes: Account[], received: Buffer, envelope: SmtpEnvelope): Promise<void> {
+      // Spam and virus filters (src/mail/filters): a refusal or tempfail is thrown as the reply.
+      const { bytes, junk } = await screenForSmtp(extras.filters, received, envelope, log);
       let report;
       try {
         report = await deliver(store, mailboxes.map((m) => m.email), bytes, {
+          ...(junk ? { folderRole: () => 'junk' as const } : {}),
           envelope: {
             mailFrom: envelope.mailFrom || null, remoteAddress: envelope.remoteAddress, heloName: envelope.helo,
             ...(envelope.authenticatedAs ? { authenticatedUser: envelope.authenticatedAs } : {}),
@@ -37,6 +41,7 @@ export function storeDelivery(store: Store, log: Logger): MailDelivery {
       // Some copies are committed and cannot be taken back: 250 for the message; the skipped
       // recipients would need a bounce, which waits for the outbound queue (docs/protocols/smtp.md).
       if (skipped.length) log.warn({ skipped, delivered: report.delivered.length }, 'smtp.deliver.partial');
+      await archiveAccepted(extras.archive, bytes, envelope, log);
     },
   };
 }
