@@ -78,8 +78,12 @@ export class FilterPipeline {
     const add: string[] = [];
     if (spamVerdict) add.push(...spamFields(spamVerdict, junk));
     if (virusVerdict && !virusVerdict.skipped) add.push(`X-Virus-Scanned: ${avFilter!.name}`);
-    const drop = (name: string) => (spamVerdict !== null && isSpamField(name)) || (virusVerdict !== null && isVirusField(name));
-    const rewritten = add.length ? rewriteHeaders(message, drop, add) : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    // A sender's own X-Spam-* fields go whenever the spam filter was asked (even if it could not
+    // answer), so that no client or sieve rule trusts a forged "X-Spam-Flag: NO".
+    const dropSpam = spamFilter !== null;
+    const dropVirus = virusVerdict !== null && !virusVerdict.skipped;
+    const drop = (name: string) => (dropSpam && isSpamField(name)) || (dropVirus && isVirusField(name));
+    const rewritten = add.length || dropSpam ? rewriteHeaders(message, drop, add) : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
     return { outcome: 'deliver', junk, message: rewritten, spam: spamVerdict, virus: virusVerdict, failures };
   }
 }
