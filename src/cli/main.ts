@@ -10,6 +10,7 @@ import { deviceCommands } from './devices.js';
 import { delegationCommands } from './delegation.js';
 import { devicePolicyCommands } from './device-policy.js';
 import { mailboxCommands } from './mailbox.js';
+import { archiveCommands } from './archive.js';
 
 /** Where one run of the command reads its environment and writes its output. */
 export interface CliIo {
@@ -133,6 +134,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   deviceCommands(program, withStore, print, by);
   delegationCommands(program, withStore, print, by);
   mailboxCommands(program, withStore, print);
+  archiveCommands(program, withStore, print, io.out);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -6,7 +6,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { ClamavFilter } from '../../../../src/mail/filters/clamav.js';
 import { FilterUnavailableError, type FilterEnvelope } from '../../../../src/mail/filters/filter.js';
@@ -64,8 +64,10 @@ describe('ClamAV client when clamd cannot answer', () => {
     await assert.rejects(f.scan(sample, env), (e) => e instanceof FilterUnavailableError && /ECONNREFUSED/.test(e.message));
   });
 
-  const fake = async (onData: (socket: import('node:net').Socket) => void): Promise<{ server: Server; address: string }> => {
-    const server = createServer((s) => { s.once('data', () => onData(s)); s.on('error', () => {}); });
+  const fake = async (onData: (socket: Socket) => void): Promise<{ server: Server; address: string }> => {
+    const sockets = new Set<Socket>();
+    const server = createServer((s) => { sockets.add(s); s.once('data', () => onData(s)); s.on('error', () => {}); });
+    server.on('close', () => { for (const s of sockets) s.destroy(); });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     return { server, address: `127.0.0.1:${(server.address() as { port: number }).port}` };
   };
@@ -81,7 +83,6 @@ describe('ClamAV client when clamd cannot answer', () => {
       }
     } finally {
       for (const f of [nonsense, silent, hung]) f.server.close();
-      hung.server.closeAllConnections?.();
     }
   });
 
