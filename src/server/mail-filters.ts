@@ -13,10 +13,13 @@ import type { FilterEnvelope } from '../mail/filters/filter.js';
 import { MessageArchive } from '../mail/archive/archive.js';
 import { SmtpReply } from '../../protocols/smtp/replies.js';
 import type { SmtpEnvelope } from '../../protocols/smtp/delivery.js';
+import type { Outbound } from '../mail/outbound.js';
 
 export interface DeliveryExtras {
   filters?: FilterPipeline | null;
   archive?: MessageArchive | null;
+  /** Where mailing-list posts are fanned out (the outbound queue, or localOutbound until it is wired). */
+  outbound?: Outbound | null;
 }
 
 /** The rspamd client, also the training hook (SpamTrainer) IMAP and ActiveSync call; null when not configured. */
@@ -28,12 +31,12 @@ export function spamFilterOf(config: Config): RspamdFilter | null {
   }) : null;
 }
 
-export function deliveryExtras(config: Config, store: Store): DeliveryExtras {
+export function deliveryExtras(config: Config, store: Store, outbound: Outbound | null = null): DeliveryExtras {
   const c = config.filters.clamav;
   const antivirus = c ? new ClamavFilter({ address: c.address, timeoutMs: c.timeoutSeconds * 1000, maxBytes: c.maxMessageSize }) : null;
   const spam = spamFilterOf(config);
   const filters = new FilterPipeline({ spam, antivirus }, config.filters);
-  return { filters: filters.active ? filters : null, archive: config.archive.enabled ? new MessageArchive(store) : null };
+  return { filters: filters.active ? filters : null, archive: config.archive.enabled ? new MessageArchive(store) : null, outbound };
 }
 
 /** Printable ASCII only: a virus name goes into an SMTP reply line. */

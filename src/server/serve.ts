@@ -11,6 +11,7 @@ import { bootstrap } from './bootstrap.js';
 import { startSmtp, type RunningSmtp } from './smtp.js';
 import { storeDelivery } from './smtp-delivery.js';
 import { deliveryExtras } from './mail-filters.js';
+import { localOutbound } from './local-outbound.js';
 
 const NOT_YET = ['imap', 'imaps', 'pop3', 'pop3s'] as const;
 
@@ -59,7 +60,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, ctx, storeDelivery(store, log, deliveryExtras(config, store)));
+    smtp = await startSmtp(config, ctx, storeDelivery(store, log, deliveryExtras(config, store, localOutbound(store, log))));
     lines.push(...smtp.lines);
   } catch (e) {
     // A listener that did start must not keep the process alive after a failed start.

@@ -12,12 +12,16 @@ import { MailParseError } from '../mail/mime-tree.js';
 import type { MailDelivery, SmtpEnvelope } from '../../protocols/smtp/delivery.js';
 import { reply, SmtpReply } from '../../protocols/smtp/replies.js';
 import { archiveAccepted, screenForSmtp, type DeliveryExtras } from './mail-filters.js';
+import { postToLists } from './list-delivery.js';
 
 export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras = {}): MailDelivery {
   return {
     async deliver(mailboxes: Account[], received: Buffer, envelope: SmtpEnvelope): Promise<void> {
       // Spam and virus filters (src/mail/filters): a refusal or tempfail is thrown as the reply.
       const { bytes, junk } = await screenForSmtp(extras.filters, received, envelope, log);
+      // Mailing lists among the recipients (accepted at RCPT): the post is fanned out to their members.
+      const lists = await postToLists(store, extras.outbound, bytes, envelope.rcptTo, log);
+      if (lists > 0 && mailboxes.length === 0) return archiveAccepted(extras.archive, bytes, envelope, log);
       let report;
       try {
         report = await deliver(store, mailboxes.map((m) => m.email), bytes, {

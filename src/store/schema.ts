@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { mailMigrations } from './mail-schema.js';
 import { archiveMigrations } from './archive-schema.js';
+import { listMigrations } from './list-schema.js';
 
 /**
  * The one schema of both backends. Conventions that keep it portable:
@@ -242,5 +243,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     },
     ...mailMigrations(dialect),
     ...archiveMigrations(dialect),
+    ...listMigrations(dialect),
   };
 }

@@ -6,7 +6,7 @@
  * The result is a decision, never an SMTP reply: src/server maps it to the listener's answer.
  */
 import { FilterUnavailableError, type FilterEnvelope, type FilterVerdict, type MessageFilter } from './filter.js';
-import { foldField, rewriteHeaders } from './headers.js';
+import { foldField, rewriteHeaders } from '../header-block.js';
 
 /** What a filter that cannot answer means for the message: let it through, or ask the client to retry. */
 export type FailurePolicy = 'accept' | 'tempfail';

@@ -7,7 +7,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { FilterPipeline, DEFAULT_FILTER_POLICY } from '../../../../src/mail/filters/pipeline.js';
 import { FilterUnavailableError, type FilterEnvelope, type FilterVerdict, type MessageFilter } from '../../../../src/mail/filters/filter.js';
-import { rewriteHeaders, foldField } from '../../../../src/mail/filters/headers.js';
+import { rewriteHeaders, foldField } from '../../../../src/mail/header-block.js';
 
 const mx: FilterEnvelope = { mailFrom: 'x@example.net', rcptTo: ['ann@example.test'], remoteAddress: '192.0.2.9', helo: 'h', authenticatedUser: null };
 const submission: FilterEnvelope = { ...mx, authenticatedUser: 'ann@example.test' };

@@ -1,7 +1,8 @@
 /**
- * Rewrites the top header block of a message (RFC 5322 §2.2, §3.6): removes every field whose
- * name matches, unfolded continuation lines with it (§2.2.3), and puts new fields first. The body
- * and every other byte stay as they were. A message without a blank line is all header.
+ * The top header block of a message (RFC 5322 §2.2, §3.6) as bytes: read one field, or rewrite
+ * the block (remove every field whose name matches, continuation lines with it (§2.2.3), and put
+ * new fields first). The body and every other byte stay as they were. A message without a blank
+ * line is all header. Used by the content filters (X-Spam-*) and mailing lists (List-*).
  */
 
 /** Index just past the blank line that ends the header block (or the message length). */
@@ -48,4 +49,21 @@ export function foldField(name: string, value: string): string {
   }
   lines.push(line);
   return lines.join('\r\n');
+}
+
+/** The first field called `name` (case-insensitive), unfolded, without its name; null when absent. */
+export function headerValue(message: Uint8Array, name: string): string | null {
+  const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  const head = bytes.subarray(0, headerEnd(bytes)).toString('latin1');
+  const want = name.toLowerCase();
+  const lines = head.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const colon = lines[i].indexOf(':');
+    if (colon <= 0 || /^[ \t]/.test(lines[i]) || lines[i].slice(0, colon).trim().toLowerCase() !== want) continue;
+    let value = lines[i].slice(colon + 1);
+    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1])) value += lines[++i];
+    // Header bytes were read as latin1 so that any octet survives; UTF-8 (RFC 6532) is restored here.
+    return Buffer.from(value.trim(), 'latin1').toString('utf8');
+  }
+  return null;
 }
