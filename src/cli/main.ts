@@ -11,6 +11,7 @@ import { delegationCommands } from './delegation.js';
 import { devicePolicyCommands } from './device-policy.js';
 import { mailboxCommands } from './mailbox.js';
 import { archiveCommands } from './archive.js';
+import { listCommands } from './lists.js';
 
 /** Where one run of the command reads its environment and writes its output. */
 export interface CliIo {
@@ -135,6 +136,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   delegationCommands(program, withStore, print, by);
   mailboxCommands(program, withStore, print);
   archiveCommands(program, withStore, print, io.out);
+  listCommands(program, withStore, print, by);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
