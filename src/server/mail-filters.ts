@@ -11,6 +11,7 @@ import { RspamdFilter } from '../mail/filters/rspamd.js';
 import { ClamavFilter } from '../mail/filters/clamav.js';
 import type { FilterEnvelope } from '../mail/filters/filter.js';
 import { MessageArchive } from '../mail/archive/archive.js';
+import { archivingOutbound } from '../mail/archive/outbound.js';
 import { SmtpReply } from '../../protocols/smtp/replies.js';
 import type { SmtpEnvelope } from '../../protocols/smtp/delivery.js';
 import type { Outbound } from '../mail/outbound.js';
@@ -31,12 +32,21 @@ export function spamFilterOf(config: Config): RspamdFilter | null {
   }) : null;
 }
 
-export function deliveryExtras(config: Config, store: Store, outbound: Outbound | null = null): DeliveryExtras {
+/**
+ * The filters, the archive and the outbound path of SMTP delivery as configured. With the archive
+ * on, what goes out through `outbound` (mailing-list copies) is archived too (direction out).
+ */
+export function deliveryExtras(config: Config, store: Store, outbound: Outbound | null = null, log?: Logger): DeliveryExtras {
   const c = config.filters.clamav;
   const antivirus = c ? new ClamavFilter({ address: c.address, timeoutMs: c.timeoutSeconds * 1000, maxBytes: c.maxMessageSize }) : null;
   const spam = spamFilterOf(config);
   const filters = new FilterPipeline({ spam, antivirus }, config.filters);
-  return { filters: filters.active ? filters : null, archive: config.archive.enabled ? new MessageArchive(store) : null, outbound };
+  const archive = config.archive.enabled ? new MessageArchive(store) : null;
+  const onArchiveError = (e: Error) => log?.error({ err: e.message }, 'archive.failed');
+  return {
+    filters: filters.active ? filters : null, archive,
+    outbound: outbound && archive ? archivingOutbound(outbound, archive, onArchiveError) : outbound,
+  };
 }
 
 /** Printable ASCII only: a virus name goes into an SMTP reply line. */

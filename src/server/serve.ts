@@ -60,7 +60,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, ctx, storeDelivery(store, log, deliveryExtras(config, store, localOutbound(store, log))));
+    smtp = await startSmtp(config, ctx, storeDelivery(store, log, deliveryExtras(config, store, localOutbound(store, log), log)));
     lines.push(...smtp.lines);
   } catch (e) {
     // A listener that did start must not keep the process alive after a failed start.

@@ -20,7 +20,7 @@ test('off unless configured: no filter, no archive, the default failure policy',
   const c = loadConfig(base);
   assert.deepEqual(c.filters, { rspamd: null, clamav: null, spamOnFailure: 'accept', virusOnFailure: 'tempfail', spamReject: 'junk' });
   assert.deepEqual(c.archive, { enabled: false });
-  assert.deepEqual(deliveryExtras(c, {} as Store), { filters: null, archive: null });
+  assert.deepEqual(deliveryExtras(c, {} as Store), { filters: null, archive: null, outbound: null });
   assert.equal(spamFilterOf(c), null);
 });
 
@@ -61,4 +61,15 @@ test('bad values are one-line errors naming the setting', () => {
       assert.throws(() => loadConfig({ ...base, HEARTH_CONFIG: path }), (e: unknown) => e instanceof ConfigError && what.test(e.message) && !e.message.includes('\n'));
     });
   }
+});
+
+test('with the archive on, what goes out through the outbound path (list copies) is archived as direction out', async () => {
+  const archived: { direction: string; rcptTo: string[] }[] = [];
+  const store = { archiveMessage: async (r: { direction: string; rcptTo: string[] }) => { archived.push(r); return r; } } as unknown as Store;
+  const sent: string[][] = [];
+  const c = loadConfig({ ...base, HEARTH_ARCHIVE: 'on' });
+  const extras = deliveryExtras(c, store, { send: async (m) => { sent.push(m.recipients); return { queueId: null }; } });
+  await extras.outbound!.send({ mailFrom: 'team-owner@example.test', recipients: ['ann@example.test'], bytes: Buffer.from('Subject: x\r\n\r\ny') });
+  assert.deepEqual(sent, [['ann@example.test']]);
+  assert.deepEqual(archived.map((r) => [r.direction, r.rcptTo]), [['out', ['ann@example.test']]]);
 });

@@ -46,6 +46,15 @@ export function archiveStoreContract(factory: StoreFactory): void {
       assert.equal(await archive.read(kept.id + 100_000), null);
     });
 
+    it('archives what it cannot index (no header section, binary, broken fields) with empty index fields, byte for byte', async () => {
+      const archive = new MessageArchive(store, () => Date.UTC(2032, 1, 2));
+      for (const junk of [Buffer.from([0, 1, 2, 255, 254, 10, 13, 0]), Buffer.from('no header here at all'), Buffer.from('From: <<<\r\nTo: ,,,@@@\r\nSubject: =?x?Q?broken\r\n\r\nbody')]) {
+        const kept = await archive.keep({ direction: 'in', mailFrom: '', rcptTo: [], message: junk });
+        assert.ok((await archive.read(kept.id))?.message.equals(junk));
+        assert.equal(kept.size, junk.length);
+      }
+    });
+
     it('finds messages by sender, recipient, subject, Message-ID, direction and date range, newest first', async () => {
       const base = Date.UTC(2031, 0, 10, 12);
       const put = (subject: string, at: number, o: { from?: string; to?: string[]; direction?: 'in' | 'out' } = {}) =>
