@@ -92,6 +92,8 @@ actions { reject = 15; add_header = 6; }
 classifier "bayes" {
   backend = "sqlite3";
   tokenizer { name = "osb"; }
+  # The learn cache ("already learned") defaults to /var/lib/rspamd: keep it private too.
+  cache { type = "sqlite3"; path = "${dir}/learn_cache.sqlite"; }
   min_learns = 1;
   min_tokens = 1;
   statfile { symbol = "BAYES_SPAM"; spam = true; path = "${dir}/bayes.spam.sqlite"; }

@@ -72,17 +72,18 @@ describe('ClamAV client when clamd cannot answer', () => {
     return { server, address: `127.0.0.1:${(server.address() as { port: number }).port}` };
   };
 
-  test('a daemon that answers nonsense, closes without answering, or never answers is unavailable', async () => {
+  test('a daemon that answers nonsense, closes without answering, never answers or never stops is unavailable', async () => {
     const nonsense = await fake((s) => s.end('I am not clamd\0'));
     const silent = await fake((s) => s.destroy());
     const hung = await fake(() => {});
+    const endless = await fake((s) => s.write('x'.repeat(100_000)));
     try {
-      for (const [address, why] of [[nonsense.address, /not clamd/], [silent.address, /closed|ECONNRESET|EPIPE/], [hung.address, /no answer within/]] as const) {
+      for (const [address, why] of [[nonsense.address, /not clamd/], [silent.address, /closed|ECONNRESET|EPIPE/], [hung.address, /no answer within/], [endless.address, /answer too long/]] as const) {
         const f = new ClamavFilter({ address, timeoutMs: 1500, maxBytes: 1e6 });
         await assert.rejects(f.scan(sample, env), (e) => e instanceof FilterUnavailableError && why.test(e.message));
       }
     } finally {
-      for (const f of [nonsense, silent, hung]) f.server.close();
+      for (const f of [nonsense, silent, hung, endless]) f.server.close();
     }
   });
 

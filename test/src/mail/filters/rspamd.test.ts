@@ -40,7 +40,10 @@ describe('rspamd over HTTP', { skip: rspamdSkip }, () => {
 
   test('training: learnSpam and learnHam with the controller password; again is still learned; a wrong password is refused', async () => {
     const m = mail('cheap pills', 'Cheap pills, best prices on the whole internet, limited offer for you today only.');
+    const learned = async () => ((await (await fetch(`${rspamd.controllerUrl}/stat`, { headers: { Password: rspamd.password } })).json()) as { learned: number }).learned;
+    const before = await learned();
     assert.equal(await client().learnSpam(m, 'ann@example.test'), true);
+    assert.equal(await learned(), before + 1, 'rspamd counts the lesson');
     assert.equal(await client().learnSpam(m), true, 'already learned counts as learned');
     const h = mail('minutes', 'The minutes of yesterday\'s meeting are attached; please review the budget section.');
     assert.equal(await client().learnHam(h), true);
