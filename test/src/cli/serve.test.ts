@@ -137,10 +137,10 @@ describe('hearth serve', () => {
       child.stderr!.on('data', (c) => { err += c; });
       child.stdout!.resume();
       const code = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(-1); }, 10_000);
+        const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(-1); }, 120_000);
         child.once('exit', (c) => { clearTimeout(timer); resolve(c); });
       });
-      assert.equal(code, 1, `exit status (-1: still running after 10 s); stderr: ${err}`);
+      assert.equal(code, 1, `exit status (-1: still running after 120 s); stderr: ${err}`);
       assert.equal(err, `hearth: HEARTH_HTTPS: cannot listen on 127.0.0.1:${port}: address already in use\n`);
     } finally {
       blocker.close();
