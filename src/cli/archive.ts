@@ -17,7 +17,16 @@ function parseWhen(option: string, value: string, endOfDay = false): number {
   return ms;
 }
 
-interface SearchOptions { from?: string; to?: string; subject?: string; messageId?: string; since?: string; until?: string; direction?: string; limit?: string }
+interface SearchOptions {
+  from?: string;
+  to?: string;
+  subject?: string;
+  messageId?: string;
+  since?: string;
+  until?: string;
+  direction?: string;
+  limit?: string;
+}
 
 /**
  * `hearth archive search|show|purge`: the administrator's way into the message archive
@@ -26,8 +35,11 @@ interface SearchOptions { from?: string; to?: string; subject?: string; messageI
  */
 export function archiveCommands(program: Command, withStore: WithStore, print: (line: string) => void, out: (text: string) => void): void {
   const archive = program.command('archive').description('the message archive (a copy of every message in and out)');
-  archive.command('search')
-    .description('one message a line, tab-separated: id, date (ISO 8601), direction, envelope sender, recipients, message-id, size, subject; newest first')
+  archive
+    .command('search')
+    .description(
+      'one message a line, tab-separated: id, date (ISO 8601), direction, envelope sender, recipients, message-id, size, subject; newest first',
+    )
     .option('--from <text>', 'envelope sender or From header contains TEXT')
     .option('--to <text>', 'an envelope recipient or the To/Cc header contains TEXT')
     .option('--subject <text>', 'subject contains TEXT')
@@ -36,46 +48,69 @@ export function archiveCommands(program: Command, withStore: WithStore, print: (
     .option('--until <when>', 'archived before (a bare day is included)')
     .option('--direction <in|out>', 'received (in) or sent (out)')
     .option('--limit <n>', 'at most N messages (default 100)')
-    .action((o: SearchOptions) => withStore(async (s) => {
-      const q: ArchiveQuery = {};
-      if (o.from) q.from = o.from;
-      if (o.to) q.to = o.to;
-      if (o.subject) q.subject = o.subject;
-      if (o.messageId) q.messageId = o.messageId;
-      if (o.since) q.since = parseWhen('--since', o.since);
-      if (o.until) q.until = parseWhen('--until', o.until, true);
-      if (o.direction) {
-        if (o.direction !== 'in' && o.direction !== 'out') throw new UsageError(`--direction: expected in or out, got '${o.direction}'`);
-        q.direction = o.direction;
-      }
-      if (o.limit) {
-        const n = Number(o.limit);
-        if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`--limit: expected a whole number from 1 to 10000, got '${o.limit}'`);
-        q.limit = n;
-      }
-      for (const r of await new MessageArchive(s).search(q)) {
-        const clean = (t: string) => t.replace(/[\t\r\n]+/g, ' ');
-        print([r.id, new Date(r.archivedAt).toISOString(), r.direction, r.mailFrom || '<>', r.rcptTo.join(','), r.messageId ?? '-', r.size,
-          clean(r.subject)].join('\t'));
-      }
-    }));
-  archive.command('show <id>').description('the archived message as it was received or sent')
+    .action((o: SearchOptions) =>
+      withStore(async (s) => {
+        const q: ArchiveQuery = {};
+        if (o.from) q.from = o.from;
+        if (o.to) q.to = o.to;
+        if (o.subject) q.subject = o.subject;
+        if (o.messageId) q.messageId = o.messageId;
+        if (o.since) q.since = parseWhen('--since', o.since);
+        if (o.until) q.until = parseWhen('--until', o.until, true);
+        if (o.direction) {
+          if (o.direction !== 'in' && o.direction !== 'out') throw new UsageError(`--direction: expected in or out, got '${o.direction}'`);
+          q.direction = o.direction;
+        }
+        if (o.limit) {
+          const n = Number(o.limit);
+          if (!Number.isInteger(n) || n < 1 || n > 10_000)
+            throw new UsageError(`--limit: expected a whole number from 1 to 10000, got '${o.limit}'`);
+          q.limit = n;
+        }
+        for (const r of await new MessageArchive(s).search(q)) {
+          const clean = (t: string) => t.replace(/[\t\r\n]+/g, ' ');
+          print(
+            [
+              r.id,
+              new Date(r.archivedAt).toISOString(),
+              r.direction,
+              r.mailFrom || '<>',
+              r.rcptTo.join(','),
+              r.messageId ?? '-',
+              r.size,
+              clean(r.subject),
+            ].join('\t'),
+          );
+        }
+      }),
+    );
+  archive
+    .command('show <id>')
+    .description('the archived message as it was received or sent')
     .option('--output <file>', 'write the exact bytes to FILE instead of printing them')
-    .action((id: string, o: { output?: string }) => withStore(async (s) => {
-      const n = Number(id);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`expected an archive id (a number from hearth archive search), got '${id}'`);
-      const found = await new MessageArchive(s).read(n);
-      if (!found) throw new UsageError(`no archived message ${n}`);
-      if (o.output) {
-        writeFileSync(o.output, found.message);
-        print(`wrote ${found.message.length} bytes to ${o.output}`);
-      } else out(found.message.toString('utf8'));
-    }));
-  archive.command('purge').description('delete every archived message of the days before a day (UTC)')
+    .action((id: string, o: { output?: string }) =>
+      withStore(async (s) => {
+        const n = Number(id);
+        if (!Number.isInteger(n) || n < 1)
+          throw new UsageError(`expected an archive id (a number from hearth archive search), got '${id}'`);
+        const found = await new MessageArchive(s).read(n);
+        if (!found) throw new UsageError(`no archived message ${n}`);
+        if (o.output) {
+          writeFileSync(o.output, found.message);
+          print(`wrote ${found.message.length} bytes to ${o.output}`);
+        } else out(found.message.toString('utf8'));
+      }),
+    );
+  archive
+    .command('purge')
+    .description('delete every archived message of the days before a day (UTC)')
     .requiredOption('--before <day>', 'YYYY-MM-DD: days before this one go')
-    .action((o: { before: string }) => withStore(async (s) => {
-      if (!DAY.test(o.before) || !Number.isFinite(Date.parse(`${o.before}T00:00:00Z`))) throw new UsageError(`--before: expected a day as YYYY-MM-DD, got '${o.before}'`);
-      const n = await s.purgeArchive(o.before);
-      print(`purged ${n} archived message${n === 1 ? '' : 's'} before ${o.before}`);
-    }));
+    .action((o: { before: string }) =>
+      withStore(async (s) => {
+        if (!DAY.test(o.before) || !Number.isFinite(Date.parse(`${o.before}T00:00:00Z`)))
+          throw new UsageError(`--before: expected a day as YYYY-MM-DD, got '${o.before}'`);
+        const n = await s.purgeArchive(o.before);
+        print(`purged ${n} archived message${n === 1 ? '' : 's'} before ${o.before}`);
+      }),
+    );
 }

@@ -45,7 +45,10 @@ export function foldField(name: string, value: string): string {
   const lines: string[] = [];
   let line = `${name}:`;
   for (const w of words) {
-    if (line.length + 1 + w.length > 78 && line.length > name.length + 1) { lines.push(line); line = `\t${w}`; } else line += ` ${w}`;
+    if (line.length + 1 + w.length > 78 && line.length > name.length + 1) {
+      lines.push(line);
+      line = `\t${w}`;
+    } else line += ` ${w}`;
   }
   lines.push(line);
   return lines.join('\r\n');

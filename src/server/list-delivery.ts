@@ -8,7 +8,13 @@ import type { Store } from '../store/store.js';
 import type { Outbound } from '../mail/outbound.js';
 import { distributeListPost } from '../mail/lists/distribute.js';
 
-export async function postToLists(store: Store, outbound: Outbound | null | undefined, message: Buffer, rcptTo: string[], log: Logger): Promise<number> {
+export async function postToLists(
+  store: Store,
+  outbound: Outbound | null | undefined,
+  message: Buffer,
+  rcptTo: string[],
+  log: Logger,
+): Promise<number> {
   if (!outbound) return 0;
   let lists = 0;
   for (const rcpt of new Set(rcptTo.map((r) => r.toLowerCase()))) {

@@ -26,10 +26,14 @@ export interface DeliveryExtras {
 /** The rspamd client, also the training hook (SpamTrainer) IMAP and ActiveSync call; null when not configured. */
 export function spamFilterOf(config: Config): RspamdFilter | null {
   const r = config.filters.rspamd;
-  return r ? new RspamdFilter({
-    url: r.url, ...(r.controllerUrl ? { controllerUrl: r.controllerUrl } : {}), ...(r.password ? { password: r.password } : {}),
-    timeoutMs: r.timeoutSeconds * 1000,
-  }) : null;
+  return r
+    ? new RspamdFilter({
+        url: r.url,
+        ...(r.controllerUrl ? { controllerUrl: r.controllerUrl } : {}),
+        ...(r.password ? { password: r.password } : {}),
+        timeoutMs: r.timeoutSeconds * 1000,
+      })
+    : null;
 }
 
 /**
@@ -44,7 +48,8 @@ export function deliveryExtras(config: Config, store: Store, outbound: Outbound 
   const archive = config.archive.enabled ? new MessageArchive(store) : null;
   const onArchiveError = (e: Error) => log?.error({ err: e.message }, 'archive.failed');
   return {
-    filters: filters.active ? filters : null, archive,
+    filters: filters.active ? filters : null,
+    archive,
     outbound: outbound && archive ? archivingOutbound(outbound, archive, onArchiveError) : outbound,
   };
 }
@@ -56,11 +61,18 @@ const printable = (s: string) => s.replace(/[^\x21-\x7e]+/g, '_').slice(0, 200);
  * Screens one message before it is stored. Returns the bytes to store and whether they go to
  * Junk; throws the SmtpReply for a refused or unscannable message.
  */
-export async function screenForSmtp(filters: FilterPipeline | null | undefined, bytes: Buffer, envelope: SmtpEnvelope,
-  log: Logger): Promise<{ bytes: Buffer; junk: boolean }> {
+export async function screenForSmtp(
+  filters: FilterPipeline | null | undefined,
+  bytes: Buffer,
+  envelope: SmtpEnvelope,
+  log: Logger,
+): Promise<{ bytes: Buffer; junk: boolean }> {
   if (!filters) return { bytes, junk: false };
   const env: FilterEnvelope = {
-    mailFrom: envelope.mailFrom, rcptTo: envelope.rcptTo, remoteAddress: envelope.remoteAddress, helo: envelope.helo,
+    mailFrom: envelope.mailFrom,
+    rcptTo: envelope.rcptTo,
+    remoteAddress: envelope.remoteAddress,
+    helo: envelope.helo,
     authenticatedUser: envelope.authenticatedAs,
   };
   const d: FilterDecision = await filters.screen(bytes, env);
@@ -87,10 +99,20 @@ export async function screenForSmtp(filters: FilterPipeline | null | undefined, 
 }
 
 /** Archives an accepted message after its commit; a failure is logged, the message stays delivered. */
-export async function archiveAccepted(archive: MessageArchive | null | undefined, bytes: Buffer, envelope: SmtpEnvelope, log: Logger): Promise<void> {
+export async function archiveAccepted(
+  archive: MessageArchive | null | undefined,
+  bytes: Buffer,
+  envelope: SmtpEnvelope,
+  log: Logger,
+): Promise<void> {
   if (!archive) return;
   try {
-    await archive.keep({ direction: envelope.authenticatedAs ? 'out' : 'in', mailFrom: envelope.mailFrom, rcptTo: envelope.rcptTo, message: bytes });
+    await archive.keep({
+      direction: envelope.authenticatedAs ? 'out' : 'in',
+      mailFrom: envelope.mailFrom,
+      rcptTo: envelope.rcptTo,
+      message: bytes,
+    });
   } catch (e) {
     log.error({ err: (e as Error).message }, 'archive.failed');
   }

@@ -8,19 +8,32 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * by no account, so they count against no quota.
  */
 export interface ArchiveRow {
-  id: number; archived_at: number; day: string; direction: string; mail_from: string; rcpt_to: string;
-  header_from: string; header_to: string; subject: string; message_id: string | null; size: number; stored_size: number;
+  id: number;
+  archived_at: number;
+  day: string;
+  direction: string;
+  mail_from: string;
+  rcpt_to: string;
+  header_from: string;
+  header_to: string;
+  subject: string;
+  message_id: string | null;
+  size: number;
+  stored_size: number;
   blob_hash: string;
 }
 
-export interface ArchiveDatabase { archive_messages: ArchiveRow }
+export interface ArchiveDatabase {
+  archive_messages: ArchiveRow;
+}
 
 export function archiveMigrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
   const id = dialect === 'sqlite' ? sql`integer primary key autoincrement` : sql`bigserial primary key`;
   return {
     '0008-archive': {
       async up(db: Kysely<any>) {
-        await db.schema.createTable('archive_messages')
+        await db.schema
+          .createTable('archive_messages')
           .addColumn('id', id)
           .addColumn('archived_at', 'bigint', (c) => c.notNull())
           .addColumn('day', 'text', (c) => c.notNull())
@@ -33,7 +46,8 @@ export function archiveMigrations(dialect: 'sqlite' | 'postgres'): Record<string
           .addColumn('message_id', 'text')
           .addColumn('size', 'bigint', (c) => c.notNull())
           .addColumn('stored_size', 'bigint', (c) => c.notNull())
-          .addColumn('blob_hash', 'text', (c) => c.notNull()).execute();
+          .addColumn('blob_hash', 'text', (c) => c.notNull())
+          .execute();
         // Searches are by date range first; a Message-ID names one message exactly.
         await db.schema.createIndex('archive_messages_day').on('archive_messages').columns(['day', 'archived_at']).execute();
         await db.schema.createIndex('archive_messages_msgid').on('archive_messages').column('message_id').execute();

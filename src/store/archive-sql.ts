@@ -14,28 +14,55 @@ const contains = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\
 
 function toRecord(r: ArchiveRow): ArchiveRecord {
   return {
-    id: Number(r.id), archivedAt: Number(r.archived_at), day: r.day, direction: r.direction as ArchiveRecord['direction'],
-    mailFrom: r.mail_from, rcptTo: r.rcpt_to ? r.rcpt_to.split(' ') : [], headerFrom: r.header_from, headerTo: r.header_to,
-    subject: r.subject, messageId: r.message_id, size: Number(r.size), storedSize: Number(r.stored_size),
+    id: Number(r.id),
+    archivedAt: Number(r.archived_at),
+    day: r.day,
+    direction: r.direction as ArchiveRecord['direction'],
+    mailFrom: r.mail_from,
+    rcptTo: r.rcpt_to ? r.rcpt_to.split(' ') : [],
+    headerFrom: r.header_from,
+    headerTo: r.header_to,
+    subject: r.subject,
+    messageId: r.message_id,
+    size: Number(r.size),
+    storedSize: Number(r.stored_size),
   };
 }
 
 /** The ArchiveStore over the SQL store (both backends); the bytes go through the store's blob backend. */
 export abstract class ArchiveSqlStore extends MailContentStore implements ArchiveStore {
-  private get adb(): ArchiveDb { return this.db as unknown as ArchiveDb; }
+  private get adb(): ArchiveDb {
+    return this.db as unknown as ArchiveDb;
+  }
 
   async archiveMessage(record: NewArchiveRecord, compressed: Uint8Array): Promise<ArchiveRecord> {
     const hash = createHash('sha256').update(compressed).digest('hex');
     return this.write(async ({ trx }) => {
       // The same bytes archived twice share one blob (content-addressed, reference-counted).
-      const updated = await trx.updateTable('blobs').set({ ref_count: sql`ref_count + 1` }).where('hash', '=', hash).executeTakeFirst();
+      const updated = await trx
+        .updateTable('blobs')
+        .set({ ref_count: sql`ref_count + 1` })
+        .where('hash', '=', hash)
+        .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) await this.blobs.write(trx, hash, compressed);
-      const row = await (trx as unknown as ArchiveDb).insertInto('archive_messages').values({
-        archived_at: record.archivedAt, day: dayOf(record.archivedAt), direction: record.direction,
-        mail_from: record.mailFrom.toLowerCase(), rcpt_to: record.rcptTo.map((r) => r.toLowerCase()).join(' '),
-        header_from: record.headerFrom.toLowerCase(), header_to: record.headerTo.toLowerCase(), subject: record.subject,
-        message_id: record.messageId, size: record.size, stored_size: compressed.byteLength, blob_hash: hash,
-      } as never).returningAll().executeTakeFirstOrThrow();
+      const row = await (trx as unknown as ArchiveDb)
+        .insertInto('archive_messages')
+        .values({
+          archived_at: record.archivedAt,
+          day: dayOf(record.archivedAt),
+          direction: record.direction,
+          mail_from: record.mailFrom.toLowerCase(),
+          rcpt_to: record.rcptTo.map((r) => r.toLowerCase()).join(' '),
+          header_from: record.headerFrom.toLowerCase(),
+          header_to: record.headerTo.toLowerCase(),
+          subject: record.subject,
+          message_id: record.messageId,
+          size: record.size,
+          stored_size: compressed.byteLength,
+          blob_hash: hash,
+        } as never)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       return toRecord(row);
     });
   }

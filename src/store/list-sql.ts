@@ -10,32 +10,55 @@ type ListDb = Kysely<Database & ListDatabase>;
 
 function toList(r: ListRow): MailingList {
   return {
-    id: Number(r.id), domainId: Number(r.domain_id), address: r.address, name: r.name, subjectPrefix: r.subject_prefix,
-    replyTo: r.reply_to as MailingList['replyTo'], posting: r.posting as MailingList['posting'], createdAt: Number(r.created_at),
+    id: Number(r.id),
+    domainId: Number(r.domain_id),
+    address: r.address,
+    name: r.name,
+    subjectPrefix: r.subject_prefix,
+    replyTo: r.reply_to as MailingList['replyTo'],
+    posting: r.posting as MailingList['posting'],
+    createdAt: Number(r.created_at),
   };
 }
 
 /** The ListStore over the SQL store (both backends). */
 export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore {
-  private get ldb(): ListDb { return this.db as unknown as ListDb; }
+  private get ldb(): ListDb {
+    return this.db as unknown as ListDb;
+  }
 
   async createList(l: NewMailingList): Promise<MailingList> {
     const address = lower(l.address);
     const at = address.lastIndexOf('@');
     if (at <= 0) throw new StoreError('Invalid', `not an address: '${l.address}'`);
-    if (address.slice(0, at).endsWith('-owner')) throw new StoreError('Invalid', 'a list address may not end in -owner (reserved for its owners)');
+    if (address.slice(0, at).endsWith('-owner'))
+      throw new StoreError('Invalid', 'a list address may not end in -owner (reserved for its owners)');
     return this.write(async ({ trx }) => {
       const t = trx as unknown as ListDb;
-      const domain = await t.selectFrom('domains').select('id').where('name', '=', address.slice(at + 1)).executeTakeFirst();
+      const domain = await t
+        .selectFrom('domains')
+        .select('id')
+        .where('name', '=', address.slice(at + 1))
+        .executeTakeFirst();
       if (!domain) throw notFound('domain');
-      const taken = await t.selectFrom('accounts').select('id').where('email', '=', address).executeTakeFirst()
-        ?? await t.selectFrom('aliases').select('address').where('address', '=', address).executeTakeFirst()
-        ?? await t.selectFrom('lists').select('id').where('address', '=', address).executeTakeFirst();
+      const taken =
+        (await t.selectFrom('accounts').select('id').where('email', '=', address).executeTakeFirst()) ??
+        (await t.selectFrom('aliases').select('address').where('address', '=', address).executeTakeFirst()) ??
+        (await t.selectFrom('lists').select('id').where('address', '=', address).executeTakeFirst());
       if (taken) throw conflict(`${address} is already in use`);
-      const row = await t.insertInto('lists').values({
-        domain_id: domain.id, address, name: l.name ?? address.slice(0, at), subject_prefix: l.subjectPrefix ?? null,
-        reply_to: l.replyTo ?? 'sender', posting: l.posting ?? 'members', created_at: now(),
-      } as never).returningAll().executeTakeFirstOrThrow();
+      const row = await t
+        .insertInto('lists')
+        .values({
+          domain_id: domain.id,
+          address,
+          name: l.name ?? address.slice(0, at),
+          subject_prefix: l.subjectPrefix ?? null,
+          reply_to: l.replyTo ?? 'sender',
+          posting: l.posting ?? 'members',
+          created_at: now(),
+        } as never)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       return toList(row);
     });
   }
@@ -79,14 +102,22 @@ export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore 
     return this.write(async ({ trx }) => {
       const t = trx as unknown as ListDb;
       if (!(await t.selectFrom('lists').select('id').where('id', '=', listId).executeTakeFirst())) throw notFound('list');
-      const row = await t.insertInto('list_members').values({ list_id: listId, address: addr, role, created_at: now() } as never)
-        .onConflict((oc) => oc.columns(['list_id', 'address']).doUpdateSet({ role })).returningAll().executeTakeFirstOrThrow();
+      const row = await t
+        .insertInto('list_members')
+        .values({ list_id: listId, address: addr, role, created_at: now() } as never)
+        .onConflict((oc) => oc.columns(['list_id', 'address']).doUpdateSet({ role }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
       return { address: row.address, role: row.role as ListRole, createdAt: Number(row.created_at) };
     });
   }
 
   async removeListMember(listId: number, address: string): Promise<boolean> {
-    const r = await this.ldb.deleteFrom('list_members').where('list_id', '=', listId).where('address', '=', lower(address)).executeTakeFirst();
+    const r = await this.ldb
+      .deleteFrom('list_members')
+      .where('list_id', '=', listId)
+      .where('address', '=', lower(address))
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 

@@ -32,7 +32,11 @@ export interface NewMailingList {
   posting?: ListPosting;
 }
 
-export interface ListMember { address: string; role: ListRole; createdAt: number }
+export interface ListMember {
+  address: string;
+  role: ListRole;
+  createdAt: number;
+}
 
 export interface ListStore {
   /**

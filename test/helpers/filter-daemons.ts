@@ -54,7 +54,11 @@ async function pollUntil(what: string, ok: () => Promise<boolean>, child: ChildP
 }
 
 function tail(file: string): string {
-  try { return readFileSync(file, 'utf8').split('\n').slice(-8).join(' | '); } catch { return '(no log)'; }
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-8).join(' | ');
+  } catch {
+    return '(no log)';
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -68,7 +72,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-export interface RunningRspamd { url: string; controllerUrl: string; password: string; stop(): Promise<void> }
+export interface RunningRspamd {
+  url: string;
+  controllerUrl: string;
+  password: string;
+  stop(): Promise<void>;
+}
 
 export async function startRspamd(): Promise<RunningRspamd> {
   if (!rspamdBinary) throw new Error('rspamd is not installed');
@@ -76,7 +85,9 @@ export async function startRspamd(): Promise<RunningRspamd> {
   const [normal, controller] = [await freePort(), await freePort()];
   const password = 'hearth-test-learn';
   writeFileSync(join(dir, 'tld.dat'), 'com\nnet\norg\ntest\nexample\n');
-  writeFileSync(join(dir, 'rspamd.conf'), `
+  writeFileSync(
+    join(dir, 'rspamd.conf'),
+    `
 options {
   pidfile = "${dir}/rspamd.pid";
   dns { nameserver = ["127.0.0.1:1"]; timeout = 1s; retransmits = 1; }
@@ -101,17 +112,26 @@ classifier "bayes" {
 }
 worker "normal" { bind_socket = "127.0.0.1:${normal}"; count = 1; }
 worker "controller" { bind_socket = "127.0.0.1:${controller}"; count = 1; password = "${password}"; secure_ip = "192.0.2.1"; }
-`);
+`,
+  );
   // As root rspamd refuses to run its workers unless told (-i); as any other user it runs as that user.
   const child = spawn(rspamdBinary, ['-f', ...(isRoot ? ['-i'] : []), '-c', join(dir, 'rspamd.conf')], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${normal}`;
   const controllerUrl = `http://127.0.0.1:${controller}`;
-  const stop = async () => { await stopChild(child); rmSync(dir, { recursive: true, force: true }); };
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    await pollUntil('rspamd', async () => {
-      const [a, b] = await Promise.all([fetch(`${url}/ping`), fetch(`${controllerUrl}/ping`)]);
-      return a.ok && b.ok;
-    }, child, join(dir, 'rspamd.log'));
+    await pollUntil(
+      'rspamd',
+      async () => {
+        const [a, b] = await Promise.all([fetch(`${url}/ping`), fetch(`${controllerUrl}/ping`)]);
+        return a.ok && b.ok;
+      },
+      child,
+      join(dir, 'rspamd.log'),
+    );
   } catch (e) {
     await stop();
     throw e;
@@ -119,7 +139,11 @@ worker "controller" { bind_socket = "127.0.0.1:${controller}"; count = 1; passwo
   return { url, controllerUrl, password, stop };
 }
 
-export interface RunningClamd { address: string; socket: string; stop(): Promise<void> }
+export interface RunningClamd {
+  address: string;
+  socket: string;
+  stop(): Promise<void>;
+}
 
 export async function startClamd(opts: { streamMaxLength?: string } = {}): Promise<RunningClamd> {
   if (!clamdBinary) throw new Error('clamd is not installed');
@@ -130,13 +154,28 @@ export async function startClamd(opts: { streamMaxLength?: string } = {}): Promi
   // MIME attachment as well as in plain text (ClamAV "Creating signatures", .ndb format).
   writeFileSync(join(dir, 'hearth-test.ndb'), `Hearth.Test.EICAR:0:*:${hex}\n`);
   const socket = join(dir, 'clamd.sock');
-  writeFileSync(join(dir, 'clamd.conf'), [
-    'Foreground yes', `DatabaseDirectory ${dir}`, `TCPSocket ${port}`, 'TCPAddr 127.0.0.1', `LocalSocket ${socket}`,
-    `PidFile ${dir}/clamd.pid`, `LogFile ${dir}/clamd.log`, `TemporaryDirectory ${dir}`, 'ScanMail yes',
-    `StreamMaxLength ${opts.streamMaxLength ?? '10M'}`, ...(isRoot ? ['User root'] : []), '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'clamd.conf'),
+    [
+      'Foreground yes',
+      `DatabaseDirectory ${dir}`,
+      `TCPSocket ${port}`,
+      'TCPAddr 127.0.0.1',
+      `LocalSocket ${socket}`,
+      `PidFile ${dir}/clamd.pid`,
+      `LogFile ${dir}/clamd.log`,
+      `TemporaryDirectory ${dir}`,
+      'ScanMail yes',
+      `StreamMaxLength ${opts.streamMaxLength ?? '10M'}`,
+      ...(isRoot ? ['User root'] : []),
+      '',
+    ].join('\n'),
+  );
   const child = spawn(clamdBinary, ['-c', join(dir, 'clamd.conf')], { stdio: 'ignore' });
-  const stop = async () => { await stopChild(child); rmSync(dir, { recursive: true, force: true }); };
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     await pollUntil('clamd', () => ping(port), child, join(dir, 'clamd.log'));
   } catch (e) {
@@ -150,11 +189,20 @@ function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
     let got = '';
-    s.on('data', (d) => { got += d; if (got.includes('PONG')) { s.destroy(); resolve(true); } });
+    s.on('data', (d) => {
+      got += d;
+      if (got.includes('PONG')) {
+        s.destroy();
+        resolve(true);
+      }
+    });
     s.on('error', () => resolve(false));
     s.on('close', () => resolve(got.includes('PONG')));
     s.on('connect', () => s.write('zPING\0'));
-    s.setTimeout(5000, () => { s.destroy(); resolve(false); });
+    s.setTimeout(5000, () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 

@@ -22,13 +22,21 @@ export interface ArchiveInput {
 }
 
 /** The header fields the index keeps, read from the header section alone (mailparser). */
-interface IndexFields { from: string; to: string; subject: string; messageId: string | null }
+interface IndexFields {
+  from: string;
+  to: string;
+  subject: string;
+  messageId: string | null;
+}
 
 /** Index values have bounded lengths, whatever a sender puts in its headers. */
 const MAX_FIELD = 2000;
 
 export class MessageArchive {
-  constructor(private readonly store: ArchiveStore, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly store: ArchiveStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Compresses and stores one message; resolves once committed. */
   async keep(input: ArchiveInput): Promise<ArchiveRecord> {
@@ -36,11 +44,20 @@ export class MessageArchive {
       gzipAsync(input.message, { level: constants.Z_DEFAULT_COMPRESSION }),
       indexFields(input.message),
     ]);
-    return this.store.archiveMessage({
-      archivedAt: this.now(), direction: input.direction, mailFrom: input.mailFrom.slice(0, MAX_FIELD),
-      rcptTo: input.rcptTo.map((r) => r.slice(0, 320)), headerFrom: fields.from, headerTo: fields.to, subject: fields.subject,
-      messageId: fields.messageId, size: input.message.byteLength,
-    }, compressed);
+    return this.store.archiveMessage(
+      {
+        archivedAt: this.now(),
+        direction: input.direction,
+        mailFrom: input.mailFrom.slice(0, MAX_FIELD),
+        rcptTo: input.rcptTo.map((r) => r.slice(0, 320)),
+        headerFrom: fields.from,
+        headerTo: fields.to,
+        subject: fields.subject,
+        messageId: fields.messageId,
+        size: input.message.byteLength,
+      },
+      compressed,
+    );
   }
 
   search(query: ArchiveQuery): Promise<ArchiveRecord[]> {
@@ -60,7 +77,10 @@ async function indexFields(message: Uint8Array): Promise<IndexFields> {
   const end = headerEnd(bytes);
   try {
     const parsed = await simpleParser(Buffer.concat([bytes.subarray(0, end), Buffer.from('\r\n\r\n')]), {
-      skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true,
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipImageLinks: true,
     });
     const to = [parsed.to, parsed.cc].flat().filter((a): a is AddressObject => Boolean(a));
     return {

@@ -8,11 +8,16 @@
 import type { Outbound, OutboundMessage } from '../outbound.js';
 import type { MessageArchive } from './archive.js';
 
-export function archivingOutbound(inner: Outbound, archive: MessageArchive, onError: (e: Error, message: OutboundMessage) => void): Outbound {
+export function archivingOutbound(
+  inner: Outbound,
+  archive: MessageArchive,
+  onError: (e: Error, message: OutboundMessage) => void,
+): Outbound {
   return {
     async send(message) {
       const result = await inner.send(message);
-      await archive.keep({ direction: 'out', mailFrom: message.mailFrom, rcptTo: message.recipients, message: message.bytes })
+      await archive
+        .keep({ direction: 'out', mailFrom: message.mailFrom, rcptTo: message.recipients, message: message.bytes })
         .catch((e: Error) => onError(e, message));
       return result;
     },

@@ -46,7 +46,8 @@ export class ClamavFilter implements MessageFilter {
         settled = true;
         clearTimeout(timer);
         socket.destroy();
-        if (err) reject(new FilterUnavailableError(this.name, `${this.opts.address}: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+        if (err)
+          reject(new FilterUnavailableError(this.name, `${this.opts.address}: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
         else resolve(text!);
       };
       const timer = setTimeout(() => finish(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
@@ -57,7 +58,9 @@ export class ClamavFilter implements MessageFilter {
         else if (answer.length > MAX_ANSWER) finish(new Error('answer too long'));
       });
       // clamd may answer (size limit) and close before it has read everything: its answer wins.
-      socket.on('error', (e) => { if (answer.length === 0) finish(e); });
+      socket.on('error', (e) => {
+        if (answer.length === 0) finish(e);
+      });
       socket.on('close', () => {
         if (answer.length > 0) finish(null, answer.toString('utf8').replace(/\0+$/, '').trim());
         else finish(new Error('connection closed without an answer'));

@@ -42,7 +42,10 @@ export interface FilterVerdict {
 
 /** A filter that cannot answer (daemon down, timed out, unreadable answer): the policy decides. */
 export class FilterUnavailableError extends Error {
-  constructor(readonly filter: string, reason: string) {
+  constructor(
+    readonly filter: string,
+    reason: string,
+  ) {
     super(`${filter}: ${reason}`);
     this.name = 'FilterUnavailableError';
   }

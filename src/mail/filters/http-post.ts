@@ -7,7 +7,10 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export interface PostAnswer { status: number; body: string }
+export interface PostAnswer {
+  status: number;
+  body: string;
+}
 
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
@@ -19,14 +22,26 @@ export function postBytes(url: URL, headers: OutgoingHttpHeaders, body: Uint8Arr
       let size = 0;
       res.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > MAX_ANSWER_BYTES) { req.destroy(new Error('answer too large')); return; }
+        if (size > MAX_ANSWER_BYTES) {
+          req.destroy(new Error('answer too large'));
+          return;
+        }
         chunks.push(c);
       });
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
-      res.on('error', (e) => { clearTimeout(timer); reject(e); });
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (e) => { clearTimeout(timer); reject(e); });
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     req.end(body);
   });
 }

@@ -24,16 +24,16 @@ export const DEFAULT_FILTER_POLICY: FilterPolicy = { spamOnFailure: 'accept', vi
 
 export type FilterDecision =
   | {
-    outcome: 'deliver';
-    /** True: every local recipient gets the copy in its Junk folder. */
-    junk: boolean;
-    /** The message to store: the scanned bytes with Hearth's X-Spam-* / X-Virus-Scanned fields first. */
-    message: Buffer;
-    spam: FilterVerdict | null;
-    virus: FilterVerdict | null;
-    /** Filters that could not answer and were let through by the policy, with why. */
-    failures: FilterUnavailableError[];
-  }
+      outcome: 'deliver';
+      /** True: every local recipient gets the copy in its Junk folder. */
+      junk: boolean;
+      /** The message to store: the scanned bytes with Hearth's X-Spam-* / X-Virus-Scanned fields first. */
+      message: Buffer;
+      spam: FilterVerdict | null;
+      virus: FilterVerdict | null;
+      /** Filters that could not answer and were let through by the policy, with why. */
+      failures: FilterUnavailableError[];
+    }
   | { outcome: 'refuse'; reason: 'virus'; virus: string }
   | { outcome: 'refuse'; reason: 'spam'; spam: FilterVerdict }
   | { outcome: 'tempfail'; failures: FilterUnavailableError[] };
@@ -48,13 +48,18 @@ const isSpamField = (name: string) => name.startsWith('x-spam-');
 const isVirusField = (name: string) => name === 'x-virus-scanned' || name === 'x-virus-status';
 
 export class FilterPipeline {
-  constructor(private readonly filters: FilterSet, private readonly policy: FilterPolicy = DEFAULT_FILTER_POLICY) {}
+  constructor(
+    private readonly filters: FilterSet,
+    private readonly policy: FilterPolicy = DEFAULT_FILTER_POLICY,
+  ) {}
 
   /** True when at least one filter is configured (otherwise screen() changes nothing). */
-  get active(): boolean { return Boolean(this.filters.spam || this.filters.antivirus); }
+  get active(): boolean {
+    return Boolean(this.filters.spam || this.filters.antivirus);
+  }
 
   async screen(message: Uint8Array, envelope: FilterEnvelope): Promise<FilterDecision> {
-    const spamFilter = envelope.authenticatedUser ? null : this.filters.spam ?? null;
+    const spamFilter = envelope.authenticatedUser ? null : (this.filters.spam ?? null);
     const avFilter = this.filters.antivirus ?? null;
     const [virus, spam] = await Promise.all([run(avFilter, message, envelope), run(spamFilter, message, envelope)]);
     const failures: FilterUnavailableError[] = [];
@@ -83,12 +88,17 @@ export class FilterPipeline {
     const dropSpam = spamFilter !== null;
     const dropVirus = virusVerdict !== null && !virusVerdict.skipped;
     const drop = (name: string) => (dropSpam && isSpamField(name)) || (dropVirus && isVirusField(name));
-    const rewritten = add.length || dropSpam ? rewriteHeaders(message, drop, add) : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    const rewritten =
+      add.length || dropSpam ? rewriteHeaders(message, drop, add) : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
     return { outcome: 'deliver', junk, message: rewritten, spam: spamVerdict, virus: virusVerdict, failures };
   }
 }
 
-async function run(filter: MessageFilter | null, message: Uint8Array, envelope: FilterEnvelope): Promise<FilterVerdict | FilterUnavailableError | null> {
+async function run(
+  filter: MessageFilter | null,
+  message: Uint8Array,
+  envelope: FilterEnvelope,
+): Promise<FilterVerdict | FilterUnavailableError | null> {
   if (!filter) return null;
   try {
     return await filter.scan(message, envelope);
@@ -102,7 +112,15 @@ function spamFields(v: FilterVerdict, junk: boolean): string[] {
   const score = (v.score ?? 0).toFixed(2);
   const required = v.threshold !== undefined ? v.threshold.toFixed(2) : '?';
   const fields = [`X-Spam-Flag: ${junk ? 'YES' : 'NO'}`, `X-Spam-Score: ${score}`];
-  const tests = (v.symbols ?? []).filter((s) => /^[A-Za-z0-9_.-]{1,100}$/.test(s)).slice(0, 100).join(',');
-  fields.push(foldField('X-Spam-Status', `${junk ? 'Yes' : 'No'}, score=${score} required=${required}${tests ? ` tests=${tests.replaceAll(',', ', ')}` : ''}`));
+  const tests = (v.symbols ?? [])
+    .filter((s) => /^[A-Za-z0-9_.-]{1,100}$/.test(s))
+    .slice(0, 100)
+    .join(',');
+  fields.push(
+    foldField(
+      'X-Spam-Status',
+      `${junk ? 'Yes' : 'No'}, score=${score} required=${required}${tests ? ` tests=${tests.replaceAll(',', ', ')}` : ''}`,
+    ),
+  );
   return fields;
 }

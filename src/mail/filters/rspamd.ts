@@ -32,7 +32,12 @@ interface CheckAnswer {
  * spam, so junk; greylist and soft reject ask for a retry that Hearth does not do, so accept.
  */
 const ACTIONS: Record<string, FilterVerdict['action']> = {
-  reject: 'reject', 'rewrite subject': 'junk', 'add header': 'junk', 'soft reject': 'accept', greylist: 'accept', 'no action': 'accept',
+  reject: 'reject',
+  'rewrite subject': 'junk',
+  'add header': 'junk',
+  'soft reject': 'accept',
+  greylist: 'accept',
+  'no action': 'accept',
 };
 
 export class RspamdFilter implements MessageFilter, SpamTrainer {
@@ -50,19 +55,28 @@ export class RspamdFilter implements MessageFilter, SpamTrainer {
     const answer = await this.post(new URL('/checkv2', this.opts.url), headers, message);
     if (answer.status !== 200) throw new FilterUnavailableError(this.name, `/checkv2 answered HTTP ${answer.status}`);
     let parsed: CheckAnswer;
-    try { parsed = JSON.parse(answer.body) as CheckAnswer; } catch { throw new FilterUnavailableError(this.name, '/checkv2 answered no JSON'); }
+    try {
+      parsed = JSON.parse(answer.body) as CheckAnswer;
+    } catch {
+      throw new FilterUnavailableError(this.name, '/checkv2 answered no JSON');
+    }
     const action = parsed.action !== undefined ? ACTIONS[parsed.action] : undefined;
     if (!action) throw new FilterUnavailableError(this.name, `/checkv2 answered an unknown action '${String(parsed.action)}'`);
     const symbols = Object.keys(parsed.symbols ?? {}).sort();
     return {
-      action, symbols,
+      action,
+      symbols,
       ...(typeof parsed.score === 'number' ? { score: parsed.score } : {}),
       ...(typeof parsed.required_score === 'number' ? { threshold: parsed.required_score } : {}),
     };
   }
 
-  learnSpam(message: Uint8Array, user?: string): Promise<boolean> { return this.learn('/learnspam', message, user); }
-  learnHam(message: Uint8Array, user?: string): Promise<boolean> { return this.learn('/learnham', message, user); }
+  learnSpam(message: Uint8Array, user?: string): Promise<boolean> {
+    return this.learn('/learnspam', message, user);
+  }
+  learnHam(message: Uint8Array, user?: string): Promise<boolean> {
+    return this.learn('/learnham', message, user);
+  }
 
   private async learn(path: string, message: Uint8Array, user?: string): Promise<boolean> {
     if (!this.opts.controllerUrl) throw new FilterUnavailableError(this.name, 'no controller URL configured for training');

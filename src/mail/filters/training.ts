@@ -22,14 +22,24 @@ export function lessonOfMove(from: FolderRole | null, to: FolderRole | null): Le
  * Teaches the trainer what the move means, if anything. Resolves to the lesson given (null when
  * none, or when there is no trainer); never rejects: `onError` hears of a refusal or a failure.
  */
-export async function trainOnMove(trainer: SpamTrainer | null | undefined, move: {
-  from: FolderRole | null; to: FolderRole | null; message: Uint8Array; user: string;
-}, onError: (e: Error) => void = () => {}): Promise<Lesson> {
+export async function trainOnMove(
+  trainer: SpamTrainer | null | undefined,
+  move: {
+    from: FolderRole | null;
+    to: FolderRole | null;
+    message: Uint8Array;
+    user: string;
+  },
+  onError: (e: Error) => void = () => {},
+): Promise<Lesson> {
   const lesson = lessonOfMove(move.from, move.to);
   if (!trainer || !lesson) return null;
   try {
     const learned = lesson === 'spam' ? await trainer.learnSpam(move.message, move.user) : await trainer.learnHam(move.message, move.user);
-    if (!learned) { onError(new Error(`the spam filter refused to learn ${lesson}`)); return null; }
+    if (!learned) {
+      onError(new Error(`the spam filter refused to learn ${lesson}`));
+      return null;
+    }
     return lesson;
   } catch (e) {
     onError(e as Error);

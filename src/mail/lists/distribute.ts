@@ -15,8 +15,12 @@ export type Distribution =
   /** The list has no members: nothing to send. */
   | { outcome: 'empty' };
 
-export async function distributeListPost(store: Pick<ListStore, 'listListMembers'>, outbound: Outbound, list: MailingList,
-  message: Uint8Array): Promise<Distribution> {
+export async function distributeListPost(
+  store: Pick<ListStore, 'listListMembers'>,
+  outbound: Outbound,
+  list: MailingList,
+  message: Uint8Array,
+): Promise<Distribution> {
   if (isLoop(message, list)) return { outcome: 'loop' };
   const recipients = [...new Set((await store.listListMembers(list.id)).map((m) => m.address))].filter((a) => a !== list.address);
   if (recipients.length === 0) return { outcome: 'empty' };

@@ -6,7 +6,12 @@
  */
 import type { ListStore, MailingList } from '../../store/list-store.js';
 
-export async function mayPost(store: Pick<ListStore, 'listListMembers'>, list: MailingList, mailFrom: string, authenticatedUser: string | null): Promise<boolean> {
+export async function mayPost(
+  store: Pick<ListStore, 'listListMembers'>,
+  list: MailingList,
+  mailFrom: string,
+  authenticatedUser: string | null,
+): Promise<boolean> {
   const senders = [mailFrom, authenticatedUser ?? ''].map((a) => a.trim().toLowerCase()).filter(Boolean);
   if (senders.length === 0) return false;
   if (list.posting === 'anyone') return true;

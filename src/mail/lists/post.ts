@@ -25,7 +25,16 @@ export function isLoop(message: Uint8Array, list: MailingList): boolean {
   return id !== null && id.toLowerCase().includes(`<${listIdOf(list).toLowerCase()}>`);
 }
 
-const LIST_FIELDS = new Set(['list-id', 'list-post', 'list-help', 'list-unsubscribe', 'list-subscribe', 'list-owner', 'list-archive', 'precedence']);
+const LIST_FIELDS = new Set([
+  'list-id',
+  'list-post',
+  'list-help',
+  'list-unsubscribe',
+  'list-subscribe',
+  'list-owner',
+  'list-archive',
+  'precedence',
+]);
 
 /** A phrase as RFC 5322 §3.2.5 allows it: as is when it is atoms, else quoted; encoded when not ASCII. */
 function phrase(text: string): string {
@@ -55,6 +64,7 @@ export function listCopy(list: MailingList, message: Uint8Array): Buffer {
       add.push(newSubject);
     }
   }
-  const drop = (name: string) => LIST_FIELDS.has(name) || (list.replyTo === 'list' && name === 'reply-to') || (newSubject !== null && name === 'subject');
+  const drop = (name: string) =>
+    LIST_FIELDS.has(name) || (list.replyTo === 'list' && name === 'reply-to') || (newSubject !== null && name === 'subject');
   return rewriteHeaders(message, drop, add);
 }

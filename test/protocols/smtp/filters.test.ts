@@ -16,7 +16,16 @@ import { deliveryExtras } from '../../../src/server/mail-filters.js';
 import type { MailDelivery } from '../../../protocols/smtp/delivery.js';
 import type { FolderRole } from '../../../src/model/types.js';
 import {
-  EICAR, GTUBE, clamdSkip, freePort, hasSwaks, rspamdSkip, startClamd, startRspamd, type RunningClamd, type RunningRspamd,
+  EICAR,
+  GTUBE,
+  clamdSkip,
+  freePort,
+  hasSwaks,
+  rspamdSkip,
+  startClamd,
+  startRspamd,
+  type RunningClamd,
+  type RunningRspamd,
 } from '../../helpers/filter-daemons.js';
 
 const PW = 'Filter-pass-123';
@@ -54,25 +63,52 @@ describe('SMTP with rspamd and ClamAV', { skip }, () => {
     }
     return out;
   };
-  const mx = () => nodemailer.createTransport({ host: '127.0.0.1', port: h.mx, secure: false, ignoreTLS: true, name: 'sender.example.net' });
-  const submission = (user: string) => nodemailer.createTransport({
-    host: '127.0.0.1', port: h.submission, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user, pass: PW },
-  });
+  const mx = () =>
+    nodemailer.createTransport({ host: '127.0.0.1', port: h.mx, secure: false, ignoreTLS: true, name: 'sender.example.net' });
+  const submission = (user: string) =>
+    nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: h.submission,
+      secure: false,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false },
+      auth: { user, pass: PW },
+    });
 
-  test('swaks: EICAR is refused at DATA with 554 5.7.1 and the virus name; nothing is stored or archived', { skip: hasSwaks ? false : 'swaks is not installed' }, async () => {
-    const out = await swaks(['--port', String(h.mx), '--from', 'x@example.net', '--to', 'ann@example.test',
-      '--header', 'Subject: eicar-swaks', '--body', `Look at this\n${EICAR}\n`]);
-    assert.match(out, /<\*\* +554 5\.7\.1 Message refused: virus found \(Hearth\.Test\.EICAR[^)]*\)/);
-    for (const role of ['inbox', 'junk'] as const) assert.deepEqual(await inFolder('ann@example.test', role, 'eicar-swaks'), []);
-    assert.deepEqual(await h.store.searchArchive({ subject: 'eicar-swaks' }), []);
-  });
+  test(
+    'swaks: EICAR is refused at DATA with 554 5.7.1 and the virus name; nothing is stored or archived',
+    { skip: hasSwaks ? false : 'swaks is not installed' },
+    async () => {
+      const out = await swaks([
+        '--port',
+        String(h.mx),
+        '--from',
+        'x@example.net',
+        '--to',
+        'ann@example.test',
+        '--header',
+        'Subject: eicar-swaks',
+        '--body',
+        `Look at this\n${EICAR}\n`,
+      ]);
+      assert.match(out, /<\*\* +554 5\.7\.1 Message refused: virus found \(Hearth\.Test\.EICAR[^)]*\)/);
+      for (const role of ['inbox', 'junk'] as const) assert.deepEqual(await inFolder('ann@example.test', role, 'eicar-swaks'), []);
+      assert.deepEqual(await h.store.searchArchive({ subject: 'eicar-swaks' }), []);
+    },
+  );
 
   test('nodemailer: EICAR as a base64 attachment is refused too', async () => {
     const t = mx();
-    await assert.rejects(t.sendMail({
-      from: 'x@example.net', to: 'ann@example.test', subject: 'eicar-attached', text: 'invoice attached',
-      attachments: [{ filename: 'invoice.com', content: Buffer.from(EICAR) }],
-    }), (e: { responseCode?: number; response?: string }) => e.responseCode === 554 && /5\.7\.1 .*virus found/.test(e.response ?? ''));
+    await assert.rejects(
+      t.sendMail({
+        from: 'x@example.net',
+        to: 'ann@example.test',
+        subject: 'eicar-attached',
+        text: 'invoice attached',
+        attachments: [{ filename: 'invoice.com', content: Buffer.from(EICAR) }],
+      }),
+      (e: { responseCode?: number; response?: string }) => e.responseCode === 554 && /5\.7\.1 .*virus found/.test(e.response ?? ''),
+    );
     t.close();
     assert.deepEqual(await inFolder('ann@example.test', 'inbox', 'eicar-attached'), []);
   });
@@ -80,7 +116,11 @@ describe('SMTP with rspamd and ClamAV', { skip }, () => {
   test('GTUBE lands in Junk with X-Spam headers; a forged X-Spam-Flag is removed', async () => {
     const t = mx();
     const info = await t.sendMail({
-      from: 'x@example.net', to: 'ann@example.test', subject: 'gtube-mx', text: `Make money fast\n${GTUBE}\n`, headers: { 'X-Spam-Flag': 'NO' },
+      from: 'x@example.net',
+      to: 'ann@example.test',
+      subject: 'gtube-mx',
+      text: `Make money fast\n${GTUBE}\n`,
+      headers: { 'X-Spam-Flag': 'NO' },
     });
     t.close();
     assert.match(info.response, /^250 /);
@@ -114,8 +154,10 @@ describe('SMTP with rspamd and ClamAV', { skip }, () => {
     assert.ok(inbox, 'in the inbox');
     assert.doesNotMatch(inbox.split('\r\n\r\n')[0], /^X-Spam-/m);
     assert.match(inbox, /^X-Virus-Scanned: clamav$/m);
-    await assert.rejects(t.sendMail({ from: 'ann@example.test', to: 'bob@example.test', subject: 'eicar-submitted', text: EICAR }),
-      (e: { responseCode?: number }) => e.responseCode === 554);
+    await assert.rejects(
+      t.sendMail({ from: 'ann@example.test', to: 'bob@example.test', subject: 'eicar-submitted', text: EICAR }),
+      (e: { responseCode?: number }) => e.responseCode === 554,
+    );
     t.close();
     const [archived] = await h.store.searchArchive({ subject: 'gtube-submitted' });
     assert.equal(archived?.direction, 'out');
@@ -125,11 +167,24 @@ describe('SMTP with rspamd and ClamAV', { skip }, () => {
     const saved = holder.d;
     try {
       const dead = `127.0.0.1:${await freePort()}`;
-      holder.d = storeDelivery(h.store, log, deliveryExtras({ ...h.config, filters: { ...h.config.filters, clamav: { ...h.config.filters.clamav!, address: dead } } }, h.store));
+      holder.d = storeDelivery(
+        h.store,
+        log,
+        deliveryExtras({ ...h.config, filters: { ...h.config.filters, clamav: { ...h.config.filters.clamav!, address: dead } } }, h.store),
+      );
       const t = mx();
-      await assert.rejects(t.sendMail({ from: 'x@example.net', to: 'ann@example.test', subject: 'scanner-down', text: 'hello' }),
-        (e: { responseCode?: number; response?: string }) => e.responseCode === 451 && /4\.7\.1/.test(e.response ?? ''));
-      holder.d = storeDelivery(h.store, log, deliveryExtras({ ...h.config, filters: { ...h.config.filters, rspamd: { ...h.config.filters.rspamd!, url: `http://${dead}` } } }, h.store));
+      await assert.rejects(
+        t.sendMail({ from: 'x@example.net', to: 'ann@example.test', subject: 'scanner-down', text: 'hello' }),
+        (e: { responseCode?: number; response?: string }) => e.responseCode === 451 && /4\.7\.1/.test(e.response ?? ''),
+      );
+      holder.d = storeDelivery(
+        h.store,
+        log,
+        deliveryExtras(
+          { ...h.config, filters: { ...h.config.filters, rspamd: { ...h.config.filters.rspamd!, url: `http://${dead}` } } },
+          h.store,
+        ),
+      );
       await t.sendMail({ from: 'x@example.net', to: 'ann@example.test', subject: 'spamd-down', text: 'hello' });
       t.close();
       const [inbox] = await inFolder('ann@example.test', 'inbox', 'spamd-down');
@@ -147,8 +202,12 @@ function swaks(args: string[]): Promise<string> {
   return new Promise((resolve) => {
     const p = spawn('swaks', ['--server', '127.0.0.1', '--helo', 'client.example.net', '--timeout', '120', ...args]);
     let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.stderr.on('data', (d) => {
+      out += d;
+    });
     p.on('close', () => resolve(out));
   });
 }

@@ -32,16 +32,20 @@ describe('mailing lists over SMTP', () => {
     await h.store.addListMember(news.id, 'olga@example.test', 'owner');
     await h.store.addListMember(news.id, 'sam@example.test');
   });
-  after(async () => { await h?.close(); });
+  after(async () => {
+    await h?.close();
+  });
 
   const inbox = async (email: string, tag: string) => {
     const a = (await h.store.getAccount(email))!;
     const folder = (await h.store.findFolderByRole(a.id, 'inbox'))!;
     const out: string[] = [];
-    for (const m of await h.store.listMessages(folder.id)) if (m.parsed.subject?.includes(tag)) out.push((await h.store.readMessageBytes(m.itemId))!.toString());
+    for (const m of await h.store.listMessages(folder.id))
+      if (m.parsed.subject?.includes(tag)) out.push((await h.store.readMessageBytes(m.itemId))!.toString());
     return out;
   };
-  const mx = () => nodemailer.createTransport({ host: '127.0.0.1', port: h.mx, secure: false, ignoreTLS: true, name: 'sender.example.net' });
+  const mx = () =>
+    nodemailer.createTransport({ host: '127.0.0.1', port: h.mx, secure: false, ignoreTLS: true, name: 'sender.example.net' });
 
   test('resolution: a list address is a list; LIST-owner is its owners; -owner of no list is unknown', async () => {
     const r = await resolveRecipient(h.store, 'Team@Example.test');
@@ -80,12 +84,19 @@ describe('mailing lists over SMTP', () => {
 
   test('posting policy at RCPT: a stranger and the null sender get 550 5.7.1; an announcement list takes only its owners', async () => {
     const t = mx();
-    for (const [from, to] of [['stranger@example.net', 'team@example.test'], ['sam@example.test', 'news@example.test']]) {
-      await assert.rejects(t.sendMail({ from, to, subject: 'refused-post', text: 'x' }),
-        (e: { responseCode?: number; response?: string }) => e.responseCode === 550 && /5\.7\.1/.test(e.response ?? ''));
+    for (const [from, to] of [
+      ['stranger@example.net', 'team@example.test'],
+      ['sam@example.test', 'news@example.test'],
+    ]) {
+      await assert.rejects(
+        t.sendMail({ from, to, subject: 'refused-post', text: 'x' }),
+        (e: { responseCode?: number; response?: string }) => e.responseCode === 550 && /5\.7\.1/.test(e.response ?? ''),
+      );
     }
-    await assert.rejects(t.sendMail({ envelope: { from: '', to: ['team@example.test'] }, raw: 'Subject: refused-post\r\n\r\nbounce\r\n' }),
-      (e: { responseCode?: number }) => e.responseCode === 550);
+    await assert.rejects(
+      t.sendMail({ envelope: { from: '', to: ['team@example.test'] }, raw: 'Subject: refused-post\r\n\r\nbounce\r\n' }),
+      (e: { responseCode?: number }) => e.responseCode === 550,
+    );
     await t.sendMail({ from: 'olga@example.test', to: 'news@example.test', subject: 'announcement', text: 'news' });
     t.close();
     assert.equal((await inbox('sam@example.test', 'announcement')).length, 1);
@@ -95,16 +106,40 @@ describe('mailing lists over SMTP', () => {
 
   test('a post that already went through the list is accepted and dropped (no loop)', async () => {
     const t = mx();
-    await t.sendMail({ from: 'ann@example.test', to: 'team@example.test', subject: 'looped', text: 'x', headers: { 'List-Id': 'The Team <team.example.test>' } });
+    await t.sendMail({
+      from: 'ann@example.test',
+      to: 'team@example.test',
+      subject: 'looped',
+      text: 'x',
+      headers: { 'List-Id': 'The Team <team.example.test>' },
+    });
     t.close();
     assert.deepEqual(await inbox('bob@example.test', 'looped'), []);
   });
 
   test('swaks posts to the list and writes to LIST-owner', { skip: hasSwaks ? false : 'swaks is not installed' }, async () => {
-    const out = await swaks(['--port', String(h.mx), '--from', 'bob@example.test', '--to', 'team@example.test', '--header', 'Subject: swaks-post']);
+    const out = await swaks([
+      '--port',
+      String(h.mx),
+      '--from',
+      'bob@example.test',
+      '--to',
+      'team@example.test',
+      '--header',
+      'Subject: swaks-post',
+    ]);
     assert.match(out, /<- +250 /);
     assert.equal((await inbox('ann@example.test', 'swaks-post')).length, 1);
-    await swaks(['--port', String(h.mx), '--from', 'x@example.net', '--to', 'team-owner@example.test', '--header', 'Subject: to-the-owner']);
+    await swaks([
+      '--port',
+      String(h.mx),
+      '--from',
+      'x@example.net',
+      '--to',
+      'team-owner@example.test',
+      '--header',
+      'Subject: to-the-owner',
+    ]);
     assert.equal((await inbox('olga@example.test', 'to-the-owner')).length, 1);
     assert.deepEqual(await inbox('ann@example.test', 'to-the-owner'), []);
   });
@@ -114,8 +149,12 @@ function swaks(args: string[]): Promise<string> {
   return new Promise((resolve) => {
     const p = spawn('swaks', ['--server', '127.0.0.1', '--helo', 'client.example.net', '--timeout', '120', ...args]);
     let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.stderr.on('data', (d) => {
+      out += d;
+    });
     p.on('close', () => resolve(out));
   });
 }

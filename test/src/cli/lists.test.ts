@@ -16,17 +16,33 @@ describe('hearth list', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('add, members, show, set, list, remove', async () => {
-    assert.equal(ok(await run('list', 'add', 'Team@lists.test', '--name', 'The Team', '--prefix', '[team]', '--reply-to', 'list')), 'added list team@lists.test\n');
-    assert.equal(ok(await run('list', 'member', 'add', 'team@lists.test', 'ann@lists.test', 'zed@elsewhere.example')),
-      'ann@lists.test is a member of team@lists.test\nzed@elsewhere.example is a member of team@lists.test\n');
+    assert.equal(
+      ok(await run('list', 'add', 'Team@lists.test', '--name', 'The Team', '--prefix', '[team]', '--reply-to', 'list')),
+      'added list team@lists.test\n',
+    );
+    assert.equal(
+      ok(await run('list', 'member', 'add', 'team@lists.test', 'ann@lists.test', 'zed@elsewhere.example')),
+      'ann@lists.test is a member of team@lists.test\nzed@elsewhere.example is a member of team@lists.test\n',
+    );
     ok(await run('list', 'member', 'add', 'team@lists.test', 'olga@lists.test', '--owner'));
-    assert.equal(ok(await run('list', 'show', 'team@lists.test')), [
-      'team@lists.test\tThe Team\tposting members\treply-to list\tprefix [team]',
-      'ann@lists.test\tmember', 'olga@lists.test\towner', 'zed@elsewhere.example\tmember', '',
-    ].join('\n'));
-    assert.equal(ok(await run('list', 'set', 'team@lists.test', '--posting', 'owners', '--prefix', '')),
-      'team@lists.test\tThe Team\tposting owners\treply-to list\tprefix -\n');
-    assert.equal(ok(await run('list', 'member', 'remove', 'team@lists.test', 'ZED@elsewhere.example')), 'removed zed@elsewhere.example from team@lists.test\n');
+    assert.equal(
+      ok(await run('list', 'show', 'team@lists.test')),
+      [
+        'team@lists.test\tThe Team\tposting members\treply-to list\tprefix [team]',
+        'ann@lists.test\tmember',
+        'olga@lists.test\towner',
+        'zed@elsewhere.example\tmember',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(
+      ok(await run('list', 'set', 'team@lists.test', '--posting', 'owners', '--prefix', '')),
+      'team@lists.test\tThe Team\tposting owners\treply-to list\tprefix -\n',
+    );
+    assert.equal(
+      ok(await run('list', 'member', 'remove', 'team@lists.test', 'ZED@elsewhere.example')),
+      'removed zed@elsewhere.example from team@lists.test\n',
+    );
     assert.equal(ok(await run('list', 'member', 'list', 'team@lists.test')), 'ann@lists.test\tmember\nolga@lists.test\towner\n');
     assert.match(ok(await run('list', 'list', 'lists.test')), /^team@lists\.test\t/);
     assert.equal(ok(await run('list', 'remove', 'team@lists.test')), 'removed list team@lists.test\n');

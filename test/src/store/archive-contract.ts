@@ -8,11 +8,21 @@ import { MessageArchive } from '../../../src/mail/archive/archive.js';
 import type { OpenedStore, StoreFactory } from '../../helpers/stores.js';
 
 const DAY = 86_400_000;
-const message = (subject: string, extra = '') => Buffer.from([
-  'From: "Ann Example" <Ann@Example.TEST>', 'To: bob@example.test, "Team" <team@example.test>', 'Cc: carol@example.org',
-  `Subject: ${subject}`, `Message-ID: <${subject.replace(/\W/g, '')}@example.test>`, extra, '',
-  `Body of ${subject}\r\n`.repeat(200),
-].filter((l, i, a) => l !== '' || i === a.length - 2).join('\r\n'));
+const message = (subject: string, extra = '') =>
+  Buffer.from(
+    [
+      'From: "Ann Example" <Ann@Example.TEST>',
+      'To: bob@example.test, "Team" <team@example.test>',
+      'Cc: carol@example.org',
+      `Subject: ${subject}`,
+      `Message-ID: <${subject.replace(/\W/g, '')}@example.test>`,
+      extra,
+      '',
+      `Body of ${subject}\r\n`.repeat(200),
+    ]
+      .filter((l, i, a) => l !== '' || i === a.length - 2)
+      .join('\r\n'),
+  );
 
 /**
  * The archive half of the store contract (ArchiveStore), on every backend: a compressed copy
@@ -23,8 +33,13 @@ export function archiveStoreContract(factory: StoreFactory): void {
   describe(`archive store contract (${factory.name})`, { skip: factory.skip ?? false }, () => {
     let opened: OpenedStore;
     let store: Store;
-    before(async () => { opened = await factory.open(); store = opened.store; });
-    after(async () => { await opened?.dispose(); });
+    before(async () => {
+      opened = await factory.open();
+      store = opened.store;
+    });
+    after(async () => {
+      await opened?.dispose();
+    });
 
     it('keeps a gzip copy and gives back the original bytes, with the index fields', async () => {
       const at = Date.UTC(2030, 4, 6, 23, 59, 30);
@@ -33,9 +48,10 @@ export function archiveStoreContract(factory: StoreFactory): void {
       const kept = await archive.keep({ direction: 'in', mailFrom: 'Bounce@Example.NET', rcptTo: ['Bob@Example.test'], message: bytes });
       assert.equal(kept.day, '2030-05-06');
       assert.equal(kept.archivedAt, at);
-      assert.deepEqual([kept.mailFrom, kept.rcptTo, kept.headerFrom, kept.headerTo], [
-        'bounce@example.net', ['bob@example.test'], 'ann@example.test', 'bob@example.test team@example.test carol@example.org',
-      ]);
+      assert.deepEqual(
+        [kept.mailFrom, kept.rcptTo, kept.headerFrom, kept.headerTo],
+        ['bounce@example.net', ['bob@example.test'], 'ann@example.test', 'bob@example.test team@example.test carol@example.org'],
+      );
       assert.equal(kept.subject, 'Écho de la réunion');
       assert.equal(kept.messageId, 'UTF8Bw4ljaG8gZGUgbGEgcsOpdW5pb24@example.test');
       assert.equal(kept.size, bytes.length);
@@ -48,7 +64,11 @@ export function archiveStoreContract(factory: StoreFactory): void {
 
     it('archives what it cannot index (no header section, binary, broken fields) with empty index fields, byte for byte', async () => {
       const archive = new MessageArchive(store, () => Date.UTC(2032, 1, 2));
-      for (const junk of [Buffer.from([0, 1, 2, 255, 254, 10, 13, 0]), Buffer.from('no header here at all'), Buffer.from('From: <<<\r\nTo: ,,,@@@\r\nSubject: =?x?Q?broken\r\n\r\nbody')]) {
+      for (const junk of [
+        Buffer.from([0, 1, 2, 255, 254, 10, 13, 0]),
+        Buffer.from('no header here at all'),
+        Buffer.from('From: <<<\r\nTo: ,,,@@@\r\nSubject: =?x?Q?broken\r\n\r\nbody'),
+      ]) {
         const kept = await archive.keep({ direction: 'in', mailFrom: '', rcptTo: [], message: junk });
         assert.ok((await archive.read(kept.id))?.message.equals(junk));
         assert.equal(kept.size, junk.length);
@@ -58,10 +78,20 @@ export function archiveStoreContract(factory: StoreFactory): void {
     it('finds messages by sender, recipient, subject, Message-ID, direction and date range, newest first', async () => {
       const base = Date.UTC(2031, 0, 10, 12);
       const put = (subject: string, at: number, o: { from?: string; to?: string[]; direction?: 'in' | 'out' } = {}) =>
-        store.archiveMessage({
-          archivedAt: at, direction: o.direction ?? 'in', mailFrom: o.from ?? 'x@example.net', rcptTo: o.to ?? ['bob@example.test'],
-          headerFrom: 'hdr@example.net', headerTo: 'bob@example.test', subject, messageId: `${subject}@example.test`, size: 10,
-        }, gzipSync(Buffer.from(subject)));
+        store.archiveMessage(
+          {
+            archivedAt: at,
+            direction: o.direction ?? 'in',
+            mailFrom: o.from ?? 'x@example.net',
+            rcptTo: o.to ?? ['bob@example.test'],
+            headerFrom: 'hdr@example.net',
+            headerTo: 'bob@example.test',
+            subject,
+            messageId: `${subject}@example.test`,
+            size: 10,
+          },
+          gzipSync(Buffer.from(subject)),
+        );
       const a = await put('srch-Alpha 100%', base, { from: 'alice@partner.example' });
       const b = await put('srch-beta', base + DAY, { to: ['zed@example.test'], direction: 'out' });
       const c = await put('srch-gamma_x', base + 2 * DAY);
@@ -85,7 +115,12 @@ export function archiveStoreContract(factory: StoreFactory): void {
     it('stays when the mailbox goes, and counts against no quota', async () => {
       const domain = await store.createDomain({ name: `arch${Date.now()}.example` });
       const account = await store.createAccount({ domainId: domain.id, email: `u@${domain.name}`, quotaBytes: 100 });
-      const kept = await new MessageArchive(store).keep({ direction: 'in', mailFrom: '', rcptTo: [account.email], message: message('quota-free') });
+      const kept = await new MessageArchive(store).keep({
+        direction: 'in',
+        mailFrom: '',
+        rcptTo: [account.email],
+        message: message('quota-free'),
+      });
       assert.deepEqual(await store.accountUsage(account.id), { bytes: 0, messages: 0 });
       await store.deleteAccount(account.id);
       assert.ok((await store.getArchived(kept.id))?.compressed.length);
@@ -96,12 +131,22 @@ export function archiveStoreContract(factory: StoreFactory): void {
       const same = gzipSync(Buffer.from('purge-me'));
       const hash = createHash('sha256').update(same).digest('hex');
       const rec = (subject: string, at: number) => ({
-        archivedAt: at, direction: 'in' as const, mailFrom: '', rcptTo: [], headerFrom: '', headerTo: '', subject, messageId: null, size: 8,
+        archivedAt: at,
+        direction: 'in' as const,
+        mailFrom: '',
+        rcptTo: [],
+        headerFrom: '',
+        headerTo: '',
+        subject,
+        messageId: null,
+        size: 8,
       });
       const old = await store.archiveMessage(rec('purge-old', early), same);
       const kept = await store.archiveMessage(rec('purge-kept', early + 2 * DAY), same);
       const alone = await store.archiveMessage(rec('purge-alone', early), gzipSync(Buffer.from('purge-alone')));
-      const aloneHash = createHash('sha256').update((await store.getArchived(alone.id))!.compressed).digest('hex');
+      const aloneHash = createHash('sha256')
+        .update((await store.getArchived(alone.id))!.compressed)
+        .digest('hex');
       assert.equal(await store.purgeArchive('1999-01-02'), 2);
       assert.equal(await store.getArchived(old.id), null);
       assert.equal(await store.getArchived(alone.id), null);

@@ -12,13 +12,21 @@ export function listStoreContract(factory: StoreFactory): void {
     let seq = 0;
     const domain = async () => store.createDomain({ name: `lists${++seq}-${Date.now()}.example` });
     const rejects = (p: Promise<unknown>, code: string) => assert.rejects(p, (e: unknown) => isStoreError(e) && e.code === code);
-    before(async () => { opened = await factory.open(); store = opened.store; });
-    after(async () => { await opened?.dispose(); });
+    before(async () => {
+      opened = await factory.open();
+      store = opened.store;
+    });
+    after(async () => {
+      await opened?.dispose();
+    });
 
     it('creates a list with defaults, finds it case-insensitively, changes its policies', async () => {
       const d = await domain();
       const l = await store.createList({ address: `Team@${d.name.toUpperCase()}` });
-      assert.deepEqual([l.address, l.name, l.subjectPrefix, l.replyTo, l.posting, l.domainId], [`team@${d.name}`, 'team', null, 'sender', 'members', d.id]);
+      assert.deepEqual(
+        [l.address, l.name, l.subjectPrefix, l.replyTo, l.posting, l.domainId],
+        [`team@${d.name}`, 'team', null, 'sender', 'members', d.id],
+      );
       assert.equal((await store.getList(`TEAM@${d.name}`))?.id, l.id);
       const u = await store.updateList(l.id, { name: 'The Team', subjectPrefix: '[team]', replyTo: 'list', posting: 'owners' });
       assert.deepEqual([u.name, u.subjectPrefix, u.replyTo, u.posting], ['The Team', '[team]', 'list', 'owners']);
@@ -43,7 +51,13 @@ export function listStoreContract(factory: StoreFactory): void {
       await store.addListMember(l.id, 'Zed@Elsewhere.example');
       await store.addListMember(l.id, `ann@${d.name}`, 'owner');
       await store.addListMember(l.id, 'zed@elsewhere.example', 'owner');
-      assert.deepEqual((await store.listListMembers(l.id)).map((m) => [m.address, m.role]), [[`ann@${d.name}`, 'owner'], ['zed@elsewhere.example', 'owner']]);
+      assert.deepEqual(
+        (await store.listListMembers(l.id)).map((m) => [m.address, m.role]),
+        [
+          [`ann@${d.name}`, 'owner'],
+          ['zed@elsewhere.example', 'owner'],
+        ],
+      );
       assert.equal(await store.removeListMember(l.id, 'ZED@elsewhere.example'), true);
       assert.equal(await store.removeListMember(l.id, 'zed@elsewhere.example'), false);
       await rejects(store.addListMember(l.id + 100_000, 'x@y.example'), 'NotFound');

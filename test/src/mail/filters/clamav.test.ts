@@ -12,13 +12,23 @@ import { ClamavFilter } from '../../../../src/mail/filters/clamav.js';
 import { FilterUnavailableError, type FilterEnvelope } from '../../../../src/mail/filters/filter.js';
 import { EICAR, clamdSkip, freePort, startClamd, type RunningClamd } from '../../../helpers/filter-daemons.js';
 
-const env: FilterEnvelope = { mailFrom: 'x@example.net', rcptTo: ['ann@example.test'], remoteAddress: '192.0.2.9', helo: 'client.example.net', authenticatedUser: null };
+const env: FilterEnvelope = {
+  mailFrom: 'x@example.net',
+  rcptTo: ['ann@example.test'],
+  remoteAddress: '192.0.2.9',
+  helo: 'client.example.net',
+  authenticatedUser: null,
+};
 const plain = (body: string) => Buffer.from(`From: x@example.net\r\nTo: ann@example.test\r\nSubject: t\r\n\r\n${body}\r\n`);
 
 describe('ClamAV clamd INSTREAM', { skip: clamdSkip }, () => {
   let clamd: RunningClamd;
-  before(async () => { clamd = await startClamd({ streamMaxLength: '1M' }); });
-  after(async () => { await clamd?.stop(); });
+  before(async () => {
+    clamd = await startClamd({ streamMaxLength: '1M' });
+  });
+  after(async () => {
+    await clamd?.stop();
+  });
   const filter = (o: Partial<ConstructorParameters<typeof ClamavFilter>[0]> = {}) =>
     new ClamavFilter({ address: clamd.address, timeoutMs: 60_000, maxBytes: 10 * 1024 * 1024, ...o });
 
@@ -30,9 +40,14 @@ describe('ClamAV clamd INSTREAM', { skip: clamdSkip }, () => {
 
   test('EICAR in a base64 attachment is found (clamd decodes the MIME parts), over the unix socket too', async () => {
     const mail = await new MailComposer({
-      from: 'x@example.net', to: 'ann@example.test', subject: 'invoice', text: 'see attached',
+      from: 'x@example.net',
+      to: 'ann@example.test',
+      subject: 'invoice',
+      text: 'see attached',
       attachments: [{ filename: 'eicar.com', content: Buffer.from(EICAR), contentTransferEncoding: 'base64' }],
-    }).compile().build();
+    })
+      .compile()
+      .build();
     assert.ok(!mail.includes('EICAR-STANDARD'), 'the attachment is encoded in the message');
     assert.equal((await filter().scan(mail, env)).action, 'reject');
     assert.equal((await filter({ address: clamd.socket }).scan(mail, env)).action, 'reject');
@@ -66,8 +81,14 @@ describe('ClamAV client when clamd cannot answer', () => {
 
   const fake = async (onData: (socket: Socket) => void): Promise<{ server: Server; address: string }> => {
     const sockets = new Set<Socket>();
-    const server = createServer((s) => { sockets.add(s); s.once('data', () => onData(s)); s.on('error', () => {}); });
-    server.on('close', () => { for (const s of sockets) s.destroy(); });
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.once('data', () => onData(s));
+      s.on('error', () => {});
+    });
+    server.on('close', () => {
+      for (const s of sockets) s.destroy();
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     return { server, address: `127.0.0.1:${(server.address() as { port: number }).port}` };
   };
@@ -78,7 +99,12 @@ describe('ClamAV client when clamd cannot answer', () => {
     const hung = await fake(() => {});
     const endless = await fake((s) => s.write('x'.repeat(100_000)));
     try {
-      for (const [address, why] of [[nonsense.address, /not clamd/], [silent.address, /closed|ECONNRESET|EPIPE/], [hung.address, /no answer within/], [endless.address, /answer too long/]] as const) {
+      for (const [address, why] of [
+        [nonsense.address, /not clamd/],
+        [silent.address, /closed|ECONNRESET|EPIPE/],
+        [hung.address, /no answer within/],
+        [endless.address, /answer too long/],
+      ] as const) {
         const f = new ClamavFilter({ address, timeoutMs: 1500, maxBytes: 1e6 });
         await assert.rejects(f.scan(sample, env), (e) => e instanceof FilterUnavailableError && why.test(e.message));
       }

@@ -12,16 +12,26 @@ import { FilterUnavailableError, type FilterEnvelope } from '../../../../src/mai
 import { GTUBE, freePort, rspamdSkip, startRspamd, type RunningRspamd } from '../../../helpers/filter-daemons.js';
 
 const env: FilterEnvelope = {
-  mailFrom: 'x@example.net', rcptTo: ['ann@example.test', 'bob@example.test'], remoteAddress: '192.0.2.9', helo: 'client.example.net',
-  authenticatedUser: null, queueId: 'q123',
+  mailFrom: 'x@example.net',
+  rcptTo: ['ann@example.test', 'bob@example.test'],
+  remoteAddress: '192.0.2.9',
+  helo: 'client.example.net',
+  authenticatedUser: null,
+  queueId: 'q123',
 };
 const mail = (subject: string, body: string) =>
-  Buffer.from(`From: x@example.net\r\nTo: ann@example.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.net>\r\n\r\n${body}\r\n`);
+  Buffer.from(
+    `From: x@example.net\r\nTo: ann@example.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.net>\r\n\r\n${body}\r\n`,
+  );
 
 describe('rspamd over HTTP', { skip: rspamdSkip }, () => {
   let rspamd: RunningRspamd;
-  before(async () => { rspamd = await startRspamd(); });
-  after(async () => { await rspamd?.stop(); });
+  before(async () => {
+    rspamd = await startRspamd();
+  });
+  after(async () => {
+    await rspamd?.stop();
+  });
   const client = (o: Partial<ConstructorParameters<typeof RspamdFilter>[0]> = {}) =>
     new RspamdFilter({ url: rspamd.url, controllerUrl: rspamd.controllerUrl, password: rspamd.password, timeoutMs: 60_000, ...o });
 
@@ -40,12 +50,14 @@ describe('rspamd over HTTP', { skip: rspamdSkip }, () => {
 
   test('training: learnSpam and learnHam with the controller password; again is still learned; a wrong password is refused', async () => {
     const m = mail('cheap pills', 'Cheap pills, best prices on the whole internet, limited offer for you today only.');
-    const learned = async () => ((await (await fetch(`${rspamd.controllerUrl}/stat`, { headers: { Password: rspamd.password } })).json()) as { learned: number }).learned;
+    const learned = async () =>
+      ((await (await fetch(`${rspamd.controllerUrl}/stat`, { headers: { Password: rspamd.password } })).json()) as { learned: number })
+        .learned;
     const before = await learned();
     assert.equal(await client().learnSpam(m, 'ann@example.test'), true);
     assert.equal(await learned(), before + 1, 'rspamd counts the lesson');
     assert.equal(await client().learnSpam(m), true, 'already learned counts as learned');
-    const h = mail('minutes', 'The minutes of yesterday\'s meeting are attached; please review the budget section.');
+    const h = mail('minutes', "The minutes of yesterday's meeting are attached; please review the budget section.");
     assert.equal(await client().learnHam(h), true);
     assert.equal(await client({ password: 'wrong' }).learnHam(mail('other', 'another message entirely')), false);
     assert.equal(await client({ password: undefined }).learnSpam(mail('third', 'yet another message body')), false);
@@ -71,43 +83,73 @@ describe('rspamd client: the wire and failures', () => {
 
   test('the envelope goes as rspamd protocol headers, one Rcpt line per recipient', async () => {
     let raw: string[] = [];
-    const f = await fake((_h, r) => { raw = r; return [200, '{"action":"add header","score":7,"required_score":15,"symbols":{"B":{},"A":{}}}']; });
+    const f = await fake((_h, r) => {
+      raw = r;
+      return [200, '{"action":"add header","score":7,"required_score":15,"symbols":{"B":{},"A":{}}}'];
+    });
     try {
-      const v = await new RspamdFilter({ url: f.url, timeoutMs: 30_000 }).scan(mail('x', 'y'), { ...env, authenticatedUser: 'ann@example.test' });
+      const v = await new RspamdFilter({ url: f.url, timeoutMs: 30_000 }).scan(mail('x', 'y'), {
+        ...env,
+        authenticatedUser: 'ann@example.test',
+      });
       assert.deepEqual(v, { action: 'junk', score: 7, threshold: 15, symbols: ['A', 'B'] });
       const pairs: [string, string][] = [];
       for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i].toLowerCase(), raw[i + 1]]);
       const get = (n: string) => pairs.filter(([k]) => k === n).map(([, v]) => v);
       assert.deepEqual(get('rcpt'), ['ann@example.test', 'bob@example.test']);
-      assert.deepEqual([get('ip'), get('helo'), get('from'), get('user'), get('queue-id')],
-        [['192.0.2.9'], ['client.example.net'], ['x@example.net'], ['ann@example.test'], ['q123']]);
-    } finally { f.server.close(); }
+      assert.deepEqual(
+        [get('ip'), get('helo'), get('from'), get('user'), get('queue-id')],
+        [['192.0.2.9'], ['client.example.net'], ['x@example.net'], ['ann@example.test'], ['q123']],
+      );
+    } finally {
+      f.server.close();
+    }
   });
 
   test('the null sender is sent as <>', async () => {
     let from: string | string[] | undefined;
-    const f = await fake((h) => { from = h.from; return [200, '{"action":"no action","score":0}']; });
+    const f = await fake((h) => {
+      from = h.from;
+      return [200, '{"action":"no action","score":0}'];
+    });
     try {
       await new RspamdFilter({ url: f.url, timeoutMs: 30_000 }).scan(mail('x', 'y'), { ...env, mailFrom: '' });
       assert.equal(from, '<>');
-    } finally { f.server.close(); }
+    } finally {
+      f.server.close();
+    }
   });
 
   test('down, HTTP errors, non-JSON, unknown actions and silence are an unavailable filter', async () => {
     const port = await freePort();
-    await assert.rejects(new RspamdFilter({ url: `http://127.0.0.1:${port}`, timeoutMs: 30_000 }).scan(mail('x', 'y'), env),
-      (e) => e instanceof FilterUnavailableError && /ECONNREFUSED/.test(e.message));
-    for (const [answer, why] of [[[500, 'oops'], /HTTP 500/], [[200, '<html>'], /no JSON/], [[200, '{"action":"explode"}'], /unknown action/]] as const) {
+    await assert.rejects(
+      new RspamdFilter({ url: `http://127.0.0.1:${port}`, timeoutMs: 30_000 }).scan(mail('x', 'y'), env),
+      (e) => e instanceof FilterUnavailableError && /ECONNREFUSED/.test(e.message),
+    );
+    for (const [answer, why] of [
+      [[500, 'oops'], /HTTP 500/],
+      [[200, '<html>'], /no JSON/],
+      [[200, '{"action":"explode"}'], /unknown action/],
+    ] as const) {
       const f = await fake(() => [answer[0], answer[1]]);
       try {
-        await assert.rejects(new RspamdFilter({ url: f.url, timeoutMs: 30_000 }).scan(mail('x', 'y'), env),
-          (e) => e instanceof FilterUnavailableError && why.test(e.message));
-      } finally { f.server.close(); }
+        await assert.rejects(
+          new RspamdFilter({ url: f.url, timeoutMs: 30_000 }).scan(mail('x', 'y'), env),
+          (e) => e instanceof FilterUnavailableError && why.test(e.message),
+        );
+      } finally {
+        f.server.close();
+      }
     }
     const hung = await fake(() => null);
     try {
-      await assert.rejects(new RspamdFilter({ url: hung.url, timeoutMs: 1500 }).scan(mail('x', 'y'), env),
-        (e) => e instanceof FilterUnavailableError && /no answer within/.test(e.message));
-    } finally { hung.server.closeAllConnections(); hung.server.close(); }
+      await assert.rejects(
+        new RspamdFilter({ url: hung.url, timeoutMs: 1500 }).scan(mail('x', 'y'), env),
+        (e) => e instanceof FilterUnavailableError && /no answer within/.test(e.message),
+      );
+    } finally {
+      hung.server.closeAllConnections();
+      hung.server.close();
+    }
   });
 });

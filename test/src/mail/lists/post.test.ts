@@ -9,13 +9,24 @@ import type { ListMember, MailingList } from '../../../../src/store/list-store.j
 import type { OutboundMessage } from '../../../../src/mail/outbound.js';
 
 const list = (o: Partial<MailingList> = {}): MailingList => ({
-  id: 1, domainId: 1, address: 'team@example.test', name: 'The Team', subjectPrefix: '[team]', replyTo: 'sender', posting: 'members', createdAt: 0, ...o,
+  id: 1,
+  domainId: 1,
+  address: 'team@example.test',
+  name: 'The Team',
+  subjectPrefix: '[team]',
+  replyTo: 'sender',
+  posting: 'members',
+  createdAt: 0,
+  ...o,
 });
 const post = (head: string) => Buffer.from(`${head}\r\n\r\nHello all\r\nList-Id: <not.a.header>\r\n`);
 const headOf = (b: Buffer) => b.toString().split('\r\n\r\n')[0];
 
 test('List-Id (RFC 2919), List-* (RFC 2369), Precedence and the prefix are added; the body is untouched', async () => {
-  const copy = listCopy(list(), post('From: ann@example.test\r\nTo: team@example.test\r\nSubject: Lunch\r\nList-Id: Other <other.example.org>\r\nPrecedence: bulk'));
+  const copy = listCopy(
+    list(),
+    post('From: ann@example.test\r\nTo: team@example.test\r\nSubject: Lunch\r\nList-Id: Other <other.example.org>\r\nPrecedence: bulk'),
+  );
   const head = headOf(copy);
   assert.match(head, /^List-Id: The Team <team\.example\.test>$/m);
   assert.match(head, /^List-Post: <mailto:team@example\.test>$/m);
@@ -39,23 +50,31 @@ test('the prefix goes on once (a reply keeps it), and on encoded or missing subj
   assert.equal((await simpleParser(listCopy(list({ subjectPrefix: null }), post('Subject: Hi')))).subject, 'Hi');
 });
 
-test('Reply-To the list replaces the sender\'s; announcement lists say List-Post: NO; names are quoted or encoded', () => {
-  const head = headOf(listCopy(list({ replyTo: 'list', posting: 'owners', name: 'Team "A", B' }), post('Reply-To: ann@example.test\r\nSubject: x')));
+test("Reply-To the list replaces the sender's; announcement lists say List-Post: NO; names are quoted or encoded", () => {
+  const head = headOf(
+    listCopy(list({ replyTo: 'list', posting: 'owners', name: 'Team "A", B' }), post('Reply-To: ann@example.test\r\nSubject: x')),
+  );
   assert.match(head, /^Reply-To: <team@example\.test>$/m);
   assert.doesNotMatch(head, /ann@example\.test/);
   assert.match(head, /^List-Post: NO$/m);
   assert.match(head, /^List-Id: "Team \\"A\\", B" <team\.example\.test>$/m);
-  assert.match(headOf(listCopy(list({ name: 'Équipe' }), post('Subject: x'))), /^List-Id: =\?UTF-8\?Q\?=C3=89quipe\?= <team\.example\.test>$/m);
+  assert.match(
+    headOf(listCopy(list({ name: 'Équipe' }), post('Subject: x'))),
+    /^List-Id: =\?UTF-8\?Q\?=C3=89quipe\?= <team\.example\.test>$/m,
+  );
 });
 
-test('a post that carries this list\'s List-Id is a loop', () => {
+test("a post that carries this list's List-Id is a loop", () => {
   assert.equal(isLoop(listCopy(list(), post('Subject: x')), list()), true);
   assert.equal(isLoop(post('List-Id: other <other.example.org>'), list()), false);
   assert.equal(isLoop(post('Subject: x'), list()), false);
 });
 
 test('posting policy: anyone, members (owners included), owners; the null sender never', async () => {
-  const members: ListMember[] = [{ address: 'ann@example.test', role: 'member', createdAt: 0 }, { address: 'olga@example.test', role: 'owner', createdAt: 0 }];
+  const members: ListMember[] = [
+    { address: 'ann@example.test', role: 'member', createdAt: 0 },
+    { address: 'olga@example.test', role: 'owner', createdAt: 0 },
+  ];
   const store = { listListMembers: async () => members };
   assert.equal(await mayPost(store, list({ posting: 'anyone' }), 'stranger@example.net', null), true);
   assert.equal(await mayPost(store, list({ posting: 'anyone' }), '', null), false);
@@ -69,13 +88,26 @@ test('posting policy: anyone, members (owners included), owners; the null sender
 
 test('distribution: one Outbound message from LIST-owner to every member but the list; loops and empty lists send nothing', async () => {
   const sent: OutboundMessage[] = [];
-  const outbound = { send: async (m: OutboundMessage) => { sent.push(m); return { queueId: 'q9' }; } };
-  const members: ListMember[] = ['ann@example.test', 'zed@elsewhere.example', 'team@example.test'].map((address) => ({ address, role: 'member', createdAt: 0 }));
+  const outbound = {
+    send: async (m: OutboundMessage) => {
+      sent.push(m);
+      return { queueId: 'q9' };
+    },
+  };
+  const members: ListMember[] = ['ann@example.test', 'zed@elsewhere.example', 'team@example.test'].map((address) => ({
+    address,
+    role: 'member',
+    createdAt: 0,
+  }));
   const d = await distributeListPost({ listListMembers: async () => members }, outbound, list(), post('Subject: x'));
   assert.deepEqual(d, { outcome: 'sent', recipients: 2, queueId: 'q9' });
   assert.deepEqual([sent[0].mailFrom, sent[0].recipients], ['team-owner@example.test', ['ann@example.test', 'zed@elsewhere.example']]);
   assert.match(sent[0].bytes.toString(), /^List-Id: /m);
-  assert.deepEqual(await distributeListPost({ listListMembers: async () => members }, outbound, list(), sent[0].bytes), { outcome: 'loop' });
-  assert.deepEqual(await distributeListPost({ listListMembers: async () => [] }, outbound, list(), post('Subject: y')), { outcome: 'empty' });
+  assert.deepEqual(await distributeListPost({ listListMembers: async () => members }, outbound, list(), sent[0].bytes), {
+    outcome: 'loop',
+  });
+  assert.deepEqual(await distributeListPost({ listListMembers: async () => [] }, outbound, list(), post('Subject: y')), {
+    outcome: 'empty',
+  });
   assert.equal(sent.length, 1);
 });
