@@ -12,6 +12,7 @@ import type { Store } from '../../src/store/store.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { Account } from '../../src/model/types.js';
 import { resolveRecipient } from '../../src/mail/recipients.js';
+import { mayPost } from '../../src/mail/lists/policy.js';
 import { accountWouldExceed } from '../../src/mail/quota.js';
 import { mayUseSender, SendRate } from '../../src/mail/submission-policy.js';
 import { reply, deliveryErrorReply, SmtpReply } from './replies.js';
@@ -165,6 +166,11 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
       if (r.kind === 'remote') { t.remote.add(address.address); return; }
       if (r.kind === 'unknown') throw reply.unknownUser();
       if (r.kind === 'too-complex') throw reply.aliasTooComplex();
+      // A mailing list: its posting policy now; the post is fanned out after DATA (src/mail/lists).
+      if (r.kind === 'list') {
+        if (!(await mayPost(store, r.list, session.envelope.mailFrom ? session.envelope.mailFrom.address : '', submission ? (session.user as Account).email : null))) throw reply.listPostRefused();
+        return;
+      }
       // Forwarding from the MX to another domain would need SRS (SPF breaks otherwise): refused temporarily.
       if (r.remote.length > 0 && !submission) throw reply.noRemoteForwarding();
       const mailFromArgs = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;

@@ -32,6 +32,8 @@ export const reply = {
   overQuota: () => new SmtpReply(452, '4.2.2', 'Mailbox full; try again later'),
   temporary: () => new SmtpReply(451, '4.3.0', 'Local error in processing; try again later'),
   badHeader: () => new SmtpReply(550, '5.6.0', 'Message header cannot be read'),
+  // RFC 3463 §3.8: 5.7.1 delivery not authorized (the list's posting policy refuses this sender)
+  listPostRefused: () => new SmtpReply(550, '5.7.1', 'You may not post to this list'),
 };
 
 /** A core error met during delivery, as the reply the client gets. Never shows internal messages. */

@@ -12,6 +12,8 @@ import { devicePolicyCommands } from './device-policy.js';
 import { mailboxCommands } from './mailbox.js';
 import { migrateCommands } from './migrate.js';
 import { queueCommands } from './queue.js';
+import { archiveCommands } from './archive.js';
+import { listCommands } from './lists.js';
 
 /** Where one run of the command reads its environment and writes its output. */
 export interface CliIo {
@@ -137,6 +139,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   mailboxCommands(program, withStore, print);
   migrateCommands(program, withStore, print, { err: io.err, tty: io === processIo && process.stderr.isTTY === true });
   queueCommands(program, withStore, print, by);
+  archiveCommands(program, withStore, print, io.out);
+  listCommands(program, withStore, print, by);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

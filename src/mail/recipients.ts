@@ -6,6 +6,7 @@
  */
 import type { Store } from '../store/store.js';
 import type { Account, Domain } from '../model/types.js';
+import type { MailingList } from '../store/list-store.js';
 
 /** How deep alias and group chains are followed, and how many mailboxes one address may reach. */
 export interface ResolveLimits { maxDepth: number; maxMailboxes: number }
@@ -18,6 +19,8 @@ export type Resolution =
   | { kind: 'unknown'; domain: Domain }
   /** Alias or group chains went deeper or wider than the limits allow (a loop that grew, or a misconfiguration). */
   | { kind: 'too-complex'; domain: Domain }
+  /** A mailing list (src/mail/lists/): its posting policy is checked at RCPT, the post is fanned out after DATA. */
+  | { kind: 'list'; domain: Domain; list: MailingList }
   /** Not one of our domains. */
   | { kind: 'remote'; domainName: string };
 
@@ -39,18 +42,24 @@ export async function resolveRecipient(store: Store, address: string, limits: Re
   const domainName = domainPart(start);
   const domain = domainName ? await store.getDomain(domainName) : null;
   if (!domain) return { kind: 'remote', domainName };
+  const list = await store.getList(start);
+  if (list) return { kind: 'list', domain, list };
+  // LIST-owner@DOMAIN reaches the list's owners (where its bounces go; RFC 2369 List-Owner).
+  const owners = start.replace(/-owner@/, '@');
+  const ownedList = owners !== start ? await store.getList(owners) : null;
+  const level0 = ownedList ? (await store.listListMembers(ownedList.id)).filter((m) => m.role === 'owner').map((m) => m.address) : [start];
 
   const mailboxes = new Map<number, Account>();
   const remote = new Set<string>();
   const seen = new Set<string>();
-  let level = [start];
+  let level = level0;
   for (let depth = 0; level.length > 0; depth++) {
     if (depth > limits.maxDepth) return { kind: 'too-complex', domain };
     const next: string[] = [];
     for (const addr of level) {
       if (seen.has(addr)) continue;
       seen.add(addr);
-      const targets = await expand(store, addr, depth === 0, mailboxes, remote);
+      const targets = await expand(store, addr, depth === 0 && !ownedList, mailboxes, remote);
       next.push(...targets);
       if (mailboxes.size > limits.maxMailboxes || seen.size + next.length > limits.maxMailboxes * 4) return { kind: 'too-complex', domain };
     }

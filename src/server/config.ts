@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ProtocolSettings } from '../model/context.js';
 import { DEFAULT_SMTP_SETTINGS, type SmtpSettings } from '../../protocols/smtp/settings.js';
 import { DEFAULT_QUEUE_SETTINGS, parseSmarthost, type QueueSettings } from '../mail/queue/settings.js';
+import { archiveConfig, archiveFileSchema, filterConfig, filterFileSchema, type ArchiveConfig, type FilterConfig } from './filter-config.js';
 
 /** A problem with the configuration, reported as one line naming the setting. */
 export class ConfigError extends Error {
@@ -46,6 +47,9 @@ export interface Config {
   smtp: SmtpSettings;
   /** The outbound queue (src/mail/queue/settings.ts); file section `queue`, all optional. */
   queue: QueueSettings;
+  /** Spam and virus filters, and the archive (src/server/filter-config.ts); off unless configured. */
+  filters: FilterConfig;
+  archive: ArchiveConfig;
 }
 
 const LISTENERS = {
@@ -101,6 +105,8 @@ const fileSchema = z.object({
     mxPort: z.number().int().min(1).max(65535).optional(), leaseSeconds: z.number().int().min(60).optional(), pollSeconds: positiveInt.optional(),
     batchSize: positiveInt.optional(), timeoutSeconds: positiveInt.optional(),
   }).strict().optional(),
+  filters: filterFileSchema.optional(),
+  archive: archiveFileSchema.optional(),
 }).strict();
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -155,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dav: { maxResourceSize: file.dav?.maxResourceSize ?? 20 * 1024 * 1024 },
     smtp: { ...DEFAULT_SMTP_SETTINGS, ...file.smtp },
     queue: queueSettings(file.queue, get('HEARTH_SMARTHOST', file.queue?.smarthost)),
+    filters: filterConfig(file.filters, env, (m) => { throw new ConfigError(m); }),
+    archive: archiveConfig(file.archive, env, (m) => { throw new ConfigError(m); }),
   };
 }
 

@@ -12,6 +12,7 @@ import { startSmtp, type RunningSmtp } from './smtp.js';
 import { storeDelivery } from './smtp-delivery.js';
 import { startPop3, type RunningPop3 } from './pop3.js';
 import { createQueue, type OutboundQueue } from './queue.js';
+import { deliveryExtras } from './mail-filters.js';
 
 const NOT_YET = ['imap', 'imaps'] as const;
 
@@ -63,7 +64,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, ctx, storeDelivery(store, log, queue.outbound));
+    smtp = await startSmtp(config, ctx, storeDelivery(store, log, { ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound }));
     lines.push(...smtp.lines);
     pop3 = await startPop3(config, ctx);
     lines.push(...pop3.lines);

@@ -11,14 +11,20 @@ import type { Store } from '../store/store.js';
 import type { Account } from '../model/types.js';
 import { deliver } from '../mail/deliver.js';
 import { MailParseError } from '../mail/mime-tree.js';
-import type { QueueOutbound } from '../mail/queue/outbound.js';
 import type { DsnRecipient } from '../mail/queue/dsn.js';
 import type { MailDelivery, SmtpEnvelope } from '../../protocols/smtp/delivery.js';
 import { reply, SmtpReply } from '../../protocols/smtp/replies.js';
+import { archiveAccepted, screenForSmtp, type DeliveryExtras } from './mail-filters.js';
+import { postToLists } from './list-delivery.js';
 
-export function storeDelivery(store: Store, log: Logger, queue?: Pick<QueueOutbound, 'send' | 'bounce'>): MailDelivery {
+export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras = {}): MailDelivery {
+  const queue = extras.queue;
   return {
-    async deliver(mailboxes: Account[], bytes: Buffer, envelope: SmtpEnvelope): Promise<void> {
+    async deliver(mailboxes: Account[], received: Buffer, envelope: SmtpEnvelope): Promise<void> {
+      // Spam and virus filters (src/mail/filters): a refusal or tempfail is thrown as the reply.
+      const { bytes, junk } = await screenForSmtp(extras.filters, received, envelope, log);
+      // Mailing lists among the recipients (accepted at RCPT): the post is fanned out to their members.
+      const lists = await postToLists(store, extras.outbound, bytes, envelope.rcptTo, log);
       const remote = envelope.remote ?? [];
       let queueId: string | null = null;
       if (remote.length) {
@@ -27,12 +33,16 @@ export function storeDelivery(store: Store, log: Logger, queue?: Pick<QueueOutbo
           mailFrom: envelope.mailFrom, recipients: remote, bytes, ...(envelope.authenticatedAs ? { submittedBy: envelope.authenticatedAs } : {}),
         })).queueId;
       }
-      if (mailboxes.length === 0) return;
+      if (mailboxes.length === 0) {
+        if (lists > 0 || queueId !== null) await archiveAccepted(extras.archive, bytes, envelope, log);
+        return;
+      }
       // Once the remote copy is queued the message is accepted: what fails locally is bounced, not refused.
       const bounce = (recipients: DsnRecipient[]) => queue?.bounce({ mailFrom: envelope.mailFrom, original: bytes, queueId, arrivalDate: Date.now(), recipients });
       let report;
       try {
         report = await deliver(store, mailboxes.map((m) => m.email), bytes, {
+          ...(junk ? { folderRole: () => 'junk' as const } : {}),
           envelope: {
             mailFrom: envelope.mailFrom || null, remoteAddress: envelope.remoteAddress, heloName: envelope.helo,
             ...(envelope.authenticatedAs ? { authenticatedUser: envelope.authenticatedAs } : {}),
@@ -55,14 +65,16 @@ export function storeDelivery(store: Store, log: Logger, queue?: Pick<QueueOutbo
         throw reply.temporary();
       }
       const skipped = [...report.overQuota, ...report.tooLarge, ...report.unknown];
-      if (!skipped.length) return;
-      // Some copies are committed and cannot be taken back: 250 for the message, a DSN for the rest.
-      log.warn({ skipped, delivered: report.delivered.length }, 'smtp.deliver.partial');
-      await bounce([
-        ...report.overQuota.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.2.2', diagnostic: '552 5.2.2 Mailbox full' })),
-        ...report.tooLarge.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.3.4', diagnostic: '552 5.3.4 Message too big for the recipient' })),
-        ...report.unknown.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 No such user here' })),
-      ]);
+      if (skipped.length) {
+        // Some copies are committed and cannot be taken back: 250 for the message, a DSN for the rest.
+        log.warn({ skipped, delivered: report.delivered.length }, 'smtp.deliver.partial');
+        await bounce([
+          ...report.overQuota.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.2.2', diagnostic: '552 5.2.2 Mailbox full' })),
+          ...report.tooLarge.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.3.4', diagnostic: '552 5.3.4 Message too big for the recipient' })),
+          ...report.unknown.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 No such user here' })),
+        ]);
+      }
+      await archiveAccepted(extras.archive, bytes, envelope, log);
     },
   };
 }

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { mailMigrations } from './mail-schema.js';
 import { queueMigrations, type QueueDatabase } from './queue-schema.js';
+import { archiveMigrations } from './archive-schema.js';
+import { listMigrations } from './list-schema.js';
 
 /**
  * The one schema of both backends. Conventions that keep it portable:
@@ -242,5 +244,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     },
     ...mailMigrations(dialect),
     ...queueMigrations(dialect),
+    ...archiveMigrations(dialect),
+    ...listMigrations(dialect),
   };
 }

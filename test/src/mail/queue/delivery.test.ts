@@ -62,7 +62,7 @@ for (const backend of backends) {
         timeoutSeconds: 30,
       });
       queue = createQueue(h.config, h.store, log, { resolver: testResolver, now: () => clock });
-      holder.d = storeDelivery(h.store, log, queue.outbound);
+      holder.d = storeDelivery(h.store, log, { queue: queue.outbound });
       await h.addUser('ann@example.test', PW);
       await h.addUser('bob@example.test', PW);
       await h.addUser('full@example.test', PW, { quotaBytes: 600 });

@@ -1,0 +1,70 @@
+/**
+ * The copy of a post that a mailing list sends to its members: the RFC 2369 List-* fields and the
+ * RFC 2919 List-Id, `Precedence: list` (what auto-responders look for, RFC 3834 §2), the list's
+ * subject prefix (once: a reply keeps "Re: [team] ..." as it is) and, when the list says so,
+ * Reply-To the list. Any List-* fields the post came with are replaced, and a post that already
+ * carries this list's List-Id has been through it before: a loop, not sent again.
+ */
+import libmime from 'libmime';
+import type { MailingList } from '../../store/list-store.js';
+import { headerValue, rewriteHeaders } from '../header-block.js';
+
+/** RFC 2919 §2: list-label "." list-id-namespace; the address with its @ turned into a dot. */
+export function listIdOf(list: MailingList): string {
+  return list.address.replace('@', '.').replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, '-');
+}
+
+/** LIST-owner@DOMAIN: the list's owners, and where its bounces go (src/mail/recipients.ts). */
+export function ownerAddressOf(list: MailingList): string {
+  const at = list.address.lastIndexOf('@');
+  return `${list.address.slice(0, at)}-owner${list.address.slice(at)}`;
+}
+
+export function isLoop(message: Uint8Array, list: MailingList): boolean {
+  const id = headerValue(message, 'List-Id');
+  return id !== null && id.toLowerCase().includes(`<${listIdOf(list).toLowerCase()}>`);
+}
+
+const LIST_FIELDS = new Set([
+  'list-id',
+  'list-post',
+  'list-help',
+  'list-unsubscribe',
+  'list-subscribe',
+  'list-owner',
+  'list-archive',
+  'precedence',
+]);
+
+/** A phrase as RFC 5322 §3.2.5 allows it: as is when it is atoms, else quoted; encoded when not ASCII. */
+function phrase(text: string): string {
+  if (/[^\x20-\x7e]/.test(text)) return libmime.encodeWord(text, 'Q');
+  return /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/.test(text) ? text : `"${text.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+export function listCopy(list: MailingList, message: Uint8Array): Buffer {
+  const owner = ownerAddressOf(list);
+  const add = [
+    `List-Id: ${phrase(list.name)} <${listIdOf(list)}>`,
+    // RFC 2369 §3.4: NO when members may not post (an announcement list).
+    `List-Post: ${list.posting === 'owners' ? 'NO' : `<mailto:${list.address}>`}`,
+    `List-Owner: <mailto:${owner}>`,
+    `List-Help: <mailto:${owner}?subject=help>`,
+    `List-Unsubscribe: <mailto:${owner}?subject=unsubscribe>`,
+    'Precedence: list',
+  ];
+  if (list.replyTo === 'list') add.push(`Reply-To: <${list.address}>`);
+  const subject = headerValue(message, 'Subject');
+  let newSubject: string | null = null;
+  if (list.subjectPrefix) {
+    const decoded = subject === null ? '' : libmime.decodeWords(subject);
+    if (!decoded.toLowerCase().includes(list.subjectPrefix.toLowerCase())) {
+      const prefix = /[^\x20-\x7e]/.test(list.subjectPrefix) ? libmime.encodeWord(list.subjectPrefix, 'Q') : list.subjectPrefix;
+      newSubject = `Subject: ${prefix}${subject ? ` ${subject}` : ''}`;
+      add.push(newSubject);
+    }
+  }
+  const drop = (name: string) =>
+    LIST_FIELDS.has(name) || (list.replyTo === 'list' && name === 'reply-to') || (newSubject !== null && name === 'subject');
+  return rewriteHeaders(message, drop, add);
+}
