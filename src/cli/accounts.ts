@@ -3,19 +3,19 @@ import { hashPassword } from '../auth/password.js';
 import type { Account, Domain } from '../model/types.js';
 import { UsageError, formatSize, parseSize } from './sizes.js';
 
-const ADDRESS = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const MIN_PASSWORD = 8;
+import { MIN_PASSWORD, normaliseAddress, normaliseDomainName } from '../admin/names.js';
+
+export { MIN_PASSWORD };
 
 export function checkAddress(email: string): string {
-  const e = email.trim().toLowerCase();
-  if (!ADDRESS.test(e) || e.length > 254) throw new UsageError(`not an email address: '${email}'`);
+  const e = normaliseAddress(email);
+  if (e === null) throw new UsageError(`not an email address: '${email}'`);
   return e;
 }
 
 export function checkDomainName(name: string): string {
-  const d = name.trim().toLowerCase();
-  if (!DOMAIN.test(d) || d.length > 253) throw new UsageError(`not a domain name: '${name}'`);
+  const d = normaliseDomainName(name);
+  if (d === null) throw new UsageError(`not a domain name: '${name}'`);
   return d;
 }
 
