@@ -3,6 +3,7 @@ import type { ProtocolContext } from '../model/context.js';
 import { activesyncPlugin } from '../../protocols/activesync/plugin.js';
 import { autodiscoverPlugin } from '../../protocols/autodiscover/plugin.js';
 import { davPlugin } from '../../protocols/dav/plugin.js';
+import { apiPlugin } from '../../protocols/api/plugin.js';
 import { createMetrics } from './metrics.js';
 
 export interface BuildOptions {
@@ -43,6 +44,7 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   await app.register(activesyncPlugin, { ctx });
   await app.register(autodiscoverPlugin, { ctx });
   await app.register(davPlugin, { ctx });
+  await app.register(apiPlugin, { ctx });
   return app;
 }
 
