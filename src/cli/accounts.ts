@@ -1,8 +1,6 @@
 import type { Store } from '../store/store.js';
-import { hashPassword } from '../auth/password.js';
 import type { Account, Domain } from '../model/types.js';
 import { UsageError, formatSize, parseSize } from './sizes.js';
-
 import { MIN_PASSWORD, normaliseAddress, normaliseDomainName } from '../admin/names.js';
 
 export { MIN_PASSWORD };
@@ -49,8 +47,4 @@ export function checkQuota(domain: Domain, quota: string | undefined): number | 
     throw new UsageError(`quota ${quota} exceeds the maximum of domain ${domain.name} (${formatSize(domain.maxQuota)})`);
   }
   return bytes;
-}
-
-export async function setPassword(store: Store, account: Account, password: string): Promise<void> {
-  await store.updateAccount(account.id, { passwordHash: await hashPassword(checkPassword(password)) });
 }
