@@ -7,7 +7,7 @@ import { AuditEvent, AuditQuery, DomainName, Usage, page } from '../schemas.js';
 import { domainFor, principal } from '../scope.js';
 import type { ApiDeps } from '../deps.js';
 
-const UsageQuery = Type.Object({ month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM (UTC); default this month' })) });
+const UsageQuery = Type.Object({ month: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM (UTC); default this month' })) });
 
 export function reportRoutes(app: FastifyInstance, { store, now }: ApiDeps): void {
   app.get('/api/v1/audit', {
