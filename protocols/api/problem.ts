@@ -3,6 +3,7 @@
  * place where the core's typed errors become HTTP statuses. Internal messages of unexpected
  * errors never reach the client (500 with a generic detail; the log has the rest).
  */
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isStoreError, type StoreErrorCode } from '../../src/store/errors.js';
 import { Forbidden } from '../../src/admin/roles.js';
@@ -37,7 +38,7 @@ function problemOf(e: unknown): { problem: Problem; headers: Record<string, stri
   }
   const fe = e as FastifyError;
   if (fe.validation) return { problem: make(400, 'Bad Request', fe.message), headers: {} };
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { problem: make(fe.statusCode, fe.code ?? 'Bad Request', fe.message), headers: {} };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { problem: make(fe.statusCode, STATUS_CODES[fe.statusCode] ?? 'Bad Request', fe.message), headers: {} };
   return { problem: make(500, 'Internal Server Error', 'the request could not be completed'), headers: {} };
 }
 

@@ -5,7 +5,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Bytes = Type.Integer({ minimum: 1, description: 'bytes' });
+const Bytes = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'bytes' });
 
 export const Problem = Type.Object({
   type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()), instance: Type.Optional(Type.String()),
@@ -28,7 +28,7 @@ export const Domain = Type.Object({
   maxMessageSize: Nullable(Type.Integer()), footerText: Nullable(Type.String()), footerHtml: Nullable(Type.String()), createdAt: Type.String(),
 });
 export const DomainFields = Type.Object({
-  maxUsers: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  maxUsers: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 10_000_000 }))),
   defaultQuota: Type.Optional(Nullable(Bytes)), maxQuota: Type.Optional(Nullable(Bytes)), maxMessageSize: Type.Optional(Nullable(Bytes)),
   footerText: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))), footerHtml: Type.Optional(Nullable(Type.String({ maxLength: 50_000 }))),
 }, { additionalProperties: false });

@@ -43,7 +43,7 @@ export async function accountView(store: Store, a: Account) {
 /** Refuses a quota above the domain's largest (the server administrator's limit). */
 export function checkQuotaLimit(domain: Domain, quotaBytes: number | null | undefined): void {
   if (quotaBytes === undefined) return;
-  if (quotaBytes !== null && !(Number.isInteger(quotaBytes) && quotaBytes > 0)) throw new StoreError('Invalid', 'quota: expected a positive whole number of bytes');
+  if (quotaBytes !== null && !(Number.isSafeInteger(quotaBytes) && quotaBytes > 0)) throw new StoreError('Invalid', 'quota: expected a positive whole number of bytes');
   if (domain.maxQuota !== null && (quotaBytes === null || quotaBytes > domain.maxQuota)) {
     throw new StoreError('LimitExceeded', `quota exceeds the maximum of domain ${domain.name} (${domain.maxQuota} bytes)`);
   }

@@ -36,7 +36,7 @@ export function domainView(d: Domain) {
 function checkFields(f: DomainFields, current?: Domain): void {
   for (const k of ['maxUsers', 'defaultQuota', 'maxQuota', 'maxMessageSize'] as const) {
     const v = f[k];
-    if (v !== undefined && v !== null && !(Number.isInteger(v) && v > 0)) throw new StoreError('Invalid', `${k}: expected a positive whole number`);
+    if (v !== undefined && v !== null && !(Number.isSafeInteger(v) && v > 0)) throw new StoreError('Invalid', `${k}: expected a positive whole number`);
   }
   const maxQuota = f.maxQuota !== undefined ? f.maxQuota : current?.maxQuota ?? null;
   const defaultQuota = f.defaultQuota !== undefined ? f.defaultQuota : current?.defaultQuota ?? null;

@@ -1,7 +1,7 @@
 /**
  * Admin API benchmark, on both backends: list the 10,000 users of one domain page by page
  * through the real fastify app (inject: routing, auth, validation, serialisation, the paged
- * query), and 100 concurrent user creations (POST), where scrypt (N=2^15, ~64 MiB and tens of
+ * query), and 100 concurrent user creations (POST), where scrypt (N=2^15, r=8: 32 MiB and tens of
  * milliseconds of CPU per hash, on 2 shared cores) dominates. Prints a table; asserts nothing.
  * Run: npm run bench -- api
  */
