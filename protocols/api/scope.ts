@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Account, AccountKind, Alias, Domain } from '../../src/model/types.js';
 import type { Store } from '../../src/store/store.js';
 import { StoreError } from '../../src/store/errors.js';
-import { requireAccess, type Access, type Principal } from '../../src/admin/roles.js';
+import { requireAccess, requireOutranks, type Access, type Principal } from '../../src/admin/roles.js';
 
 declare module 'fastify' {
   interface FastifyRequest { principal: Principal | null }
@@ -25,7 +25,10 @@ export async function domainFor(store: Store, p: Principal, name: string, need: 
   return d;
 }
 
-/** The account and its domain; `kind` narrows (a user's URL never reaches a group). */
+/**
+ * The account and its domain; `kind` narrows (a user's URL never reaches a group). A write needs
+ * the principal to hold every role the account holds (src/admin/roles.ts requireOutranks).
+ */
 export async function accountFor(store: Store, p: Principal, email: string, need: Access, kind?: AccountKind): Promise<{ account: Account; domain: Domain }> {
   const what = kind ?? 'account';
   const account = await store.getAccount(email.trim().toLowerCase());
@@ -33,6 +36,7 @@ export async function accountFor(store: Store, p: Principal, email: string, need
   requireAccess(p, account.domainId, need, what);
   const domain = await store.getDomain(account.domainId);
   if (!domain) throw new StoreError('NotFound', `${what} not found`);
+  if (need === 'write') await requireOutranks(store, p, account);
   return { account, domain };
 }
 

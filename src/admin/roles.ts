@@ -86,6 +86,19 @@ export function requireServer(p: Principal, need: Access): void {
 }
 
 /**
+ * Refuses a change to an account that holds a role the principal does not hold with write
+ * access (a domain administrator resetting a server administrator's password would become one).
+ */
+export async function requireOutranks(store: Store, p: Principal, account: Account): Promise<void> {
+  if (p.server === 'write') return;
+  const r = await rolesOf(store, account);
+  if (r.serverAdmin || r.serverReadOnly) throw new Forbidden('this account has server roles: only a server administrator may change it');
+  for (const id of [...r.adminDomains, ...r.readOnlyDomains]) {
+    if (p.domains.get(id) !== 'write') throw new Forbidden('this account has roles in domains you do not administer');
+  }
+}
+
+/**
  * Sets an account's administrative roles. Server roles only by a server administrator; a domain
  * administrator may give or take the roles of the domains they administer (and no others).
  */

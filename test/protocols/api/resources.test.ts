@@ -174,6 +174,18 @@ describe('admin API: resources and roles', () => {
     assert.ok(all.includes('a.test') && all.includes('b.test'));
   });
 
+  it('a domain administrator cannot change an account with roles beyond theirs (no escalation)', async () => {
+    // root@a.test is a server administrator in a.test: its password, state and phones are not admin@a.test's to touch.
+    assert.equal((await adminA.req('POST', '/api/v1/users/root@a.test/password', { password: 'taken-over-1' })).statusCode, 403);
+    assert.equal((await adminA.req('PATCH', '/api/v1/users/root@a.test', { disabled: true })).statusCode, 403);
+    assert.equal((await adminA.req('DELETE', '/api/v1/users/root@a.test')).statusCode, 403);
+    assert.equal((await adminA.req('GET', '/api/v1/users/root@a.test')).statusCode, 200, 'reading is fine');
+    assert.equal((await h.t.auth.verify('root@a.test', 'taken-over-1', '10.5.5.5')).ok, false);
+    // Another administrator of the same domain only, they may.
+    await h.t.addUser('peer@a.test', PW, { domainAdmin: true });
+    assert.equal((await adminA.req('PATCH', '/api/v1/users/peer@a.test', { displayName: 'Peer' })).statusCode, 200);
+  });
+
   it('read-only roles read everything of their scope and change nothing (403)', async () => {
     await h.t.addUser('auditor@a.test', PW);
     await h.t.addUser('viewer@a.test', PW);
