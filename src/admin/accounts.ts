@@ -14,18 +14,14 @@ import { recordUsageNow } from './usage.js';
 
 export const accountTarget = (email: string) => `account:${email}`;
 
-/** Protocols an administrator can turn off per user (account setting `protocolAccess`). */
-export const PROTOCOLS = ['activesync', 'dav', 'imap', 'pop3', 'smtp'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
-export type ProtocolAccess = Record<Protocol, boolean>;
-export const PROTOCOL_ACCESS_SETTING = 'protocolAccess';
+import { PROTOCOL_ACCESS_SETTING, protocolAccessOf, type ProtocolAccess } from '../model/protocol-access.js';
+
 /** Account setting of a resource: what it is. */
 export const RESOURCE_TYPE_SETTING = 'resourceType';
 export type ResourceType = 'room' | 'equipment';
 
 export async function protocolAccess(store: Store, accountId: number): Promise<ProtocolAccess> {
-  const stored = (await store.getSetting<Partial<ProtocolAccess>>(accountId, PROTOCOL_ACCESS_SETTING)) ?? {};
-  return Object.fromEntries(PROTOCOLS.map((p) => [p, stored[p] !== false])) as ProtocolAccess;
+  return protocolAccessOf(await store.getSetting<Partial<ProtocolAccess>>(accountId, PROTOCOL_ACCESS_SETTING));
 }
 
 /** The public view of an account (API bodies, audit before/after). */
