@@ -32,6 +32,7 @@ export interface ApiPluginOptions {
 /** Paths that need no principal. */
 const PUBLIC = new Set(['/api/v1/openapi.json', '/api/v1/auth/token']);
 
+/** Register with `{ prefix: '/api/v1' }`: the routes below are relative to it, and so is the not-found handler. */
 export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): Promise<void> {
   const { ctx } = opts;
   const deps: ApiDeps = { store: ctx.store, auth: ctx.auth, tokens: new ApiTokens(ctx.store, ctx.now), now: ctx.now };
@@ -74,7 +75,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     if (wait) throw new HttpProblem(429, 'Too Many Requests', 'slow down', { 'retry-after': String(wait) });
   });
 
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const routes of [authRoutes, domainRoutes, accountRoutes, aliasRoutes, deviceRoutes, grantRoutes, reportRoutes, keyRoutes]) {
     routes(app, deps);
   }

@@ -46,7 +46,7 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   await app.register(activesyncPlugin, { ctx: { ...ctx, auth: protocolAuthenticator(ctx.auth, ctx.store, 'activesync') } });
   await app.register(autodiscoverPlugin, { ctx });
   await app.register(davPlugin, { ctx: { ...ctx, auth: protocolAuthenticator(ctx.auth, ctx.store, 'dav') } });
-  await app.register(apiPlugin, { ctx });
+  await app.register(apiPlugin, { ctx, prefix: '/api/v1' });
   return app;
 }
 

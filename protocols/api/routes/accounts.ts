@@ -34,7 +34,7 @@ const resource = (email: string) => `account:${email}`;
 export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
   for (const { kind, path, body } of COLLECTIONS) {
     const tag = path;
-    app.get(`/api/v1/domains/:domain/${path}`, {
+    app.get(`/domains/:domain/${path}`, {
       schema: { tags: [tag], summary: `The domain's ${path}: paged, sorted, filtered`, params: DomainName, querystring: AccountListQuery, response: { 200: page(AccountSummary) } },
     }, async (req) => {
       const d = await domainFor(store, principal(req), (req.params as Static<typeof DomainName>).domain, 'read');
@@ -45,7 +45,7 @@ export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
       return { items: accounts.map(summary), total, limit: q.limit, offset: q.offset };
     });
 
-    app.post(`/api/v1/domains/:domain/${path}`, {
+    app.post(`/domains/:domain/${path}`, {
       schema: { tags: [tag], summary: `Create a ${kind}`, params: DomainName, body, response: { 201: Account } },
     }, async (req, reply) => {
       const p = principal(req);
@@ -57,14 +57,14 @@ export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
       return view;
     });
 
-    app.get(`/api/v1/${path}/:email`, { schema: { tags: [tag], params: Email, response: { 200: Account } } }, async (req, reply) => {
+    app.get(`/${path}/:email`, { schema: { tags: [tag], params: Email, response: { 200: Account } } }, async (req, reply) => {
       const { account } = await accountFor(store, principal(req), (req.params as Static<typeof Email>).email, 'read', kind);
       const view = await accountView(store, account);
       await tagReply(store, reply, resource(account.email), view);
       return view;
     });
 
-    app.patch(`/api/v1/${path}/:email`, {
+    app.patch(`/${path}/:email`, {
       schema: { tags: [tag], summary: 'Change display name, quota (within the domain\'s maximum), disabled, per-protocol access', params: Email, body: AccountChanges, response: { 200: Account } },
     }, async (req, reply) => {
       const p = principal(req);
@@ -76,7 +76,7 @@ export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
       return view;
     });
 
-    app.delete(`/api/v1/${path}/:email`, { schema: { tags: [tag], summary: `Delete the ${kind} and all its data`, params: Email } }, async (req, reply) => {
+    app.delete(`/${path}/:email`, { schema: { tags: [tag], summary: `Delete the ${kind} and all its data`, params: Email } }, async (req, reply) => {
       const p = principal(req);
       const { account, domain } = await accountFor(store, p, (req.params as Static<typeof Email>).email, 'write', kind);
       if (account.id === p.account.id) throw new StoreError('Invalid', 'you cannot delete your own account');
@@ -86,7 +86,7 @@ export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     });
   }
 
-  app.post('/api/v1/users/:email/password', { schema: { tags: ['users'], summary: 'Set a new password (also clears the lockout)', params: Email, body: Password } }, async (req, reply) => {
+  app.post('/users/:email/password', { schema: { tags: ['users'], summary: 'Set a new password (also clears the lockout)', params: Email, body: Password } }, async (req, reply) => {
     const p = principal(req);
     const { account } = await accountFor(store, p, (req.params as Static<typeof Email>).email, 'write', 'user');
     await claimWrite(store, req, resource(account.email), await accountView(store, account));
@@ -94,7 +94,7 @@ export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return reply.code(204).send();
   });
 
-  app.post('/api/v1/users/:email/unlock', {
+  app.post('/users/:email/unlock', {
     schema: { tags: ['users'], summary: 'Clear failed logins (every source)', params: Email, response: { 200: Type.Object({ cleared: Type.Integer() }) } },
   }, async (req) => {
     const p = principal(req);
@@ -106,7 +106,7 @@ export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     const names = async (ids: number[]) => (await Promise.all(ids.map((id) => store.getDomain(id)))).flatMap((d) => (d ? [d.name] : []));
     return { ...r, adminDomains: await names(r.adminDomains), readOnlyDomains: await names(r.readOnlyDomains) };
   };
-  app.get('/api/v1/users/:email/roles', { schema: { tags: ['users'], params: Email, response: { 200: Roles } } }, async (req, reply) => {
+  app.get('/users/:email/roles', { schema: { tags: ['users'], params: Email, response: { 200: Roles } } }, async (req, reply) => {
     const p = principal(req);
     const { account } = await accountFor(store, p, (req.params as Static<typeof Email>).email, 'read', 'user');
     const view = await rolesView(await rolesOf(store, account));
@@ -120,7 +120,7 @@ export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return view;
   });
 
-  app.put('/api/v1/users/:email/roles', {
+  app.put('/users/:email/roles', {
     schema: { tags: ['users'], summary: 'Set roles: server roles by server administrators; domain roles by administrators of those domains', params: Email, body: RolesChange, response: { 200: Roles } },
   }, async (req, reply) => {
     const p = principal(req);
@@ -145,13 +145,13 @@ export function accountRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return view;
   });
 
-  app.get('/api/v1/groups/:email/members', { schema: { tags: ['groups'], params: Email, response: { 200: Type.Object({ items: Type.Array(AccountSummary) }) } } }, async (req) => {
+  app.get('/groups/:email/members', { schema: { tags: ['groups'], params: Email, response: { 200: Type.Object({ items: Type.Array(AccountSummary) }) } } }, async (req) => {
     const { account } = await accountFor(store, principal(req), (req.params as Static<typeof Email>).email, 'read', 'group');
     return { items: (await store.listGroupMembers(account.id)).map(summary) };
   });
 
   for (const [method, present] of [['put', true], ['delete', false]] as const) {
-    app[method]('/api/v1/groups/:email/members/:member', {
+    app[method]('/groups/:email/members/:member', {
       schema: { tags: ['groups'], summary: present ? 'Add a member (idempotent)' : 'Remove a member (idempotent)', params: MemberParams },
     }, async (req, reply) => {
       const p = principal(req);

@@ -12,20 +12,20 @@ const Address = Type.Object({ address: Type.String({ maxLength: 254 }) });
 const resource = (address: string) => `alias:${address}`;
 
 export function aliasRoutes(app: FastifyInstance, { store }: ApiDeps): void {
-  app.get('/api/v1/domains/:domain/aliases', { schema: { tags: ['aliases'], params: DomainName, querystring: Paging, response: { 200: page(Alias) } } }, async (req) => {
+  app.get('/domains/:domain/aliases', { schema: { tags: ['aliases'], params: DomainName, querystring: Paging, response: { 200: page(Alias) } } }, async (req) => {
     const d = await domainFor(store, principal(req), (req.params as Static<typeof DomainName>).domain, 'read');
     const q = req.query as Static<typeof Paging>;
     const all = await store.listAliases(d.id);
     return { items: all.slice(q.offset, q.offset + q.limit).map(aliasView), total: all.length, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/api/v1/aliases/:address', { schema: { tags: ['aliases'], params: Address, response: { 200: Alias } } }, async (req, reply) => {
+  app.get('/aliases/:address', { schema: { tags: ['aliases'], params: Address, response: { 200: Alias } } }, async (req, reply) => {
     const alias = await aliasFor(store, principal(req), (req.params as Static<typeof Address>).address, 'read');
     await tagReply(store, reply, resource(alias.address), aliasView(alias));
     return aliasView(alias);
   });
 
-  app.put('/api/v1/aliases/:address', {
+  app.put('/aliases/:address', {
     schema: { tags: ['aliases'], summary: 'Create or replace the alias (idempotent); `@DOMAIN` is the catch-all', params: Address, body: AliasBody, response: { 200: Alias, 201: Alias } },
   }, async (req, reply) => {
     const p = principal(req);
@@ -40,7 +40,7 @@ export function aliasRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return aliasView(alias);
   });
 
-  app.delete('/api/v1/aliases/:address', { schema: { tags: ['aliases'], params: Address } }, async (req, reply) => {
+  app.delete('/aliases/:address', { schema: { tags: ['aliases'], params: Address } }, async (req, reply) => {
     const p = principal(req);
     const alias = await aliasFor(store, p, (req.params as Static<typeof Address>).address, 'write');
     await claimWrite(store, req, resource(alias.address), aliasView(alias));

@@ -9,7 +9,7 @@ import { principal } from '../scope.js';
 import type { ApiDeps } from '../deps.js';
 
 export function authRoutes(app: FastifyInstance, { store, auth, tokens }: ApiDeps): void {
-  app.post('/api/v1/auth/token', {
+  app.post('/auth/token', {
     schema: { tags: ['auth'], summary: 'Sign in: a token valid for 15 minutes', body: TokenRequest, response: { 200: TokenResponse } },
   }, async (req) => {
     const { email, password } = req.body as Static<typeof TokenRequest>;
@@ -27,7 +27,7 @@ export function authRoutes(app: FastifyInstance, { store, auth, tokens }: ApiDep
     return { token: issued.token, tokenType: 'Bearer', expiresAt: new Date(issued.expiresAt).toISOString() };
   });
 
-  app.get('/api/v1/me', {
+  app.get('/me', {
     schema: { tags: ['auth'], summary: 'Who the caller is and its roles', response: { 200: Type.Object({ email: Type.String(), via: Type.String(), readOnly: Type.Boolean(), roles: Roles }) } },
   }, async (req) => {
     const p = principal(req);

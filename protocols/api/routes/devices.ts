@@ -32,12 +32,12 @@ export function deviceRoutes(app: FastifyInstance, { store, auth }: ApiDeps): vo
     return { account, device };
   };
 
-  app.get('/api/v1/users/:email/devices', { schema: { tags: ['devices'], params: Email, response: { 200: Type.Object({ items: Type.Array(Device) }) } } }, async (req) => {
+  app.get('/users/:email/devices', { schema: { tags: ['devices'], params: Email, response: { 200: Type.Object({ items: Type.Array(Device) }) } } }, async (req) => {
     const { account } = await accountFor(store, principal(req), (req.params as Static<typeof Email>).email, 'read', 'user');
     return { items: (await store.listDevices(account.id)).map((d) => view(d, account.email)) };
   });
 
-  app.get('/api/v1/domains/:domain/devices', { schema: { tags: ['devices'], summary: 'Every device of the domain\'s users', params: DomainName, querystring: Paging, response: { 200: page(Device) } } }, async (req) => {
+  app.get('/domains/:domain/devices', { schema: { tags: ['devices'], summary: 'Every device of the domain\'s users', params: DomainName, querystring: Paging, response: { 200: page(Device) } } }, async (req) => {
     const d = await domainFor(store, principal(req), (req.params as Static<typeof DomainName>).domain, 'read');
     const q = req.query as Static<typeof Paging>;
     const all = [];
@@ -45,14 +45,14 @@ export function deviceRoutes(app: FastifyInstance, { store, auth }: ApiDeps): vo
     return { items: all.slice(q.offset, q.offset + q.limit), total: all.length, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/api/v1/users/:email/devices/:deviceId', { schema: { tags: ['devices'], params: DeviceParams, response: { 200: Device } } }, async (req, reply) => {
+  app.get('/users/:email/devices/:deviceId', { schema: { tags: ['devices'], params: DeviceParams, response: { 200: Device } } }, async (req, reply) => {
     const { account, device } = await find(req, principal(req), 'read');
     const v = view(device, account.email);
     await tagReply(store, reply, resource(account.email, device.deviceId), v);
     return v;
   });
 
-  app.post('/api/v1/users/:email/devices/:deviceId/wipe', {
+  app.post('/users/:email/devices/:deviceId/wipe', {
     schema: { tags: ['devices'], summary: 'Request a remote wipe at the device\'s next contact; a full wipe needs the administrator\'s password', params: DeviceParams, body: WipeBody, response: { 202: Device } },
   }, async (req, reply) => {
     const p = principal(req);
@@ -73,7 +73,7 @@ export function deviceRoutes(app: FastifyInstance, { store, auth }: ApiDeps): vo
     return view(updated, account.email);
   });
 
-  app.post('/api/v1/users/:email/devices/:deviceId/cancel-wipe', { schema: { tags: ['devices'], params: DeviceParams, response: { 200: Device } } }, async (req, reply) => {
+  app.post('/users/:email/devices/:deviceId/cancel-wipe', { schema: { tags: ['devices'], params: DeviceParams, response: { 200: Device } } }, async (req, reply) => {
     const p = principal(req);
     const { account, device } = await find(req, p, 'write');
     const version = await claimWrite(store, req, resource(account.email, device.deviceId), view(device, account.email));
@@ -82,7 +82,7 @@ export function deviceRoutes(app: FastifyInstance, { store, auth }: ApiDeps): vo
     return view(updated, account.email);
   });
 
-  app.put('/api/v1/users/:email/devices/:deviceId/access', {
+  app.put('/users/:email/devices/:deviceId/access', {
     schema: { tags: ['devices'], summary: 'Allow, block or quarantine the device, overriding the domain\'s rules (idempotent)', params: DeviceParams, body: AccessBody, response: { 200: Device } },
   }, async (req, reply) => {
     const p = principal(req);
@@ -93,7 +93,7 @@ export function deviceRoutes(app: FastifyInstance, { store, auth }: ApiDeps): vo
     return view(updated, account.email);
   });
 
-  app.delete('/api/v1/users/:email/devices/:deviceId', { schema: { tags: ['devices'], summary: 'Forget the device (a wiped device may then connect again)', params: DeviceParams } }, async (req, reply) => {
+  app.delete('/users/:email/devices/:deviceId', { schema: { tags: ['devices'], summary: 'Forget the device (a wiped device may then connect again)', params: DeviceParams } }, async (req, reply) => {
     const p = principal(req);
     const { account, device } = await find(req, p, 'write');
     await claimWrite(store, req, resource(account.email, device.deviceId), view(device, account.email));

@@ -33,7 +33,7 @@ const resource = (name: string) => `domain:${name}`;
 const overrides = (d: { settings: Record<string, unknown> }) => (d.settings.activesyncPolicy ?? {}) as Record<string, unknown>;
 
 export function domainRoutes(app: FastifyInstance, { store }: ApiDeps): void {
-  app.get('/api/v1/domains', {
+  app.get('/domains', {
     schema: { tags: ['domains'], summary: 'Domains the caller may see', querystring: DomainListQuery, response: { 200: page(Domain) } },
   }, async (req) => {
     const q = req.query as Static<typeof DomainListQuery>;
@@ -44,13 +44,13 @@ export function domainRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return { items: all.slice(q.offset, q.offset + q.limit).map(domainView), total: all.length, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/api/v1/domains/:domain', { schema: { tags: ['domains'], params: DomainName, response: { 200: Domain } } }, async (req, reply) => {
+  app.get('/domains/:domain', { schema: { tags: ['domains'], params: DomainName, response: { 200: Domain } } }, async (req, reply) => {
     const d = await domainFor(store, principal(req), (req.params as Static<typeof DomainName>).domain, 'read');
     await tagReply(store, reply, resource(d.name), domainView(d));
     return domainView(d);
   });
 
-  app.put('/api/v1/domains/:domain', {
+  app.put('/domains/:domain', {
     schema: { tags: ['domains'], summary: 'Create the domain, or set the given fields (server administrators; idempotent)', params: DomainName, body: DomainFields, response: { 200: Domain, 201: Domain } },
   }, async (req, reply) => {
     const p = principal(req);
@@ -64,7 +64,7 @@ export function domainRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return domainView(d);
   });
 
-  app.patch('/api/v1/domains/:domain', {
+  app.patch('/domains/:domain', {
     schema: { tags: ['domains'], summary: 'Change fields; limits (maxUsers, maxQuota, maxMessageSize) only by server administrators', params: DomainName, body: DomainFields, response: { 200: Domain } },
   }, async (req, reply) => {
     const p = principal(req);
@@ -75,7 +75,7 @@ export function domainRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return domainView(after);
   });
 
-  app.delete('/api/v1/domains/:domain', { schema: { tags: ['domains'], summary: 'Delete the domain and all its accounts (server administrators)', params: DomainName } }, async (req, reply) => {
+  app.delete('/domains/:domain', { schema: { tags: ['domains'], summary: 'Delete the domain and all its accounts (server administrators)', params: DomainName } }, async (req, reply) => {
     const p = principal(req);
     const d = await domainFor(store, p, (req.params as Static<typeof DomainName>).domain, 'write');
     requireServer(p, 'write');
@@ -84,14 +84,14 @@ export function domainRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return reply.code(204).send();
   });
 
-  app.get('/api/v1/domains/:domain/device-policy', { schema: { tags: ['domains'], summary: 'ActiveSync device policy: effective values and the domain\'s overrides', params: DomainName, response: { 200: Policy } } }, async (req, reply) => {
+  app.get('/domains/:domain/device-policy', { schema: { tags: ['domains'], summary: 'ActiveSync device policy: effective values and the domain\'s overrides', params: DomainName, response: { 200: Policy } } }, async (req, reply) => {
     const d = await domainFor(store, principal(req), (req.params as Static<typeof DomainName>).domain, 'read');
     const view = { policy: effectivePolicy(d), overrides: overrides(d) };
     await tagReply(store, reply, `policy:${d.name}`, view);
     return view;
   });
 
-  app.patch('/api/v1/domains/:domain/device-policy', { schema: { tags: ['domains'], params: DomainName, body: PolicyBody, response: { 200: Policy } } }, async (req, reply) => {
+  app.patch('/domains/:domain/device-policy', { schema: { tags: ['domains'], params: DomainName, body: PolicyBody, response: { 200: Policy } } }, async (req, reply) => {
     const p = principal(req);
     const d = await domainFor(store, p, (req.params as Static<typeof DomainName>).domain, 'write');
     const version = await claimWrite(store, req, `policy:${d.name}`, { policy: effectivePolicy(d), overrides: overrides(d) });
@@ -104,13 +104,13 @@ export function domainRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return view;
   });
 
-  app.get('/api/v1/domains/:domain/access-rules', { schema: { tags: ['domains'], summary: 'Device access rules (first match wins) and the default', params: DomainName, response: { 200: AccessRules } } }, async (req, reply) => {
+  app.get('/domains/:domain/access-rules', { schema: { tags: ['domains'], summary: 'Device access rules (first match wins) and the default', params: DomainName, response: { 200: AccessRules } } }, async (req, reply) => {
     const d = await domainFor(store, principal(req), (req.params as Static<typeof DomainName>).domain, 'read');
     await tagReply(store, reply, `access:${d.name}`, accessRules(d));
     return accessRules(d);
   });
 
-  app.put('/api/v1/domains/:domain/access-rules', { schema: { tags: ['domains'], summary: 'Replace the device access rules (idempotent)', params: DomainName, body: AccessRules, response: { 200: AccessRules } } }, async (req, reply) => {
+  app.put('/domains/:domain/access-rules', { schema: { tags: ['domains'], summary: 'Replace the device access rules (idempotent)', params: DomainName, body: AccessRules, response: { 200: AccessRules } } }, async (req, reply) => {
     const p = principal(req);
     const d = await domainFor(store, p, (req.params as Static<typeof DomainName>).domain, 'write');
     const version = await claimWrite(store, req, `access:${d.name}`, accessRules(d));

@@ -27,12 +27,12 @@ export function grantRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return d;
   };
 
-  app.get('/api/v1/users/:email/grants', { schema: { tags: ['grants'], summary: 'Delegations the user gave', params: Email, response: { 200: Type.Object({ items: Type.Array(Grant) }) } } }, async (req) => {
+  app.get('/users/:email/grants', { schema: { tags: ['grants'], summary: 'Delegations the user gave', params: Email, response: { 200: Type.Object({ items: Type.Array(Grant) }) } } }, async (req) => {
     const { account } = await accountFor(store, principal(req), (req.params as Static<typeof Email>).email, 'read', 'user');
     return { items: await grantsOf(account.id) };
   });
 
-  app.put('/api/v1/users/:email/grants/:delegate', {
+  app.put('/users/:email/grants/:delegate', {
     schema: { tags: ['grants'], summary: 'Let the delegate read or write all calendars and address books, or one folder (idempotent)', params: GrantParams, body: GrantBody, response: { 200: Grant } },
   }, async (req) => {
     const p = principal(req);
@@ -44,7 +44,7 @@ export function grantRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return { delegate: target.email, rights: g.rights, folder: body.folder ?? null, status: g.status };
   });
 
-  app.delete('/api/v1/users/:email/grants/:delegate', { schema: { tags: ['grants'], params: GrantParams, querystring: FolderQuery } }, async (req, reply) => {
+  app.delete('/users/:email/grants/:delegate', { schema: { tags: ['grants'], params: GrantParams, querystring: FolderQuery } }, async (req, reply) => {
     const p = principal(req);
     const params = req.params as Static<typeof GrantParams>;
     const { account } = await accountFor(store, p, params.email, 'write', 'user');

@@ -17,13 +17,13 @@ const KeyParams = Type.Object({ keyId: Type.String({ maxLength: 64 }) });
 export function keyRoutes(app: FastifyInstance, { store }: ApiDeps): void {
   const emailOf = async (id: number) => (await store.getAccount(id))?.email ?? `#${id}`;
 
-  app.get('/api/v1/api-keys', { schema: { tags: ['api-keys'], response: { 200: Type.Object({ items: Type.Array(ApiKey) }) } } }, async (req) => {
+  app.get('/api-keys', { schema: { tags: ['api-keys'], response: { 200: Type.Object({ items: Type.Array(ApiKey) }) } } }, async (req) => {
     const p = principal(req);
     const keys = await store.listApiKeys(p.server ? undefined : [p.account.id]);
     return { items: await Promise.all(keys.map(async (k) => apiKeyView(k, await emailOf(k.accountId)))) };
   });
 
-  app.post('/api/v1/api-keys', {
+  app.post('/api-keys', {
     schema: { tags: ['api-keys'], summary: 'Make a key carrying your roles; the secret is shown in this answer only', body: NewApiKey, response: { 201: Type.Composite([ApiKey, Type.Object({ secret: Type.String() })]) } },
   }, async (req, reply) => {
     const p = principal(req);
@@ -34,7 +34,7 @@ export function keyRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return { ...apiKeyView(key, p.account.email), secret };
   });
 
-  app.delete('/api/v1/api-keys/:keyId', { schema: { tags: ['api-keys'], params: KeyParams } }, async (req, reply) => {
+  app.delete('/api-keys/:keyId', { schema: { tags: ['api-keys'], params: KeyParams } }, async (req, reply) => {
     const p = principal(req);
     const key = await store.getApiKey((req.params as Static<typeof KeyParams>).keyId);
     if (!key || (p.server !== 'write' && key.accountId !== p.account.id)) throw new StoreError('NotFound', 'API key not found');

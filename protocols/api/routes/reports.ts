@@ -10,7 +10,7 @@ import type { ApiDeps } from '../deps.js';
 const UsageQuery = Type.Object({ month: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM (UTC); default this month' })) });
 
 export function reportRoutes(app: FastifyInstance, { store, now }: ApiDeps): void {
-  app.get('/api/v1/audit', {
+  app.get('/audit', {
     schema: { tags: ['audit'], summary: 'Audit events, newest first; domain administrators must name one of their domains', querystring: AuditQuery, response: { 200: page(AuditEvent) } },
   }, async (req) => {
     const p = principal(req);
@@ -27,7 +27,7 @@ export function reportRoutes(app: FastifyInstance, { store, now }: ApiDeps): voi
     return { items: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), total, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/api/v1/domains/:domain/usage', {
+  app.get('/domains/:domain/usage', {
     schema: { tags: ['usage'], summary: 'Users per day, the month\'s maximum and storage (billing)', params: DomainName, querystring: UsageQuery, response: { 200: Usage } },
   }, async (req) => {
     const d = await domainFor(store, principal(req), (req.params as Static<typeof DomainName>).domain, 'read');
@@ -35,7 +35,7 @@ export function reportRoutes(app: FastifyInstance, { store, now }: ApiDeps): voi
     return usageReport(store, d, month, now());
   });
 
-  app.get('/api/v1/usage', {
+  app.get('/usage', {
     schema: { tags: ['usage'], summary: 'The month\'s report of every domain the caller may see', querystring: UsageQuery, response: { 200: Type.Object({ items: Type.Array(Usage) }) } },
   }, async (req) => {
     const visible = visibleDomains(principal(req));

@@ -114,7 +114,7 @@ describe('admin API: rate limit', () => {
     const h = await apiHarness();
     const app = Fastify();
     try {
-      await app.register(apiPlugin, { ctx: h.t.ctx, rateLimit: { burst: 3, perSecond: 0.01 } });
+      await app.register(apiPlugin, { ctx: h.t.ctx, prefix: '/api/v1', rateLimit: { burst: 3, perSecond: 0.01 } });
       const token = (await h.as('root@a.test')).token;
       const get = (ip: string) => app.inject({ method: 'GET', url: '/api/v1/domains', headers: { authorization: `Bearer ${token}` }, remoteAddress: ip });
       for (let i = 0; i < 3; i++) assert.equal((await get('127.0.0.1')).statusCode, 200);

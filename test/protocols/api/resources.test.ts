@@ -92,7 +92,14 @@ describe('admin API: resources and roles', () => {
     assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
     assert.equal((await adminA.req('POST', '/api/v1/domains/a.test/users', { email: 'not an address', password: PW })).statusCode, 422);
     assert.equal((await adminA.req('GET', '/api/v1/domains/a.test/users?limit=100000')).statusCode, 400);
-    assert.equal((await adminA.req('GET', '/api/v1/no/such/route')).statusCode, 404);
+    const unknown = await adminA.req('GET', '/api/v1/no/such/route');
+    assert.equal(unknown.statusCode, 404);
+    assert.match(String(unknown.headers['content-type']), /^application\/problem\+json/);
+    // Outside /api/v1 the API's not-found answer and sign-in do not apply.
+    const outside = await h.app.inject({ method: 'GET', url: '/no-such-thing' });
+    assert.equal(outside.statusCode, 404);
+    assert.equal(outside.headers['www-authenticate'], undefined);
+    assert.doesNotMatch(String(outside.headers['content-type']), /problem/);
   });
 
   it('groups and resources: members (idempotent PUT/DELETE), rooms and equipment', async () => {
