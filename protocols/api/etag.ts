@@ -21,7 +21,10 @@ export async function tagReply(store: Store, reply: FastifyReply, resource: stri
 function matches(header: string, tag: string): boolean {
   if (header.trim() === '*') return true;
   // Strong comparison (§13.1.1): weak tags never match.
-  return header.split(',').map((s) => s.trim()).includes(tag);
+  return header
+    .split(',')
+    .map((s) => s.trim())
+    .includes(tag);
 }
 
 /**
@@ -34,7 +37,8 @@ export async function claimWrite(store: Store, req: FastifyRequest, resource: st
   for (let attempt = 0; ; attempt++) {
     const version = await store.resourceVersion(resource);
     if (header !== undefined) {
-      if (view === null || !matches(String(header), etagOf(version, view))) throw new HttpProblem(412, 'Precondition Failed', 'the resource has changed (If-Match)');
+      if (view === null || !matches(String(header), etagOf(version, view)))
+        throw new HttpProblem(412, 'Precondition Failed', 'the resource has changed (If-Match)');
     }
     if (await store.claimResourceVersion(resource, version)) return version + 1;
     // An unconditional write lost a race for the counter only: take the next one.

@@ -43,7 +43,11 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
       openapi: '3.1.0',
       info: { title: 'Hearth admin API', version: '1.0.0', description: 'Administration of a Hearth server: see docs/api.md.' },
       servers: [{ url: ctx.settings.publicUrl }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a sign-in token (POST /api/v1/auth/token) or an API key (hk_...)' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'a sign-in token (POST /api/v1/auth/token) or an API key (hk_...)' },
+        },
+      },
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
@@ -54,7 +58,10 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     if (route.schema?.hide) return;
     const schema = (route.schema ??= {});
     const response = (schema.response ??= {}) as Record<string, unknown>;
-    response['4XX'] ??= { description: 'problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } };
+    response['4XX'] ??= {
+      description: 'problem details (RFC 9457)',
+      content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+    };
     if (PUBLIC.has(route.url)) (schema as Record<string, unknown>).security = [];
   });
 

@@ -10,11 +10,22 @@ import { Forbidden } from '../../src/admin/roles.js';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
-export interface Problem { type: string; title: string; status: number; detail?: string; instance?: string }
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+}
 
 /** An error the API itself raises with its status (401, 412, 428, 429 ...). */
 export class HttpProblem extends Error {
-  constructor(readonly status: number, readonly title: string, detail?: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(detail ?? title);
   }
 }
@@ -38,12 +49,17 @@ function problemOf(e: unknown): { problem: Problem; headers: Record<string, stri
   }
   const fe = e as FastifyError;
   if (fe.validation) return { problem: make(400, 'Bad Request', fe.message), headers: {} };
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { problem: make(fe.statusCode, STATUS_CODES[fe.statusCode] ?? 'Bad Request', fe.message), headers: {} };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500)
+    return { problem: make(fe.statusCode, STATUS_CODES[fe.statusCode] ?? 'Bad Request', fe.message), headers: {} };
   return { problem: make(500, 'Internal Server Error', 'the request could not be completed'), headers: {} };
 }
 
 export async function sendProblem(e: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { problem, headers } = problemOf(e);
   if (problem.status >= 500) req.log.error({ err: e }, 'api.error');
-  await reply.code(problem.status).headers(headers).type(PROBLEM_TYPE).send({ ...problem, instance: req.url.split('?')[0] });
+  await reply
+    .code(problem.status)
+    .headers(headers)
+    .type(PROBLEM_TYPE)
+    .send({ ...problem, instance: req.url.split('?')[0] });
 }

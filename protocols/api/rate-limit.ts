@@ -15,7 +15,10 @@ export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { burst: 120, perSecond: 20 }
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly policy: RateLimitPolicy, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly policy: RateLimitPolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** 0 when the request may go, else the seconds to wait (at least 1). */
   take(key: string): number {
@@ -34,6 +37,7 @@ export class RateLimiter {
 
   /** Forgets full buckets (a client idle long enough to refill). */
   private sweep(t: number): void {
-    for (const [k, b] of this.buckets) if (b.tokens + ((t - b.at) / 1000) * this.policy.perSecond >= this.policy.burst) this.buckets.delete(k);
+    for (const [k, b] of this.buckets)
+      if (b.tokens + ((t - b.at) / 1000) * this.policy.perSecond >= this.policy.burst) this.buckets.delete(k);
   }
 }

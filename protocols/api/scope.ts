@@ -10,7 +10,9 @@ import { StoreError } from '../../src/store/errors.js';
 import { requireAccess, requireOutranks, type Access, type Principal } from '../../src/admin/roles.js';
 
 declare module 'fastify' {
-  interface FastifyRequest { principal: Principal | null }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
 }
 
 export function principal(req: FastifyRequest): Principal {
@@ -29,7 +31,13 @@ export async function domainFor(store: Store, p: Principal, name: string, need: 
  * The account and its domain; `kind` narrows (a user's URL never reaches a group). A write needs
  * the principal to hold every role the account holds (src/admin/roles.ts requireOutranks).
  */
-export async function accountFor(store: Store, p: Principal, email: string, need: Access, kind?: AccountKind): Promise<{ account: Account; domain: Domain }> {
+export async function accountFor(
+  store: Store,
+  p: Principal,
+  email: string,
+  need: Access,
+  kind?: AccountKind,
+): Promise<{ account: Account; domain: Domain }> {
   const what = kind ?? 'account';
   const account = await store.getAccount(email.trim().toLowerCase());
   if (!account || (kind && account.kind !== kind)) throw new StoreError('NotFound', `${what} not found`);

@@ -28,8 +28,15 @@ export async function protocolAccess(store: Store, accountId: number): Promise<P
 export async function accountView(store: Store, a: Account) {
   const usage = await store.accountUsage(a.id);
   return {
-    email: a.email, kind: a.kind, displayName: a.displayName, quotaBytes: a.quotaBytes, usedBytes: usage.bytes, usedMessages: usage.messages,
-    disabled: a.disabled, serverAdmin: a.isServerAdmin, domainAdmin: a.adminDomains.length > 0,
+    email: a.email,
+    kind: a.kind,
+    displayName: a.displayName,
+    quotaBytes: a.quotaBytes,
+    usedBytes: usage.bytes,
+    usedMessages: usage.messages,
+    disabled: a.disabled,
+    serverAdmin: a.isServerAdmin,
+    domainAdmin: a.adminDomains.length > 0,
     protocols: await protocolAccess(store, a.id),
     ...(a.kind === 'resource' ? { resourceType: (await store.getSetting<ResourceType>(a.id, RESOURCE_TYPE_SETTING)) ?? 'room' } : {}),
     createdAt: new Date(a.createdAt).toISOString(),
@@ -39,7 +46,8 @@ export async function accountView(store: Store, a: Account) {
 /** Refuses a quota above the domain's largest (the server administrator's limit). */
 export function checkQuotaLimit(domain: Domain, quotaBytes: number | null | undefined): void {
   if (quotaBytes === undefined) return;
-  if (quotaBytes !== null && !(Number.isSafeInteger(quotaBytes) && quotaBytes > 0)) throw new StoreError('Invalid', 'quota: expected a positive whole number of bytes');
+  if (quotaBytes !== null && !(Number.isSafeInteger(quotaBytes) && quotaBytes > 0))
+    throw new StoreError('Invalid', 'quota: expected a positive whole number of bytes');
   if (domain.maxQuota !== null && (quotaBytes === null || quotaBytes > domain.maxQuota)) {
     throw new StoreError('LimitExceeded', `quota exceeds the maximum of domain ${domain.name} (${domain.maxQuota} bytes)`);
   }
@@ -71,9 +79,14 @@ export async function createAccount(store: Store, by: AdminActor, domain: Domain
   }
   checkQuotaLimit(domain, input.quotaBytes);
   const a = await store.createAccount({
-    domainId: domain.id, email, kind, displayName: input.displayName ?? null, passwordHash,
+    domainId: domain.id,
+    email,
+    kind,
+    displayName: input.displayName ?? null,
+    passwordHash,
     ...(input.quotaBytes !== undefined ? { quotaBytes: input.quotaBytes } : {}),
-    adminDomains: input.domainAdmin ? [domain.id] : [], isServerAdmin: !!input.serverAdmin,
+    adminDomains: input.domainAdmin ? [domain.id] : [],
+    isServerAdmin: !!input.serverAdmin,
   });
   if (kind === 'resource') await store.setSetting(a.id, RESOURCE_TYPE_SETTING, input.resourceType ?? 'room');
   await auditChange(store, by, `${kind}.created`, accountTarget(a.email), null, await accountView(store, a));
@@ -88,7 +101,13 @@ export interface AccountChanges {
   protocols?: Partial<ProtocolAccess>;
 }
 
-export async function updateAccount(store: Store, by: AdminActor, domain: Domain, account: Account, changes: AccountChanges): Promise<Account> {
+export async function updateAccount(
+  store: Store,
+  by: AdminActor,
+  domain: Domain,
+  account: Account,
+  changes: AccountChanges,
+): Promise<Account> {
   checkQuotaLimit(domain, changes.quotaBytes);
   const before = await accountView(store, account);
   const patch: Partial<Account> = {};
@@ -96,7 +115,8 @@ export async function updateAccount(store: Store, by: AdminActor, domain: Domain
   if (changes.quotaBytes !== undefined) patch.quotaBytes = changes.quotaBytes;
   if (changes.disabled !== undefined) patch.disabled = changes.disabled;
   const after = Object.keys(patch).length ? await store.updateAccount(account.id, patch) : account;
-  if (changes.protocols) await store.setSetting(account.id, PROTOCOL_ACCESS_SETTING, { ...(await protocolAccess(store, account.id)), ...changes.protocols });
+  if (changes.protocols)
+    await store.setSetting(account.id, PROTOCOL_ACCESS_SETTING, { ...(await protocolAccess(store, account.id)), ...changes.protocols });
   await auditChange(store, by, `${account.kind}.updated`, accountTarget(account.email), before, await accountView(store, after));
   return after;
 }
@@ -108,13 +128,25 @@ export async function resetPassword(store: Store, by: AdminActor, account: Accou
   if (account.kind !== 'user') throw new StoreError('Invalid', `${account.email} is a ${account.kind}: it has no password`);
   await store.updateAccount(account.id, { passwordHash: await hashPassword(password) });
   await store.clearLoginFailures(account.email);
-  await store.audit({ actor: by.actor, source: by.source, action: 'user.password.reset', target: accountTarget(account.email), detail: {} });
+  await store.audit({
+    actor: by.actor,
+    source: by.source,
+    action: 'user.password.reset',
+    target: accountTarget(account.email),
+    detail: {},
+  });
 }
 
 /** Clears the failed logins of an address (every source); returns how many there were. */
 export async function unlockLogin(store: Store, by: AdminActor, email: string): Promise<number> {
   const n = await store.clearLoginFailures(email);
-  await store.audit({ actor: by.actor, source: by.source, action: 'user.unlocked', target: accountTarget(email.toLowerCase()), detail: { cleared: n } });
+  await store.audit({
+    actor: by.actor,
+    source: by.source,
+    action: 'user.unlocked',
+    target: accountTarget(email.toLowerCase()),
+    detail: { cleared: n },
+  });
   return n;
 }
 
@@ -133,5 +165,11 @@ export async function setGroupMember(store: Store, by: AdminActor, group: Accoun
   if (was === present) return;
   if (present) await store.addGroupMember(group.id, member.id);
   else await store.removeGroupMember(group.id, member.id);
-  await store.audit({ actor: by.actor, source: by.source, action: present ? 'group.member.added' : 'group.member.removed', target: accountTarget(group.email), detail: { member: member.email } });
+  await store.audit({
+    actor: by.actor,
+    source: by.source,
+    action: present ? 'group.member.added' : 'group.member.removed',
+    target: accountTarget(group.email),
+    detail: { member: member.email },
+  });
 }

@@ -12,6 +12,20 @@ export interface AdminActor {
 }
 
 /** Appends the audit event of one change; `before`/`after` are the resource's public views (null when created/deleted). */
-export async function auditChange(store: Store, by: AdminActor, action: string, target: string, before: unknown, after: unknown, extra: Record<string, unknown> = {}): Promise<void> {
-  await store.audit({ actor: by.actor, source: by.source, action, target, detail: { ...extra, before: before ?? null, after: after ?? null } });
+export async function auditChange(
+  store: Store,
+  by: AdminActor,
+  action: string,
+  target: string,
+  before: unknown,
+  after: unknown,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await store.audit({
+    actor: by.actor,
+    source: by.source,
+    action,
+    target,
+    detail: { ...extra, before: before ?? null, after: after ?? null },
+  });
 }

@@ -30,7 +30,14 @@ export async function putAlias(store: Store, by: AdminActor, domain: Domain, add
   });
   const before = await store.getAlias(addr);
   const alias = await store.setAlias(addr, clean);
-  await auditChange(store, by, before ? 'alias.updated' : 'alias.created', aliasTarget(addr), before && aliasView(before), aliasView(alias));
+  await auditChange(
+    store,
+    by,
+    before ? 'alias.updated' : 'alias.created',
+    aliasTarget(addr),
+    before && aliasView(before),
+    aliasView(alias),
+  );
   return alias;
 }
 

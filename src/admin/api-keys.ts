@@ -17,8 +17,13 @@ const KEY = /^hk_([A-Za-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
 const hashSecret = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export const apiKeyView = (k: ApiKey, email: string) => ({
-  keyId: k.keyId, account: email, label: k.label, access: k.access, cidrs: k.cidrs,
-  createdAt: new Date(k.createdAt).toISOString(), lastUsedAt: k.lastUsedAt === null ? null : new Date(k.lastUsedAt).toISOString(),
+  keyId: k.keyId,
+  account: email,
+  label: k.label,
+  access: k.access,
+  cidrs: k.cidrs,
+  createdAt: new Date(k.createdAt).toISOString(),
+  lastUsedAt: k.lastUsedAt === null ? null : new Date(k.lastUsedAt).toISOString(),
 });
 
 /** Each CIDR normalised, or Invalid. */
@@ -28,7 +33,8 @@ export function checkCidrs(cidrs: string[]): string[] {
     const family = isIP(addr ?? '');
     const n = Number(bits);
     const max = family === 6 ? 128 : 32;
-    if (!family || extra !== undefined || bits === undefined || !/^\d+$/.test(bits) || n > max) throw new StoreError('Invalid', `not a network (CIDR): '${c}'`);
+    if (!family || extra !== undefined || bits === undefined || !/^\d+$/.test(bits) || n > max)
+      throw new StoreError('Invalid', `not a network (CIDR): '${c}'`);
     return `${addr}/${n}`;
   });
 }
@@ -46,11 +52,21 @@ export function sourceAllowed(cidrs: string[], source: string): boolean {
   return family !== 0 && list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
 }
 
-export async function createApiKey(store: Store, by: AdminActor, account: Account, input: { label?: string; access: 'read' | 'write'; cidrs?: string[] }): Promise<{ key: ApiKey; secret: string }> {
+export async function createApiKey(
+  store: Store,
+  by: AdminActor,
+  account: Account,
+  input: { label?: string; access: 'read' | 'write'; cidrs?: string[] },
+): Promise<{ key: ApiKey; secret: string }> {
   const keyId = randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 16);
   const secretPart = randomBytes(32).toString('base64url');
   const key = await store.createApiKey({
-    keyId, secretHash: hashSecret(secretPart), accountId: account.id, label: input.label ?? '', access: input.access, cidrs: checkCidrs(input.cidrs ?? []),
+    keyId,
+    secretHash: hashSecret(secretPart),
+    accountId: account.id,
+    label: input.label ?? '',
+    access: input.access,
+    cidrs: checkCidrs(input.cidrs ?? []),
   });
   await auditChange(store, by, 'apikey.created', `apikey:${keyId}`, null, apiKeyView(key, account.email));
   return { key, secret: `hk_${keyId}_${secretPart}` };

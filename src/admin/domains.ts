@@ -28,19 +28,27 @@ export interface DomainFields {
 /** The public view of a domain (API bodies, audit before/after). Settings are served by their own resources. */
 export function domainView(d: Domain) {
   return {
-    name: d.name, maxUsers: d.maxUsers, defaultQuota: d.defaultQuota, maxQuota: d.maxQuota, maxMessageSize: d.maxMessageSize,
-    footerText: d.footerText, footerHtml: d.footerHtml, createdAt: new Date(d.createdAt).toISOString(),
+    name: d.name,
+    maxUsers: d.maxUsers,
+    defaultQuota: d.defaultQuota,
+    maxQuota: d.maxQuota,
+    maxMessageSize: d.maxMessageSize,
+    footerText: d.footerText,
+    footerHtml: d.footerHtml,
+    createdAt: new Date(d.createdAt).toISOString(),
   };
 }
 
 function checkFields(f: DomainFields, current?: Domain): void {
   for (const k of ['maxUsers', 'defaultQuota', 'maxQuota', 'maxMessageSize'] as const) {
     const v = f[k];
-    if (v !== undefined && v !== null && !(Number.isSafeInteger(v) && v > 0)) throw new StoreError('Invalid', `${k}: expected a positive whole number`);
+    if (v !== undefined && v !== null && !(Number.isSafeInteger(v) && v > 0))
+      throw new StoreError('Invalid', `${k}: expected a positive whole number`);
   }
-  const maxQuota = f.maxQuota !== undefined ? f.maxQuota : current?.maxQuota ?? null;
-  const defaultQuota = f.defaultQuota !== undefined ? f.defaultQuota : current?.defaultQuota ?? null;
-  if (maxQuota !== null && defaultQuota !== null && defaultQuota > maxQuota) throw new StoreError('Invalid', `defaultQuota exceeds the domain's maxQuota (${maxQuota})`);
+  const maxQuota = f.maxQuota !== undefined ? f.maxQuota : (current?.maxQuota ?? null);
+  const defaultQuota = f.defaultQuota !== undefined ? f.defaultQuota : (current?.defaultQuota ?? null);
+  if (maxQuota !== null && defaultQuota !== null && defaultQuota > maxQuota)
+    throw new StoreError('Invalid', `defaultQuota exceeds the domain's maxQuota (${maxQuota})`);
 }
 
 export async function createDomain(store: Store, by: AdminActor, name: string, fields: DomainFields): Promise<Domain> {
@@ -54,10 +62,17 @@ export async function createDomain(store: Store, by: AdminActor, name: string, f
 }
 
 /** Changes the given fields; `limitsAllowed` false (a domain administrator) refuses any change of DOMAIN_LIMITS. */
-export async function updateDomain(store: Store, by: AdminActor, domain: Domain, fields: DomainFields, limitsAllowed: boolean): Promise<Domain> {
+export async function updateDomain(
+  store: Store,
+  by: AdminActor,
+  domain: Domain,
+  fields: DomainFields,
+  limitsAllowed: boolean,
+): Promise<Domain> {
   if (!limitsAllowed) {
     for (const k of DOMAIN_LIMITS) {
-      if (fields[k] !== undefined && fields[k] !== domain[k]) throw new StoreError('LimitExceeded', `${k} is set by the server administrator`);
+      if (fields[k] !== undefined && fields[k] !== domain[k])
+        throw new StoreError('LimitExceeded', `${k} is set by the server administrator`);
     }
   }
   checkFields(fields, domain);

@@ -17,7 +17,10 @@ import { auditChange, type AdminActor } from './actor.js';
 export type Access = 'read' | 'write';
 
 export const ADMIN_ROLES_SETTING = 'adminRoles';
-interface StoredRoles { serverReadOnly?: boolean; readOnlyDomains?: number[] }
+interface StoredRoles {
+  serverReadOnly?: boolean;
+  readOnlyDomains?: number[];
+}
 
 export interface Principal {
   account: Account;
@@ -44,13 +47,21 @@ export interface Roles {
 export async function rolesOf(store: Store, account: Account): Promise<Roles> {
   const stored = (await store.getSetting<StoredRoles>(account.id, ADMIN_ROLES_SETTING)) ?? {};
   return {
-    serverAdmin: account.isServerAdmin, serverReadOnly: !!stored.serverReadOnly,
-    adminDomains: account.adminDomains, readOnlyDomains: stored.readOnlyDomains ?? [],
+    serverAdmin: account.isServerAdmin,
+    serverReadOnly: !!stored.serverReadOnly,
+    adminDomains: account.adminDomains,
+    readOnlyDomains: stored.readOnlyDomains ?? [],
   };
 }
 
 /** The principal of an account, or null when it has no administrative role. `cap` 'read' keeps only read access (read-only API keys). */
-export async function principalOf(store: Store, account: Account, by: AdminActor, via: Principal['via'], cap: Access = 'write'): Promise<Principal | null> {
+export async function principalOf(
+  store: Store,
+  account: Account,
+  by: AdminActor,
+  via: Principal['via'],
+  cap: Access = 'write',
+): Promise<Principal | null> {
   const r = await rolesOf(store, account);
   const limit = (a: Access): Access => (cap === 'read' ? 'read' : a);
   const server: Access | null = r.serverAdmin ? limit('write') : r.serverReadOnly ? 'read' : null;
@@ -104,20 +115,28 @@ export async function requireOutranks(store: Store, p: Principal, account: Accou
  */
 export async function setRoles(store: Store, p: Principal, account: Account, wanted: Partial<Roles>): Promise<Roles> {
   const before = await rolesOf(store, account);
-  const serverChange = (wanted.serverAdmin !== undefined && wanted.serverAdmin !== before.serverAdmin)
-    || (wanted.serverReadOnly !== undefined && wanted.serverReadOnly !== before.serverReadOnly);
+  const serverChange =
+    (wanted.serverAdmin !== undefined && wanted.serverAdmin !== before.serverAdmin) ||
+    (wanted.serverReadOnly !== undefined && wanted.serverReadOnly !== before.serverReadOnly);
   if (serverChange) requireServer(p, 'write');
-  const touched = new Set([...(wanted.adminDomains ?? before.adminDomains), ...before.adminDomains,
-    ...(wanted.readOnlyDomains ?? before.readOnlyDomains), ...before.readOnlyDomains]);
+  const touched = new Set([
+    ...(wanted.adminDomains ?? before.adminDomains),
+    ...before.adminDomains,
+    ...(wanted.readOnlyDomains ?? before.readOnlyDomains),
+    ...before.readOnlyDomains,
+  ]);
   for (const id of touched) {
-    const changed = (wanted.adminDomains && wanted.adminDomains.includes(id) !== before.adminDomains.includes(id))
-      || (wanted.readOnlyDomains && wanted.readOnlyDomains.includes(id) !== before.readOnlyDomains.includes(id));
+    const changed =
+      (wanted.adminDomains && wanted.adminDomains.includes(id) !== before.adminDomains.includes(id)) ||
+      (wanted.readOnlyDomains && wanted.readOnlyDomains.includes(id) !== before.readOnlyDomains.includes(id));
     if (changed) requireAccess(p, id, 'write', 'domain');
   }
   for (const id of touched) if (!(await store.getDomain(id))) throw new StoreError('NotFound', 'domain not found');
   const after: Roles = {
-    serverAdmin: wanted.serverAdmin ?? before.serverAdmin, serverReadOnly: wanted.serverReadOnly ?? before.serverReadOnly,
-    adminDomains: [...new Set(wanted.adminDomains ?? before.adminDomains)], readOnlyDomains: [...new Set(wanted.readOnlyDomains ?? before.readOnlyDomains)],
+    serverAdmin: wanted.serverAdmin ?? before.serverAdmin,
+    serverReadOnly: wanted.serverReadOnly ?? before.serverReadOnly,
+    adminDomains: [...new Set(wanted.adminDomains ?? before.adminDomains)],
+    readOnlyDomains: [...new Set(wanted.readOnlyDomains ?? before.readOnlyDomains)],
   };
   await store.updateAccount(account.id, { isServerAdmin: after.serverAdmin, adminDomains: after.adminDomains });
   await store.setSetting(account.id, ADMIN_ROLES_SETTING, { serverReadOnly: after.serverReadOnly, readOnlyDomains: after.readOnlyDomains });

@@ -13,7 +13,12 @@ export const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** Records today's users and storage of the domain (the day keeps its maximum of users). */
 export async function recordUsageNow(store: Store, domain: Domain, at = Date.now()): Promise<UsageDay> {
-  const u = { domainId: domain.id, day: dayOf(at), users: await store.countAccounts(domain.id, 'user'), storageBytes: await store.domainStorage(domain.id) };
+  const u = {
+    domainId: domain.id,
+    day: dayOf(at),
+    users: await store.countAccounts(domain.id, 'user'),
+    storageBytes: await store.domainStorage(domain.id),
+  };
   await store.recordUsage(u);
   return u;
 }
@@ -51,9 +56,12 @@ export async function usageReport(store: Store, domain: Domain, month: string, n
   }
   const lastDay = days.at(-1);
   return {
-    domain: domain.name, month, days,
+    domain: domain.name,
+    month,
+    days,
     maxUsers: Math.max(0, ...days.map((d) => d.users)),
     maxStorageBytes: Math.max(0, ...days.map((d) => d.storageBytes)),
-    currentUsers: lastDay?.users ?? 0, currentStorageBytes: lastDay?.storageBytes ?? 0,
+    currentUsers: lastDay?.users ?? 0,
+    currentStorageBytes: lastDay?.storageBytes ?? 0,
   };
 }

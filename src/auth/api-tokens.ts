@@ -17,16 +17,29 @@ export const TOKEN_TTL_MS = 15 * 60_000;
 export const ROTATE_MS = 24 * 3600_000;
 const ISSUER = 'hearth-admin-api';
 
-export interface IssuedToken { token: string; expiresAt: number }
-export interface TokenClaims { accountId: number; passwordFingerprint: string }
+export interface IssuedToken {
+  token: string;
+  expiresAt: number;
+}
+export interface TokenClaims {
+  accountId: number;
+  passwordFingerprint: string;
+}
 
 /** A short, non-reversible fingerprint of the stored hash (never the hash itself). */
-export const passwordFingerprint = (a: Account) => createHash('sha256').update(a.passwordHash ?? '').digest('base64url').slice(0, 16);
+export const passwordFingerprint = (a: Account) =>
+  createHash('sha256')
+    .update(a.passwordHash ?? '')
+    .digest('base64url')
+    .slice(0, 16);
 
 export class ApiTokens {
   private keys = new Map<string, Uint8Array>();
 
-  constructor(private readonly store: Store, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async issue(account: Account): Promise<IssuedToken> {
     const { kid, key } = await this.signingKey();
@@ -34,7 +47,11 @@ export class ApiTokens {
     const exp = iat + TOKEN_TTL_MS / 1000;
     const token = await new SignJWT({ pwf: passwordFingerprint(account) })
       .setProtectedHeader({ alg: 'HS256', kid, typ: 'JWT' })
-      .setSubject(String(account.id)).setIssuer(ISSUER).setAudience(ISSUER).setIssuedAt(iat).setExpirationTime(exp)
+      .setSubject(String(account.id))
+      .setIssuer(ISSUER)
+      .setAudience(ISSUER)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
       .sign(key);
     return { token, expiresAt: exp * 1000 };
   }
@@ -47,7 +64,10 @@ export class ApiTokens {
       const key = await this.keyFor(kid);
       if (!key) return null;
       const { payload } = await jwtVerify(token, key, {
-        algorithms: ['HS256'], issuer: ISSUER, audience: ISSUER, currentDate: new Date(this.now()),
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: ISSUER,
+        currentDate: new Date(this.now()),
       });
       const accountId = Number(payload.sub);
       if (!Number.isInteger(accountId) || typeof payload.pwf !== 'string') return null;

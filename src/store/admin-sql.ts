@@ -8,8 +8,14 @@ import { now } from './sql-store-base.js';
 import { MailContentStore } from './mail-sql.js';
 
 const toApiKey = (r: ApiKeyRow): ApiKey => ({
-  id: Number(r.id), keyId: r.key_id, secretHash: r.secret_hash, accountId: Number(r.account_id), label: r.label,
-  access: r.access === 'write' ? 'write' : 'read', cidrs: json(r.cidrs, []), createdAt: Number(r.created_at),
+  id: Number(r.id),
+  keyId: r.key_id,
+  secretHash: r.secret_hash,
+  accountId: Number(r.account_id),
+  label: r.label,
+  access: r.access === 'write' ? 'write' : 'read',
+  cidrs: json(r.cidrs, []),
+  createdAt: Number(r.created_at),
   lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
 });
 
@@ -25,10 +31,12 @@ export abstract class AdminSqlStore extends MailContentStore implements AdminSto
     if (q.search) {
       // LIKE with the wildcards of the search text escaped; lower() on both sides for both dialects.
       const pattern = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      base = base.where((eb) => eb.or([
-        eb(sql`lower(email)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(coalesce(display_name, ''))`, 'like', sql`${pattern} escape '\\'`),
-      ]));
+      base = base.where((eb) =>
+        eb.or([
+          eb(sql`lower(email)`, 'like', sql`${pattern} escape '\\'`),
+          eb(sql`lower(coalesce(display_name, ''))`, 'like', sql`${pattern} escape '\\'`),
+        ]),
+      );
     }
     const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const column = SORT_COLUMNS[q.sort ?? 'email'];
@@ -45,21 +53,38 @@ export abstract class AdminSqlStore extends MailContentStore implements AdminSto
   async claimResourceVersion(resource: string, expected: number): Promise<boolean> {
     if (expected === 0) {
       // First write: the insert is the compare-and-set (the primary key refuses a second one).
-      const r = await this.db.insertInto('resource_versions').values({ resource, version: 1 } as never)
-        .onConflict((oc) => oc.column('resource').doNothing()).executeTakeFirst();
+      const r = await this.db
+        .insertInto('resource_versions')
+        .values({ resource, version: 1 } as never)
+        .onConflict((oc) => oc.column('resource').doNothing())
+        .executeTakeFirst();
       return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
     }
-    const r = await this.db.updateTable('resource_versions').set({ version: expected + 1 })
-      .where('resource', '=', resource).where('version', '=', expected).executeTakeFirst();
+    const r = await this.db
+      .updateTable('resource_versions')
+      .set({ version: expected + 1 })
+      .where('resource', '=', resource)
+      .where('version', '=', expected)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
   async createApiKey(k: Omit<ApiKey, 'id' | 'createdAt' | 'lastUsedAt'>): Promise<ApiKey> {
     if (await this.getApiKey(k.keyId)) throw conflict(`API key ${k.keyId} exists`);
-    const row = await this.db.insertInto('api_keys').values({
-      key_id: k.keyId, secret_hash: k.secretHash, account_id: k.accountId, label: k.label, access: k.access,
-      cidrs: JSON.stringify(k.cidrs), created_at: now(), last_used_at: null,
-    } as never).returningAll().executeTakeFirstOrThrow();
+    const row = await this.db
+      .insertInto('api_keys')
+      .values({
+        key_id: k.keyId,
+        secret_hash: k.secretHash,
+        account_id: k.accountId,
+        label: k.label,
+        access: k.access,
+        cidrs: JSON.stringify(k.cidrs),
+        created_at: now(),
+        last_used_at: null,
+      } as never)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toApiKey(row);
   }
 
@@ -89,8 +114,11 @@ export abstract class AdminSqlStore extends MailContentStore implements AdminSto
   }
 
   async addSigningKey(k: SigningKey): Promise<void> {
-    await this.db.insertInto('api_signing_keys').values({ kid: k.kid, secret: k.secret, created_at: k.createdAt } as never)
-      .onConflict((oc) => oc.column('kid').doNothing()).execute();
+    await this.db
+      .insertInto('api_signing_keys')
+      .values({ kid: k.kid, secret: k.secret, created_at: k.createdAt } as never)
+      .onConflict((oc) => oc.column('kid').doNothing())
+      .execute();
   }
 
   async deleteSigningKeysBefore(before: number): Promise<number> {
@@ -99,29 +127,49 @@ export abstract class AdminSqlStore extends MailContentStore implements AdminSto
   }
 
   async recordUsage(u: UsageDay): Promise<void> {
-    await this.db.insertInto('usage_daily').values({ domain_id: u.domainId, day: u.day, users: u.users, storage_bytes: u.storageBytes } as never)
-      .onConflict((oc) => oc.columns(['domain_id', 'day']).doUpdateSet({
-        // The day's most users (billing), the latest storage.
-        users: sql`case when usage_daily.users > ${u.users} then usage_daily.users else ${u.users} end`,
-        storage_bytes: u.storageBytes,
-      })).execute();
+    await this.db
+      .insertInto('usage_daily')
+      .values({ domain_id: u.domainId, day: u.day, users: u.users, storage_bytes: u.storageBytes } as never)
+      .onConflict((oc) =>
+        oc.columns(['domain_id', 'day']).doUpdateSet({
+          // The day's most users (billing), the latest storage.
+          users: sql`case when usage_daily.users > ${u.users} then usage_daily.users else ${u.users} end`,
+          storage_bytes: u.storageBytes,
+        }),
+      )
+      .execute();
   }
 
   async listUsage(domainId: number, fromDay: string, toDay: string): Promise<UsageDay[]> {
-    const rows = await this.db.selectFrom('usage_daily').selectAll().where('domain_id', '=', domainId)
-      .where('day', '>=', fromDay).where('day', '<=', toDay).orderBy('day').execute();
+    const rows = await this.db
+      .selectFrom('usage_daily')
+      .selectAll()
+      .where('domain_id', '=', domainId)
+      .where('day', '>=', fromDay)
+      .where('day', '<=', toDay)
+      .orderBy('day')
+      .execute();
     return rows.map((r) => ({ domainId: Number(r.domain_id), day: r.day, users: Number(r.users), storageBytes: Number(r.storage_bytes) }));
   }
 
   async usageBefore(domainId: number, day: string): Promise<UsageDay | null> {
-    const r = await this.db.selectFrom('usage_daily').selectAll().where('domain_id', '=', domainId).where('day', '<', day)
-      .orderBy('day', 'desc').limit(1).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('usage_daily')
+      .selectAll()
+      .where('domain_id', '=', domainId)
+      .where('day', '<', day)
+      .orderBy('day', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return r ? { domainId: Number(r.domain_id), day: r.day, users: Number(r.users), storageBytes: Number(r.storage_bytes) } : null;
   }
 
   async domainStorage(domainId: number): Promise<number> {
-    const r = await this.db.selectFrom('accounts').select((eb) => eb.fn.sum<number>('used_bytes').as('n'))
-      .where('domain_id', '=', domainId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.sum<number>('used_bytes').as('n'))
+      .where('domain_id', '=', domainId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 

@@ -23,16 +23,25 @@ export function keyRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     return { items: await Promise.all(keys.map(async (k) => apiKeyView(k, await emailOf(k.accountId)))) };
   });
 
-  app.post('/api-keys', {
-    schema: { tags: ['api-keys'], summary: 'Make a key carrying your roles; the secret is shown in this answer only', body: NewApiKey, response: { 201: Type.Composite([ApiKey, Type.Object({ secret: Type.String() })]) } },
-  }, async (req, reply) => {
-    const p = principal(req);
-    if (p.via !== 'token') throw new Forbidden('API keys are made by a signed-in administrator');
-    const body = req.body as Static<typeof NewApiKey>;
-    const { key, secret } = await createApiKey(store, p.by, p.account, { label: body.label, access: body.access, cidrs: body.cidrs });
-    reply.code(201);
-    return { ...apiKeyView(key, p.account.email), secret };
-  });
+  app.post(
+    '/api-keys',
+    {
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Make a key carrying your roles; the secret is shown in this answer only',
+        body: NewApiKey,
+        response: { 201: Type.Composite([ApiKey, Type.Object({ secret: Type.String() })]) },
+      },
+    },
+    async (req, reply) => {
+      const p = principal(req);
+      if (p.via !== 'token') throw new Forbidden('API keys are made by a signed-in administrator');
+      const body = req.body as Static<typeof NewApiKey>;
+      const { key, secret } = await createApiKey(store, p.by, p.account, { label: body.label, access: body.access, cidrs: body.cidrs });
+      reply.code(201);
+      return { ...apiKeyView(key, p.account.email), secret };
+    },
+  );
 
   app.delete('/api-keys/:keyId', { schema: { tags: ['api-keys'], params: KeyParams } }, async (req, reply) => {
     const p = principal(req);

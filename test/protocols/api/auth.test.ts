@@ -10,8 +10,12 @@ import { apiPlugin } from '../../../protocols/api/plugin.js';
 
 describe('admin API: sign-in and credentials', () => {
   let h: ApiHarness;
-  before(async () => { h = await apiHarness(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await apiHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   const signIn = (email: string, password: string, ip = '127.0.0.1') =>
     h.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email, password }, remoteAddress: ip });
@@ -30,7 +34,11 @@ describe('admin API: sign-in and credentials', () => {
   });
 
   it('a wrong password, an unknown address and a non-administrator all get the same 401 problem', async () => {
-    for (const [email, pw] of [['admin@a.test', 'wrong-password'], ['nobody@a.test', PW], ['ann@a.test', PW]]) {
+    for (const [email, pw] of [
+      ['admin@a.test', 'wrong-password'],
+      ['nobody@a.test', PW],
+      ['ann@a.test', PW],
+    ]) {
       const r = await signIn(email, pw, '10.9.9.9');
       assert.equal(r.statusCode, 401, email);
       assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
@@ -84,18 +92,34 @@ describe('admin API: sign-in and credentials', () => {
     assert.ok(listed.some((k: { keyId: string }) => k.keyId === keyId) && !JSON.stringify(listed).includes(secret));
 
     const withKey = (ip: string, method = 'GET', url = '/api/v1/domains/a.test/users', body?: unknown) =>
-      h.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${secret}` }, remoteAddress: ip, ...(body ? { payload: body as object } : {}) });
+      h.app.inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${secret}` },
+        remoteAddress: ip,
+        ...(body ? { payload: body as object } : {}),
+      });
     assert.equal((await withKey('192.0.2.7')).statusCode, 200);
     assert.equal((await withKey('198.51.100.1')).statusCode, 401, 'outside the bound network');
     assert.equal((await withKey('192.0.2.7', 'PATCH', '/api/v1/users/ann@a.test', { displayName: 'x' })).statusCode, 403, 'read-only');
     assert.equal((await withKey('192.0.2.7', 'GET', '/api/v1/domains/b.test/users')).statusCode, 404, 'scoped like its account');
     const wrong = `${secret.slice(0, -4)}AAAA`;
-    assert.equal((await h.app.inject({ method: 'GET', url: '/api/v1/domains', headers: { authorization: `Bearer ${wrong}` }, remoteAddress: '192.0.2.7' })).statusCode, 401);
+    assert.equal(
+      (
+        await h.app.inject({
+          method: 'GET',
+          url: '/api/v1/domains',
+          headers: { authorization: `Bearer ${wrong}` },
+          remoteAddress: '192.0.2.7',
+        })
+      ).statusCode,
+      401,
+    );
     assert.equal((await admin.req('DELETE', `/api/v1/api-keys/${keyId}`)).statusCode, 204);
     assert.equal((await withKey('192.0.2.7')).statusCode, 401, 'revoked');
   });
 
-  it('a read-write key writes within its account\'s domains, and cannot wipe a phone (that needs a password)', async () => {
+  it("a read-write key writes within its account's domains, and cannot wipe a phone (that needs a password)", async () => {
     const root = await h.as('root@a.test');
     const { secret } = (await root.req('POST', '/api/v1/api-keys', { access: 'write' })).json();
     const key = h.bearer(secret);
@@ -116,7 +140,8 @@ describe('admin API: rate limit', () => {
     try {
       await app.register(apiPlugin, { ctx: h.t.ctx, prefix: '/api/v1', rateLimit: { burst: 3, perSecond: 0.01 } });
       const token = (await h.as('root@a.test')).token;
-      const get = (ip: string) => app.inject({ method: 'GET', url: '/api/v1/domains', headers: { authorization: `Bearer ${token}` }, remoteAddress: ip });
+      const get = (ip: string) =>
+        app.inject({ method: 'GET', url: '/api/v1/domains', headers: { authorization: `Bearer ${token}` }, remoteAddress: ip });
       for (let i = 0; i < 3; i++) assert.equal((await get('127.0.0.1')).statusCode, 200);
       const r = await get('127.0.0.1');
       assert.equal(r.statusCode, 429);

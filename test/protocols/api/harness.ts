@@ -33,18 +33,26 @@ export async function apiHarness(opts: TestContextOptions = {}): Promise<ApiHarn
   const app = await buildServer(t.ctx);
   const bearer = (token: string): Caller => ({
     token,
-    req: (method, url, body, headers = {}) => app.inject({
-      method: method as 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers },
-      ...(body !== undefined ? { payload: body as object } : {}),
-    }),
+    req: (method, url, body, headers = {}) =>
+      app.inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        ...(body !== undefined ? { payload: body as object } : {}),
+      }),
   });
   return {
-    t, app, bearer,
+    t,
+    app,
+    bearer,
     async as(email, password = PW) {
       const r = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email, password } });
       if (r.statusCode !== 200) throw new Error(`sign-in of ${email}: ${r.statusCode} ${r.body}`);
       return bearer(r.json().token);
     },
-    async close() { await app.close(); await t.close(); },
+    async close() {
+      await app.close();
+      await t.close();
+    },
   };
 }

@@ -12,17 +12,22 @@ describe('admin API: a domain administrator of A learns nothing of B', () => {
   let h: ApiHarness;
   let adminA: Caller;
   let snapshot: string;
-  const state = async () => JSON.stringify({
-    accounts: await h.t.store.listAccounts((await h.t.store.getDomain('b.test'))!.id),
-    aliases: await h.t.store.listAliases(), domains: await h.t.store.listDomains(),
-    devices: await h.t.store.listDevices((await h.t.store.getAccount('bob@b.test'))!.id),
-    grants: await h.t.store.listGrantsByOwner((await h.t.store.getAccount('bob@b.test'))!.id),
-  });
+  const state = async () =>
+    JSON.stringify({
+      accounts: await h.t.store.listAccounts((await h.t.store.getDomain('b.test'))!.id),
+      aliases: await h.t.store.listAliases(),
+      domains: await h.t.store.listDomains(),
+      devices: await h.t.store.listDevices((await h.t.store.getAccount('bob@b.test'))!.id),
+      grants: await h.t.store.listGrantsByOwner((await h.t.store.getAccount('bob@b.test'))!.id),
+    });
 
   before(async () => {
     h = await apiHarness();
     const root = await h.as('root@a.test');
-    const ok = async (r: Promise<{ statusCode: number; body: string }>) => { const x = await r; assert.ok(x.statusCode < 300, x.body); };
+    const ok = async (r: Promise<{ statusCode: number; body: string }>) => {
+      const x = await r;
+      assert.ok(x.statusCode < 300, x.body);
+    };
     await ok(root.req('POST', '/api/v1/domains/b.test/groups', { email: 'team@b.test' }));
     await ok(root.req('POST', '/api/v1/domains/b.test/resources', { email: 'room@b.test', resourceType: 'room' }));
     await ok(root.req('PUT', '/api/v1/aliases/sales@b.test', { targets: ['bob@b.test'] }));
@@ -33,28 +38,53 @@ describe('admin API: a domain administrator of A learns nothing of B', () => {
     adminA = await h.as('admin@a.test');
     snapshot = await state();
   });
-  after(async () => { await h.close(); });
+  after(async () => {
+    await h.close();
+  });
 
   const cases: [string, string, unknown?][] = [
-    ['GET', '/api/v1/domains/b.test'], ['PATCH', '/api/v1/domains/b.test', { footerText: 'x' }], ['DELETE', '/api/v1/domains/b.test'],
-    ['GET', '/api/v1/domains/b.test/users'], ['POST', '/api/v1/domains/b.test/users', { email: 'evil@b.test', password: 'evil-pass-1' }],
-    ['GET', '/api/v1/users/bob@b.test'], ['PATCH', '/api/v1/users/bob@b.test', { disabled: true }], ['DELETE', '/api/v1/users/bob@b.test'],
-    ['POST', '/api/v1/users/bob@b.test/password', { password: 'evil-pass-1' }], ['POST', '/api/v1/users/bob@b.test/unlock'],
-    ['GET', '/api/v1/users/bob@b.test/roles'], ['PUT', '/api/v1/users/bob@b.test/roles', { adminDomains: ['a.test'] }],
-    ['GET', '/api/v1/domains/b.test/groups'], ['GET', '/api/v1/groups/team@b.test'], ['GET', '/api/v1/groups/team@b.test/members'],
-    ['PUT', '/api/v1/groups/team@b.test/members/bob@b.test'], ['DELETE', '/api/v1/groups/team@b.test'],
-    ['GET', '/api/v1/domains/b.test/resources'], ['GET', '/api/v1/resources/room@b.test'], ['PATCH', '/api/v1/resources/room@b.test', { displayName: 'x' }],
-    ['GET', '/api/v1/domains/b.test/aliases'], ['GET', '/api/v1/aliases/sales@b.test'], ['PUT', '/api/v1/aliases/sales@b.test', { targets: ['ann@a.test'] }],
-    ['PUT', '/api/v1/aliases/new@b.test', { targets: ['ann@a.test'] }], ['DELETE', '/api/v1/aliases/sales@b.test'],
-    ['GET', '/api/v1/users/bob@b.test/devices'], ['GET', '/api/v1/domains/b.test/devices'], ['GET', '/api/v1/users/bob@b.test/devices/BOBPHONE'],
-    ['POST', '/api/v1/users/bob@b.test/devices/BOBPHONE/wipe', { password: PW }], ['POST', '/api/v1/users/bob@b.test/devices/BOBPHONE/wipe', { accountOnly: true }],
-    ['POST', '/api/v1/users/bob@b.test/devices/BOBPHONE/cancel-wipe'], ['PUT', '/api/v1/users/bob@b.test/devices/BOBPHONE/access', { access: 'blocked' }],
+    ['GET', '/api/v1/domains/b.test'],
+    ['PATCH', '/api/v1/domains/b.test', { footerText: 'x' }],
+    ['DELETE', '/api/v1/domains/b.test'],
+    ['GET', '/api/v1/domains/b.test/users'],
+    ['POST', '/api/v1/domains/b.test/users', { email: 'evil@b.test', password: 'evil-pass-1' }],
+    ['GET', '/api/v1/users/bob@b.test'],
+    ['PATCH', '/api/v1/users/bob@b.test', { disabled: true }],
+    ['DELETE', '/api/v1/users/bob@b.test'],
+    ['POST', '/api/v1/users/bob@b.test/password', { password: 'evil-pass-1' }],
+    ['POST', '/api/v1/users/bob@b.test/unlock'],
+    ['GET', '/api/v1/users/bob@b.test/roles'],
+    ['PUT', '/api/v1/users/bob@b.test/roles', { adminDomains: ['a.test'] }],
+    ['GET', '/api/v1/domains/b.test/groups'],
+    ['GET', '/api/v1/groups/team@b.test'],
+    ['GET', '/api/v1/groups/team@b.test/members'],
+    ['PUT', '/api/v1/groups/team@b.test/members/bob@b.test'],
+    ['DELETE', '/api/v1/groups/team@b.test'],
+    ['GET', '/api/v1/domains/b.test/resources'],
+    ['GET', '/api/v1/resources/room@b.test'],
+    ['PATCH', '/api/v1/resources/room@b.test', { displayName: 'x' }],
+    ['GET', '/api/v1/domains/b.test/aliases'],
+    ['GET', '/api/v1/aliases/sales@b.test'],
+    ['PUT', '/api/v1/aliases/sales@b.test', { targets: ['ann@a.test'] }],
+    ['PUT', '/api/v1/aliases/new@b.test', { targets: ['ann@a.test'] }],
+    ['DELETE', '/api/v1/aliases/sales@b.test'],
+    ['GET', '/api/v1/users/bob@b.test/devices'],
+    ['GET', '/api/v1/domains/b.test/devices'],
+    ['GET', '/api/v1/users/bob@b.test/devices/BOBPHONE'],
+    ['POST', '/api/v1/users/bob@b.test/devices/BOBPHONE/wipe', { password: PW }],
+    ['POST', '/api/v1/users/bob@b.test/devices/BOBPHONE/wipe', { accountOnly: true }],
+    ['POST', '/api/v1/users/bob@b.test/devices/BOBPHONE/cancel-wipe'],
+    ['PUT', '/api/v1/users/bob@b.test/devices/BOBPHONE/access', { access: 'blocked' }],
     ['DELETE', '/api/v1/users/bob@b.test/devices/BOBPHONE'],
-    ['GET', '/api/v1/users/bob@b.test/grants'], ['PUT', '/api/v1/users/bob@b.test/grants/carol@b.test', { rights: 'write' }],
+    ['GET', '/api/v1/users/bob@b.test/grants'],
+    ['PUT', '/api/v1/users/bob@b.test/grants/carol@b.test', { rights: 'write' }],
     ['DELETE', '/api/v1/users/bob@b.test/grants/carol@b.test'],
-    ['GET', '/api/v1/audit?domain=b.test'], ['GET', '/api/v1/domains/b.test/usage'],
-    ['GET', '/api/v1/domains/b.test/device-policy'], ['PATCH', '/api/v1/domains/b.test/device-policy', { DevicePasswordEnabled: true }],
-    ['GET', '/api/v1/domains/b.test/access-rules'], ['PUT', '/api/v1/domains/b.test/access-rules', { default: 'blocked', rules: [] }],
+    ['GET', '/api/v1/audit?domain=b.test'],
+    ['GET', '/api/v1/domains/b.test/usage'],
+    ['GET', '/api/v1/domains/b.test/device-policy'],
+    ['PATCH', '/api/v1/domains/b.test/device-policy', { DevicePasswordEnabled: true }],
+    ['GET', '/api/v1/domains/b.test/access-rules'],
+    ['PUT', '/api/v1/domains/b.test/access-rules', { default: 'blocked', rules: [] }],
   ];
 
   it('every route of B answers 404 with the same problem as a name that does not exist', async () => {
@@ -78,12 +108,21 @@ describe('admin API: a domain administrator of A learns nothing of B', () => {
 
   it('listings and the audit log of A hold nothing of B', async () => {
     const domains = (await adminA.req('GET', '/api/v1/domains')).json();
-    assert.deepEqual(domains.items.map((d: { name: string }) => d.name), ['a.test']);
+    assert.deepEqual(
+      domains.items.map((d: { name: string }) => d.name),
+      ['a.test'],
+    );
     assert.equal(domains.total, 1);
     const audit = (await adminA.req('GET', '/api/v1/audit?limit=1000')).json();
-    assert.ok(audit.items.every((e: { target: string }) => !e.target.includes('b.test')), JSON.stringify(audit.items.map((e: { target: string }) => e.target)));
+    assert.ok(
+      audit.items.every((e: { target: string }) => !e.target.includes('b.test')),
+      JSON.stringify(audit.items.map((e: { target: string }) => e.target)),
+    );
     const usage = (await adminA.req('GET', '/api/v1/usage')).json();
-    assert.deepEqual(usage.items.map((u: { domain: string }) => u.domain), ['a.test']);
+    assert.deepEqual(
+      usage.items.map((u: { domain: string }) => u.domain),
+      ['a.test'],
+    );
     const keys = (await adminA.req('GET', '/api/v1/api-keys')).json();
     assert.deepEqual(keys.items, []);
   });

@@ -9,8 +9,12 @@ import { apiHarness, type ApiHarness } from './harness.js';
 
 describe('admin API: OpenAPI document', () => {
   let h: ApiHarness;
-  before(async () => { h = await apiHarness(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await apiHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   it('is served without credentials and validates as OpenAPI 3.1', async () => {
     const r = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
@@ -29,12 +33,28 @@ describe('admin API: OpenAPI document', () => {
   it('lists every resource of the API, and only the API', async () => {
     const doc = (await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
     const paths = Object.keys(doc.paths);
-    for (const p of ['/api/v1/auth/token', '/api/v1/domains', '/api/v1/domains/{domain}', '/api/v1/domains/{domain}/users', '/api/v1/users/{email}',
-      '/api/v1/domains/{domain}/groups', '/api/v1/domains/{domain}/resources', '/api/v1/aliases/{address}', '/api/v1/users/{email}/devices/{deviceId}/wipe',
-      '/api/v1/users/{email}/grants/{delegate}', '/api/v1/audit', '/api/v1/domains/{domain}/usage', '/api/v1/api-keys', '/api/v1/domains/{domain}/access-rules']) {
+    for (const p of [
+      '/api/v1/auth/token',
+      '/api/v1/domains',
+      '/api/v1/domains/{domain}',
+      '/api/v1/domains/{domain}/users',
+      '/api/v1/users/{email}',
+      '/api/v1/domains/{domain}/groups',
+      '/api/v1/domains/{domain}/resources',
+      '/api/v1/aliases/{address}',
+      '/api/v1/users/{email}/devices/{deviceId}/wipe',
+      '/api/v1/users/{email}/grants/{delegate}',
+      '/api/v1/audit',
+      '/api/v1/domains/{domain}/usage',
+      '/api/v1/api-keys',
+      '/api/v1/domains/{domain}/access-rules',
+    ]) {
       assert.ok(paths.includes(p), `${p} in the document`);
     }
-    assert.ok(paths.every((p) => p.startsWith('/api/v1/')), 'no other protocol\'s routes');
+    assert.ok(
+      paths.every((p) => p.startsWith('/api/v1/')),
+      "no other protocol's routes",
+    );
     assert.ok(!paths.includes('/api/v1/openapi.json'), 'the document does not describe itself');
     // The schema that validates user creation is the one documented.
     const create = doc.paths['/api/v1/domains/{domain}/users'].post;

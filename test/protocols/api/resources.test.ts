@@ -16,7 +16,9 @@ describe('admin API: resources and roles', () => {
     root = await h.as('root@a.test');
     adminA = await h.as('admin@a.test');
   });
-  after(async () => { await h.close(); });
+  after(async () => {
+    await h.close();
+  });
 
   it('domains: the server admin creates with an idempotent PUT and sets limits; a domain admin cannot raise them', async () => {
     const put = (body: unknown) => root.req('PUT', '/api/v1/domains/c.test', body);
@@ -35,9 +37,16 @@ describe('admin API: resources and roles', () => {
       const r = await boss.req('PATCH', '/api/v1/domains/c.test', body);
       assert.equal(r.statusCode, 422, JSON.stringify(body));
     }
-    assert.equal((await boss.req('PATCH', '/api/v1/domains/c.test', { defaultQuota: 2_000_000 })).statusCode, 422, 'default above the maximum');
+    assert.equal(
+      (await boss.req('PATCH', '/api/v1/domains/c.test', { defaultQuota: 2_000_000 })).statusCode,
+      422,
+      'default above the maximum',
+    );
     // ... nor give a user more than the maximum, nor exceed max users.
-    assert.equal((await boss.req('POST', '/api/v1/domains/c.test/users', { email: 'big@c.test', password: PW, quotaBytes: 2_000_000 })).statusCode, 422);
+    assert.equal(
+      (await boss.req('POST', '/api/v1/domains/c.test/users', { email: 'big@c.test', password: PW, quotaBytes: 2_000_000 })).statusCode,
+      422,
+    );
     assert.equal((await boss.req('POST', '/api/v1/domains/c.test/users', { email: 'two@c.test', password: PW })).statusCode, 201);
     const third = await boss.req('POST', '/api/v1/domains/c.test/users', { email: 'three@c.test', password: PW });
     assert.equal(third.statusCode, 422);
@@ -63,14 +72,20 @@ describe('admin API: resources and roles', () => {
     assert.equal(list.items[0].email, 'zed@a.test');
     assert.equal(list.items.length, 2);
     assert.ok(list.total >= 4);
-    assert.deepEqual((await adminA.req('GET', '/api/v1/domains/a.test/users?q=zulu')).json().items.map((u: { email: string }) => u.email), ['zed@a.test']);
+    assert.deepEqual(
+      (await adminA.req('GET', '/api/v1/domains/a.test/users?q=zulu')).json().items.map((u: { email: string }) => u.email),
+      ['zed@a.test'],
+    );
     const changed = await adminA.req('PATCH', '/api/v1/users/zed@a.test', { disabled: true, protocols: { pop3: false } });
     assert.equal(changed.statusCode, 200);
     assert.equal(changed.json().disabled, true);
     assert.equal(changed.json().protocols.pop3, false);
     assert.equal(changed.json().protocols.imap, true);
     assert.notEqual(changed.headers.etag, got.headers.etag);
-    assert.deepEqual((await adminA.req('GET', '/api/v1/domains/a.test/users?disabled=true')).json().items.map((u: { email: string }) => u.email), ['zed@a.test']);
+    assert.deepEqual(
+      (await adminA.req('GET', '/api/v1/domains/a.test/users?disabled=true')).json().items.map((u: { email: string }) => u.email),
+      ['zed@a.test'],
+    );
     await adminA.req('PATCH', '/api/v1/users/zed@a.test', { disabled: false });
     // Lockout: failures recorded by the shared login rules, cleared by unlock.
     await h.t.store.recordLoginFailure('zed@a.test', '10.0.0.1', Date.now());
@@ -78,7 +93,9 @@ describe('admin API: resources and roles', () => {
     assert.equal((await adminA.req('POST', '/api/v1/users/zed@a.test/password', { password: 'short' })).statusCode, 422);
     assert.equal((await adminA.req('POST', '/api/v1/users/zed@a.test/password', { password: 'a-new-password' })).statusCode, 204);
     assert.equal((await h.t.auth.verify('zed@a.test', 'a-new-password', '10.0.0.2')).ok, true);
-    const audit = (await adminA.req('GET', '/api/v1/audit?target=account:zed@a.test')).json().items.map((e: { action: string }) => e.action);
+    const audit = (await adminA.req('GET', '/api/v1/audit?target=account:zed@a.test'))
+      .json()
+      .items.map((e: { action: string }) => e.action);
     assert.deepEqual(audit, ['user.password.reset', 'user.unlocked', 'user.updated', 'user.updated', 'user.created']);
     assert.ok(!JSON.stringify((await adminA.req('GET', '/api/v1/audit?limit=1000')).json()).includes('scrypt'), 'no hash in the audit');
     assert.equal((await adminA.req('DELETE', '/api/v1/users/zed@a.test')).statusCode, 204);
@@ -103,17 +120,30 @@ describe('admin API: resources and roles', () => {
   });
 
   it('groups and resources: members (idempotent PUT/DELETE), rooms and equipment', async () => {
-    assert.equal((await adminA.req('POST', '/api/v1/domains/a.test/groups', { email: 'team@a.test', displayName: 'Team' })).statusCode, 201);
+    assert.equal(
+      (await adminA.req('POST', '/api/v1/domains/a.test/groups', { email: 'team@a.test', displayName: 'Team' })).statusCode,
+      201,
+    );
     for (let i = 0; i < 2; i++) assert.equal((await adminA.req('PUT', '/api/v1/groups/team@a.test/members/ann@a.test')).statusCode, 204);
-    assert.deepEqual((await adminA.req('GET', '/api/v1/groups/team@a.test/members')).json().items.map((m: { email: string }) => m.email), ['ann@a.test']);
+    assert.deepEqual(
+      (await adminA.req('GET', '/api/v1/groups/team@a.test/members')).json().items.map((m: { email: string }) => m.email),
+      ['ann@a.test'],
+    );
     assert.equal((await adminA.req('DELETE', '/api/v1/groups/team@a.test/members/ann@a.test')).statusCode, 204);
     assert.equal((await adminA.req('DELETE', '/api/v1/groups/team@a.test/members/ann@a.test')).statusCode, 204);
     assert.equal((await adminA.req('GET', '/api/v1/users/team@a.test')).statusCode, 404, 'a group is no user');
-    const room = await adminA.req('POST', '/api/v1/domains/a.test/resources', { email: 'room1@a.test', resourceType: 'room', displayName: 'Room 1' });
+    const room = await adminA.req('POST', '/api/v1/domains/a.test/resources', {
+      email: 'room1@a.test',
+      resourceType: 'room',
+      displayName: 'Room 1',
+    });
     assert.equal(room.statusCode, 201);
     await adminA.req('POST', '/api/v1/domains/a.test/resources', { email: 'beamer@a.test', resourceType: 'equipment' });
     const listed = (await adminA.req('GET', '/api/v1/domains/a.test/resources')).json();
-    assert.deepEqual(listed.items.map((r: { email: string }) => r.email), ['beamer@a.test', 'room1@a.test']);
+    assert.deepEqual(
+      listed.items.map((r: { email: string }) => r.email),
+      ['beamer@a.test', 'room1@a.test'],
+    );
     assert.equal((await adminA.req('GET', '/api/v1/resources/beamer@a.test')).json().resourceType, 'equipment');
   });
 
@@ -127,7 +157,7 @@ describe('admin API: resources and roles', () => {
     assert.equal(await h.t.store.getAlias('info@a.test'), null);
   });
 
-  it('devices: details, full wipe only with the admin\'s password, account-only wipe, cancel, quarantine, remove', async () => {
+  it("devices: details, full wipe only with the admin's password, account-only wipe, cancel, quarantine, remove", async () => {
     const ann = (await h.t.store.getAccount('ann@a.test'))!;
     await h.t.store.touchDevice({ accountId: ann.id, deviceId: 'PHONE1', deviceType: 'iPhone' });
     const list = (await adminA.req('GET', '/api/v1/users/ann@a.test/devices')).json().items;
@@ -136,7 +166,10 @@ describe('admin API: resources and roles', () => {
     assert.equal((await adminA.req('GET', '/api/v1/domains/a.test/devices')).json().total, 1);
     const noPw = await adminA.req('POST', '/api/v1/users/ann@a.test/devices/PHONE1/wipe', {});
     assert.equal(noPw.statusCode, 422);
-    assert.equal((await adminA.req('POST', '/api/v1/users/ann@a.test/devices/PHONE1/wipe', { password: 'not-my-password' })).statusCode, 403);
+    assert.equal(
+      (await adminA.req('POST', '/api/v1/users/ann@a.test/devices/PHONE1/wipe', { password: 'not-my-password' })).statusCode,
+      403,
+    );
     const wiped = await adminA.req('POST', '/api/v1/users/ann@a.test/devices/PHONE1/wipe', { password: PW });
     assert.equal(wiped.statusCode, 202);
     assert.equal(wiped.json().wipeState, 'requested');
@@ -144,24 +177,42 @@ describe('admin API: resources and roles', () => {
     const acc = await adminA.req('POST', '/api/v1/users/ann@a.test/devices/PHONE1/wipe', { accountOnly: true });
     assert.equal(acc.json().wipeAccountOnly, true);
     await adminA.req('POST', '/api/v1/users/ann@a.test/devices/PHONE1/cancel-wipe');
-    assert.equal((await adminA.req('PUT', '/api/v1/users/ann@a.test/devices/PHONE1/access', { access: 'quarantined' })).json().access, 'quarantined');
+    assert.equal(
+      (await adminA.req('PUT', '/api/v1/users/ann@a.test/devices/PHONE1/access', { access: 'quarantined' })).json().access,
+      'quarantined',
+    );
     assert.equal((await h.t.store.getDevice(ann.id, 'PHONE1'))?.access, 'quarantined');
     assert.equal((await adminA.req('DELETE', '/api/v1/users/ann@a.test/devices/PHONE1')).statusCode, 204);
     assert.equal(await h.t.store.getDevice(ann.id, 'PHONE1'), null);
-    const actions = (await adminA.req('GET', '/api/v1/audit?target=device:ann@a.test/PHONE1')).json().items.map((e: { action: string }) => e.action);
-    assert.deepEqual(actions, ['device.removed', 'device.quarantined', 'device.wipe.cancelled', 'device.wipe.requested', 'device.wipe.cancelled', 'device.wipe.requested']);
+    const actions = (await adminA.req('GET', '/api/v1/audit?target=device:ann@a.test/PHONE1'))
+      .json()
+      .items.map((e: { action: string }) => e.action);
+    assert.deepEqual(actions, [
+      'device.removed',
+      'device.quarantined',
+      'device.wipe.cancelled',
+      'device.wipe.requested',
+      'device.wipe.cancelled',
+      'device.wipe.requested',
+    ]);
   });
 
   it('delegation grants: set (idempotent), list, remove', async () => {
     await h.t.addUser('dan@a.test', PW);
-    for (let i = 0; i < 2; i++) assert.equal((await adminA.req('PUT', '/api/v1/users/ann@a.test/grants/dan@a.test', { rights: 'write' })).statusCode, 200);
-    assert.deepEqual((await adminA.req('GET', '/api/v1/users/ann@a.test/grants')).json().items, [{ delegate: 'dan@a.test', rights: 'write', folder: null, status: 'accepted' }]);
+    for (let i = 0; i < 2; i++)
+      assert.equal((await adminA.req('PUT', '/api/v1/users/ann@a.test/grants/dan@a.test', { rights: 'write' })).statusCode, 200);
+    assert.deepEqual((await adminA.req('GET', '/api/v1/users/ann@a.test/grants')).json().items, [
+      { delegate: 'dan@a.test', rights: 'write', folder: null, status: 'accepted' },
+    ]);
     assert.equal((await adminA.req('DELETE', '/api/v1/users/ann@a.test/grants/dan@a.test')).statusCode, 204);
     assert.deepEqual((await adminA.req('GET', '/api/v1/users/ann@a.test/grants')).json().items, []);
   });
 
   it('device policy and access rules of the domain', async () => {
-    const p = await adminA.req('PATCH', '/api/v1/domains/a.test/device-policy', { DevicePasswordEnabled: true, MinDevicePasswordLength: 6 });
+    const p = await adminA.req('PATCH', '/api/v1/domains/a.test/device-policy', {
+      DevicePasswordEnabled: true,
+      MinDevicePasswordLength: 6,
+    });
     assert.equal(p.statusCode, 200);
     assert.equal(p.json().policy.MinDevicePasswordLength, 6);
     assert.equal((await adminA.req('PATCH', '/api/v1/domains/a.test/device-policy', { NoSuchKey: true })).statusCode, 422);
@@ -170,7 +221,7 @@ describe('admin API: resources and roles', () => {
     assert.deepEqual((await adminA.req('GET', '/api/v1/domains/a.test/access-rules')).json(), rules);
   });
 
-  it('usage: users per day and the month\'s maximum, for billing', async () => {
+  it("usage: users per day and the month's maximum, for billing", async () => {
     const u = (await root.req('GET', '/api/v1/domains/a.test/usage')).json();
     const users = await h.t.store.countAccounts((await h.t.store.getDomain('a.test'))!.id, 'user');
     assert.equal(u.currentUsers, users);
@@ -198,7 +249,11 @@ describe('admin API: resources and roles', () => {
     await h.t.addUser('viewer@a.test', PW);
     assert.equal((await root.req('PUT', '/api/v1/users/auditor@a.test/roles', { serverReadOnly: true })).statusCode, 200);
     assert.equal((await adminA.req('PUT', '/api/v1/users/viewer@a.test/roles', { readOnlyDomains: ['a.test'] })).statusCode, 200);
-    assert.equal((await adminA.req('PUT', '/api/v1/users/viewer@a.test/roles', { serverReadOnly: true })).statusCode, 403, 'server roles are the server admin\'s');
+    assert.equal(
+      (await adminA.req('PUT', '/api/v1/users/viewer@a.test/roles', { serverReadOnly: true })).statusCode,
+      403,
+      "server roles are the server admin's",
+    );
     const auditor = await h.as('auditor@a.test');
     const viewer = await h.as('viewer@a.test');
     assert.equal((await auditor.req('GET', '/api/v1/domains/b.test/users')).statusCode, 200);

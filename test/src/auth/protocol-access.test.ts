@@ -10,8 +10,12 @@ import { protocolAuthenticator } from '../../../src/auth/protocol-access.js';
 
 describe('per-user protocol access', () => {
   let h: ApiHarness;
-  before(async () => { h = await apiHarness(); });
-  after(async () => { await h.close(); });
+  before(async () => {
+    h = await apiHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
 
   const basic = `Basic ${Buffer.from(`ann@a.test:${PW}`).toString('base64')}`;
   const dav = () => h.app.inject({ method: 'PROPFIND', url: '/dav/', headers: { authorization: basic, depth: '0' } });

@@ -21,11 +21,18 @@ for (const factory of await storeFactories()) {
       store = opened.store;
       a = (await store.createDomain({ name: 'a.test' })).id;
       b = (await store.createDomain({ name: 'b.test' })).id;
-      for (let i = 0; i < 25; i++) await store.createAccount({ domainId: a, email: `u${String(i).padStart(2, '0')}@a.test`, displayName: i % 5 === 0 ? `Five_${i}` : null });
+      for (let i = 0; i < 25; i++)
+        await store.createAccount({
+          domainId: a,
+          email: `u${String(i).padStart(2, '0')}@a.test`,
+          displayName: i % 5 === 0 ? `Five_${i}` : null,
+        });
       await store.createAccount({ domainId: a, email: 'team@a.test', kind: 'group' });
       await store.createAccount({ domainId: b, email: 'u00@b.test' });
     });
-    after(async () => { await opened.dispose(); });
+    after(async () => {
+      await opened.dispose();
+    });
 
     it('pages accounts with totals, sorted both ways, filtered by domain, kind, text and state', async () => {
       const p1 = await store.pageAccounts({ domainIds: [a], kind: 'user', limit: 10, offset: 0 });
@@ -44,7 +51,10 @@ for (const factory of await storeFactories()) {
       assert.equal((await store.pageAccounts({ domainIds: [a], search: '%', limit: 100, offset: 0 })).total, 0);
       const u3 = (await store.getAccount('u03@a.test'))!;
       await store.updateAccount(u3.id, { disabled: true });
-      assert.deepEqual((await store.pageAccounts({ domainIds: [a], disabled: true, limit: 100, offset: 0 })).accounts.map((x) => x.email), ['u03@a.test']);
+      assert.deepEqual(
+        (await store.pageAccounts({ domainIds: [a], disabled: true, limit: 100, offset: 0 })).accounts.map((x) => x.email),
+        ['u03@a.test'],
+      );
     });
 
     it('claims a resource version once per expected value (If-Match compare-and-set)', async () => {
@@ -61,10 +71,20 @@ for (const factory of await storeFactories()) {
 
     it('stores API keys by id, refuses a duplicate, lists by account, deletes', async () => {
       const owner = (await store.getAccount('u01@a.test'))!;
-      const k = await store.createApiKey({ keyId: 'k1', secretHash: 'ab', accountId: owner.id, label: 'billing', access: 'read', cidrs: ['10.0.0.0/8'] });
+      const k = await store.createApiKey({
+        keyId: 'k1',
+        secretHash: 'ab',
+        accountId: owner.id,
+        label: 'billing',
+        access: 'read',
+        cidrs: ['10.0.0.0/8'],
+      });
       assert.equal(k.access, 'read');
       assert.deepEqual((await store.getApiKey('k1'))?.cidrs, ['10.0.0.0/8']);
-      await assert.rejects(store.createApiKey({ keyId: 'k1', secretHash: 'cd', accountId: owner.id, label: '', access: 'write', cidrs: [] }), { code: 'Conflict' });
+      await assert.rejects(
+        store.createApiKey({ keyId: 'k1', secretHash: 'cd', accountId: owner.id, label: '', access: 'write', cidrs: [] }),
+        { code: 'Conflict' },
+      );
       await store.touchApiKey('k1', 1234);
       assert.equal((await store.getApiKey('k1'))?.lastUsedAt, 1234);
       assert.equal((await store.listApiKeys([owner.id])).length, 1);
@@ -82,7 +102,10 @@ for (const factory of await storeFactories()) {
       const node2 = new ApiTokens(peer, clock);
       const acct = (await store.getAccount('u02@a.test'))!;
       const first = await node1.issue(acct);
-      assert.deepEqual(await node2.verify(first.token), { accountId: acct.id, passwordFingerprint: (await node1.verify(first.token))!.passwordFingerprint });
+      assert.deepEqual(await node2.verify(first.token), {
+        accountId: acct.id,
+        passwordFingerprint: (await node1.verify(first.token))!.passwordFingerprint,
+      });
       t += ROTATE_MS + 1000;
       const second = await node2.issue(acct);
       assert.notEqual(second.token.split('.')[0], first.token.split('.')[0], 'a new key id after rotation');
@@ -95,7 +118,7 @@ for (const factory of await storeFactories()) {
       assert.equal(await node1.verify('not.a.token'), null);
     });
 
-    it('records daily usage keeping the day\'s most users', async () => {
+    it("records daily usage keeping the day's most users", async () => {
       await store.recordUsage({ domainId: a, day: '2026-11-02', users: 5, storageBytes: 100 });
       await store.recordUsage({ domainId: a, day: '2026-11-02', users: 3, storageBytes: 50 });
       await store.recordUsage({ domainId: a, day: '2026-11-05', users: 7, storageBytes: 70 });
@@ -112,9 +135,15 @@ for (const factory of await storeFactories()) {
       await store.audit({ actor: 'x', action: 'device.wipe.requested', target: 'device:u00@b.test/PHONE', source: null, detail: {} });
       await store.audit({ actor: 'x', action: 'domain.updated', target: 'domain:a.test', source: null, detail: {} });
       const inA = await store.pageAudit({ domain: 'a.test', limit: 10, offset: 0 });
-      assert.deepEqual(inA.events.map((e) => e.action), ['domain.updated', 'user.created']);
+      assert.deepEqual(
+        inA.events.map((e) => e.action),
+        ['domain.updated', 'user.created'],
+      );
       assert.equal(inA.total, 2);
-      assert.deepEqual((await store.pageAudit({ domain: 'b.test', limit: 10, offset: 0 })).events.map((e) => e.target), ['device:u00@b.test/PHONE']);
+      assert.deepEqual(
+        (await store.pageAudit({ domain: 'b.test', limit: 10, offset: 0 })).events.map((e) => e.target),
+        ['device:u00@b.test/PHONE'],
+      );
       assert.equal((await store.pageAudit({ domain: 'a.test', action: 'user.', limit: 10, offset: 0 })).total, 1);
       assert.equal((await store.pageAudit({ domain: 'a.test', limit: 1, offset: 1 })).events[0].action, 'user.created');
     });
