@@ -181,3 +181,17 @@ export async function setDefaultAccess(store: Store, domainName: string, access:
   const current = accessRules(domain);
   return saveRules(store, domain, { default: a, rules: current.rules }, 'domain.access.default', { was: current.default, access: a }, by);
 }
+
+/** The admin API's PUT of the whole rule set (idempotent): every rule checked as addAccessRule does. */
+export async function replaceAccessRules(store: Store, domainName: string, wanted: AccessRules, by: PolicyActor): Promise<AccessRules> {
+  const def = checkAccess(wanted.default);
+  const rules = wanted.rules.map((r): AccessRule => {
+    if (!ACCESS_RULE_FIELDS.includes(r.field)) throw invalid(`rule field must be one of ${ACCESS_RULE_FIELDS.join(', ')}, got '${r.field}'`);
+    const pattern = r.pattern.trim();
+    if (!pattern || pattern.length > 256) throw invalid('a rule pattern has 1 to 256 characters');
+    return { field: r.field, pattern, access: checkAccess(r.access) };
+  });
+  const domain = await findDomain(store, domainName);
+  const before = accessRules(domain);
+  return saveRules(store, domain, { default: def, rules }, 'domain.access.replaced', { before, after: { default: def, rules } }, by);
+}

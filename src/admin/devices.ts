@@ -7,7 +7,7 @@
  *
  * Every step is audited with target `device:EMAIL/DEVICE_ID`.
  */
-import type { Device } from '../model/types.js';
+import type { Device, DeviceAccess } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
 import { deviceSignal } from '../model/signals.js';
@@ -72,11 +72,11 @@ export async function listDeviceLines(store: Store, email: string): Promise<stri
  * overrides the domain's access rules (Exchange's per-device ABQ override) and releases a
  * quarantined device. A wiped device stays blocked: remove it instead.
  */
-export async function setDeviceAccess(store: Store, email: string, deviceId: string, access: 'allowed' | 'blocked', by: WipeActor): Promise<Device> {
+export async function setDeviceAccess(store: Store, email: string, deviceId: string, access: DeviceAccess, by: WipeActor): Promise<Device> {
   const { account, device } = await findDevice(store, email, deviceId);
   if (device.wipeState === 'acknowledged') throw new StoreError('Conflict', 'device was wiped: remove it to let it connect again');
   const updated = await store.updateDevice(device.id, { access, info: { ...device.info, accessSource: 'admin' } });
   await store.signal(account.id, deviceSignal(deviceId, 'access'));
-  await store.audit({ actor: by.actor, action: `device.${access === 'allowed' ? 'allowed' : 'blocked'}`, target: deviceAuditTarget(account.email, deviceId), source: by.source, detail: { was: device.access } });
+  await store.audit({ actor: by.actor, action: `device.${access}`, target: deviceAuditTarget(account.email, deviceId), source: by.source, detail: { was: device.access } });
   return updated;
 }

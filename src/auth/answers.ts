@@ -69,3 +69,13 @@ export function pop3LoginAnswer(r: LoginRefusal): string {
   if (isTemporary(r)) return '-ERR [SYS/TEMP] Temporary authentication failure, try again later';
   return '-ERR [AUTH] Authentication failed';
 }
+
+/**
+ * The admin REST API's sign-in (POST /api/v1/auth/token, docs/api.md): 401 for missing, invalid
+ * and disabled (a Bearer challenge: the API takes tokens, not Basic); 429 with Retry-After for
+ * locked and throttled (RFC 6585 §4), the API's one answer for "too many, wait".
+ */
+export function restLoginAnswer(r: LoginRefusal): { status: 401 | 429; headers: Record<string, string> } {
+  if (isTemporary(r)) return { status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil(r.retryAfterSeconds))) } };
+  return { status: 401, headers: { 'www-authenticate': 'Bearer realm="hearth-admin"' } };
+}

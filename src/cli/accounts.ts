@@ -1,21 +1,19 @@
 import type { Store } from '../store/store.js';
-import { hashPassword } from '../auth/password.js';
 import type { Account, Domain } from '../model/types.js';
 import { UsageError, formatSize, parseSize } from './sizes.js';
+import { MIN_PASSWORD, normaliseAddress, normaliseDomainName } from '../admin/names.js';
 
-const ADDRESS = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const MIN_PASSWORD = 8;
+export { MIN_PASSWORD };
 
 export function checkAddress(email: string): string {
-  const e = email.trim().toLowerCase();
-  if (!ADDRESS.test(e) || e.length > 254) throw new UsageError(`not an email address: '${email}'`);
+  const e = normaliseAddress(email);
+  if (e === null) throw new UsageError(`not an email address: '${email}'`);
   return e;
 }
 
 export function checkDomainName(name: string): string {
-  const d = name.trim().toLowerCase();
-  if (!DOMAIN.test(d) || d.length > 253) throw new UsageError(`not a domain name: '${name}'`);
+  const d = normaliseDomainName(name);
+  if (d === null) throw new UsageError(`not a domain name: '${name}'`);
   return d;
 }
 
@@ -49,8 +47,4 @@ export function checkQuota(domain: Domain, quota: string | undefined): number | 
     throw new UsageError(`quota ${quota} exceeds the maximum of domain ${domain.name} (${formatSize(domain.maxQuota)})`);
   }
   return bytes;
-}
-
-export async function setPassword(store: Store, account: Account, password: string): Promise<void> {
-  await store.updateAccount(account.id, { passwordHash: await hashPassword(checkPassword(password)) });
 }

@@ -3,9 +3,11 @@ import { ConfigError, loadConfig, type Config } from '../server/config.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { isStoreError } from '../store/errors.js';
-import { hashPassword } from '../auth/password.js';
+import { createDomain } from '../admin/domains.js';
+import { createAccount, resetPassword, unlockLogin } from '../admin/accounts.js';
+import { putAlias } from '../admin/aliases.js';
 import { UsageError, formatSize, parseSize } from './sizes.js';
-import { accountOf, checkAddress, checkDomainName, checkPassword, checkQuota, domainOf, setPassword } from './accounts.js';
+import { accountOf, checkAddress, checkDomainName, checkPassword, checkQuota, domainOf } from './accounts.js';
 import { deviceCommands } from './devices.js';
 import { delegationCommands } from './delegation.js';
 import { devicePolicyCommands } from './device-policy.js';
@@ -66,8 +68,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .action((name: string, o: { maxUsers?: string; quota?: string; maxQuota?: string; maxMessageSize?: string }) => withStore(async (s) => {
       const maxUsers = o.maxUsers === undefined ? null : Number(o.maxUsers);
       if (maxUsers !== null && !(Number.isInteger(maxUsers) && maxUsers > 0)) throw new UsageError(`--max-users: expected a positive whole number, got '${o.maxUsers}'`);
-      const d = await s.createDomain({
-        name: checkDomainName(name), maxUsers, defaultQuota: o.quota ? parseSize(o.quota) : null,
+      const d = await createDomain(s, by, checkDomainName(name), {
+        maxUsers, defaultQuota: o.quota ? parseSize(o.quota) : null,
         maxQuota: o.maxQuota ? parseSize(o.maxQuota) : null, maxMessageSize: o.maxMessageSize ? parseSize(o.maxMessageSize) : null,
       });
       print(`added domain ${d.name}`);
@@ -94,9 +96,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       const password = checkPassword(o.password);
       const d = await domainOf(s, email);
       const quotaBytes = checkQuota(d, o.quota);
-      const a = await s.createAccount({
-        domainId: d.id, email, displayName: o.name ?? null, passwordHash: await hashPassword(password),
-        ...(quotaBytes !== undefined ? { quotaBytes } : {}), adminDomains: o.admin ? [d.id] : [], isServerAdmin: !!o.serverAdmin,
+      const a = await createAccount(s, by, d, {
+        email, displayName: o.name ?? null, password,
+        ...(quotaBytes !== undefined ? { quotaBytes } : {}), domainAdmin: !!o.admin, serverAdmin: !!o.serverAdmin,
       });
       print(`added user ${a.email}`);
     }));
@@ -112,8 +114,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   user.command('passwd <email>').description("set a user's password").option('--password <pw>', 'new password')
     .action((email: string, o: { password?: string }) => withStore(async (s) => {
       const a = await accountOf(s, email);
-      await setPassword(s, a, checkPassword(o.password));
-      await s.clearLoginFailures(a.email);
+      await resetPassword(s, by, a, checkPassword(o.password));
       print(`password changed for ${a.email}`);
     }));
 
@@ -122,15 +123,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .action((address: string, targets: string[]) => withStore(async (s) => {
       // `@DOMAIN` is the domain's catch-all: mail for unknown local parts (src/mail/recipients.ts).
       const addr = address.trim().startsWith('@') ? `@${checkDomainName(address.trim().slice(1))}` : checkAddress(address);
-      await domainOf(s, addr);
-      const alias = await s.setAlias(addr, targets.map(checkAddress));
+      const d = await domainOf(s, addr);
+      const alias = await putAlias(s, by, d, addr, targets.map(checkAddress));
       print(`alias ${alias.address} -> ${alias.targets.join(', ')}`);
     }));
 
   program.command('lockout').description('login lockouts')
     .command('unlock <email>').description('clear failed logins of an address (every source)')
     .action((email: string) => withStore(async (s) => {
-      const n = await s.clearLoginFailures(checkAddress(email));
+      const n = await unlockLogin(s, by, checkAddress(email));
       print(`cleared ${n} failed login${n === 1 ? '' : 's'} of ${email.toLowerCase()}`);
     }));
 

@@ -3,7 +3,9 @@ import type { ProtocolContext } from '../model/context.js';
 import { activesyncPlugin } from '../../protocols/activesync/plugin.js';
 import { autodiscoverPlugin } from '../../protocols/autodiscover/plugin.js';
 import { davPlugin } from '../../protocols/dav/plugin.js';
+import { apiPlugin } from '../../protocols/api/plugin.js';
 import { createMetrics } from './metrics.js';
+import { protocolAuthenticator } from '../auth/protocol-access.js';
 
 export interface BuildOptions {
   trustProxy?: boolean;
@@ -43,9 +45,11 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
     return reply.send({ status: 'ok' });
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  await app.register(activesyncPlugin, { ctx });
+  // Each protocol logs in through its own Authenticator, which honours per-user protocol access.
+  await app.register(activesyncPlugin, { ctx: { ...ctx, auth: protocolAuthenticator(ctx.auth, ctx.store, 'activesync') } });
   await app.register(autodiscoverPlugin, { ctx });
-  await app.register(davPlugin, { ctx });
+  await app.register(davPlugin, { ctx: { ...ctx, auth: protocolAuthenticator(ctx.auth, ctx.store, 'dav') } });
+  await app.register(apiPlugin, { ctx, prefix: '/api/v1' });
   return app;
 }
 

@@ -13,6 +13,7 @@ import { storeDelivery } from './smtp-delivery.js';
 import { startPop3, type RunningPop3 } from './pop3.js';
 import { createQueue, type OutboundQueue } from './queue.js';
 import { deliveryExtras } from './mail-filters.js';
+import { protocolAuthenticator } from '../auth/protocol-access.js';
 
 const NOT_YET = ['imap', 'imaps'] as const;
 
@@ -64,9 +65,10 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, ctx, storeDelivery(store, log, { ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound }));
+    smtp = await startSmtp(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'smtp') },
+      storeDelivery(store, log, { ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound }));
     lines.push(...smtp.lines);
-    pop3 = await startPop3(config, ctx);
+    pop3 = await startPop3(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'pop3') });
     lines.push(...pop3.lines);
     queue.start();
   } catch (e) {

@@ -3,6 +3,7 @@ import { mailMigrations } from './mail-schema.js';
 import { queueMigrations, type QueueDatabase } from './queue-schema.js';
 import { archiveMigrations } from './archive-schema.js';
 import { listMigrations } from './list-schema.js';
+import { adminMigrations, type AdminDatabase } from './admin-schema.js';
 
 /**
  * The one schema of both backends. Conventions that keep it portable:
@@ -51,9 +52,9 @@ export interface SettingRow { account_id: number; key: string; value: string }
 export interface LoginFailureRow { login: string; source: string; at: number }
 export interface LockRow { token: string; space: string; path: string; data: string; expires_at: number }
 export interface SignalRow { id: number; account_id: number; signal: string; origin: string; at: number }
-export interface AuditRow { id: number; at: number; actor: string; action: string; target: string; source: string | null; detail: string }
+export interface AuditRow { id: number; at: number; actor: string; action: string; target: string; source: string | null; detail: string; domain?: string | null }
 
-export interface Database extends QueueDatabase {
+export interface Database extends QueueDatabase, AdminDatabase {
   domains: DomainRow; accounts: AccountRow; aliases: AliasRow; group_members: GroupMemberRow; folders: FolderRow;
   folder_tombstones: FolderTombstoneRow; items: ItemRow; tombstones: TombstoneRow; blobs: BlobRow; blob_chunks: BlobChunkRow; devices: DeviceRow;
   sync_states: SyncStateRow; grants: GrantRow; settings: SettingRow; login_failures: LoginFailureRow; audit: AuditRow; locks: LockRow; signals: SignalRow;
@@ -246,5 +247,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     ...queueMigrations(dialect),
     ...archiveMigrations(dialect),
     ...listMigrations(dialect),
+    ...adminMigrations(dialect),
   };
 }

@@ -5,7 +5,8 @@ import { notFound } from './errors.js';
 import { json, toAudit, toDevice, toGrant, toSyncState } from './rows.js';
 import type { LockRow } from './schema.js';
 import { lower, now } from './sql-store-base.js';
-import { ListSqlStore } from './list-sql.js';
+import { auditDomainOf } from './admin-store.js';
+import { AdminSqlStore } from './admin-sql.js';
 
 export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteScope } from './sql-store-base.js';
 
@@ -14,7 +15,7 @@ export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteSco
  * confined to the BlobBackend, the ChangeBus and the migrations' column types (sql-store-base.ts).
  * This last layer holds devices, sync state, grants, settings, login failures and audit.
  */
-export class SqlStore extends ListSqlStore implements Store {
+export class SqlStore extends AdminSqlStore implements Store {
   // Devices and sync state
 
   async touchDevice(d: DeviceUpsert): Promise<Device> {
@@ -178,6 +179,7 @@ export class SqlStore extends ListSqlStore implements Store {
   async audit(e: Omit<AuditEvent, 'id' | 'at'> & { at?: number }): Promise<void> {
     await this.db.insertInto('audit').values({
       at: e.at ?? now(), actor: e.actor, action: e.action, target: e.target, source: e.source ?? null, detail: JSON.stringify(e.detail ?? {}),
+      domain: auditDomainOf(e.target),
     } as never).execute();
   }
 

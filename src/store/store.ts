@@ -10,6 +10,7 @@ import type { MailStore } from './mail-store.js';
 import type { QueueStore } from './queue-store.js';
 import type { ArchiveStore } from './archive-store.js';
 import type { ListStore } from './list-store.js';
+import type { AdminStore } from './admin-store.js';
 
 export interface NewDomain {
   name: string;
@@ -130,7 +131,7 @@ export type ChangeListener = (event: ChangeEvent) => void;
  *   modseqs of one account are strictly increasing and never reused. Deletions leave tombstones.
  * - Addresses and domain names are stored lower-case; lookups are case-insensitive.
  */
-export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore {
+export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore, AdminStore {
   /** Which backend this is (logs, the rare dialect-specific test). */
   readonly dialect: 'sqlite' | 'postgres';
   /** Brings the schema to the newest migration (idempotent; openStore calls it). */
