@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { mailMigrations } from './mail-schema.js';
+import { policyMigrations } from './policy-schema.js';
 
 /**
  * The one schema of both backends. Conventions that keep it portable:
@@ -240,5 +241,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     ...mailMigrations(dialect),
+    ...policyMigrations(dialect),
   };
 }

@@ -5,7 +5,7 @@ import { notFound } from './errors.js';
 import { json, toAudit, toDevice, toGrant, toSyncState } from './rows.js';
 import type { LockRow } from './schema.js';
 import { lower, now } from './sql-store-base.js';
-import { MailContentStore } from './mail-sql.js';
+import { PolicySqlStore } from './policy-sql.js';
 
 export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteScope } from './sql-store-base.js';
 
@@ -14,7 +14,7 @@ export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteSco
  * confined to the BlobBackend, the ChangeBus and the migrations' column types (sql-store-base.ts).
  * This last layer holds devices, sync state, grants, settings, login failures and audit.
  */
-export class SqlStore extends MailContentStore implements Store {
+export class SqlStore extends PolicySqlStore implements Store {
   // Devices and sync state
 
   async touchDevice(d: DeviceUpsert): Promise<Device> {

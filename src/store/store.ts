@@ -7,6 +7,7 @@ import type { BlobRange, BlobReadStream, BlobStreamOptions, StoredBlob } from '.
 
 export type { BlobRange, BlobReadStream, BlobStreamOptions, StoredBlob } from './blob-stream.js';
 import type { MailStore } from './mail-store.js';
+import type { PolicyStore } from './policy-store.js';
 
 export interface NewDomain {
   name: string;
@@ -127,7 +128,7 @@ export type ChangeListener = (event: ChangeEvent) => void;
  *   modseqs of one account are strictly increasing and never reused. Deletions leave tombstones.
  * - Addresses and domain names are stored lower-case; lookups are case-insensitive.
  */
-export interface Store extends MailStore {
+export interface Store extends MailStore, PolicyStore {
   /** Which backend this is (logs, the rare dialect-specific test). */
   readonly dialect: 'sqlite' | 'postgres';
   /** Brings the schema to the newest migration (idempotent; openStore calls it). */
