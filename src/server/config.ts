@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ProtocolSettings } from '../model/context.js';
 import { DEFAULT_SMTP_SETTINGS, type SmtpSettings } from '../../protocols/smtp/settings.js';
+import { DEFAULT_MAIL_POLICY, type MailPolicySettings } from '../mail/policy-settings.js';
 
 /** A problem with the configuration, reported as one line naming the setting. */
 export class ConfigError extends Error {
@@ -43,6 +44,8 @@ export interface Config {
   dav: ProtocolSettings['dav'];
   /** SMTP listeners (protocols/smtp/settings.ts); file section `smtp`, all optional. */
   smtp: SmtpSettings;
+  /** Mail policies (src/mail/policy-settings.ts); file section `mailPolicy`, all optional. */
+  mailPolicy: MailPolicySettings;
 }
 
 const LISTENERS = {
@@ -91,6 +94,10 @@ const fileSchema = z.object({
     maxConnections: positiveInt.optional(), maxConnectionsPerIp: positiveInt.optional(), commandsPerMinute: positiveInt.optional(),
     commandBurst: positiveInt.optional(), mxMaxRecipients: z.number().int().min(100).optional(), messagesPerHour: positiveInt.optional(),
     recipientsPerMessage: positiveInt.optional(), socketTimeoutSeconds: positiveInt.optional(),
+  }).strict().optional(),
+  mailPolicy: z.object({
+    verifyInbound: z.boolean().optional(), dmarcReject: z.enum(['junk', 'reject']).optional(),
+    dnsTimeoutMs: positiveInt.optional(), oofPeriodDays: positiveInt.optional(),
   }).strict().optional(),
 }).strict();
 
@@ -145,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     activesync,
     dav: { maxResourceSize: file.dav?.maxResourceSize ?? 20 * 1024 * 1024 },
     smtp: { ...DEFAULT_SMTP_SETTINGS, ...file.smtp },
+    mailPolicy: { ...DEFAULT_MAIL_POLICY, ...file.mailPolicy },
   };
 }
 

@@ -10,6 +10,7 @@ import { loadTls } from './tls.js';
 import { bootstrap } from './bootstrap.js';
 import { startSmtp, type RunningSmtp } from './smtp.js';
 import { storeDelivery } from './smtp-delivery.js';
+import { mailPolicies } from './mail-policies.js';
 
 const NOT_YET = ['imap', 'imaps', 'pop3', 'pop3s'] as const;
 
@@ -58,7 +59,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, ctx, storeDelivery(store, log));
+    smtp = await startSmtp(config, ctx, storeDelivery(store, log, mailPolicies(config, store, log)));
     lines.push(...smtp.lines);
   } catch (e) {
     // A listener that did start must not keep the process alive after a failed start.

@@ -11,13 +11,18 @@ import { deliver } from '../mail/deliver.js';
 import { MailParseError } from '../mail/mime-tree.js';
 import type { MailDelivery, SmtpEnvelope } from '../../protocols/smtp/delivery.js';
 import { reply, SmtpReply } from '../../protocols/smtp/replies.js';
+import type { MailPolicies } from '../mail/policies.js';
 
-export function storeDelivery(store: Store, log: Logger): MailDelivery {
+export function storeDelivery(store: Store, log: Logger, policies?: MailPolicies): MailDelivery {
   return {
-    async deliver(mailboxes: Account[], bytes: Buffer, envelope: SmtpEnvelope): Promise<void> {
-      let report;
+    async deliver(mailboxes: Account[], received: Buffer, envelope: SmtpEnvelope): Promise<void> {
+      let report, prepared;
       try {
-        report = await deliver(store, mailboxes.map((m) => m.email), bytes, {
+        // Sender authentication (MX) or footer and DKIM signature (submission): src/mail/policies.ts.
+        prepared = policies ? await policies.beforeDelivery({ bytes: received, ...envelope }) : { bytes: received, verdict: 'deliver' as const };
+        if (prepared.verdict === 'reject') throw new SmtpReply(550, '5.7.1', prepared.reason ?? 'Rejected by the sender domain\'s DMARC policy');
+        report = await deliver(store, mailboxes.map((m) => m.email), prepared.bytes, {
+          ...(prepared.verdict === 'junk' ? { folderRole: () => 'junk' as const } : {}),
           envelope: {
             mailFrom: envelope.mailFrom || null, remoteAddress: envelope.remoteAddress, heloName: envelope.helo,
             ...(envelope.authenticatedAs ? { authenticatedUser: envelope.authenticatedAs } : {}),
@@ -37,6 +42,7 @@ export function storeDelivery(store: Store, log: Logger): MailDelivery {
       // Some copies are committed and cannot be taken back: 250 for the message; the skipped
       // recipients would need a bounce, which waits for the outbound queue (docs/protocols/smtp.md).
       if (skipped.length) log.warn({ skipped, delivered: report.delivered.length }, 'smtp.deliver.partial');
+      await policies?.afterDelivery({ bytes: prepared.bytes, ...envelope }, report.delivered, report.parsed);
     },
   };
 }
