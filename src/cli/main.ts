@@ -10,6 +10,7 @@ import { deviceCommands } from './devices.js';
 import { delegationCommands } from './delegation.js';
 import { devicePolicyCommands } from './device-policy.js';
 import { mailboxCommands } from './mailbox.js';
+import { mailPolicyCommands } from './mail-policy.js';
 
 /** Where one run of the command reads its environment and writes its output. */
 export interface CliIo {
@@ -77,6 +78,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }));
 
   devicePolicyCommands(domain, withStore, print, by);
+  mailPolicyCommands(domain, withStore, print, by);
 
   const user = program.command('user').description('manage users');
   user.command('add <email>').description('add a user')
