@@ -3,7 +3,6 @@
  * address chooses the key; a domain without a key sends unsigned. Done last, after anything that
  * changes the message (the footer), just before it is delivered or queued.
  */
-import { dkimSign } from 'mailauth';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type { Store } from '../store/store.js';
 import { fieldValue, splitHeader } from './header-block.js';
@@ -27,6 +26,7 @@ export async function signOutgoing(store: Pick<Store, 'getDomain' | 'getDkimKey'
   const domain = name ? await store.getDomain(name) : null;
   const key = domain ? await store.getDkimKey(domain.id) : null;
   if (!domain || !key) return { bytes: raw, signedBy: null };
+  const { dkimSign } = await import('mailauth'); // loaded on first use, as in inbound-auth.ts
   const res = await dkimSign(raw, {
     canonicalization: 'relaxed/relaxed', algorithm: 'rsa-sha256',
     signatureData: [{ signingDomain: domain.name, selector: key.selector, privateKey: key.privateKey }],

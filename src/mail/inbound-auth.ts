@@ -6,7 +6,6 @@
  * Authentication-Results field that claims the same authserv-id was removed (RFC 8601 §5: a
  * forged one would otherwise be believed by the user's client).
  */
-import { authenticate } from 'mailauth';
 import { fieldValue, rewriteHeader, type HeaderField } from './header-block.js';
 import type { DnsResolver } from './dns.js';
 
@@ -59,6 +58,8 @@ export function authservIdOf(field: HeaderField): string {
  */
 export async function authenticateInbound(raw: Buffer, input: InboundAuthInput): Promise<InboundAuthOutcome> {
   const id = input.authservId.toLowerCase();
+  // Loaded on first use: mailauth takes seconds to load on a busy machine, and `hearth serve` should not wait for it.
+  const { authenticate } = await import('mailauth');
   const res = await authenticate(raw, {
     ip: input.ip, helo: input.helo, sender: input.mailFrom, mta: id, resolver: input.resolver as never,
     disableBimi: true, trustReceived: false,
