@@ -9,6 +9,6 @@ export type DnsResolver = (name: string, rrtype: string) => Promise<any>;
 
 /** The system's resolver with a bounded wait per query (a slow zone must not hold an SMTP transaction). */
 export function systemResolver(timeoutMs = 5000): DnsResolver {
-  const r = new Resolver({ timeout: timeoutMs, tries: 2 });
+  const r = new Resolver({ timeout: timeoutMs, tries: 1 });
   return (name, rrtype) => r.resolve(name, rrtype as 'TXT');
 }
