@@ -120,4 +120,20 @@ describe('inbound authentication (SPF, DKIM, DMARC via mailauth)', () => {
     // Every other byte is kept.
     assert.ok(out.bytes.subarray(out.bytes.length - raw.length).equals(raw));
   });
+
+  it('hostile input: no header block, binary bytes, a header without colon, endless folding: a result, never an exception', async () => {
+    const samples = [
+      Buffer.alloc(0),
+      Buffer.from('no header here at all'),
+      Buffer.from([0x00, 0xff, 0x0d, 0x0a, 0x0d, 0x0a, 0x80, 0x81]),
+      Buffer.from(' leading continuation\r\nFrom: a@sender.example\r\n\r\nbody'),
+      Buffer.from(`Subject: x${'\r\n y'.repeat(5000)}\r\nAuthentication-Results: mx.hearth.test; dkim=pass\r\n\r\n`),
+      Buffer.from('DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=sel1; b=!!!; bh=???\r\nFrom: a@sender.example\r\n\r\nx'),
+    ];
+    for (const raw of samples) {
+      const out = await authenticateInbound(raw, input(zone()));
+      assert.match(out.header, /^Authentication-Results: mx\.hearth\.test;/);
+      assert.equal(arFields(out.bytes).filter((f) => /mx\.hearth\.test; dkim=pass/.test(f)).length, 0);
+    }
+  });
 });
