@@ -37,46 +37,66 @@ function readFooter(option: string, path: string): string {
 }
 
 export function mailPolicyCommands(domain: Command, withStore: WithStore, print: Print, by: AuditBy): void {
-  domain.command('dkim <domain>')
+  domain
+    .command('dkim <domain>')
     .description("make (or show) the domain's DKIM key; prints the DNS TXT record to publish")
-    .action((name: string) => withStore(async (s) => {
-      const d = await knownDomain(s, name);
-      const { key, created } = await ensureDkimKey(s, d);
-      if (created) await s.audit({ ...by, action: 'domain.dkim.create', target: `domain:${d.name}`, detail: { selector: key.selector } });
-      const record = dkimDnsRecord(d.name, key);
-      // The private key stays in the store: only the public record is printed.
-      print(`DKIM key of ${d.name}: selector ${key.selector}, RSA 2048, ${created ? 'created now' : `created ${new Date(key.createdAt).toISOString()}`}`);
-      print(`name:  ${record.name}`);
-      print(`value: ${record.value}`);
-      print(`zone:  ${record.name}. IN TXT ${zoneFileStrings(record.value)}`);
-    }));
+    .action((name: string) =>
+      withStore(async (s) => {
+        const d = await knownDomain(s, name);
+        const { key, created } = await ensureDkimKey(s, d);
+        if (created) await s.audit({ ...by, action: 'domain.dkim.create', target: `domain:${d.name}`, detail: { selector: key.selector } });
+        const record = dkimDnsRecord(d.name, key);
+        // The private key stays in the store: only the public record is printed.
+        print(
+          `DKIM key of ${d.name}: selector ${key.selector}, RSA 2048, ${created ? 'created now' : `created ${new Date(key.createdAt).toISOString()}`}`,
+        );
+        print(`name:  ${record.name}`);
+        print(`value: ${record.value}`);
+        print(`zone:  ${record.name}. IN TXT ${zoneFileStrings(record.value)}`);
+      }),
+    );
 
-  domain.command('footer <domain>')
+  domain
+    .command('footer <domain>')
     .description("show or set the footer appended to mail the domain's users send")
     .option('--text <file>', 'plain-text footer (UTF-8 file)')
     .option('--html <file>', 'HTML footer (UTF-8 file with an HTML fragment)')
     .option('--internal-too', 'also on mail whose recipients are all in the domain')
     .option('--clear', 'remove the footer')
-    .action((name: string, o: { text?: string; html?: string; internalToo?: boolean; clear?: boolean }) => withStore(async (s) => {
-      const d = await knownDomain(s, name);
-      const setting = o.text !== undefined || o.html !== undefined;
-      if (o.clear && (setting || o.internalToo)) throw new UsageError('--clear takes no other option');
-      if (o.clear || setting || o.internalToo) {
-        const patch: Partial<Domain> = o.clear
-          ? { footerText: null, footerHtml: null, settings: { ...d.settings, footerInternal: false } }
-          : {
-            ...(setting ? { footerText: o.text ? readFooter('--text', o.text) : null, footerHtml: o.html ? readFooter('--html', o.html) : null } : {}),
-            settings: { ...d.settings, footerInternal: !!o.internalToo },
-          };
-        const updated = await s.updateDomain(d.id, patch);
-        await s.audit({ ...by, action: 'domain.footer', target: `domain:${d.name}`, detail: { text: !!updated.footerText, html: !!updated.footerHtml, internal: !!o.internalToo } });
-        print(o.clear ? `footer of ${d.name} removed` : `footer of ${d.name} set`);
-        return;
-      }
-      const internal = d.settings.footerInternal === true;
-      if (!d.footerText && !d.footerHtml) { print(`${d.name} has no footer`); return; }
-      print(`footer of ${d.name}: ${[d.footerText && 'text', d.footerHtml && 'html'].filter(Boolean).join(' and ')}, ${internal ? 'on all mail' : 'on mail leaving the domain'}`);
-      if (d.footerText) print(`--- text\n${d.footerText}`);
-      if (d.footerHtml) print(`--- html\n${d.footerHtml}`);
-    }));
+    .action((name: string, o: { text?: string; html?: string; internalToo?: boolean; clear?: boolean }) =>
+      withStore(async (s) => {
+        const d = await knownDomain(s, name);
+        const setting = o.text !== undefined || o.html !== undefined;
+        if (o.clear && (setting || o.internalToo)) throw new UsageError('--clear takes no other option');
+        if (o.clear || setting || o.internalToo) {
+          const patch: Partial<Domain> = o.clear
+            ? { footerText: null, footerHtml: null, settings: { ...d.settings, footerInternal: false } }
+            : {
+                ...(setting
+                  ? { footerText: o.text ? readFooter('--text', o.text) : null, footerHtml: o.html ? readFooter('--html', o.html) : null }
+                  : {}),
+                settings: { ...d.settings, footerInternal: !!o.internalToo },
+              };
+          const updated = await s.updateDomain(d.id, patch);
+          await s.audit({
+            ...by,
+            action: 'domain.footer',
+            target: `domain:${d.name}`,
+            detail: { text: !!updated.footerText, html: !!updated.footerHtml, internal: !!o.internalToo },
+          });
+          print(o.clear ? `footer of ${d.name} removed` : `footer of ${d.name} set`);
+          return;
+        }
+        const internal = d.settings.footerInternal === true;
+        if (!d.footerText && !d.footerHtml) {
+          print(`${d.name} has no footer`);
+          return;
+        }
+        print(
+          `footer of ${d.name}: ${[d.footerText && 'text', d.footerHtml && 'html'].filter(Boolean).join(' and ')}, ${internal ? 'on all mail' : 'on mail leaving the domain'}`,
+        );
+        if (d.footerText) print(`--- text\n${d.footerText}`);
+        if (d.footerHtml) print(`--- html\n${d.footerHtml}`);
+      }),
+    );
 }

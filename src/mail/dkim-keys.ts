@@ -11,7 +11,11 @@ import type { Domain } from '../model/types.js';
 const generate = promisify(generateKeyPair);
 
 /** The domain's key, made and stored first when it has none. The first stored key always wins. */
-export async function ensureDkimKey(store: Pick<Store, 'getDkimKey' | 'addDkimKey'>, domain: Domain, now: Date = new Date()): Promise<{ key: DkimKey; created: boolean }> {
+export async function ensureDkimKey(
+  store: Pick<Store, 'getDkimKey' | 'addDkimKey'>,
+  domain: Domain,
+  now: Date = new Date(),
+): Promise<{ key: DkimKey; created: boolean }> {
   const existing = await store.getDkimKey(domain.id);
   if (existing) return { key: existing, created: false };
   const pair = await generate('rsa', {
@@ -21,7 +25,12 @@ export async function ensureDkimKey(store: Pick<Store, 'getDkimKey' | 'addDkimKe
   });
   // A dated selector lets a later key be published beside the old one while mail signed with it is in flight.
   const selector = `hearth${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
-  const key = await store.addDkimKey({ domainId: domain.id, selector, privateKey: pair.privateKey, publicKey: pair.publicKey.toString('base64') });
+  const key = await store.addDkimKey({
+    domainId: domain.id,
+    selector,
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey.toString('base64'),
+  });
   return { key, created: key.privateKey === pair.privateKey };
 }
 

@@ -21,14 +21,18 @@ export function fromDomain(raw: Buffer): string | null {
  * otherwise the message unchanged. relaxed/relaxed canonicalization (§3.4.2, §3.4.4) survives
  * the header refolding relays do; rsa-sha256 (§3.3).
  */
-export async function signOutgoing(store: Pick<Store, 'getDomain' | 'getDkimKey'>, raw: Buffer): Promise<{ bytes: Buffer; signedBy: string | null }> {
+export async function signOutgoing(
+  store: Pick<Store, 'getDomain' | 'getDkimKey'>,
+  raw: Buffer,
+): Promise<{ bytes: Buffer; signedBy: string | null }> {
   const name = fromDomain(raw);
   const domain = name ? await store.getDomain(name) : null;
   const key = domain ? await store.getDkimKey(domain.id) : null;
   if (!domain || !key) return { bytes: raw, signedBy: null };
   const { dkimSign } = await import('mailauth'); // loaded on first use, as in inbound-auth.ts
   const res = await dkimSign(raw, {
-    canonicalization: 'relaxed/relaxed', algorithm: 'rsa-sha256',
+    canonicalization: 'relaxed/relaxed',
+    algorithm: 'rsa-sha256',
     signatureData: [{ signingDomain: domain.name, selector: key.selector, privateKey: key.privateKey }],
   } as never);
   if (res.errors?.length || !res.signatures.trim()) throw new Error(`DKIM signing for ${domain.name} failed`);

@@ -21,7 +21,13 @@ export interface Footer {
   html: string | null;
 }
 
-const SIGNED_TYPES = new Set(['multipart/signed', 'multipart/encrypted', 'application/pkcs7-mime', 'application/x-pkcs7-mime', 'application/pkcs7-signature']);
+const SIGNED_TYPES = new Set([
+  'multipart/signed',
+  'multipart/encrypted',
+  'application/pkcs7-mime',
+  'application/x-pkcs7-mime',
+  'application/pkcs7-signature',
+]);
 
 /** True when the message or any of its parts is signed or encrypted. */
 export function isSignedOrEncrypted(part: MimePart): boolean {
@@ -66,8 +72,8 @@ async function rewritePart(raw: Buffer, part: MimePart, footer: Footer): Promise
   if (/-----BEGIN PGP (SIGNED )?MESSAGE-----/.test(text)) return null;
   const html = part.subtype === 'html';
   const addition = html
-    ? footer.html ?? escapeHtml(footer.text ?? '').replace(/\r?\n/g, '<br>\n')
-    : footer.text ?? htmlToText(footer.html ?? '', { wordwrap: 76 });
+    ? (footer.html ?? escapeHtml(footer.text ?? '').replace(/\r?\n/g, '<br>\n'))
+    : (footer.text ?? htmlToText(footer.html ?? '', { wordwrap: 76 }));
   const content = Buffer.from(html ? footedHtml(text, addition) : footedText(text, addition), 'utf8');
 
   const node = new MimeNode(false);
@@ -77,7 +83,12 @@ async function rewritePart(raw: Buffer, part: MimePart, footer: Footer): Promise
   // 7bit stays 7bit only while it is still true (ASCII, lines within RFC 5322 §2.1.1's 998);
   // base64 stays base64; anything else becomes quoted-printable.
   const plain7 = !/[^\x00-\x7f]/.test(content.toString('latin1')) && !/[^\n]{998}/.test(content.toString('latin1'));
-  const encoding = part.encoding === 'base64' ? 'base64' : plain7 && (part.encoding === '7bit' || part.encoding === '8bit') ? part.encoding : 'quoted-printable';
+  const encoding =
+    part.encoding === 'base64'
+      ? 'base64'
+      : plain7 && (part.encoding === '7bit' || part.encoding === '8bit')
+        ? part.encoding
+        : 'quoted-printable';
   const encoder = node.getEncoder(encoding);
   const header = node.getHeaders();
   const chunks: Buffer[] = [];
@@ -97,7 +108,7 @@ async function rewritePart(raw: Buffer, part: MimePart, footer: Footer): Promise
  */
 export async function appendFooter(raw: Buffer, footer: Footer, parsed?: ParsedMessage): Promise<Buffer> {
   if (!footer.text?.trim() && !footer.html?.trim()) return raw;
-  const tree = (parsed ?? await parseMessage(raw)).mime;
+  const tree = (parsed ?? (await parseMessage(raw))).mime;
   if (isSignedOrEncrypted(tree)) return raw;
   const targets = bodyParts(tree).sort((a, b) => b.headerStart - a.headerStart);
   let out = raw;

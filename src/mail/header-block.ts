@@ -30,7 +30,10 @@ export function splitHeader(raw: Buffer): HeaderBlock {
     const nl = text.indexOf('\n', pos);
     const end = nl === -1 ? text.length : nl + 1;
     const line = text.slice(pos, end);
-    if (line === '\r\n' || line === '\n') { close(pos); return { fields, bodyStart: end }; }
+    if (line === '\r\n' || line === '\n') {
+      close(pos);
+      return { fields, bodyStart: end };
+    }
     if (line[0] === ' ' || line[0] === '\t') {
       if (!current) current = { start: pos, name: '' };
     } else {
@@ -47,7 +50,11 @@ export function splitHeader(raw: Buffer): HeaderBlock {
 /** The field's value unfolded (RFC 5322 §2.2.3), as latin1 text, without the name. */
 export function fieldValue(field: HeaderField): string {
   const text = field.raw.toString('latin1');
-  return text.slice(text.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').trim();
+  return text
+    .slice(text.indexOf(':') + 1)
+    .replace(/\r?\n(?=[ \t])/g, '')
+    .replace(/\r?\n$/, '')
+    .trim();
 }
 
 /** The message with `prepend` before its header and the fields `drop` selects removed. */

@@ -61,8 +61,13 @@ export async function authenticateInbound(raw: Buffer, input: InboundAuthInput):
   // Loaded on first use: mailauth takes seconds to load on a busy machine, and `hearth serve` should not wait for it.
   const { authenticate } = await import('mailauth');
   const res = await authenticate(raw, {
-    ip: input.ip, helo: input.helo, sender: input.mailFrom, mta: id, resolver: input.resolver as never,
-    disableBimi: true, trustReceived: false,
+    ip: input.ip,
+    helo: input.helo,
+    sender: input.mailFrom,
+    mta: id,
+    resolver: input.resolver as never,
+    disableBimi: true,
+    trustReceived: false,
   });
   // RFC 8601 §2.2: "authserv-id; method=result ...". mailauth formats each method's part.
   // RFC 6376 §6.1.3: a body hash that does not verify is PERMFAIL, which RFC 8601 §2.7.1 reports
@@ -78,7 +83,9 @@ export async function authenticateInbound(raw: Buffer, input: InboundAuthInput):
     ...(res.spf ? [res.spf.info] : []),
     ...(res.arc && res.arc.info ? [res.arc.info] : []),
     ...(res.dmarc && res.dmarc.info ? [res.dmarc.info] : []),
-  ].filter(Boolean).map((p) => p.replace(/\r?\n[ \t]*/g, ' '));
+  ]
+    .filter(Boolean)
+    .map((p) => p.replace(/\r?\n[ \t]*/g, ' '));
   const header = `Authentication-Results: ${id};${parts.length ? `\r\n ${parts.join(';\r\n ')}` : ' none'}\r\n`;
   const bytes = rewriteHeader(raw, {
     prepend: header,
@@ -86,10 +93,13 @@ export async function authenticateInbound(raw: Buffer, input: InboundAuthInput):
   });
 
   const dkimResults = (res.dkim?.results ?? []).map((r) => result(r.status?.result));
-  const dkim: AuthResult = dkimResults.includes('pass') ? 'pass' : dkimResults[0] ?? 'none';
+  const dkim: AuthResult = dkimResults.includes('pass') ? 'pass' : (dkimResults[0] ?? 'none');
   const dmarc = res.dmarc ? result(res.dmarc.status?.result) : 'none';
   const outcome: InboundAuthOutcome = {
-    bytes, header, dkim, dmarc,
+    bytes,
+    header,
+    dkim,
+    dmarc,
     spf: res.spf ? result(res.spf.status?.result) : 'none',
     arc: res.arc ? result(res.arc.status?.result) : 'none',
     verdict: 'deliver',

@@ -16,7 +16,10 @@ export function localOnlyOutbound(store: Store, log: PolicyLog): Outbound {
       let remote = 0;
       for (const r of message.recipients) {
         const res = await resolveRecipient(store, r);
-        if (res.kind === 'local') { local.push(...res.mailboxes.map((m) => m.email)); remote += res.remote.length; } else if (res.kind === 'remote') remote++;
+        if (res.kind === 'local') {
+          local.push(...res.mailboxes.map((m) => m.email));
+          remote += res.remote.length;
+        } else if (res.kind === 'remote') remote++;
       }
       if (remote) log.warn({ remote, by: message.submittedBy }, 'outbound.no-queue');
       if (local.length === 0) throw new Error('no outbound queue: remote recipients cannot be reached');

@@ -37,7 +37,7 @@ export interface OofInput {
 }
 
 export type OofOutcome =
-  | 'sent' | 'off' | 'null-sender' | 'self' | 'list' | 'automatic' | 'robot-sender' | 'not-addressed' | 'no-message' | 'already-answered';
+  'sent' | 'off' | 'null-sender' | 'self' | 'list' | 'automatic' | 'robot-sender' | 'not-addressed' | 'no-message' | 'already-answered';
 
 export const OOF_PERIOD_MS = 7 * 24 * 3600 * 1000;
 
@@ -98,12 +98,15 @@ async function buildReply(account: Account, to: string, parsed: ParsedMessage, m
   const refs = [...parsed.references, ...(parsed.messageId ? [parsed.messageId] : [])].map((id) => `<${id}>`);
   return new MailComposer({
     from: account.displayName ? { name: account.displayName, address: account.email } : account.email,
-    to, subject: `Auto: ${parsed.subject || '(no subject)'}`,
+    to,
+    subject: `Auto: ${parsed.subject || '(no subject)'}`,
     ...(parsed.messageId ? { inReplyTo: `<${parsed.messageId}>` } : {}),
     ...(refs.length ? { references: refs.join(' ') } : {}),
     ...(html ? { html: message.message, text: htmlToText(message.message, { wordwrap: 76 }) } : { text: message.message }),
     headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
-  }).compile().build();
+  })
+    .compile()
+    .build();
 }
 
 /** Answers one delivered message when the user is out of office; says why when not. */
@@ -126,7 +129,7 @@ export async function answerOutOfOffice(deps: OofDeps, input: OofInput): Promise
   if (!addressed) return 'not-addressed';
   const senderDomain = sender.slice(sender.lastIndexOf('@') + 1);
   const internal = senderDomain === account.email.slice(account.email.lastIndexOf('@') + 1).toLowerCase();
-  const message = chooseMessage(oof, internal, !internal && await isKnownContact(store, account.id, sender));
+  const message = chooseMessage(oof, internal, !internal && (await isKnownContact(store, account.id, sender)));
   if (!message) return 'no-message';
   if (!(await store.recordAutoReply(account.id, sender, at, at - deps.periodMs))) return 'already-answered';
   let bytes = await buildReply(account, sender, parsed, message);

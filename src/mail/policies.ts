@@ -67,8 +67,12 @@ export class MailPolicies {
     const { settings, log } = this.deps;
     if (!settings.verifyInbound) return { bytes: m.bytes, verdict: 'deliver' };
     const out = await authenticateInbound(m.bytes, {
-      ip: m.remoteAddress, helo: m.helo, mailFrom: m.mailFrom, authservId: this.deps.hostname,
-      resolver: this.deps.resolver, dmarcReject: settings.dmarcReject,
+      ip: m.remoteAddress,
+      helo: m.helo,
+      mailFrom: m.mailFrom,
+      authservId: this.deps.hostname,
+      resolver: this.deps.resolver,
+      dmarcReject: settings.dmarcReject,
     });
     log.info({ spf: out.spf, dkim: out.dkim, dmarc: out.dmarc, arc: out.arc, verdict: out.verdict }, 'mail.auth');
     return { bytes: out.bytes, verdict: out.verdict, ...(out.reason ? { reason: out.reason } : {}) };
@@ -114,10 +118,16 @@ export class MailPolicies {
       try {
         const account = await store.getAccount(d.address);
         if (!account) continue;
-        const outcome = await answerOutOfOffice({
-          store, outbound, now: this.now, periodMs: settings.oofPeriodDays * 24 * 3600 * 1000,
-          finish: (reply) => this.sign(reply),
-        }, { account, raw: m.bytes, parsed, mailFrom: m.mailFrom });
+        const outcome = await answerOutOfOffice(
+          {
+            store,
+            outbound,
+            now: this.now,
+            periodMs: settings.oofPeriodDays * 24 * 3600 * 1000,
+            finish: (reply) => this.sign(reply),
+          },
+          { account, raw: m.bytes, parsed, mailFrom: m.mailFrom },
+        );
         if (outcome === 'sent') log.info({ user: account.email }, 'mail.oof.sent');
       } catch (e) {
         log.warn({ user: d.address, err: (e as Error).message }, 'mail.oof.failed');

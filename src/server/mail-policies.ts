@@ -13,7 +13,10 @@ import { localOnlyOutbound } from '../mail/local-outbound.js';
 export function mailPolicies(config: Config, store: Store, log: Logger, outbound?: Outbound): MailPolicies {
   const policyLog = log.child({ area: 'mail-policy' });
   return new MailPolicies({
-    store, log: policyLog, hostname: config.hostname, settings: config.mailPolicy,
+    store,
+    log: policyLog,
+    hostname: config.hostname,
+    settings: config.mailPolicy,
     resolver: systemResolver(config.mailPolicy.dnsTimeoutMs),
     // Until the outbound queue is wired here, replies reach local senders only.
     outbound: outbound ?? localOnlyOutbound(store, policyLog),

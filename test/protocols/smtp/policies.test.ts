@@ -22,7 +22,11 @@ import { freshPostgresUrl, postgresSkipReason } from '../../helpers/stores.js';
 import { fakeResolver, type FakeZone } from '../../helpers/fake-dns.js';
 
 const PW = 'Policy-pass-1';
-const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const pair = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'der' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 const hasSwaks = spawnSync('swaks', ['--version']).status === 0;
 const backends = [
   { name: 'sqlite', url: async () => ({ url: undefined as string | undefined, drop: async () => {} }) },
@@ -49,10 +53,22 @@ for (const backend of backends) {
       const db = await backend.url();
       drop = db.drop;
       const holder: { d?: ReturnType<typeof storeDelivery> } = {};
-      h = await startHarness({ delivery: { deliver: (m, b, e) => holder.d!.deliver(m, b, e) }, context: db.url ? { database: db.url } : {} });
+      h = await startHarness({
+        delivery: { deliver: (m, b, e) => holder.d!.deliver(m, b, e) },
+        context: db.url ? { database: db.url } : {},
+      });
       const policies = new MailPolicies({
-        store: h.store, outbound: { send: async (m) => { sent.push(m); return { queueId: 'q' }; } },
-        resolver: fakeResolver(zone), hostname: 'mx.example.test', settings, log: pino({ level: 'silent' }),
+        store: h.store,
+        outbound: {
+          send: async (m) => {
+            sent.push(m);
+            return { queueId: 'q' };
+          },
+        },
+        resolver: fakeResolver(zone),
+        hostname: 'mx.example.test',
+        settings,
+        log: pino({ level: 'silent' }),
       });
       holder.d = storeDelivery(h.store, pino({ level: 'silent' }), policies);
       for (const u of ['ann', 'bob', 'oof', 'junk']) await h.addUser(`${u}@example.test`, PW);
@@ -65,73 +81,130 @@ for (const backend of backends) {
       const record = dkimDnsRecord('example.test', key);
       zone[record.name] = { TXT: [record.value] };
       await h.store.setSetting((await h.store.getAccount('oof@example.test'))!.id, 'oof', {
-        state: 1, start: null, end: null, internal: null, externalKnown: null,
+        state: 1,
+        start: null,
+        end: null,
+        internal: null,
+        externalKnown: null,
         externalUnknown: { enabled: true, message: 'I am away until Monday.', bodyType: 'Text' },
       });
     });
-    after(async () => { if (!skip) { await h.close(); await drop(); } });
+    after(async () => {
+      if (!skip) {
+        await h.close();
+        await drop();
+      }
+    });
 
     const messages = async (email: string, role: FolderRole = 'inbox') => {
       const a = (await h.store.getAccount(email))!;
       const folder = (await h.store.findFolderByRole(a.id, role))!;
-      return Promise.all((await h.store.listMessages(folder.id)).map(async (m) => ({ subject: m.parsed.subject, bytes: (await h.store.readMessageBytes(m.itemId))! })));
+      return Promise.all(
+        (await h.store.listMessages(folder.id)).map(async (m) => ({
+          subject: m.parsed.subject,
+          bytes: (await h.store.readMessageBytes(m.itemId))!,
+        })),
+      );
     };
-    const mx = () => nodemailer.createTransport({ host: '127.0.0.1', port: h.mx, secure: false, ignoreTLS: true, name: 'mail.sender.example' });
-    const submission = (user: string) => nodemailer.createTransport({
-      host: '127.0.0.1', port: h.submission, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user, pass: PW },
-    });
-
-    test('MX: a DKIM-signed message from an SPF-allowed address is stored with one Authentication-Results on top; forged ones are removed', { skip: skip ?? false }, async () => {
-      const t = mx();
-      await t.sendMail({
-        from: 'alice@sender.example', to: 'ann@example.test', subject: 'authenticated', text: 'hello',
-        headers: { 'Authentication-Results': 'mx.example.test; dkim=pass header.d=bank.example' },
-        dkim: { domainName: 'sender.example', keySelector: 'sel1', privateKey: pair.privateKey },
+    const mx = () =>
+      nodemailer.createTransport({ host: '127.0.0.1', port: h.mx, secure: false, ignoreTLS: true, name: 'mail.sender.example' });
+    const submission = (user: string) =>
+      nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: h.submission,
+        secure: false,
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
+        auth: { user, pass: PW },
       });
-      t.close();
-      const [m] = (await messages('ann@example.test')).filter((x) => x.subject === 'authenticated');
-      const text = m.bytes.toString();
-      assert.match(text, /^Authentication-Results: mx\.example\.test;\r\n dkim=pass header\.i=@sender\.example/);
-      assert.match(text, /spf=pass[^;]*smtp\.mailfrom=alice@sender\.example/);
-      assert.match(text, /dmarc=pass/);
-      assert.equal(text.match(/^Authentication-Results:/gim)!.length, 1);
-      assert.doesNotMatch(text, /bank\.example/);
-    });
 
-    test('MX: DMARC p=reject failing goes to Junk by default, and is refused with 550 5.7.1 when configured', { skip: skip ?? false }, async () => {
-      const t = mx();
-      await t.sendMail({ from: 'ceo@forged.example', to: 'junk@example.test', subject: 'wire money', text: 'now' });
-      assert.deepEqual((await messages('junk@example.test', 'junk')).map((m) => m.subject), ['wire money']);
-      assert.deepEqual((await messages('junk@example.test')).map((m) => m.subject), []);
-      settings.dmarcReject = 'reject';
-      try {
-        await assert.rejects(t.sendMail({ from: 'ceo@forged.example', to: 'junk@example.test', subject: 'again', text: 'now' }),
-          (e: { responseCode?: number; response?: string }) => e.responseCode === 550 && /5\.7\.1/.test(e.response ?? ''));
-      } finally {
-        settings.dmarcReject = DEFAULT_MAIL_POLICY.dmarcReject;
+    test(
+      'MX: a DKIM-signed message from an SPF-allowed address is stored with one Authentication-Results on top; forged ones are removed',
+      { skip: skip ?? false },
+      async () => {
+        const t = mx();
+        await t.sendMail({
+          from: 'alice@sender.example',
+          to: 'ann@example.test',
+          subject: 'authenticated',
+          text: 'hello',
+          headers: { 'Authentication-Results': 'mx.example.test; dkim=pass header.d=bank.example' },
+          dkim: { domainName: 'sender.example', keySelector: 'sel1', privateKey: pair.privateKey },
+        });
         t.close();
-      }
-      assert.equal((await messages('junk@example.test', 'junk')).length, 1);
-    });
+        const [m] = (await messages('ann@example.test')).filter((x) => x.subject === 'authenticated');
+        const text = m.bytes.toString();
+        assert.match(text, /^Authentication-Results: mx\.example\.test;\r\n dkim=pass header\.i=@sender\.example/);
+        assert.match(text, /spf=pass[^;]*smtp\.mailfrom=alice@sender\.example/);
+        assert.match(text, /dmarc=pass/);
+        assert.equal(text.match(/^Authentication-Results:/gim)!.length, 1);
+        assert.doesNotMatch(text, /bank\.example/);
+      },
+    );
 
-    test('submission: signed with the domain key; the signature verifies against the published record', { skip: skip ?? false }, async () => {
-      const t = submission('ann@example.test');
-      await t.sendMail({ from: 'ann@example.test', to: 'bob@example.test', subject: 'signed by us', text: 'hi bob' });
-      t.close();
-      const [m] = (await messages('bob@example.test')).filter((x) => x.subject === 'signed by us');
-      assert.match(m.bytes.toString(), /^DKIM-Signature: .*d=example\.test/m);
-      const verified = await dkimVerify(m.bytes, { resolver: fakeResolver(zone) as never });
-      assert.deepEqual(verified.results.map((r) => [r.signingDomain, r.status.result]), [['example.test', 'pass']]);
-      assert.equal(sent.filter((s) => s.recipients.includes('ann@example.test')).length, 0);
-    });
+    test(
+      'MX: DMARC p=reject failing goes to Junk by default, and is refused with 550 5.7.1 when configured',
+      { skip: skip ?? false },
+      async () => {
+        const t = mx();
+        await t.sendMail({ from: 'ceo@forged.example', to: 'junk@example.test', subject: 'wire money', text: 'now' });
+        assert.deepEqual(
+          (await messages('junk@example.test', 'junk')).map((m) => m.subject),
+          ['wire money'],
+        );
+        assert.deepEqual(
+          (await messages('junk@example.test')).map((m) => m.subject),
+          [],
+        );
+        settings.dmarcReject = 'reject';
+        try {
+          await assert.rejects(
+            t.sendMail({ from: 'ceo@forged.example', to: 'junk@example.test', subject: 'again', text: 'now' }),
+            (e: { responseCode?: number; response?: string }) => e.responseCode === 550 && /5\.7\.1/.test(e.response ?? ''),
+          );
+        } finally {
+          settings.dmarcReject = DEFAULT_MAIL_POLICY.dmarcReject;
+          t.close();
+        }
+        assert.equal((await messages('junk@example.test', 'junk')).length, 1);
+      },
+    );
+
+    test(
+      'submission: signed with the domain key; the signature verifies against the published record',
+      { skip: skip ?? false },
+      async () => {
+        const t = submission('ann@example.test');
+        await t.sendMail({ from: 'ann@example.test', to: 'bob@example.test', subject: 'signed by us', text: 'hi bob' });
+        t.close();
+        const [m] = (await messages('bob@example.test')).filter((x) => x.subject === 'signed by us');
+        assert.match(m.bytes.toString(), /^DKIM-Signature: .*d=example\.test/m);
+        const verified = await dkimVerify(m.bytes, { resolver: fakeResolver(zone) as never });
+        assert.deepEqual(
+          verified.results.map((r) => [r.signingDomain, r.status.result]),
+          [['example.test', 'pass']],
+        );
+        assert.equal(sent.filter((s) => s.recipients.includes('ann@example.test')).length, 0);
+      },
+    );
 
     test('submission: the footer goes on internal mail only when the domain says --internal-too', { skip: skip ?? false }, async () => {
       const foot = (await h.store.getDomain('foot.test'))!;
-      await h.store.updateDomain(foot.id, { footerText: 'Foot Ltd, registered in Wales', footerHtml: null, settings: { ...foot.settings, footerInternal: false } });
+      await h.store.updateDomain(foot.id, {
+        footerText: 'Foot Ltd, registered in Wales',
+        footerHtml: null,
+        settings: { ...foot.settings, footerInternal: false },
+      });
       const t = submission('carl@foot.test');
       await t.sendMail({ from: 'carl@foot.test', to: 'dana@foot.test', subject: 'internal', text: 'no footer' });
       await h.store.updateDomain(foot.id, { settings: { ...foot.settings, footerInternal: true } });
-      await t.sendMail({ from: 'carl@foot.test', to: 'dana@foot.test', subject: 'internal too', text: 'with footer', html: '<p>with footer</p>' });
+      await t.sendMail({
+        from: 'carl@foot.test',
+        to: 'dana@foot.test',
+        subject: 'internal too',
+        text: 'with footer',
+        html: '<p>with footer</p>',
+      });
       t.close();
       const got = await messages('dana@foot.test');
       const plain = await simpleParser(got.find((m) => m.subject === 'internal')!.bytes);
@@ -141,35 +214,68 @@ for (const backend of backends) {
       assert.match(footed.html as string, /<p>with footer<\/p>\n<div class="hearth-footer">Foot Ltd, registered in Wales<\/div>/);
     });
 
-    test('out of office: one reply per sender (swaks, then nodemailer), none to list mail', { skip: (skip ?? false) || (hasSwaks ? false : 'swaks is not installed') }, async () => {
-      const before = sent.length;
-      const out = await new Promise<{ status: number | null; text: string }>((resolve) => {
-        const p = spawn('swaks', ['--server', '127.0.0.1', '--port', String(h.mx), '--helo', 'mail.sender.example', '--timeout', '60',
-          '--from', 'pat@sender.example', '--to', 'oof@example.test', '--header', 'Subject: are you there', '--header', 'Message-Id: <swaks-1@sender.example>']);
-        let text = '';
-        p.stdout.on('data', (d) => { text += d; });
-        p.stderr.on('data', (d) => { text += d; });
-        p.on('close', (status) => resolve({ status, text }));
-      });
-      assert.equal(out.status, 0, out.text);
-      const replies = sent.slice(before);
-      assert.equal(replies.length, 1);
-      assert.equal(replies[0].mailFrom, '');
-      assert.deepEqual(replies[0].recipients, ['pat@sender.example']);
-      const reply = await simpleParser(replies[0].bytes);
-      assert.equal(reply.headers.get('auto-submitted'), 'auto-replied');
-      assert.equal(reply.inReplyTo, '<swaks-1@sender.example>');
-      assert.match(reply.text!, /I am away until Monday\./);
-      // The reply is DKIM-signed for the user's domain.
-      assert.match(replies[0].bytes.toString(), /^DKIM-Signature: .*d=example\.test/m);
+    test(
+      'out of office: one reply per sender (swaks, then nodemailer), none to list mail',
+      { skip: (skip ?? false) || (hasSwaks ? false : 'swaks is not installed') },
+      async () => {
+        const before = sent.length;
+        const out = await new Promise<{ status: number | null; text: string }>((resolve) => {
+          const p = spawn('swaks', [
+            '--server',
+            '127.0.0.1',
+            '--port',
+            String(h.mx),
+            '--helo',
+            'mail.sender.example',
+            '--timeout',
+            '60',
+            '--from',
+            'pat@sender.example',
+            '--to',
+            'oof@example.test',
+            '--header',
+            'Subject: are you there',
+            '--header',
+            'Message-Id: <swaks-1@sender.example>',
+          ]);
+          let text = '';
+          p.stdout.on('data', (d) => {
+            text += d;
+          });
+          p.stderr.on('data', (d) => {
+            text += d;
+          });
+          p.on('close', (status) => resolve({ status, text }));
+        });
+        assert.equal(out.status, 0, out.text);
+        const replies = sent.slice(before);
+        assert.equal(replies.length, 1);
+        assert.equal(replies[0].mailFrom, '');
+        assert.deepEqual(replies[0].recipients, ['pat@sender.example']);
+        const reply = await simpleParser(replies[0].bytes);
+        assert.equal(reply.headers.get('auto-submitted'), 'auto-replied');
+        assert.equal(reply.inReplyTo, '<swaks-1@sender.example>');
+        assert.match(reply.text!, /I am away until Monday\./);
+        // The reply is DKIM-signed for the user's domain.
+        assert.match(replies[0].bytes.toString(), /^DKIM-Signature: .*d=example\.test/m);
 
-      const t = mx();
-      await t.sendMail({ from: 'pat@sender.example', to: 'oof@example.test', subject: 'second', text: 'still there?' });
-      await t.sendMail({ from: 'list@sender.example', to: 'oof@example.test', subject: 'digest', text: 'news', headers: { 'List-Id': '<news.sender.example>' } });
-      t.close();
-      assert.equal(sent.length, before + 1);
-      assert.deepEqual((await messages('oof@example.test')).map((m) => m.subject), ['are you there', 'second', 'digest']);
-    });
+        const t = mx();
+        await t.sendMail({ from: 'pat@sender.example', to: 'oof@example.test', subject: 'second', text: 'still there?' });
+        await t.sendMail({
+          from: 'list@sender.example',
+          to: 'oof@example.test',
+          subject: 'digest',
+          text: 'news',
+          headers: { 'List-Id': '<news.sender.example>' },
+        });
+        t.close();
+        assert.equal(sent.length, before + 1);
+        assert.deepEqual(
+          (await messages('oof@example.test')).map((m) => m.subject),
+          ['are you there', 'second', 'digest'],
+        );
+      },
+    );
 
     test('quota warning: the delivery that crosses 90 % leaves exactly one warning in the inbox', { skip: skip ?? false }, async () => {
       const t = mx();

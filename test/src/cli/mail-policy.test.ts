@@ -52,16 +52,31 @@ describe('hearth domain dkim / footer', () => {
     const store = await openStore(undefined, env.HEARTH_DATA_DIR);
     try {
       const policies = new MailPolicies({
-        store, outbound: { send: async () => ({ queueId: null }) }, resolver: fakeResolver({}), hostname: 'mx.sign.test',
-        settings: DEFAULT_MAIL_POLICY, log: silent,
+        store,
+        outbound: { send: async () => ({ queueId: null }) },
+        resolver: fakeResolver({}),
+        hostname: 'mx.sign.test',
+        settings: DEFAULT_MAIL_POLICY,
+        log: silent,
       });
-      const raw = await new MailComposer({ from: 'ann@sign.test', to: 'x@example.net', subject: 'signed', text: 'hello\n' }).compile().build();
-      const signed = await policies.beforeDelivery({ bytes: raw, mailFrom: 'ann@sign.test', rcptTo: ['x@example.net'], remoteAddress: '127.0.0.1', helo: 'c', authenticatedAs: 'ann@sign.test' });
+      const raw = await new MailComposer({ from: 'ann@sign.test', to: 'x@example.net', subject: 'signed', text: 'hello\n' })
+        .compile()
+        .build();
+      const signed = await policies.beforeDelivery({
+        bytes: raw,
+        mailFrom: 'ann@sign.test',
+        rcptTo: ['x@example.net'],
+        remoteAddress: '127.0.0.1',
+        helo: 'c',
+        authenticatedAs: 'ann@sign.test',
+      });
       const verified = await dkimVerify(signed.bytes, { resolver: fakeResolver({ [name]: { TXT: [value] } }) as never });
       assert.equal(verified.results[0].status.result, 'pass');
       assert.equal(verified.results[0].signingDomain, 'sign.test');
       // Another domain's record does not verify it.
-      const wrong = await dkimVerify(signed.bytes, { resolver: fakeResolver({ [name]: { TXT: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'] } }) as never });
+      const wrong = await dkimVerify(signed.bytes, {
+        resolver: fakeResolver({ [name]: { TXT: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'] } }) as never,
+      });
       assert.notEqual(wrong.results[0].status.result, 'pass');
     } finally {
       await store.close();

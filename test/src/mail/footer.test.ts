@@ -31,7 +31,10 @@ describe('domain footer', () => {
   it('html only: the HTML footer goes before </body>', async () => {
     const raw = await build({ html: '<html><body><p>Hello</p></body></html>' });
     const m = await simpleParser(await appendFooter(raw, FOOTER));
-    assert.match(m.html as string, /<p>Hello<\/p><div class="hearth-footer"><p><b>Acme Ltd<\/b> &middot; Registered in Cardiff<\/p><\/div>\n<\/body><\/html>/);
+    assert.match(
+      m.html as string,
+      /<p>Hello<\/p><div class="hearth-footer"><p><b>Acme Ltd<\/b> &middot; Registered in Cardiff<\/p><\/div>\n<\/body><\/html>/,
+    );
   });
 
   it('multipart/alternative: both alternatives get their footer; a text-only footer is escaped into HTML', async () => {
@@ -45,8 +48,12 @@ describe('domain footer', () => {
 
   it('multipart/mixed with an attachment: the body is footed, the attachment bytes are unchanged', async () => {
     const raw = await build({
-      text: 'See attached.', html: '<p>See attached.</p>',
-      attachments: [{ filename: 'data.bin', content: ATTACHMENT }, { filename: 'notes.txt', content: 'attached text, not a body\n' }],
+      text: 'See attached.',
+      html: '<p>See attached.</p>',
+      attachments: [
+        { filename: 'data.bin', content: ATTACHMENT },
+        { filename: 'notes.txt', content: 'attached text, not a body\n' },
+      ],
     });
     const out = await appendFooter(raw, FOOTER);
     const m = await simpleParser(out);
@@ -84,21 +91,44 @@ describe('domain footer', () => {
     assert.equal(m.text, 'Grüße aus Köln\n\nAcme Ltd · Registered in Cardiff\n');
     assert.match(out.toString(), /charset=utf-8/i);
     // windows-1252 0x80 is the euro sign (libmime's tables; Node 20's TextDecoder would say U+0080).
-    const cp1252 = Buffer.from(latin1.toString('latin1').replace('iso-8859-1', 'windows-1252').replace('Gr\xfc\xdfe aus K\xf6ln', 'Preis: 5 \x80'), 'latin1');
+    const cp1252 = Buffer.from(
+      latin1.toString('latin1').replace('iso-8859-1', 'windows-1252').replace('Gr\xfc\xdfe aus K\xf6ln', 'Preis: 5 \x80'),
+      'latin1',
+    );
     assert.equal((await simpleParser(await appendFooter(cp1252, FOOTER))).text, 'Preis: 5 €\n\nAcme Ltd · Registered in Cardiff\n');
   });
 
   it('signed mail (multipart/signed, S/MIME, inline PGP) is left byte for byte', async () => {
-    const signed = Buffer.from([
-      'From: ann@acme.test', 'To: x@example.net', 'Subject: signed', 'MIME-Version: 1.0',
-      'Content-Type: multipart/signed; protocol="application/pgp-signature"; micalg=pgp-sha256; boundary="b1"', '',
-      '--b1', 'Content-Type: text/plain', '', 'Signed text', '--b1', 'Content-Type: application/pgp-signature', '',
-      '-----BEGIN PGP SIGNATURE-----', 'abc', '-----END PGP SIGNATURE-----', '--b1--', '',
-    ].join('\r\n'));
+    const signed = Buffer.from(
+      [
+        'From: ann@acme.test',
+        'To: x@example.net',
+        'Subject: signed',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/signed; protocol="application/pgp-signature"; micalg=pgp-sha256; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/plain',
+        '',
+        'Signed text',
+        '--b1',
+        'Content-Type: application/pgp-signature',
+        '',
+        '-----BEGIN PGP SIGNATURE-----',
+        'abc',
+        '-----END PGP SIGNATURE-----',
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
     assert.ok((await appendFooter(signed, FOOTER)).equals(signed));
-    const smime = Buffer.from('From: ann@acme.test\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQA=\r\n');
+    const smime = Buffer.from(
+      'From: ann@acme.test\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQA=\r\n',
+    );
     assert.ok((await appendFooter(smime, FOOTER)).equals(smime));
-    const pgp = await build({ text: '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nhi\n-----BEGIN PGP SIGNATURE-----\nxyz\n-----END PGP SIGNATURE-----\n' });
+    const pgp = await build({
+      text: '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nhi\n-----BEGIN PGP SIGNATURE-----\nxyz\n-----END PGP SIGNATURE-----\n',
+    });
     assert.ok((await appendFooter(pgp, FOOTER)).equals(pgp));
   });
 
@@ -110,7 +140,9 @@ describe('domain footer', () => {
   });
 
   it('hostile structure: a broken multipart without closing boundary is still readable afterwards', async () => {
-    const broken = Buffer.from('From: a@acme.test\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\nbody without end\r\n');
+    const broken = Buffer.from(
+      'From: a@acme.test\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\nbody without end\r\n',
+    );
     const out = await appendFooter(broken, FOOTER);
     assert.match((await simpleParser(out)).text ?? '', /body without end[\s\S]*Acme Ltd/);
   });

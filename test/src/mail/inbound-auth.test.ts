@@ -12,7 +12,11 @@ import { authenticateInbound, type InboundAuthInput } from '../../../src/mail/in
 import { splitHeader } from '../../../src/mail/header-block.js';
 import { fakeResolver, type FakeZone } from '../../helpers/fake-dns.js';
 
-const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const pair = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'der' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 const PUBLIC = pair.publicKey.toString('base64');
 
 const zone = (extra: FakeZone = {}): FakeZone => ({
@@ -25,22 +29,39 @@ const zone = (extra: FakeZone = {}): FakeZone => ({
 
 async function message(opts: { from?: string; extraHeaders?: Record<string, string> } = {}): Promise<Buffer> {
   return new MailComposer({
-    from: opts.from ?? 'Alice <alice@sender.example>', to: 'bob@hearth.test', subject: 'Quarterly figures',
-    text: 'The figures are attached in spirit.\n', messageId: '<q1@sender.example>', headers: opts.extraHeaders ?? {},
-  }).compile().build();
+    from: opts.from ?? 'Alice <alice@sender.example>',
+    to: 'bob@hearth.test',
+    subject: 'Quarterly figures',
+    text: 'The figures are attached in spirit.\n',
+    messageId: '<q1@sender.example>',
+    headers: opts.extraHeaders ?? {},
+  })
+    .compile()
+    .build();
 }
 
 async function signed(raw: Buffer, domain = 'sender.example'): Promise<Buffer> {
-  const res = await dkimSign(raw, { canonicalization: 'relaxed/relaxed', signatureData: [{ signingDomain: domain, selector: 'sel1', privateKey: pair.privateKey }] } as never);
+  const res = await dkimSign(raw, {
+    canonicalization: 'relaxed/relaxed',
+    signatureData: [{ signingDomain: domain, selector: 'sel1', privateKey: pair.privateKey }],
+  } as never);
   return Buffer.concat([Buffer.from(res.signatures), raw]);
 }
 
 const input = (z: FakeZone, over: Partial<InboundAuthInput> = {}): InboundAuthInput => ({
-  ip: '192.0.2.10', helo: 'mail.sender.example', mailFrom: 'alice@sender.example', authservId: 'mx.hearth.test',
-  resolver: fakeResolver(z), dmarcReject: 'junk', ...over,
+  ip: '192.0.2.10',
+  helo: 'mail.sender.example',
+  mailFrom: 'alice@sender.example',
+  authservId: 'mx.hearth.test',
+  resolver: fakeResolver(z),
+  dmarcReject: 'junk',
+  ...over,
 });
 
-const arFields = (bytes: Buffer) => splitHeader(bytes).fields.filter((f) => f.name === 'authentication-results').map((f) => f.raw.toString());
+const arFields = (bytes: Buffer) =>
+  splitHeader(bytes)
+    .fields.filter((f) => f.name === 'authentication-results')
+    .map((f) => f.raw.toString());
 
 describe('inbound authentication (SPF, DKIM, DMARC via mailauth)', () => {
   it('a message signed with the published key and sent from an SPF-allowed address passes everything', async () => {
@@ -83,21 +104,32 @@ describe('inbound authentication (SPF, DKIM, DMARC via mailauth)', () => {
   });
 
   it('DMARC p=quarantine failing goes to Junk; p=none failing is delivered', async () => {
-    const q = await authenticateInbound(await message(), input(zone({ '_dmarc.sender.example': { TXT: ['v=DMARC1; p=quarantine'] } }), { ip: '203.0.113.99', dmarcReject: 'reject' }));
+    const q = await authenticateInbound(
+      await message(),
+      input(zone({ '_dmarc.sender.example': { TXT: ['v=DMARC1; p=quarantine'] } }), { ip: '203.0.113.99', dmarcReject: 'reject' }),
+    );
     assert.equal(q.verdict, 'junk');
-    const n = await authenticateInbound(await message(), input(zone({ '_dmarc.sender.example': { TXT: ['v=DMARC1; p=none'] } }), { ip: '203.0.113.99' }));
+    const n = await authenticateInbound(
+      await message(),
+      input(zone({ '_dmarc.sender.example': { TXT: ['v=DMARC1; p=none'] } }), { ip: '203.0.113.99' }),
+    );
     assert.deepEqual([n.dmarc, n.verdict], ['fail', 'deliver']);
   });
 
   it('SPF softfail (~all) and a domain with no records at all', async () => {
-    const soft = await authenticateInbound(await message(), input(zone({ 'sender.example': { TXT: ['v=spf1 ip4:192.0.2.10 ~all'] } }), { ip: '203.0.113.99' }));
+    const soft = await authenticateInbound(
+      await message(),
+      input(zone({ 'sender.example': { TXT: ['v=spf1 ip4:192.0.2.10 ~all'] } }), { ip: '203.0.113.99' }),
+    );
     assert.equal(soft.spf, 'softfail');
     const none = await authenticateInbound(await message({ from: 'x@nowhere.example' }), input({}, { mailFrom: 'x@nowhere.example' }));
     assert.deepEqual([none.spf, none.dkim, none.dmarc, none.verdict], ['none', 'none', 'none', 'deliver']);
   });
 
   it('a DNS failure is a temperror, never an exception', async () => {
-    const broken = async () => { throw Object.assign(new Error('timeout'), { code: 'ETIMEOUT' }); };
+    const broken = async () => {
+      throw Object.assign(new Error('timeout'), { code: 'ETIMEOUT' });
+    };
     const out = await authenticateInbound(await signed(await message()), input({}, { resolver: broken }));
     assert.equal(out.verdict, 'deliver');
     assert.match(out.header, /temperror/);

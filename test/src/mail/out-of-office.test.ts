@@ -25,16 +25,31 @@ describe('out-of-office replies', () => {
   let sent: OutboundMessage[];
   let seq = 0;
   let clock = NOW;
-  const deps = (): OofDeps => ({ store, outbound: { send: async (m) => { sent.push(m); return { queueId: 'q1' }; } }, now: () => clock, periodMs: OOF_PERIOD_MS });
+  const deps = (): OofDeps => ({
+    store,
+    outbound: {
+      send: async (m) => {
+        sent.push(m);
+        return { queueId: 'q1' };
+      },
+    },
+    now: () => clock,
+    periodMs: OOF_PERIOD_MS,
+  });
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hearth-oof-'));
     store = await openStore(undefined, dir);
   });
-  after(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const away: OofSetting = {
-    state: 1, start: null, end: null,
+    state: 1,
+    start: null,
+    end: null,
     internal: { enabled: true, message: 'Away (colleagues: ask Bob)', bodyType: 'Text' },
     externalKnown: { enabled: true, message: 'Away until Monday, dear contact', bodyType: 'Text' },
     externalUnknown: { enabled: true, message: '<p>Away until <b>Monday</b></p>', bodyType: 'HTML' },
@@ -47,13 +62,24 @@ describe('out-of-office replies', () => {
     return a;
   }
 
-  async function answer(account: Account, opts: { from?: string; mailFrom?: string | null; to?: string; cc?: string; headers?: Record<string, string> } = {}) {
+  async function answer(
+    account: Account,
+    opts: { from?: string; mailFrom?: string | null; to?: string; cc?: string; headers?: Record<string, string> } = {},
+  ) {
     sent = [];
     const from = opts.from ?? 'zed@example.net';
     const raw = await new MailComposer({
-      from, to: opts.to ?? account.email, ...(opts.cc ? { cc: opts.cc } : {}), subject: 'Meeting', text: 'Shall we meet?',
-      messageId: `<m${++seq}@example.net>`, references: '<root@example.net>', headers: opts.headers ?? {},
-    }).compile().build();
+      from,
+      to: opts.to ?? account.email,
+      ...(opts.cc ? { cc: opts.cc } : {}),
+      subject: 'Meeting',
+      text: 'Shall we meet?',
+      messageId: `<m${++seq}@example.net>`,
+      references: '<root@example.net>',
+      headers: opts.headers ?? {},
+    })
+      .compile()
+      .build();
     const mailFrom = opts.mailFrom === undefined ? from : opts.mailFrom;
     return answerOutOfOffice(deps(), { account, raw, parsed: await parseMessage(raw), mailFrom });
   }
@@ -94,7 +120,13 @@ describe('out-of-office replies', () => {
     assert.equal(await answer(a, { headers: { 'Auto-Submitted': 'auto-replied' } }), 'automatic');
     assert.equal(await answer(a, { headers: { 'Auto-Submitted': 'auto-generated' } }), 'automatic');
     assert.equal(await answer(a, { headers: { 'X-Auto-Response-Suppress': 'OOF, AutoReply' } }), 'automatic');
-    for (const robot of ['MAILER-DAEMON@example.net', 'noreply@example.net', 'no-reply@example.net', 'owner-dev@example.net', 'dev-request@example.net']) {
+    for (const robot of [
+      'MAILER-DAEMON@example.net',
+      'noreply@example.net',
+      'no-reply@example.net',
+      'owner-dev@example.net',
+      'dev-request@example.net',
+    ]) {
       assert.equal(await answer(a, { from: robot }), 'robot-sender', robot);
     }
     assert.equal(sent.length, 0);
@@ -119,9 +151,16 @@ describe('out-of-office replies', () => {
     const domain = a.email.split('@')[1];
     assert.equal(await answer(a, { from: `bob@${domain}` }), 'sent');
     assert.match((await simpleParser(sent[0].bytes)).text!, /colleagues: ask Bob/);
-    const contacts = (await store.listFolders(a.id, 'contacts'))[0]
-      ?? await store.createFolder({ accountId: a.id, parentId: null, name: 'Contacts', kind: 'contacts' });
-    await store.createItem({ folderId: contacts.id, name: 'c1.vcf', uid: 'c1', contentType: 'text/vcard', content: 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kim\r\nEMAIL;TYPE=INTERNET:kim@partner.example\r\nEND:VCARD\r\n' });
+    const contacts =
+      (await store.listFolders(a.id, 'contacts'))[0] ??
+      (await store.createFolder({ accountId: a.id, parentId: null, name: 'Contacts', kind: 'contacts' }));
+    await store.createItem({
+      folderId: contacts.id,
+      name: 'c1.vcf',
+      uid: 'c1',
+      contentType: 'text/vcard',
+      content: 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kim\r\nEMAIL;TYPE=INTERNET:kim@partner.example\r\nEND:VCARD\r\n',
+    });
     assert.equal(await answer(a, { from: 'kim@partner.example' }), 'sent');
     assert.match((await simpleParser(sent[0].bytes)).text!, /dear contact/);
     assert.equal(await answer(a, { from: 'im@partner.example' }), 'sent');
@@ -134,7 +173,10 @@ describe('out-of-office replies', () => {
     assert.equal(await answer(await user({ ...away, state: 2, start: NOW + DAY, end: NOW + 2 * DAY })), 'off');
     assert.equal(await answer(await user({ ...away, state: 2, start: NOW - DAY, end: NOW + DAY })), 'sent');
     assert.equal(await answer(await user({ ...away, state: 2, start: NOW - 2 * DAY, end: NOW - DAY })), 'off');
-    assert.equal(await answer(await user({ ...away, externalKnown: null, externalUnknown: { ...away.externalUnknown!, enabled: false } })), 'no-message');
+    assert.equal(
+      await answer(await user({ ...away, externalKnown: null, externalUnknown: { ...away.externalUnknown!, enabled: false } })),
+      'no-message',
+    );
     const a = await user();
     assert.equal(await answer(a, { from: a.email }), 'self');
   });

@@ -22,14 +22,28 @@ describe('mail policy pipeline', () => {
   let dir: string;
   let store: Store;
   const warnings: string[] = [];
-  const log = { info() {}, warn(_o: object, msg: string) { warnings.push(msg); } };
-  const policies = (verifyInbound = true) => new MailPolicies({
-    store, outbound: { send: async () => ({ queueId: null }) }, resolver: fakeResolver({}), hostname: 'mx.acme.test',
-    settings: { ...DEFAULT_MAIL_POLICY, verifyInbound }, log,
-  });
+  const log = {
+    info() {},
+    warn(_o: object, msg: string) {
+      warnings.push(msg);
+    },
+  };
+  const policies = (verifyInbound = true) =>
+    new MailPolicies({
+      store,
+      outbound: { send: async () => ({ queueId: null }) },
+      resolver: fakeResolver({}),
+      hostname: 'mx.acme.test',
+      settings: { ...DEFAULT_MAIL_POLICY, verifyInbound },
+      log,
+    });
   const submitted = async (to: string[]): Promise<PolicyMessage> => ({
     bytes: await new MailComposer({ from: 'ann@acme.test', to, subject: 's', text: 'body' }).compile().build(),
-    mailFrom: 'ann@acme.test', rcptTo: to, remoteAddress: '127.0.0.1', helo: 'c', authenticatedAs: 'ann@acme.test',
+    mailFrom: 'ann@acme.test',
+    rcptTo: to,
+    remoteAddress: '127.0.0.1',
+    helo: 'c',
+    authenticatedAs: 'ann@acme.test',
   });
 
   before(async () => {
@@ -39,7 +53,10 @@ describe('mail policy pipeline', () => {
     await store.updateDomain(d.id, { footerText: 'Acme disclaimer' });
     await store.createAccount({ domainId: d.id, email: 'ann@acme.test' });
   });
-  after(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('foots mail with a recipient outside the domain, not mail within it', async () => {
     const out = await policies().beforeDelivery(await submitted(['x@example.net', 'bob@acme.test']));
@@ -62,14 +79,28 @@ describe('mail policy pipeline', () => {
     const d = await store.createDomain({ name: 'broken.test' });
     await store.addDkimKey({ domainId: d.id, selector: 's', privateKey: 'not a key', publicKey: 'x' });
     const raw = await new MailComposer({ from: 'eve@broken.test', to: 'x@example.net', subject: 's', text: 'b' }).compile().build();
-    const out = await policies().beforeDelivery({ bytes: raw, mailFrom: 'eve@broken.test', rcptTo: ['x@example.net'], remoteAddress: '127.0.0.1', helo: 'c', authenticatedAs: 'eve@broken.test' });
+    const out = await policies().beforeDelivery({
+      bytes: raw,
+      mailFrom: 'eve@broken.test',
+      rcptTo: ['x@example.net'],
+      remoteAddress: '127.0.0.1',
+      helo: 'c',
+      authenticatedAs: 'eve@broken.test',
+    });
     assert.ok(out.bytes.equals(raw));
     assert.ok(warnings.includes('mail.dkim.sign-failed'));
   });
 
   it('verifyInbound off: MX mail passes unchanged', async () => {
     const raw = Buffer.from('From: a@example.net\r\nSubject: x\r\n\r\nbody\r\n');
-    const out = await policies(false).beforeDelivery({ bytes: raw, mailFrom: 'a@example.net', rcptTo: ['ann@acme.test'], remoteAddress: '192.0.2.1', helo: 'h', authenticatedAs: null });
+    const out = await policies(false).beforeDelivery({
+      bytes: raw,
+      mailFrom: 'a@example.net',
+      rcptTo: ['ann@acme.test'],
+      remoteAddress: '192.0.2.1',
+      helo: 'h',
+      authenticatedAs: null,
+    });
     assert.deepEqual([out.verdict, out.bytes.equals(raw)], ['deliver', true]);
   });
 });

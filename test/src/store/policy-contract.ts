@@ -14,8 +14,13 @@ export function policyStoreContract(factory: StoreFactory): void {
     let opened: OpenedStore;
     let store: Store;
     let seq = 0;
-    before(async () => { opened = await factory.open(); store = opened.store; });
-    after(async () => { await opened?.dispose(); });
+    before(async () => {
+      opened = await factory.open();
+      store = opened.store;
+    });
+    after(async () => {
+      await opened?.dispose();
+    });
 
     const domain = () => store.createDomain({ name: `policy${++seq}.example` });
     const user = async () => {
@@ -26,7 +31,13 @@ export function policyStoreContract(factory: StoreFactory): void {
     it('keeps the first DKIM key of a domain and returns it to later callers', async () => {
       const d = await domain();
       assert.equal(await store.getDkimKey(d.id), null);
-      const first = await store.addDkimKey({ domainId: d.id, selector: 'hearth1', privateKey: 'PRIV1', publicKey: 'PUB1', createdAt: 1000 });
+      const first = await store.addDkimKey({
+        domainId: d.id,
+        selector: 'hearth1',
+        privateKey: 'PRIV1',
+        publicKey: 'PUB1',
+        createdAt: 1000,
+      });
       assert.deepEqual(first, { domainId: d.id, selector: 'hearth1', privateKey: 'PRIV1', publicKey: 'PUB1', createdAt: 1000 });
       const second = await store.addDkimKey({ domainId: d.id, selector: 'hearth2', privateKey: 'PRIV2', publicKey: 'PUB2' });
       assert.equal(second.selector, 'hearth1');
@@ -35,13 +46,16 @@ export function policyStoreContract(factory: StoreFactory): void {
 
     it('concurrent DKIM key creation agrees on one key', async () => {
       const d = await domain();
-      const keys = await Promise.all([1, 2, 3, 4].map((i) =>
-        store.addDkimKey({ domainId: d.id, selector: `s${i}`, privateKey: `P${i}`, publicKey: `K${i}` })));
+      const keys = await Promise.all(
+        [1, 2, 3, 4].map((i) => store.addDkimKey({ domainId: d.id, selector: `s${i}`, privateKey: `P${i}`, publicKey: `K${i}` })),
+      );
       assert.equal(new Set(keys.map((k) => k.selector)).size, 1);
     });
 
     it('refuses a DKIM key for an unknown domain with NotFound; the key goes with its domain', async () => {
-      await assert.rejects(store.addDkimKey({ domainId: 999_999, selector: 's', privateKey: 'p', publicKey: 'k' }), (e) => isStoreError(e, 'NotFound'));
+      await assert.rejects(store.addDkimKey({ domainId: 999_999, selector: 's', privateKey: 'p', publicKey: 'k' }), (e) =>
+        isStoreError(e, 'NotFound'),
+      );
       const d = await domain();
       await store.addDkimKey({ domainId: d.id, selector: 's', privateKey: 'p', publicKey: 'k' });
       await store.deleteDomain(d.id);
