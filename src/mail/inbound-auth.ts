@@ -25,6 +25,8 @@ export interface InboundAuthInput {
   authservId: string;
   resolver: DnsResolver;
   dmarcReject: DmarcRejectAction;
+  /** The most all checks together may take (default 30 s); then every result is temperror. */
+  budgetMs?: number;
 }
 
 export interface InboundAuthOutcome {
@@ -60,7 +62,7 @@ export async function authenticateInbound(raw: Buffer, input: InboundAuthInput):
   const id = input.authservId.toLowerCase();
   // Loaded on first use: mailauth takes seconds to load on a busy machine, and `hearth serve` should not wait for it.
   const { authenticate } = await import('mailauth');
-  const res = await authenticate(raw, {
+  const checks = authenticate(raw, {
     ip: input.ip,
     helo: input.helo,
     sender: input.mailFrom,
@@ -69,6 +71,23 @@ export async function authenticateInbound(raw: Buffer, input: InboundAuthInput):
     disableBimi: true,
     trustReceived: false,
   });
+  // A stalled DNS or a message mailauth cannot read must not hold the SMTP transaction or bounce
+  // the mail: past the budget, or on an error, every method is a temperror (RFC 8601 §2.7).
+  checks.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const res = await Promise.race([
+    checks,
+    new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), input.budgetMs ?? 30_000);
+    }),
+  ])
+    .catch(() => null)
+    .finally(() => clearTimeout(timer));
+  if (!res) {
+    const header = `Authentication-Results: ${id};\r\n dkim=temperror (checks did not complete);\r\n spf=temperror;\r\n dmarc=temperror\r\n`;
+    const bytes = rewriteHeader(raw, { prepend: header, drop: (f) => f.name === 'authentication-results' && authservIdOf(f) === id });
+    return { bytes, header, spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: 'none', verdict: 'deliver' };
+  }
   // RFC 8601 §2.2: "authserv-id; method=result ...". mailauth formats each method's part.
   // RFC 6376 §6.1.3: a body hash that does not verify is PERMFAIL, which RFC 8601 §2.7.1 reports
   // as dkim=fail; mailauth calls it neutral.

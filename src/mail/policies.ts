@@ -73,6 +73,8 @@ export class MailPolicies {
       authservId: this.deps.hostname,
       resolver: this.deps.resolver,
       dmarcReject: settings.dmarcReject,
+      // A few sequential lookups (SPF, DKIM keys, DMARC) each bounded by the DNS timeout.
+      budgetMs: settings.dnsTimeoutMs * 4,
     });
     log.info({ spf: out.spf, dkim: out.dkim, dmarc: out.dmarc, arc: out.arc, verdict: out.verdict }, 'mail.auth');
     return { bytes: out.bytes, verdict: out.verdict, ...(out.reason ? { reason: out.reason } : {}) };

@@ -135,6 +135,14 @@ describe('inbound authentication (SPF, DKIM, DMARC via mailauth)', () => {
     assert.match(out.header, /temperror/);
   });
 
+  it('a DNS that never answers: every method temperror once the budget is spent, and the message is delivered', async () => {
+    const silent = () => new Promise<never>(() => {});
+    const forged = Buffer.concat([Buffer.from('Authentication-Results: mx.hearth.test; dkim=pass\r\n'), await message()]);
+    const out = await authenticateInbound(forged, input({}, { resolver: silent, budgetMs: 300 }));
+    assert.deepEqual([out.spf, out.dkim, out.dmarc, out.verdict], ['temperror', 'temperror', 'temperror', 'deliver']);
+    assert.deepEqual(arFields(out.bytes), [out.header]);
+  });
+
   it('removes incoming Authentication-Results claiming our authserv-id and keeps the others (RFC 8601 §5)', async () => {
     const raw = await message({ extraHeaders: {} });
     const forged = Buffer.concat([
