@@ -113,9 +113,16 @@ export class MailPolicies {
     return domain.settings.footerInternal === true || recipients.some((r) => domainOf(r) !== domain.name);
   }
 
-  /** After the copies are stored: out-of-office replies. Never throws (the message is already accepted). */
-  async afterDelivery(m: PolicyMessage, delivered: { address: string; accountId: number }[], parsed: ParsedMessage): Promise<void> {
+  /** After the copies are stored: out-of-office replies, for mail not sent to Junk. Never throws (the message is already accepted). */
+  async afterDelivery(
+    m: PolicyMessage,
+    verdict: PreparedMessage['verdict'],
+    delivered: { address: string; accountId: number }[],
+    parsed: ParsedMessage,
+  ): Promise<void> {
     const { store, outbound, log, settings } = this.deps;
+    // Mail sent to Junk is likely forged: answering it would send mail to whoever was forged (backscatter).
+    if (verdict !== 'deliver') return;
     for (const d of delivered) {
       try {
         const account = await store.getAccount(d.address);

@@ -42,7 +42,7 @@ export function storeDelivery(store: Store, log: Logger, policies?: MailPolicies
       // Some copies are committed and cannot be taken back: 250 for the message; the skipped
       // recipients would need a bounce, which waits for the outbound queue (docs/protocols/smtp.md).
       if (skipped.length) log.warn({ skipped, delivered: report.delivered.length }, 'smtp.deliver.partial');
-      await policies?.afterDelivery({ bytes: prepared.bytes, ...envelope }, report.delivered, report.parsed);
+      await policies?.afterDelivery({ bytes: prepared.bytes, ...envelope }, prepared.verdict, report.delivered, report.parsed);
     },
   };
 }

@@ -17,6 +17,7 @@ import { MailPolicies, type PolicyMessage } from '../../../src/mail/policies.js'
 import { DEFAULT_MAIL_POLICY } from '../../../src/mail/policy-settings.js';
 import { dkimDnsRecord, ensureDkimKey } from '../../../src/mail/dkim-keys.js';
 import { fakeResolver } from '../../helpers/fake-dns.js';
+import { parseMessage } from '../../../src/mail/parse.js';
 
 describe('mail policy pipeline', () => {
   let dir: string;
@@ -102,5 +103,46 @@ describe('mail policy pipeline', () => {
       authenticatedAs: null,
     });
     assert.deepEqual([out.verdict, out.bytes.equals(raw)], ['deliver', true]);
+  });
+
+  it('out of office answers delivered mail, never mail sent to Junk (no backscatter to forged senders)', async () => {
+    const sent: string[][] = [];
+    const p = new MailPolicies({
+      store,
+      outbound: {
+        send: async (m) => {
+          sent.push(m.recipients);
+          return { queueId: null };
+        },
+      },
+      resolver: fakeResolver({}),
+      hostname: 'mx.acme.test',
+      settings: DEFAULT_MAIL_POLICY,
+      log,
+    });
+    const d = (await store.getDomain('acme.test'))!;
+    const away = await store.createAccount({ domainId: d.id, email: 'away@acme.test' });
+    await store.setSetting(away.id, 'oof', {
+      state: 1,
+      start: null,
+      end: null,
+      internal: null,
+      externalKnown: null,
+      externalUnknown: { enabled: true, message: 'Away', bodyType: 'Text' },
+    });
+    const msg = async (from: string): Promise<PolicyMessage> => ({
+      bytes: await new MailComposer({ from, to: 'away@acme.test', subject: 's', text: 'b' }).compile().build(),
+      mailFrom: from,
+      rcptTo: ['away@acme.test'],
+      remoteAddress: '192.0.2.1',
+      helo: 'h',
+      authenticatedAs: null,
+    });
+    const forged = await msg('ceo@bank.example');
+    await p.afterDelivery(forged, 'junk', [{ address: away.email, accountId: away.id }], await parseMessage(forged.bytes));
+    assert.deepEqual(sent, []);
+    const real = await msg('friend@example.net');
+    await p.afterDelivery(real, 'deliver', [{ address: away.email, accountId: away.id }], await parseMessage(real.bytes));
+    assert.deepEqual(sent, [['friend@example.net']]);
   });
 });
