@@ -81,8 +81,8 @@ export class MailPolicies {
   }
 
   /**
-   * Footer, then DKIM signature, for mail a user submits (and the system's own replies): the
-   * signature must cover the footer. `recipients` decide the footer when the domain keeps it off
+   * Footer, then DKIM signature, for mail a user submits (SMTP submission here; any other way of
+   * submitting, such as ActiveSync SendMail, calls it too): the signature must cover the footer. `recipients` decide the footer when the domain keeps it off
    * internal mail.
    */
   async prepareSubmission(bytes: Buffer, recipients: string[]): Promise<Buffer> {
