@@ -16,6 +16,7 @@ import { migrateCommands } from './migrate.js';
 import { queueCommands } from './queue.js';
 import { archiveCommands } from './archive.js';
 import { listCommands } from './lists.js';
+import { mailPolicyCommands } from './mail-policy.js';
 
 /** Where one run of the command reads its environment and writes its output. */
 export interface CliIo {
@@ -83,6 +84,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }));
 
   devicePolicyCommands(domain, withStore, print, by);
+  mailPolicyCommands(domain, withStore, print, by);
 
   const user = program.command('user').description('manage users');
   user.command('add <email>').description('add a user')

@@ -6,6 +6,7 @@ import type { ProtocolSettings } from '../model/context.js';
 import { DEFAULT_SMTP_SETTINGS, type SmtpSettings } from '../../protocols/smtp/settings.js';
 import { DEFAULT_QUEUE_SETTINGS, parseSmarthost, type QueueSettings } from '../mail/queue/settings.js';
 import { archiveConfig, archiveFileSchema, filterConfig, filterFileSchema, type ArchiveConfig, type FilterConfig } from './filter-config.js';
+import { DEFAULT_MAIL_POLICY, type MailPolicySettings } from '../mail/policy-settings.js';
 
 /** A problem with the configuration, reported as one line naming the setting. */
 export class ConfigError extends Error {
@@ -50,6 +51,8 @@ export interface Config {
   /** Spam and virus filters, and the archive (src/server/filter-config.ts); off unless configured. */
   filters: FilterConfig;
   archive: ArchiveConfig;
+  /** Mail policies (src/mail/policy-settings.ts); file section `mailPolicy`, all optional. */
+  mailPolicy: MailPolicySettings;
 }
 
 const LISTENERS = {
@@ -107,6 +110,10 @@ const fileSchema = z.object({
   }).strict().optional(),
   filters: filterFileSchema.optional(),
   archive: archiveFileSchema.optional(),
+  mailPolicy: z.object({
+    verifyInbound: z.boolean().optional(), dmarcReject: z.enum(['junk', 'reject']).optional(),
+    dnsTimeoutMs: positiveInt.optional(), oofPeriodDays: positiveInt.optional(),
+  }).strict().optional(),
 }).strict();
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -163,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queue: queueSettings(file.queue, get('HEARTH_SMARTHOST', file.queue?.smarthost)),
     filters: filterConfig(file.filters, env, (m) => { throw new ConfigError(m); }),
     archive: archiveConfig(file.archive, env, (m) => { throw new ConfigError(m); }),
+    mailPolicy: { ...DEFAULT_MAIL_POLICY, ...file.mailPolicy },
   };
 }
 

@@ -16,6 +16,7 @@ import { SmtpReply } from '../../protocols/smtp/replies.js';
 import type { SmtpEnvelope } from '../../protocols/smtp/delivery.js';
 import type { Outbound } from '../mail/outbound.js';
 import type { QueueOutbound } from '../mail/queue/outbound.js';
+import type { MailPolicies } from '../mail/policies.js';
 
 export interface DeliveryExtras {
   filters?: FilterPipeline | null;
@@ -24,6 +25,8 @@ export interface DeliveryExtras {
   outbound?: Outbound | null;
   /** The outbound queue: remote recipients of submission, and DSNs for what fails after a 250. */
   queue?: Pick<QueueOutbound, 'send' | 'bounce'>;
+  /** Sender authentication, footer, DKIM signing and out-of-office (src/mail/policies.ts). */
+  policies?: MailPolicies;
 }
 
 /** The rspamd client, also the training hook (SpamTrainer) IMAP and ActiveSync call; null when not configured. */

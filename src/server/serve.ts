@@ -14,6 +14,7 @@ import { startPop3, type RunningPop3 } from './pop3.js';
 import { createQueue, type OutboundQueue } from './queue.js';
 import { deliveryExtras } from './mail-filters.js';
 import { protocolAuthenticator } from '../auth/protocol-access.js';
+import { mailPolicies } from './mail-policies.js';
 
 const NOT_YET = ['imap', 'imaps'] as const;
 
@@ -65,8 +66,9 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'smtp') },
-      storeDelivery(store, log, { ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound }));
+    smtp = await startSmtp(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'smtp') }, storeDelivery(store, log, {
+      ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound, policies: mailPolicies(config, store, log, queue.outbound),
+    }));
     lines.push(...smtp.lines);
     pop3 = await startPop3(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'pop3') });
     lines.push(...pop3.lines);

@@ -18,11 +18,22 @@ import { archiveAccepted, screenForSmtp, type DeliveryExtras } from './mail-filt
 import { postToLists } from './list-delivery.js';
 
 export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras = {}): MailDelivery {
-  const queue = extras.queue;
+  const { queue, policies } = extras;
   return {
     async deliver(mailboxes: Account[], received: Buffer, envelope: SmtpEnvelope): Promise<void> {
       // Spam and virus filters (src/mail/filters): a refusal or tempfail is thrown as the reply.
-      const { bytes, junk } = await screenForSmtp(extras.filters, received, envelope, log);
+      const screened = await screenForSmtp(extras.filters, received, envelope, log);
+      // Sender authentication (MX) or footer and DKIM signature (submission): src/mail/policies.ts.
+      let prepared;
+      try {
+        prepared = policies ? await policies.beforeDelivery({ bytes: screened.bytes, ...envelope }) : { bytes: screened.bytes, verdict: 'deliver' as const };
+      } catch (e) {
+        if (e instanceof MailParseError) throw new SmtpReply(554, '5.6.0', 'Message structure too complex or unreadable');
+        throw e;
+      }
+      if (prepared.verdict === 'reject') throw new SmtpReply(550, '5.7.1', prepared.reason ?? 'Rejected by the sender domain\'s DMARC policy');
+      const bytes = prepared.bytes;
+      const junk = screened.junk || prepared.verdict === 'junk';
       // Mailing lists among the recipients (accepted at RCPT): the post is fanned out to their members.
       const lists = await postToLists(store, extras.outbound, bytes, envelope.rcptTo, log);
       const remote = envelope.remote ?? [];
@@ -75,6 +86,7 @@ export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras 
         ]);
       }
       await archiveAccepted(extras.archive, bytes, envelope, log);
+      await policies?.afterDelivery({ bytes, ...envelope }, junk ? 'junk' : prepared.verdict, report.delivered, report.parsed);
     },
   };
 }

@@ -4,6 +4,7 @@ import { queueMigrations, type QueueDatabase } from './queue-schema.js';
 import { archiveMigrations } from './archive-schema.js';
 import { listMigrations } from './list-schema.js';
 import { adminMigrations, type AdminDatabase } from './admin-schema.js';
+import { policyMigrations } from './policy-schema.js';
 
 /**
  * The one schema of both backends. Conventions that keep it portable:
@@ -248,5 +249,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     ...archiveMigrations(dialect),
     ...listMigrations(dialect),
     ...adminMigrations(dialect),
+    ...policyMigrations(dialect),
   };
 }

@@ -6,7 +6,7 @@ import { json, toAudit, toDevice, toGrant, toSyncState } from './rows.js';
 import type { LockRow } from './schema.js';
 import { lower, now } from './sql-store-base.js';
 import { auditDomainOf } from './admin-store.js';
-import { AdminSqlStore } from './admin-sql.js';
+import { PolicySqlStore } from './policy-sql.js';
 
 export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteScope } from './sql-store-base.js';
 
@@ -15,7 +15,7 @@ export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteSco
  * confined to the BlobBackend, the ChangeBus and the migrations' column types (sql-store-base.ts).
  * This last layer holds devices, sync state, grants, settings, login failures and audit.
  */
-export class SqlStore extends AdminSqlStore implements Store {
+export class SqlStore extends PolicySqlStore implements Store {
   // Devices and sync state
 
   async touchDevice(d: DeviceUpsert): Promise<Device> {

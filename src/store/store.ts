@@ -11,6 +11,7 @@ import type { QueueStore } from './queue-store.js';
 import type { ArchiveStore } from './archive-store.js';
 import type { ListStore } from './list-store.js';
 import type { AdminStore } from './admin-store.js';
+import type { PolicyStore } from './policy-store.js';
 
 export interface NewDomain {
   name: string;
@@ -131,7 +132,7 @@ export type ChangeListener = (event: ChangeEvent) => void;
  *   modseqs of one account are strictly increasing and never reused. Deletions leave tombstones.
  * - Addresses and domain names are stored lower-case; lookups are case-insensitive.
  */
-export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore, AdminStore {
+export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore, AdminStore, PolicyStore {
   /** Which backend this is (logs, the rare dialect-specific test). */
   readonly dialect: 'sqlite' | 'postgres';
   /** Brings the schema to the newest migration (idempotent; openStore calls it). */

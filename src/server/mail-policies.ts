@@ -1,0 +1,24 @@
+/**
+ * Wires the mail policies (src/mail/policies.ts) for the listeners: the system DNS resolver,
+ * the configured settings, and the Outbound that their replies go through.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import type { Config } from './config.js';
+import type { Outbound } from '../mail/outbound.js';
+import { MailPolicies } from '../mail/policies.js';
+import { systemResolver } from '../mail/dns.js';
+import { localOnlyOutbound } from '../mail/local-outbound.js';
+
+export function mailPolicies(config: Config, store: Store, log: Logger, outbound?: Outbound): MailPolicies {
+  const policyLog = log.child({ area: 'mail-policy' });
+  return new MailPolicies({
+    store,
+    log: policyLog,
+    hostname: config.hostname,
+    settings: config.mailPolicy,
+    resolver: systemResolver(config.mailPolicy.dnsTimeoutMs),
+    // Until the outbound queue is wired here, replies reach local senders only.
+    outbound: outbound ?? localOnlyOutbound(store, policyLog),
+  });
+}
