@@ -10,6 +10,7 @@ import { loadTls } from './tls.js';
 import { bootstrap } from './bootstrap.js';
 import { startSmtp, type RunningSmtp } from './smtp.js';
 import { storeDelivery } from './smtp-delivery.js';
+import { localOutbound } from '../mail/local-outbound.js';
 
 const NOT_YET = ['imap', 'imaps', 'pop3', 'pop3s'] as const;
 
@@ -32,7 +33,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       lockout: { maxFailures: config.auth.maxFailures, windowMs: config.auth.lockoutWindowSeconds * 1000 },
       cacheTtlMs: config.auth.cacheTtlSeconds * 1000,
     });
-    const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now };
+    const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now, outbound: localOutbound(store) };
     const built = await buildServer(ctx, { trustProxy: config.trustProxy });
     app = built;
     await built.ready();
