@@ -16,6 +16,9 @@ import { sync } from './sync.js';
 import { getItemEstimate } from './get-item-estimate.js';
 import { moveItems } from './move-items.js';
 import { ping } from './ping.js';
+import { sendMail, smartForward, smartReply } from './compose-mail.js';
+import { itemOperations } from './item-operations.js';
+import { search } from './search.js';
 
 export type { CommandContext, CommandHandler, CommandResult } from './types.js';
 
@@ -46,6 +49,7 @@ export class CommandRegistry {
 /** Commands of the core issue, and Sync, GetItemEstimate, MoveItems and Ping (../sync/). */
 export const BUILTIN_COMMANDS: readonly CommandHandler[] = [
   provision, folderSync, folderCreate, folderUpdate, folderDelete, settings, sync, getItemEstimate, moveItems, ping,
+  sendMail, smartReply, smartForward, itemOperations, search,
 ];
 
 export function createRegistry(extra: Iterable<CommandHandler> = []): CommandRegistry {

@@ -46,6 +46,8 @@ export interface CommandContext {
   limits: ActiveSyncLimits;
   /** Where SendMail, SmartReply and SmartForward hand messages over; null when the server has none. */
   outbound: Outbound | null;
+  /** The per-user hourly message limit of phones' SendMail / SmartReply / SmartForward. */
+  sendRate: { allows(accountId: number): boolean; record(accountId: number): void };
 }
 
 /** What a handler answers; the HTTP layer adds MS-Server-ActiveSync and encodes WBXML. */

@@ -60,6 +60,19 @@ export interface CollectionResult {
 
 const int = (s: string | undefined): number | undefined => (s !== undefined && /^[0-9]{1,9}$/.test(s.trim()) ? Number(s.trim()) : undefined);
 
+/** The AirSyncBase BodyPreference children of an Options element ([MS-ASAIRS] 2.2.2.7), at most 8. */
+export function parseBodyPreferences(o: WbxmlElement): BodyPreference[] {
+  return children(o, 'BodyPreference', BASE).slice(0, 8).map((p): BodyPreference => {
+    const b: BodyPreference = { type: int(childText(p, 'Type', BASE)) ?? 1 };
+    const size = int(childText(p, 'TruncationSize', BASE));
+    if (size !== undefined) b.truncationSize = size;
+    if (childText(p, 'AllOrNone', BASE)?.trim() === '1') b.allOrNone = true;
+    const preview = int(childText(p, 'Preview', BASE));
+    if (preview) b.preview = Math.min(preview, 255);
+    return b;
+  });
+}
+
 /** Options ([MS-ASCMD] 2.2.3.125.6); the first Options without a Class, or of the collection's class. */
 function parseOptions(col: WbxmlElement): Partial<CollectionOptions> | undefined {
   const all = children(col, 'Options', NS);
@@ -71,15 +84,7 @@ function parseOptions(col: WbxmlElement): Partial<CollectionOptions> | undefined
   const conflict = int(childText(o, 'Conflict', NS));
   if (conflict === 0 || conflict === 1) out.conflict = conflict;
   // AirSyncBase BodyPreference ([MS-ASAIRS] 2.2.2.7): plain text or HTML; the first we can serve.
-  const prefs = children(o, 'BodyPreference', BASE).slice(0, 8).map((p): BodyPreference => {
-    const b: BodyPreference = { type: int(childText(p, 'Type', BASE)) ?? 1 };
-    const size = int(childText(p, 'TruncationSize', BASE));
-    if (size !== undefined) b.truncationSize = size;
-    if (childText(p, 'AllOrNone', BASE)?.trim() === '1') b.allOrNone = true;
-    const preview = int(childText(p, 'Preview', BASE));
-    if (preview) b.preview = Math.min(preview, 255);
-    return b;
-  });
+  const prefs = parseBodyPreferences(o);
   const pref = prefs.find((p) => p.type === 1 || p.type === 2) ?? prefs[0];
   if (pref) out.bodyPreference = pref.truncationSize === undefined ? { type: pref.type } : { type: pref.type, truncationSize: pref.truncationSize };
   if (prefs.length) out.bodyPreferences = prefs;
