@@ -281,7 +281,7 @@ test('SendMail, SmartReply and SmartForward go through Outbound, are saved in Se
   }
 });
 
-test('Search: the GAL finds colleagues, the mailbox by words and folder', async () => {
+test('Search: the GAL finds colleagues, the mailbox by words and folder; ResolveRecipients', async () => {
   const m = await mailHarness();
   try {
     await m.h.addUser('ann@example.test', PW);
@@ -305,6 +305,23 @@ test('Search: the GAL finds colleagues, the mailbox by words and folder', async 
     const io = await p.dev.send('ItemOperations', el(IO, 'ItemOperations', [el(IO, 'Fetch', [el(IO, 'Store', 'Mailbox'), el('Search', 'LongId', childText(res[0], 'LongId', 'Search')!)])]));
     const f = child(child(io.doc!, 'Response', IO)!, 'Fetch', IO)!;
     assert.equal(childText(child(f, 'Properties', IO)!, 'Subject', E), 'quarterly numbers');
+
+    // ResolveRecipients: a colleague from the GAL, a contact from the phone's own contacts, nobody.
+    const ann = (await m.h.store.getAccount('ann@example.test'))!;
+    const contacts = (await m.h.store.listFolders(ann.id, 'contacts'))[0];
+    await m.h.store.createItem({ folderId: contacts.id, name: 'c1.vcf', uid: 'c1', contentType: 'text/vcard', componentType: 'VCARD',
+      content: 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c1\r\nFN:Carla Contact\r\nEMAIL;TYPE=work:carla@example.net\r\nEND:VCARD\r\n' });
+    const RR = 'ResolveRecipients';
+    const rr = await p.dev.send(RR, el(RR, RR, [el(RR, 'To', 'Bob Bu'), el(RR, 'To', 'carla'), el(RR, 'To', 'nobody-here')]));
+    const answers = children(rr.doc!, 'Response', RR);
+    assert.deepEqual(answers.map((a) => [childText(a, 'To', RR), childText(a, 'Status', RR),
+      children(a, 'Recipient', RR).map((r) => `${childText(r, 'Type', RR)} ${childText(r, 'EmailAddress', RR)}`).join()]), [
+      ['Bob Bu', '1', '1 bob@example.test'], ['carla', '1', '2 carla@example.net'], ['nobody-here', '4', ''],
+    ]);
+    const bobRr = await p.dev.send(RR, el(RR, RR, [el(RR, 'To', 'bob')]));
+    const bobAnswer = children(bobRr.doc!, 'Response', RR)[0];
+    assert.equal(childText(bobAnswer, 'Status', RR), '1');
+    assert.equal(childText(children(bobAnswer, 'Recipient', RR)[0], 'EmailAddress', RR), 'bob@example.test');
   } finally {
     await m.close();
   }
