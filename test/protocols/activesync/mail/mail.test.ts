@@ -326,3 +326,44 @@ test('Search: the GAL finds colleagues, the mailbox by words and folder; Resolve
     await m.close();
   }
 });
+
+test('Ping on the Inbox is answered when SMTP mail arrives; hostile ItemOperations and SendMail input', async () => {
+  const m = await mailHarness();
+  try {
+    await m.h.addUser('ann@example.test', PW);
+    const p = await m.phone('ann@example.test', PW, 'PHONEMAIL6');
+    const id = p.folders['2'];
+    await primed(p, id);
+    const P = 'Ping';
+    // Held (nothing pending), then woken by the delivery; had the delivery come first, the
+    // pending check would answer the same. No timing is asserted.
+    const held = p.dev.send('Ping', el(P, 'Ping', [el(P, 'HeartbeatInterval', '300'), el(P, 'Folders', [el(P, 'Folder', [el(P, 'Id', id), el(P, 'Class', 'Email')])])]));
+    await m.smtp({ from: 'sender@example.net', to: 'ann@example.test', subject: 'wake up', text: 'ping' });
+    const woke = await held;
+    assert.equal(childText(woke.doc!, 'Status', P), '2');
+    assert.deepEqual(children(child(woke.doc!, 'Folders', P)!, 'Folder', P).map((f) => f.text), [id]);
+
+    // A bad byte range, a junk FileReference, an unknown store: statuses, and the server goes on.
+    const { items } = await primed(p, id);
+    await m.smtp({ from: 'sender@example.net', to: 'ann@example.test', subject: 'att', text: 'x', attachments: [{ filename: 'a.bin', content: Buffer.alloc(10, 1) }] });
+    const again = await primed(p, id);
+    const ref = childText(children(child(appData(addFor(again.items, 'att')), 'Attachments', B)!, 'Attachment', B)[0], 'FileReference', B)!;
+    const io = (ops: WbxmlElement[]) => p.dev.send('ItemOperations', el(IO, 'ItemOperations', ops));
+    const fetchStatus = async (fetch: WbxmlElement[]) => childText(child(child((await io([el(IO, 'Fetch', fetch)])).doc!, 'Response', IO)!, 'Fetch', IO)!, 'Status', IO);
+    assert.equal(await fetchStatus([el(IO, 'Store', 'Mailbox'), el(B, 'FileReference', ref), el(IO, 'Options', [el(IO, 'Range', '9-2')])]), '8');
+    assert.equal(await fetchStatus([el(IO, 'Store', 'Mailbox'), el(B, 'FileReference', ref), el(IO, 'Options', [el(IO, 'Range', '50-60')])]), '8');
+    assert.equal(await fetchStatus([el(IO, 'Store', 'Mailbox'), el(B, 'FileReference', `${'9'.repeat(40)}:x:../../etc`)]), '6');
+    assert.equal(await fetchStatus([el(IO, 'Store', 'DocumentLibrary'), el(B, 'FileReference', ref)]), '9');
+    assert.equal(await fetchStatus([el(IO, 'Store', 'Mailbox'), el(AS, 'CollectionId', id), el(AS, 'ServerId', `${id}:999999`)]), '6');
+    // A message nested deeper than MAIL_LIMITS: InvalidMIME, nothing sent.
+    const deep = 'From: ann@example.test\r\nTo: out@example.net\r\nSubject: deep\r\n' +
+      Array.from({ length: 40 }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join('') + 'x\r\n';
+    const before = m.outbound.sent.length;
+    const r = await p.dev.send('SendMail', sendMail(deep));
+    assert.equal(childText(r.doc!, 'Status', CM), '107');
+    assert.equal(m.outbound.sent.length, before);
+    assert.equal(items.length, 1);
+  } finally {
+    await m.close();
+  }
+});
