@@ -207,6 +207,11 @@ test('Read, Flag and Categories from the phone are the store flags; delete moves
     const moved = await m.h.store.listMessages(archive.id);
     assert.deepEqual(moved.map((x) => x.parsed.subject), ['one']);
     assert.ok(moved[0].flags.includes('Red_category'));
+
+    // EmptyFolderContents of Deleted Items: gone from the store.
+    const empty = await p.dev.send('ItemOperations', el(IO, 'ItemOperations', [el(IO, 'EmptyFolderContents', [el(AS, 'CollectionId', String(trash.id))])]));
+    assert.equal(childText(child(child(empty.doc!, 'Response', IO)!, 'EmptyFolderContents', IO)!, 'Status', IO), '1');
+    assert.deepEqual(await m.h.store.listMessages(trash.id), []);
   } finally {
     await m.close();
   }
