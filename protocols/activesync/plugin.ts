@@ -14,6 +14,7 @@ import { createRegistry } from './commands/index.js';
 import type { CommandHandler } from './commands/types.js';
 import { type ActiveSyncLimits, DEFAULT_LIMITS } from './limits.js';
 import { readCappedBody } from './body-reader.js';
+import { SendRate } from '../../src/mail/submission-policy.js';
 
 export interface ActiveSyncPluginOptions {
   ctx: ProtocolContext;
@@ -21,6 +22,8 @@ export interface ActiveSyncPluginOptions {
   commands?: CommandHandler[];
   /** Request limits (body per command, field, item); defaults in limits.ts. */
   limits?: Partial<ActiveSyncLimits>;
+  /** Messages a user may send from phones per hour (counted per node); default 500, as SMTP submission. */
+  messagesPerHour?: number;
 }
 
 export const EAS_PATHS = ['/Microsoft-Server-ActiveSync', '/microsoft-server-activesync'];
@@ -30,6 +33,7 @@ export async function activesyncPlugin(app: FastifyInstance, opts: ActiveSyncPlu
   const registry = createRegistry(opts.commands ?? []);
   const limits: ActiveSyncLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const admitted = new WeakMap<FastifyRequest, Admission>();
+  const node = { sendRate: new SendRate(opts.messagesPerHour ?? 500, ctx.now) };
 
   // Every body is taken raw (WBXML, or MIME for 12.1 SendMail; the command decides), read only
   // for an admitted request and never past its command's limit.
@@ -76,7 +80,7 @@ export async function activesyncPlugin(app: FastifyInstance, opts: ActiveSyncPlu
     }, (request, reply) => {
       const a = admitted.get(request);
       if (!a) return reply.code(500).send();
-      return handlePost(ctx, a, request, reply);
+      return handlePost(ctx, a, request, reply, node);
     });
   }
 }

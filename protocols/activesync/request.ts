@@ -5,6 +5,7 @@
  * WBXML body, check its root element, run the command (what it throws becomes the command's
  * declared status), encode its result. Never throws to fastify.
  */
+import { SendRate } from '../../src/mail/submission-policy.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Account, Device, Domain } from '../../src/model/types.js';
@@ -225,8 +226,14 @@ async function runCommand(a: Admission, ctx: CommandContext, body: WbxmlElement 
   }
 }
 
+/** What the plugin keeps for all requests of this node. */
+export interface NodeServices {
+  /** Messages per user per hour sent from phones (src/mail/submission-policy.ts), counted on this node. */
+  sendRate: SendRate;
+}
+
 /** The admitted request's body read and checked, its command run, the answer encoded. Never throws. */
-export async function handlePost(pctx: ProtocolContext, a: Admission, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function handlePost(pctx: ProtocolContext, a: Admission, request: FastifyRequest, reply: FastifyReply, node: NodeServices = { sendRate: new SendRate(500, pctx.now) }): Promise<FastifyReply> {
   const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const read = readBody(a, rawBody);
   if ('refuse' in read) return sendResult(reply, read.refuse);
@@ -238,7 +245,7 @@ export async function handlePost(pctx: ProtocolContext, a: Admission, request: F
     store: pctx.store, settings: pctx.settings, account: a.account, domain: a.domain, device: a.device, protocolVersion: version,
     atLeast: (v) => versionAtLeast(version, v),
     query: a.query, sourceIp: request.ip, headers: request.headers, rawBody, policy: a.policy, log: a.log, now: pctx.now, signal: abort.signal,
-    limits: a.limits,
+    limits: a.limits, outbound: pctx.outbound ?? null, sendRate: node.sendRate,
   };
   const started = Date.now();
   const result = await runCommand(a, ctx, read.body);

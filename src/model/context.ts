@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { Outbound } from '../mail/outbound.js';
 
 /** Server settings every protocol may read (from src/server/config.ts). */
 export interface ProtocolSettings {
@@ -24,4 +25,6 @@ export interface ProtocolContext {
   settings: ProtocolSettings;
   /** Milliseconds since the epoch; injectable for tests. */
   now: () => number;
+  /** How mail leaves (src/mail/outbound.ts): ActiveSync SendMail/SmartReply/SmartForward. Absent: sending is refused. */
+  outbound?: Outbound;
 }

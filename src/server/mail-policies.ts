@@ -22,3 +22,16 @@ export function mailPolicies(config: Config, store: Store, log: Logger, outbound
     outbound: outbound ?? localOnlyOutbound(store, policyLog),
   });
 }
+
+/**
+ * The Outbound of mail users submit outside SMTP (ActiveSync): footer and DKIM signature first
+ * (MailPolicies.prepareSubmission), as SMTP submission does in smtp-delivery.ts.
+ */
+export function submissionOutbound(next: Outbound, policies: MailPolicies): Outbound {
+  return {
+    async send(message) {
+      if (!message.submittedBy) return next.send(message);
+      return next.send({ ...message, bytes: await policies.prepareSubmission(message.bytes, message.recipients) });
+    },
+  };
+}

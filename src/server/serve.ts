@@ -14,7 +14,7 @@ import { startPop3, type RunningPop3 } from './pop3.js';
 import { createQueue, type OutboundQueue } from './queue.js';
 import { deliveryExtras } from './mail-filters.js';
 import { protocolAuthenticator } from '../auth/protocol-access.js';
-import { mailPolicies } from './mail-policies.js';
+import { mailPolicies, submissionOutbound } from './mail-policies.js';
 
 const NOT_YET = ['imap', 'imaps'] as const;
 
@@ -39,8 +39,13 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       lockout: { maxFailures: config.auth.maxFailures, windowMs: config.auth.lockoutWindowSeconds * 1000 },
       cacheTtlMs: config.auth.cacheTtlSeconds * 1000,
     });
-    const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now };
     queue = createQueue(config, store, log);
+    const policies = mailPolicies(config, store, log, queue.outbound);
+    const extras = { ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound, policies };
+    // Mail a phone sends (ActiveSync SendMail/SmartReply/SmartForward) gets the footer and the DKIM
+    // signature like SMTP submission, is archived when the archive is on, and leaves through the queue.
+    const outbound = submissionOutbound(extras.outbound ?? queue.outbound, policies);
+    const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now, outbound };
     const built = await buildServer(ctx, { trustProxy: config.trustProxy, registerMetrics: queue.registerMetrics });
     app = built;
     await built.ready();
@@ -66,9 +71,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       httpsServer = server;
       lines.push(`  HTTPS   https://${hostForUrl(https.host)}:${(server.address() as { port: number }).port}/${tls.selfSigned ? '  (self-signed certificate in DATA/tls/)' : ''}`);
     }
-    smtp = await startSmtp(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'smtp') }, storeDelivery(store, log, {
-      ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound, policies: mailPolicies(config, store, log, queue.outbound),
-    }));
+    smtp = await startSmtp(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'smtp') }, storeDelivery(store, log, extras));
     lines.push(...smtp.lines);
     pop3 = await startPop3(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'pop3') });
     lines.push(...pop3.lines);

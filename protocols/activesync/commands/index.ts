@@ -16,6 +16,10 @@ import { sync } from './sync.js';
 import { getItemEstimate } from './get-item-estimate.js';
 import { moveItems } from './move-items.js';
 import { ping } from './ping.js';
+import { sendMail, smartForward, smartReply } from './compose-mail.js';
+import { itemOperations } from './item-operations.js';
+import { search } from './search.js';
+import { resolveRecipients } from './resolve-recipients.js';
 
 export type { CommandContext, CommandHandler, CommandResult } from './types.js';
 
@@ -46,6 +50,7 @@ export class CommandRegistry {
 /** Commands of the core issue, and Sync, GetItemEstimate, MoveItems and Ping (../sync/). */
 export const BUILTIN_COMMANDS: readonly CommandHandler[] = [
   provision, folderSync, folderCreate, folderUpdate, folderDelete, settings, sync, getItemEstimate, moveItems, ping,
+  sendMail, smartReply, smartForward, itemOperations, search, resolveRecipients,
 ];
 
 export function createRegistry(extra: Iterable<CommandHandler> = []): CommandRegistry {

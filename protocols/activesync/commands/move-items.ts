@@ -53,6 +53,18 @@ async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): P
   if (dst.kind !== src.kind || from.access === 'read' || to.access === 'read' || dst.accountId !== src.accountId) return out(MoveStatus.Failed);
   let moved: Item | null = null;
   const cls = classForKind(src.kind);
+  if (src.kind === 'mail') {
+    // Messages move through the mail store (new IMAP UID in the destination, same item id).
+    if (item.imapUid === null) return out(MoveStatus.InvalidSource);
+    try {
+      await ctx.store.moveMessages(src.id, [item.imapUid], dst.id);
+      moved = await ctx.store.getItem(item.id);
+    } catch (e) {
+      ctx.log.info({ err: (e as Error).message }, 'eas.move.refused');
+      return out(moveStatusOf(e));
+    }
+    if (!moved) return out(MoveStatus.InvalidSource);
+  }
   for (let attempt = 0; !moved; attempt++) {
     try {
       const name = attempt === 0 ? undefined : cls ? resourceName(item.uid ?? String(item.id), cls, attempt) : `${attempt}-${item.name}`;

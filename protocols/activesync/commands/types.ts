@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Account, Device, Domain } from '../../../src/model/types.js';
 import type { ProtocolSettings } from '../../../src/model/context.js';
 import type { Store } from '../../../src/store/store.js';
+import type { Outbound } from '../../../src/mail/outbound.js';
 import type { WbxmlElement } from '../wbxml/types.js';
 import type { EasQuery, ProtocolVersion } from '../query.js';
 import type { ActiveSyncPolicy } from '../policy.js';
@@ -43,6 +44,10 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Request limits (../limits.ts): item and field sizes are checked against these. */
   limits: ActiveSyncLimits;
+  /** Where SendMail, SmartReply and SmartForward hand messages over; null when the server has none. */
+  outbound: Outbound | null;
+  /** The per-user hourly message limit of phones' SendMail / SmartReply / SmartForward. */
+  sendRate: { allows(accountId: number): boolean; record(accountId: number): void };
 }
 
 /** What a handler answers; the HTTP layer adds MS-Server-ActiveSync and encodes WBXML. */

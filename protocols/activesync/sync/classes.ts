@@ -19,14 +19,14 @@ import { easNoteToICal, icalToEasNote } from '../convert/note.js';
 import type { ConvertOptions } from '../convert/util.js';
 import { encodable } from './encodable.js';
 
-export type ClassName = 'Contacts' | 'Calendar' | 'Tasks' | 'Notes';
+export type ClassName = 'Contacts' | 'Calendar' | 'Tasks' | 'Notes' | 'Email';
 
 export interface ItemClass {
   name: ClassName;
   kind: FolderKind;
   /** Item.componentType of the objects this class syncs (others in the folder are not shown). */
-  componentType: 'VCARD' | 'VEVENT' | 'VTODO' | 'VJOURNAL';
-  extension: '.vcf' | '.ics';
+  componentType: 'VCARD' | 'VEVENT' | 'VTODO' | 'VJOURNAL' | 'MESSAGE';
+  extension: '.vcf' | '.ics' | '.eml';
   /** Stored object -> ApplicationData children. Throws PimParseError. */
   toEas(content: string, opts: ConvertOptions): WbxmlElement[];
   /** ApplicationData -> stored object; with `existing` a patch of it. Throws PimParseError. */
@@ -47,6 +47,8 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** [MS-ASCMD] 2.2.3.68.2 FilterType for calendars: how far back, in days (0 = everything). */
 const CALENDAR_BACK_DAYS: Record<number, number> = { 4: 14, 5: 31, 6: 92, 7: 183 };
+/** [MS-ASCMD] 2.2.3.68.2 FilterType for email: how far back, in days, by the date received. */
+const EMAIL_BACK_DAYS: Record<number, number> = { 1: 1, 2: 3, 3: 7, 4: 14, 5: 31 };
 /** Task FilterType 8: incomplete tasks only. */
 export const FILTER_INCOMPLETE_TASKS = 8;
 
@@ -99,6 +101,20 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     inFilter: () => true,
     agingCutoff: () => null,
   },
+  // Mail is converted from the message store, asynchronously (sync/mail.ts): not by toEas/fromEas.
+  Email: {
+    name: 'Email', kind: 'mail', componentType: 'MESSAGE', extension: '.eml',
+    toEas: () => { throw new Error('email is converted by sync/mail.ts'); },
+    fromEas: () => { throw new Error('email is not written through Sync Add'); },
+    fields: () => { throw new Error('email is not written through Sync Add'); },
+    inFilter(item, filterType, now) {
+      const days = EMAIL_BACK_DAYS[filterType];
+      // Mail items keep their IMAP INTERNALDATE (the date received) in startAt.
+      return days === undefined || (item.startAt ?? now) >= now - days * DAY;
+    },
+    // A received date only moves back out of the window; an item is dropped when it next changes.
+    agingCutoff: () => null,
+  },
 };
 
 /** The classes, their output limited to what the codec can encode (see encodable.ts). */
@@ -107,19 +123,22 @@ export const ITEM_CLASSES = Object.fromEntries(Object.entries(CONVERTERS).map(([
   toEas: (content: string, opts: ConvertOptions) => encodable(c.toEas(content, opts)),
 }])) as Record<ClassName, ItemClass>;
 
-/** The class synced in a folder of this kind; null for mail and files (not served by this engine). */
+/** The class synced in a folder of this kind; null for files (not served by this engine). */
 export function classForKind(kind: FolderKind): ItemClass | null {
   switch (kind) {
     case 'contacts': return ITEM_CLASSES.Contacts;
     case 'calendar': return ITEM_CLASSES.Calendar;
     case 'tasks': return ITEM_CLASSES.Tasks;
     case 'notes': return ITEM_CLASSES.Notes;
+    case 'mail': return ITEM_CLASSES.Email;
     default: return null;
   }
 }
 
 /** Whether a stored item is an object of this class (a calendar folder may also hold VTODOs). */
-export function isOfClass(cls: ItemClass, item: Pick<Item, 'componentType' | 'content'>): boolean {
+export function isOfClass(cls: ItemClass, item: Pick<Item, 'componentType' | 'content' | 'imapUid' | 'blobHash'>): boolean {
+  // A message of a mail folder has its IMAP UID; nothing else there is shown.
+  if (cls.name === 'Email') return item.imapUid !== null && item.blobHash !== null;
   if (item.content === null) return false;
   if (item.componentType === null) return cls.componentType === 'VCARD' && /^BEGIN:VCARD/i.test(item.content.trimStart());
   return item.componentType.toUpperCase() === cls.componentType;

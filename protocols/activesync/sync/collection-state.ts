@@ -17,6 +17,10 @@ import { IdSet } from './ids.js';
 export interface BodyPreference {
   type: number;
   truncationSize?: number;
+  /** [MS-ASAIRS] 2.2.2.3 AllOrNone: a body over TruncationSize is not sent at all. */
+  allOrNone?: boolean;
+  /** [MS-ASAIRS] 2.2.2.38 Preview: characters of plain-text preview (email, 14.0+). */
+  preview?: number;
 }
 
 /** Options of a collection, cached so that a later request without Options keeps them. */
@@ -25,6 +29,10 @@ export interface CollectionOptions {
   /** [MS-ASCMD] 2.2.3.34 Conflict: 0 client wins, 1 server wins (default). */
   conflict: 0 | 1;
   bodyPreference?: BodyPreference;
+  /** Every BodyPreference in the client's order (email chooses among them, MIME included). */
+  bodyPreferences?: BodyPreference[];
+  /** [MS-ASCMD] 2.2.3.100.3 MIMESupport: 0 never, 1 S/MIME messages only, 2 always. */
+  mimeSupport?: number;
   windowSize: number;
   deletesAsMoves: boolean;
 }
@@ -41,8 +49,7 @@ export interface Applied {
 
 export interface CollectionState {
   v: 1;
-  /** 'Email': a mail folder, kept at modseq 0 until mail is served by this engine. */
-  cls: ClassName | 'Email';
+  cls: ClassName;
   folderId: number;
   modseq: number;
   have: string;

@@ -22,6 +22,7 @@ import { IdSet, serverIdOf } from './ids.js';
 import { asCollectionState, type BodyPreference, collectionKey, type CollectionOptions, type CollectionState, emptyApplied } from './collection-state.js';
 import { SyncStatus } from '../statuses.js';
 import { writeKey } from './push.js';
+import { applyMailCommands, emailOptions, messageData } from './mail.js';
 
 const NS = 'AirSync';
 const BASE = 'AirSyncBase';
@@ -59,6 +60,19 @@ export interface CollectionResult {
 
 const int = (s: string | undefined): number | undefined => (s !== undefined && /^[0-9]{1,9}$/.test(s.trim()) ? Number(s.trim()) : undefined);
 
+/** The AirSyncBase BodyPreference children of an Options element ([MS-ASAIRS] 2.2.2.7), at most 8. */
+export function parseBodyPreferences(o: WbxmlElement): BodyPreference[] {
+  return children(o, 'BodyPreference', BASE).slice(0, 8).map((p): BodyPreference => {
+    const b: BodyPreference = { type: int(childText(p, 'Type', BASE)) ?? 1 };
+    const size = int(childText(p, 'TruncationSize', BASE));
+    if (size !== undefined) b.truncationSize = size;
+    if (childText(p, 'AllOrNone', BASE)?.trim() === '1') b.allOrNone = true;
+    const preview = int(childText(p, 'Preview', BASE));
+    if (preview) b.preview = Math.min(preview, 255);
+    return b;
+  });
+}
+
 /** Options ([MS-ASCMD] 2.2.3.125.6); the first Options without a Class, or of the collection's class. */
 function parseOptions(col: WbxmlElement): Partial<CollectionOptions> | undefined {
   const all = children(col, 'Options', NS);
@@ -70,9 +84,12 @@ function parseOptions(col: WbxmlElement): Partial<CollectionOptions> | undefined
   const conflict = int(childText(o, 'Conflict', NS));
   if (conflict === 0 || conflict === 1) out.conflict = conflict;
   // AirSyncBase BodyPreference ([MS-ASAIRS] 2.2.2.7): plain text or HTML; the first we can serve.
-  const prefs = children(o, 'BodyPreference', BASE).map((p): BodyPreference => ({ type: int(childText(p, 'Type', BASE)) ?? 1, truncationSize: int(childText(p, 'TruncationSize', BASE)) }));
+  const prefs = parseBodyPreferences(o);
   const pref = prefs.find((p) => p.type === 1 || p.type === 2) ?? prefs[0];
-  if (pref) out.bodyPreference = pref.truncationSize === undefined ? { type: pref.type } : pref;
+  if (pref) out.bodyPreference = pref.truncationSize === undefined ? { type: pref.type } : { type: pref.type, truncationSize: pref.truncationSize };
+  if (prefs.length) out.bodyPreferences = prefs;
+  const mime = int(childText(o, 'MIMESupport', NS));
+  if (mime !== undefined && mime <= 2) out.mimeSupport = mime;
   return out;
 }
 
@@ -113,7 +130,11 @@ function mergeOptions(prior: CollectionOptions | undefined, req: CollectionReque
   const base: CollectionOptions = prior ?? { filterType: 0, conflict: 1, windowSize: DEFAULT_WINDOW_SIZE, deletesAsMoves: true };
   // Options present: they replace the cached ones; absent: the cached ones stay ([MS-ASCMD] 2.2.3.125.6).
   const merged: CollectionOptions = req.options
-    ? { filterType: o.filterType ?? 0, conflict: o.conflict ?? 1, windowSize: base.windowSize, deletesAsMoves: base.deletesAsMoves, ...(o.bodyPreference ? { bodyPreference: o.bodyPreference } : {}) }
+    ? {
+      filterType: o.filterType ?? 0, conflict: o.conflict ?? 1, windowSize: base.windowSize, deletesAsMoves: base.deletesAsMoves,
+      ...(o.bodyPreference ? { bodyPreference: o.bodyPreference } : {}), ...(o.bodyPreferences ? { bodyPreferences: o.bodyPreferences } : {}),
+      ...(o.mimeSupport !== undefined ? { mimeSupport: o.mimeSupport } : {}),
+    }
     : { ...base };
   if (req.windowSize !== undefined) merged.windowSize = req.windowSize;
   merged.windowSize = Math.min(Math.max(1, merged.windowSize || DEFAULT_WINDOW_SIZE), max);
@@ -153,15 +174,18 @@ export function convertOptions(ctx: CommandContext, opts: CollectionOptions, ext
   };
 }
 
-function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, entries: ChangeEntry[], have: IdSet, convert: ConvertOptions): WbxmlElement[] {
+async function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, entries: ChangeEntry[], have: IdSet, convert: ConvertOptions, opts: CollectionOptions): Promise<WbxmlElement[]> {
   const out: WbxmlElement[] = [];
+  const email = cls.name === 'Email' ? emailOptions(ctx, opts) : null;
   for (const e of entries) {
     if (!('item' in e)) {
       out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.itemId))]));
       continue;
     }
     try {
-      const data = cls.toEas(e.item.content!, convert);
+      // Mail: from the message store (a message expunged meanwhile is left out; its Delete follows).
+      const data = email ? await messageData(ctx, e.item.id, email) : cls.toEas(e.item.content!, convert);
+      if (!data) { if (e.op === 'Add') have.delete(e.item.id); continue; }
       out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.item.id)), el(NS, 'ApplicationData', data)]));
     } catch (err) {
       // A stored object we cannot convert is left out (and not counted as on the device).
@@ -176,7 +200,7 @@ function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, entries
  * The stored versions of items whose client write was refused (read-only shared folder): a Change
  * when the device has the item, an Add when it dropped it; not twice when the window has it.
  */
-async function resendItems(ctx: CommandContext, cls: ItemClass, folder: Folder, ids: Set<number>, sent: WbxmlElement[], have: IdSet, convert: ConvertOptions): Promise<WbxmlElement[]> {
+async function resendItems(ctx: CommandContext, cls: ItemClass, folder: Folder, ids: Set<number>, sent: WbxmlElement[], have: IdSet, convert: ConvertOptions, opts: CollectionOptions): Promise<WbxmlElement[]> {
   const already = new Set(sent.map((c) => childText(c, 'ServerId', NS)));
   const entries: ChangeEntry[] = [];
   for (const id of ids) {
@@ -186,7 +210,7 @@ async function resendItems(ctx: CommandContext, cls: ItemClass, folder: Folder, 
     entries.push({ op: have.has(id) ? 'Change' : 'Add', item });
     have.add(id);
   }
-  return toCommands(ctx, cls, folder, entries, have, convert);
+  return toCommands(ctx, cls, folder, entries, have, convert, opts);
 }
 
 export async function syncCollection(ctx: CommandContext, req: CollectionRequest, budget: SyncBudget): Promise<CollectionResult> {
@@ -197,6 +221,7 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   if (!found) return { element: answer(req.syncKey ?? '0', cid, SyncStatus.FolderHierarchyChanged), news: true, folderId: null, ownerId: null, wrote: [] };
   const { folder, access } = found;
   const cls = classForKind(folder.kind);
+  if (!cls) return { element: answer(req.syncKey ?? '0', cid, SyncStatus.FolderHierarchyChanged), news: true, folderId: null, ownerId: null, wrote: [] };
   const coll = collectionKey(folder.id);
   const m = await matchSyncKey(ctx.store, ctx.device.id, coll, req.syncKey);
   const ids = { folderId: folder.id, ownerId: folder.accountId };
@@ -205,10 +230,10 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
 
   if (m.kind === 'initial') {
     const state: CollectionState = {
-      v: 1, cls: cls?.name ?? 'Email', folderId: folder.id, modseq: 0, have: '', echo: {},
+      v: 1, cls: cls.name, folderId: folder.id, modseq: 0, have: '', echo: {},
       opts: mergeOptions(undefined, req, maxWindow), answered: '0', applied: emptyApplied(),
       // Ghosting concerns contacts and calendars only ([MS-ASCMD] 2.2.3.179).
-      ...(req.supported && (cls?.name === 'Contacts' || cls?.name === 'Calendar') ? { supported: req.supported } : {}),
+      ...(req.supported && (cls.name === 'Contacts' || cls.name === 'Calendar') ? { supported: req.supported } : {}),
     };
     const key = nextSyncKey(m.state?.syncKey);
     await ctx.store.putSyncState(ctx.device.id, coll, key, state);
@@ -227,7 +252,7 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   if (!base || base.folderId !== folder.id) return invalid();
 
   const opts = mergeOptions(base.opts, req, maxWindow);
-  const convert = convertOptions(ctx, opts, { timezone: cls && cls.name !== 'Contacts' ? await accountTimezone(ctx) : undefined, supported: base.supported });
+  const convert = convertOptions(ctx, opts, { timezone: cls.name !== 'Contacts' && cls.name !== 'Email' ? await accountTimezone(ctx) : undefined, supported: base.supported });
   const have = IdSet.parse(base.have);
   const echo = { ...base.echo };
   let point: SyncPoint = { modseq: base.modseq, have, echo, rescanBelow: base.rescanBelow, filterType: opts.filterType, agedTo: base.agedTo };
@@ -238,39 +263,31 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   const applied = emptyApplied();
   const resend = new Set<number>();
   let responses: WbxmlElement[] = [];
-  if (!cls) {
-    // Mail is not served by this engine yet: a valid, empty collection whose state stays at 0,
-    // so that nothing is lost when it is. Client commands cannot be converted.
-    if (req.commands) {
-      responses = req.commands.children.map((c) => el(NS, c.tag, [
-        ...(c.tag === 'Add' ? [el(NS, 'ClientId', childText(c, 'ClientId', NS) ?? '')] : [el(NS, 'ServerId', childText(c, 'ServerId', NS) ?? '')]),
-        el(NS, 'Status', String(c.tag === 'Add' ? SyncStatus.ConversionError : SyncStatus.ObjectNotFound)),
-      ]));
-    }
-  } else if (req.commands) {
-    responses = await applyClientCommands({
+  if (req.commands) {
+    const ops = {
       ctx, cls, folder, convert, conflict: opts.conflict, knownModseq: Math.max(base.modseq, base.rescanBelow ?? 0),
       have: point.have, echo: point.echo, applied, replay, readOnly: access === 'read', resend,
-    }, req.commands);
+    };
+    responses = cls.name === 'Email' ? await applyMailCommands(ops, req.commands, opts) : await applyClientCommands(ops, req.commands);
   }
 
   let commands: WbxmlElement[] = [];
   let more = false;
   let next: SyncPoint = point;
-  if (cls && req.getChanges !== false && budget.remaining > 0) {
+  if (req.getChanges !== false && budget.remaining > 0) {
     const en = await enumerateChanges(ctx.store, cls, folder.id, point, { max: Math.min(opts.windowSize, budget.remaining), deadline: budget.deadline, now: budget.now, clock: () => ctx.now() });
-    commands = toCommands(ctx, cls, folder, en.entries, en.have, convert);
+    commands = await toCommands(ctx, cls, folder, en.entries, en.have, convert, opts);
     budget.remaining -= en.entries.length;
     more = en.more;
     next = en;
-  } else if (cls && req.getChanges !== false) {
+  } else if (req.getChanges !== false) {
     // The request's global window is used up by earlier collections.
     more = (await ctx.store.changesSince(folder.id, point.modseq, 1)).changed.length > 0;
   }
-  if (cls && resend.size) commands.push(...await resendItems(ctx, cls, folder, resend, commands, next.have, convert));
+  if (resend.size) commands.push(...await resendItems(ctx, cls, folder, resend, commands, next.have, convert, opts));
 
   const state: CollectionState = {
-    v: 1, cls: cls?.name ?? base.cls, folderId: folder.id, modseq: next.modseq, have: next.have.toString(), echo: next.echo,
+    v: 1, cls: cls.name, folderId: folder.id, modseq: next.modseq, have: next.have.toString(), echo: next.echo,
     ...(next.rescanBelow !== undefined ? { rescanBelow: next.rescanBelow } : {}),
     ...(next.agedTo !== undefined ? { agedTo: next.agedTo } : {}),
     ...(base.supported ? { supported: base.supported } : {}),

@@ -1,0 +1,79 @@
+/**
+ * ResolveRecipients ([MS-ASCMD] 2.2.1.15): each To (a name or an address the user typed) against
+ * the global address list (the enabled accounts of the user's domain, Type 1) and the user's own
+ * contacts (the EMAIL of their vCards, Type 2). An address that is exactly one entry's resolves
+ * to it; otherwise display names, their words and addresses that start with the text match.
+ * Response Status ([MS-ASCMD] 2.2.3.177.12): 1 one recipient, 2 ambiguous (up to
+ * MaxAmbiguousRecipients listed, default 20), 4 none. Certificates, Availability and Picture
+ * options are not served (no Certificates / Availability elements are answered).
+ */
+import { childText, children, el, type WbxmlElement } from '../wbxml/types.js';
+import { type CommandContext, type CommandResult, type WbxmlCommand, wbxml } from './types.js';
+
+const NS = 'ResolveRecipients';
+const Status = { Success: 1, Ambiguous: 2, NotFound: 4, ProtocolError: 5, ServerError: 6 } as const;
+
+interface Candidate { type: 1 | 2; name: string; email: string }
+
+/** FN and EMAIL values of a vCard (unfolded; RFC 6350 §3.2), one candidate per address. */
+function vcardCandidates(card: string): Candidate[] {
+  const lines = card.replace(/\r?\n[ \t]/g, '').split(/\r?\n/);
+  const fn = lines.find((l) => /^(item\d+\.)?FN[;:]/i.test(l))?.replace(/^[^:]*:/, '').replace(/\\([,;\\])/g, '$1').trim() ?? '';
+  return lines.filter((l) => /^(item\d+\.)?EMAIL[;:]/i.test(l)).map((l) => l.replace(/^[^:]*:/, '').trim()).filter((e) => e.includes('@'))
+    .map((email) => ({ type: 2 as const, name: fn || email, email }));
+}
+
+async function candidates(ctx: CommandContext): Promise<Candidate[]> {
+  const gal: Candidate[] = (await ctx.store.listAccounts(ctx.account.domainId)).filter((a) => !a.disabled)
+    .map((a) => ({ type: 1, name: a.displayName ?? a.email, email: a.email }));
+  const contacts: Candidate[] = [];
+  for (const f of await ctx.store.listFolders(ctx.account.id, 'contacts')) {
+    for (const item of await ctx.store.listItems(f.id)) if (item.content) contacts.push(...vcardCandidates(item.content));
+    if (contacts.length > 50_000) break;
+  }
+  return [...gal, ...contacts];
+}
+
+function matching(all: Candidate[], query: string): Candidate[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const exact = all.filter((c) => c.email.toLowerCase() === q);
+  if (exact.length) return [exact[0]];
+  const seen = new Set<string>();
+  return all.filter((c) => {
+    const name = c.name.toLowerCase();
+    const hit = name.startsWith(q) || name.split(/\s+/).some((w) => w.startsWith(q)) || c.email.toLowerCase().startsWith(q);
+    const key = `${c.type}:${c.email.toLowerCase()}`;
+    if (!hit || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function run(ctx: CommandContext, req: WbxmlElement): Promise<CommandResult> {
+  const to = children(req, 'To', NS).map((t) => t.text ?? '').slice(0, 100);
+  if (to.length === 0) return wbxml(el(NS, 'ResolveRecipients', [el(NS, 'Status', String(Status.ProtocolError))]));
+  const options = children(req, 'Options', NS)[0];
+  const max = Math.min(Math.max(Number(options ? childText(options, 'MaxAmbiguousRecipients', NS) ?? 20 : 20) || 20, 1), 100);
+  const all = await candidates(ctx);
+  const responses = to.map((query) => {
+    const hits = matching(all, query);
+    const status = hits.length === 0 ? Status.NotFound : hits.length === 1 ? Status.Success : Status.Ambiguous;
+    const shown = hits.slice(0, max);
+    return el(NS, 'Response', [
+      el(NS, 'To', query), el(NS, 'Status', String(status)), el(NS, 'RecipientCount', String(shown.length)),
+      ...shown.map((c) => el(NS, 'Recipient', [el(NS, 'Type', String(c.type)), el(NS, 'DisplayName', c.name), el(NS, 'EmailAddress', c.email)])),
+    ]);
+  });
+  return wbxml(el(NS, 'ResolveRecipients', [el(NS, 'Status', '1'), ...responses]));
+}
+
+export const resolveRecipients: WbxmlCommand = {
+  name: 'ResolveRecipients',
+  needsProvisioning: true,
+  root: { ns: NS, tag: 'ResolveRecipients' },
+  malformedStatus: Status.ProtocolError,
+  errorStatus: () => Status.ServerError,
+  body: 'wbxml',
+  handle: run,
+};
