@@ -10,8 +10,9 @@ import { loadTls } from './tls.js';
 import { bootstrap } from './bootstrap.js';
 import { startSmtp, type RunningSmtp } from './smtp.js';
 import { storeDelivery } from './smtp-delivery.js';
+import { startImap, type RunningImap } from './imap.js';
 
-const NOT_YET = ['imap', 'imaps', 'pop3', 'pop3s'] as const;
+const NOT_YET = ['pop3', 'pop3s'] as const;
 
 /**
  * `hearth serve`: opens the store, creates the first domain and administrator on an empty store,
@@ -24,6 +25,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
   let app: Awaited<ReturnType<typeof buildServer>> | null = null;
   let httpsServer: HttpsServer | null = null;
   let smtp: RunningSmtp | null = null;
+  let imap: RunningImap | null = null;
   const lines: string[] = [];
   let first: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -60,10 +62,14 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
     }
     smtp = await startSmtp(config, ctx, storeDelivery(store, log));
     lines.push(...smtp.lines);
+    imap = await startImap(config, ctx);
+    lines.push(...imap.lines);
   } catch (e) {
     // A listener that did start must not keep the process alive after a failed start.
     await app?.close().catch(() => {});
     httpsServer?.close();
+    await smtp?.close().catch(() => {});
+    await imap?.close().catch(() => {});
     await store.close().catch(() => {});
     throw e;
   }
@@ -82,6 +88,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       https ? new Promise<void>((r) => { https.close(() => r()); https.closeIdleConnections(); }) : Promise.resolve(),
       // smtp-server lets transactions in progress finish (up to its closeTimeout) before closing.
       smtp ? smtp.close() : Promise.resolve(),
+      imap ? imap.close() : Promise.resolve(),
     ]);
     await store.close();
     log.info('server.stopped');
