@@ -168,13 +168,16 @@ export class ImapConnection {
       await this.write(tagged(cmd.tag, 'BAD', `${cmd.command} is not allowed ${stateText(this.session.state)}`));
       return;
     }
+    const condstoreBefore = this.session.condstore;
     let outcome: Outcome;
     try {
       outcome = await spec.handle(this.commandContext(), cmd as never);
     } catch (e) {
-      const mapped = storeErrorOutcome(e);
-      if (!mapped) throw e;
-      outcome = mapped;
+      outcome = this.failure(cmd, e);
+    }
+    // RFC 7162 §3.1: the first CONDSTORE-enabling command in a selected mailbox reports HIGHESTMODSEQ.
+    if (!condstoreBefore && this.session.condstore && this.session.selected && cmd.command !== 'SELECT' && cmd.command !== 'EXAMINE') {
+      outcome = { ...outcome, untagged: [untaggedStatus('OK', 'Highest', { code: 'HIGHESTMODSEQ', args: [this.session.selected.modseq] }), ...(outcome.untagged ?? [])] };
     }
     this.badInARow = outcome.status === 'BAD' ? this.badInARow + 1 : 0;
     if (this.session.state !== 'notauth') this.socket.setTimeout(this.opts.limits.idleTimeoutMs);
@@ -186,6 +189,18 @@ export class ImapConnection {
     }
     if (!outcome.silent) out.push(taggedLine(cmd.tag, outcome));
     await this.write(Buffer.concat(out));
+  }
+
+  /**
+   * A handler's error as an answer: store errors by their code, a name that is not valid modified
+   * UTF-7 as NO (no such mailbox can exist), anything else NO [SERVERBUG], logged; the session goes on.
+   */
+  private failure(cmd: ImapCommand, e: unknown): Outcome {
+    const mapped = storeErrorOutcome(e);
+    if (mapped) return mapped;
+    if (e instanceof ImapCodecError) return { status: 'NO', text: e.message, code: { code: 'CANNOT' } };
+    this.opts.ctx.log.error({ err: (e as Error).message, command: cmd.command }, 'imap.command.failed');
+    return { status: 'NO', text: 'Internal error; the command was not completed', code: { code: 'SERVERBUG' } };
   }
 
   private commandContext(): CommandContext {

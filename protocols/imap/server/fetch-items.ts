@@ -3,11 +3,10 @@
 // from the blob by offset.
 import type { Store } from '../../../src/store/store.js';
 import type { MailMessage, MessageState } from '../../../src/model/mail.js';
-import { partBySection } from '../../../src/mail/mime-parts.js';
 import { decodedBody } from '../../../src/mail/part-content.js';
 import { Literal, atom, bodyValue, envelopeValue, flagList, type FetchItem, type ResponseValue } from '../codec/index.js';
 import { envelopeOf, mimeNodeOf } from './mime.js';
-import { filterHeader, sectionName, sectionRange } from './sections.js';
+import { filterHeader, partAt, sectionName, sectionRange } from './sections.js';
 
 /** Items that need only the message's state, not its parse or bytes. */
 const STATE_ONLY = new Set(['FLAGS', 'UID', 'INTERNALDATE', 'RFC822.SIZE', 'MODSEQ', 'EMAILID', 'THREADID', 'SAVEDATE']);
@@ -84,7 +83,7 @@ export async function fetchItems(store: Store, m: MessageState | MailMessage, it
       }
       case 'BINARY[]':
       case 'BINARY.SIZE[]': {
-        const part = partBySection(parsed!.mime, it.part.join('.'));
+        const part = partAt(parsed!.mime, it.part);
         const decoded = part ? await decodedBody(await bytes.all(), part) : Buffer.alloc(0);
         if (it.item === 'BINARY.SIZE[]') out.push([`BINARY.SIZE[${it.part.join('.')}]`, decoded.length]);
         else out.push([`BINARY[${it.part.join('.')}]${it.partial ? `<${it.partial.offset}>` : ''}`, new Literal(partial(decoded, it.partial), decoded.includes(0))]);

@@ -117,19 +117,33 @@ export async function matches(scope: SearchScope, m: MessageState | MailMessage,
       return true;
     }
     case 'SENTBEFORE': case 'SENTON': case 'SENTSINCE': {
-      const date = (m as MailMessage).parsed.date;
+      const { date } = (m as MailMessage).parsed;
       if (date === null) return false;
-      const d = utcDay(date), want = dayOf(key.date);
+      // The date as written in the Date header, in its own zone (RFC 9051 §6.4.4 SENTON).
+      const d = utcDay(date + zoneOffsetMs((m as MailMessage).parsed.envelope.date)), want = dayOf(key.date);
       return key.op === 'SENTBEFORE' ? d < want : key.op === 'SENTON' ? d === want : d >= want;
     }
-    case 'FROM': case 'TO': case 'CC': case 'BCC': case 'SUBJECT':
+    case 'SUBJECT':
       return contains(await t!.fields(key.op), key.value);
+    case 'FROM': case 'TO': case 'CC': case 'BCC': {
+      // The header as written and the parsed addresses (comments and routes removed).
+      const env = (m as MailMessage).parsed.envelope;
+      const list = key.op === 'FROM' ? env.from : key.op === 'TO' ? env.to : key.op === 'CC' ? env.cc : env.bcc;
+      const parsed = list.filter((a) => a.address).map((a) => `${a.name ?? ''} <${a.address}>`);
+      return contains([...parsed, ...(await t!.fields(key.op))], key.value);
+    }
     case 'HEADER':
       // An empty value matches every message that has the field (RFC 9051 §6.4.4).
       return key.value === '' ? (await t!.fields(key.field)).length > 0 : contains(await t!.fields(key.field), key.value);
     case 'BODY': return fold(await t!.bodyText()).includes(fold(key.value));
     case 'TEXT': return fold(await t!.headerText()).includes(fold(key.value)) || fold(await t!.bodyText()).includes(fold(key.value));
   }
+}
+
+/** The "+0200" of a Date header value in milliseconds; 0 when absent. */
+function zoneOffsetMs(header: string | null): number {
+  const m = header ? /([+-])(\d{2})(\d{2})\s*(?:\([^)]*\)\s*)?$/.exec(header) : null;
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
 }
 
 function contains(values: string[], needle: string): boolean {

@@ -2,8 +2,24 @@
 // cached MIME tree's offsets; only those bytes are read from the blob (never the whole message
 // for a part, never a re-parse).
 import type { MailMessage, MimePart } from '../../../src/model/mail.js';
-import { partBySection } from '../../../src/mail/mime-parts.js';
 import type { Section } from '../codec/index.js';
+
+/**
+ * The part a section number names (RFC 9051 §6.4.5). A message's (or embedded message's) single
+ * body is its part 1, even when that body is itself a message/rfc822 (then 1.1 goes inside it);
+ * part N.x of a message/rfc822 part N addresses the embedded message's parts.
+ */
+export function partAt(root: MimePart, numbers: number[]): MimePart | null {
+  const inMessage = (top: MimePart, n: number): MimePart | null => (top.children ? top.children[n - 1] ?? null : n === 1 ? top : null);
+  let cur: MimePart | null = null;
+  for (const n of numbers) {
+    if (cur === null) cur = inMessage(root, n);
+    else if (cur.message) cur = inMessage(cur.message.body, n);
+    else cur = cur.children ? cur.children[n - 1] ?? null : null;
+    if (!cur) return null;
+  }
+  return cur ?? root;
+}
 
 export type ByteRange = { start: number; end: number };
 
@@ -14,7 +30,7 @@ export type ByteRange = { start: number; end: number };
 export function sectionRange(m: MailMessage, s: Section): { range: ByteRange; fields?: { names: string[]; not: boolean } } | null {
   const root = m.parsed.mime;
   let part: MimePart | null = root;
-  if (s.part.length > 0) part = partBySection(root, s.part.join('.'));
+  if (s.part.length > 0) part = partAt(root, s.part);
   if (!part) return null;
   if (s.text === 'MIME') return s.part.length > 0 ? { range: { start: part.headerStart, end: part.bodyStart } } : null;
   if (s.text === undefined) return s.part.length === 0 ? { range: { start: 0, end: m.size } } : { range: { start: part.bodyStart, end: part.bodyEnd } };

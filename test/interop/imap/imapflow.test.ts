@@ -84,7 +84,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(kids.map((k) => k.type), ['text/plain', 'message/rfc822', 'application/pdf']);
       assert.equal(kids[2].dispositionParameters?.filename, 'doc.pdf');
       assert.ok(m.flags!.has('\\Draft'));
-      assert.equal(m.internalDate!.toISOString(), '2026-12-01T10:00:00.000Z');
+      assert.equal(new Date(m.internalDate!).toISOString(), '2026-12-01T10:00:00.000Z');
       const parts = await a.fetchOne(String(uid), { bodyParts: ['1', '2.1', '3', '1.MIME'], headers: ['subject', 'from'] }, { uid: true });
       assert.ok(parts);
       assert.deepEqual([...parts.bodyParts!.keys()].sort(), ['1', '1.mime', '2.1', '3'], String([...parts.bodyParts!.keys()]));
@@ -97,7 +97,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(partial && partial.source!.toString(), 'Bob');
       const { content } = await a.download(String(uid), '3', { uid: true });
       const chunks: Buffer[] = [];
-      for await (const c of content) chunks.push(c as Buffer);
+      for await (const c of content!) chunks.push(c as Buffer);
       assert.equal(Buffer.concat(chunks).toString('latin1'), '%PDF-1.4\n', 'download decodes base64');
       // FETCH BODY[] is not PEEK: \Seen is set (RFC 9051 §6.4.5); imapflow's bodyParts uses PEEK.
       const f = await a.fetchOne(String(uid), { flags: true }, { uid: true });
@@ -118,7 +118,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     await t.test('store flags and keywords; condstore CHANGEDSINCE sees only the change', async () => {
       const before = (a.mailbox as { highestModseq?: bigint }).highestModseq;
       await a.noop();
-      const modseq = BigInt((await a.status('INBOX', { highestModseq: true })).highestModseq!);
+      const st = await a.status('INBOX', { highestModseq: true });
+      assert.ok(st);
+      const modseq = BigInt(st.highestModseq!);
       assert.ok(before === undefined || modseq >= before);
       assert.ok(await a.messageFlagsAdd(String(uid), ['\\Seen', '\\Flagged', '$Work'], { uid: true }));
       const changed: number[] = [];
@@ -152,6 +154,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.ok(moved && moved.uidMap && moved.uidMap.get(uid + 1));
       assert.equal(a.mailbox && (a.mailbox as { exists: number }).exists, 2);
       const trash = await b.status('Trash', { messages: true });
+      assert.ok(trash);
       assert.equal(trash.messages, 1);
     });
 
@@ -177,6 +180,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.ok(copied && copied.uidMap && copied.uidMap.size === 1);
       await a.mailboxRename('Projects/Hearth', 'Projects/Hearth 2');
       const st = await a.status('Projects/Hearth 2', { messages: true, unseen: true, uidNext: true });
+      assert.ok(st);
       assert.equal(st.messages, 1);
       await a.mailboxDelete('Projects/Hearth 2');
       const names = (await a.list()).map((m) => m.path);

@@ -23,7 +23,6 @@ async function transfer(c: CommandContext, cmd: CommandOf<'COPY' | 'MOVE'>): Pro
     return ok('COPY completed', mapping.pairs.length ? copyUid(mapping) : undefined);
   }
   if (sel.readOnly) return no('Mailbox is read-only', 'READ-ONLY');
-  if (target.id === sel.folder.id) return no('Cannot move to the same mailbox', 'CANNOT');
   const mapping = await c.ctx.store.moveMessages(sel.folder.id, uids, target.id);
   const pre = mapping.pairs.length ? [untaggedStatus('OK', 'Moved', copyUid(mapping))] : [];
   // RFC 6851 §3.3: the moved messages are expunged from the source, announced before the OK.

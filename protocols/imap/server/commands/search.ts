@@ -41,7 +41,12 @@ export const search = command({
       if (opts.includes('ALL')) values.push(atom('ALL'), atom(compressNumbers(numbers)));
     }
     if (opts.includes('COUNT')) values.push(atom('COUNT'), numbers.length);
-    if (modseqKey && found.length > 0) values.push(atom('MODSEQ'), highest);
+    if (modseqKey && found.length > 0) {
+      // RFC 4731 §3.2 (RFC 7162 §3.1.5): with only MIN and/or MAX, the MODSEQ is of those messages.
+      const only = opts.every((o) => o === 'MIN' || o === 'MAX' || o === 'SAVE');
+      const picked = only ? [opts.includes('MIN') ? found[0] : null, opts.includes('MAX') ? found[found.length - 1] : null] : found;
+      values.push(atom('MODSEQ'), picked.reduce((a, f) => Math.max(a, f?.modseq ?? 0), 0));
+    }
     // RETURN (SAVE) alone answers no ESEARCH (RFC 5182 §2.4).
     const onlySave = opts.length === 1 && opts[0] === 'SAVE';
     return ok('SEARCH completed', undefined, onlySave ? [] : [untagged(values)]);
