@@ -1,0 +1,115 @@
+// Wire-level behaviour of the IMAP server that no client library shows: refusals before TLS,
+// STARTTLS command injection, BAD for malformed commands, limits, autologout, expunge rules
+// across sessions (RFC 9051 §7.5.1), and fuzzed input the process must survive.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { RawClient, startImap, type ImapHarness } from './harness.js';
+
+const USER = 'eve@example.test';
+const PASS = 'Eve-imap-secret-1';
+
+async function loggedIn(h: ImapHarness): Promise<RawClient> {
+  const c = await RawClient.connect(h.tlsPort, true);
+  await c.until((s) => s.includes('\r\n'));
+  const r = await c.command('l', `LOGIN ${USER} ${PASS}`);
+  assert.match(r, /^l OK/m);
+  return c;
+}
+
+test('IMAP server on the wire', async (t) => {
+  const h = await startImap({ limits: { maxLineBytes: 8192, maxLiteralBytes: 100_000, preAuthTimeoutMs: 3000 } });
+  await h.t.addUser(USER, PASS);
+  t.after(() => h.close());
+
+  await t.test('no login before STARTTLS; pipelined plaintext after STARTTLS is dropped', async () => {
+    const c = await RawClient.connect(h.port);
+    const greeting = await c.until((s) => s.includes('\r\n'));
+    assert.match(greeting, /LOGINDISABLED/);
+    assert.doesNotMatch(greeting, /AUTH=PLAIN/);
+    assert.match(await c.command('a', `LOGIN ${USER} ${PASS}`), /^a NO \[PRIVACYREQUIRED\]/m);
+    assert.match(await c.command('b', 'AUTHENTICATE PLAIN AGV2ZUBleGFtcGxlLnRlc3QARXZlLWltYXAtc2VjcmV0LTE='), /^b NO \[PRIVACYREQUIRED\]/m);
+    // An injected command after STARTTLS in the same packet must not run after the handshake.
+    c.write('c STARTTLS\r\nd CAPABILITY\r\n');
+    assert.match(await c.until((s) => /^c OK/m.test(s)), /^c OK/m);
+    await c.upgrade();
+    const caps = await c.command('e', 'CAPABILITY');
+    assert.doesNotMatch(caps, /^d /m, 'the injected command was not answered');
+    assert.match(caps, /AUTH=PLAIN/);
+    assert.doesNotMatch(caps, /LOGINDISABLED|STARTTLS/);
+    assert.match(await c.command('f', `LOGIN ${USER} ${PASS}`), /^f OK/m);
+    c.close();
+  });
+
+  await t.test('malformed commands get BAD and the session goes on', async () => {
+    const c = await loggedIn(h);
+    assert.match(await c.command('a1', 'FETCH'), /^a1 BAD/m);
+    assert.match(await c.command('a2', 'SELECT'), /^a2 BAD/m);
+    assert.match(await c.command('a3', 'NOSUCHCOMMAND x'), /^a3 BAD/m);
+    assert.match(await c.command('a4', 'FETCH 1 (FLAGS)'), /^a4 BAD .*not allowed/m);
+    assert.match(await c.command('a5', 'SELECT INBOX'), /^a5 OK \[READ-WRITE\]/m);
+    assert.match(await c.command('a6', 'FETCH 1 FLAGS'), /^a6 BAD/m, 'no message 1 in an empty mailbox');
+    assert.match(await c.command('a7', 'UID FETCH 1:* FLAGS'), /^a7 OK/m);
+    assert.match(await c.command('a8', 'SEARCH (((('), /^a8 BAD/m);
+    c.write(`a9 NOOP ${'x'.repeat(10_000)}\r\n`);
+    assert.match(await c.until((s) => /^a9 /m.test(s)), /^a9 BAD \[TOOBIG\]/m);
+    c.write('a10 APPEND INBOX {200000}\r\n');
+    assert.match(await c.until((s) => /^a10 /m.test(s)), /^a10 BAD \[TOOBIG\]/m);
+    assert.match(await c.command('a11', 'NOOP'), /^a11 OK/m);
+    c.close();
+  });
+
+  await t.test('literals: synchronizing, LITERAL+ and MULTIAPPEND', async () => {
+    const c = await loggedIn(h);
+    const m = 'Subject: lit\r\n\r\nx\r\n';
+    c.write(`b1 APPEND INBOX (\\Seen) {${m.length}}\r\n`);
+    assert.match(await c.until((s) => s.startsWith('+')), /^\+ /);
+    c.write(`${m}\r\n`);
+    assert.match(await c.until((s) => /^b1 /m.test(s)), /^b1 OK \[APPENDUID \d+ \d+\]/m);
+    c.write(`b2 APPEND INBOX {${m.length}+}\r\n${m} {${m.length}+}\r\n${m}\r\n`);
+    assert.match(await c.until((s) => /^b2 /m.test(s)), /^b2 OK \[APPENDUID \d+ \d+:\d+\]/m);
+    c.close();
+  });
+
+  await t.test('an expunge by another session is held back during FETCH and told at NOOP', async () => {
+    const a = await loggedIn(h);
+    const b = await loggedIn(h);
+    await a.command('s', 'SELECT INBOX');
+    assert.match(await b.command('s', 'SELECT INBOX'), /\* 3 EXISTS/);
+    assert.match(await a.command('d', 'STORE 1 +FLAGS.SILENT (\\Deleted)'), /^d OK/m);
+    assert.match(await a.command('e', 'EXPUNGE'), /\* 1 EXPUNGE/);
+    const fetch = await b.command('f', 'FETCH 1:3 (UID)');
+    assert.doesNotMatch(fetch, /EXPUNGE/, 'no EXPUNGE during FETCH');
+    assert.match(fetch, /\* 3 FETCH \(UID 3\)/, 'the numbers stay those the client knows');
+    const noop = await b.command('n', 'NOOP');
+    assert.match(noop, /\* 1 EXPUNGE/);
+    assert.match(await b.command('g', 'FETCH 2 (UID)'), /\* 2 FETCH \(UID 3\)/);
+    assert.match(await b.command('h', 'FETCH 3 (UID)'), /^h BAD/m);
+    a.close();
+    b.close();
+  });
+
+  await t.test('a client that never logs in is logged out', async () => {
+    const c = await RawClient.connect(h.port);
+    const text = await c.until((s) => s.includes('BYE'), 60_000);
+    assert.match(text, /\* BYE Autologout/);
+    c.close();
+  });
+
+  await t.test('fuzzed input: the server answers and survives', async () => {
+    const seed = Date.now();
+    for (let i = 0; i < 30; i++) {
+      const c = await loggedIn(h);
+      const junk = i % 3 === 0 ? randomBytes(200 + i * 10)
+        : Buffer.from(`z${i} ${['FETCH 1:* (BODY[', 'SEARCH OR OR', 'APPEND INBOX {5+}\r\nab', 'LIST "" "\\', 'STORE *:1 FLAGS (\\', 'UID MOVE 1 "'][i % 6]}${randomBytes(20).toString('latin1')}\r\n`, 'latin1');
+      c.write(junk);
+      c.write('\r\nzz NOOP\r\n');
+      const text = await c.until((s) => /^zz (OK|BAD)/m.test(s) || s.includes('* BYE'), 60_000);
+      assert.ok(/^zz (OK|BAD)/m.test(text) || text.includes('* BYE'), `seed ${seed} round ${i}: ${JSON.stringify(text.slice(-300))}`);
+      c.close();
+    }
+    const ok = await loggedIn(h);
+    assert.match(await ok.command('x', 'NOOP'), /^x OK/m);
+    ok.close();
+  });
+});
