@@ -123,14 +123,13 @@ export async function matches(scope: SearchScope, m: MessageState | MailMessage,
       const d = utcDay(date + zoneOffsetMs((m as MailMessage).parsed.envelope.date)), want = dayOf(key.date);
       return key.op === 'SENTBEFORE' ? d < want : key.op === 'SENTON' ? d === want : d >= want;
     }
+    // From the cached parse: no blob read (the decoded subject, the envelope's addresses).
     case 'SUBJECT':
-      return contains(await t!.fields(key.op), key.value);
+      return contains([(m as MailMessage).parsed.subject], key.value);
     case 'FROM': case 'TO': case 'CC': case 'BCC': {
-      // The header as written and the parsed addresses (comments and routes removed).
       const env = (m as MailMessage).parsed.envelope;
       const list = key.op === 'FROM' ? env.from : key.op === 'TO' ? env.to : key.op === 'CC' ? env.cc : env.bcc;
-      const parsed = list.filter((a) => a.address).map((a) => `${a.name ?? ''} <${a.address}>`);
-      return contains([...parsed, ...(await t!.fields(key.op))], key.value);
+      return contains(list.map((a) => (a.group !== undefined ? a.group : a.address ? `${decodeName(a.name)} <${a.address}>` : '')), key.value);
     }
     case 'HEADER':
       // An empty value matches every message that has the field (RFC 9051 §6.4.4).
@@ -138,6 +137,11 @@ export async function matches(scope: SearchScope, m: MessageState | MailMessage,
     case 'BODY': return fold(await t!.bodyText()).includes(fold(key.value));
     case 'TEXT': return fold(await t!.headerText()).includes(fold(key.value)) || fold(await t!.bodyText()).includes(fold(key.value));
   }
+}
+
+function decodeName(name: string | null): string {
+  if (!name) return '';
+  try { return libmime.decodeWords(name); } catch { return name; }
 }
 
 /** The "+0200" of a Date header value in milliseconds; 0 when absent. */

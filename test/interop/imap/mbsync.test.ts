@@ -61,7 +61,9 @@ test('mbsync two-way sync with flags changed on both sides', { skip: existsSync(
   writeFileSync(join(maildir, 'INBOX', 'new', `${Date.now()}.local.hearth`), 'From: b@example.net\r\nSubject: three\r\nMessage-ID: <three@example.net>\r\n\r\nthird\r\n');
   // Server side: flag message "one".
   await imap.mailboxOpen('INBOX');
-  const [one] = await imap.search({ subject: 'one' }, { uid: true });
+  const found = await imap.search({ subject: 'one' }, { uid: true });
+  assert.ok(found && found.length === 1);
+  const one = found[0];
   assert.ok(await imap.messageFlagsAdd(String(one), ['\\Flagged'], { uid: true }));
   await imap.mailboxClose();
   await sync();
