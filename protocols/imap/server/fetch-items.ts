@@ -45,14 +45,14 @@ function partial(data: Buffer, p: { offset: number; length: number } | undefined
   return p ? data.subarray(Math.min(p.offset, data.length), Math.min(p.offset + p.length, data.length)) : data;
 }
 
-export async function fetchItems(store: Store, m: MessageState | MailMessage, items: FetchItem[]): Promise<Array<[string, ResponseValue]>> {
+export async function fetchItems(store: Store, m: MessageState | MailMessage, items: FetchItem[], recent = false): Promise<Array<[string, ResponseValue]>> {
   const out: Array<[string, ResponseValue]> = [];
   const bytes = new MessageBytes(store, m);
   const parsed = 'parsed' in m ? m.parsed : null;
   for (const it of items) {
     switch (it.item) {
       case 'UID': out.push(['UID', m.uid]); break;
-      case 'FLAGS': out.push(['FLAGS', flagList(m.flags)]); break;
+      case 'FLAGS': out.push(['FLAGS', flagList(recent ? [...m.flags, '\\Recent'] : m.flags)]); break;
       case 'INTERNALDATE': out.push(['INTERNALDATE', imapDateTime(m.internalDate)]); break;
       case 'RFC822.SIZE': out.push(['RFC822.SIZE', m.size]); break;
       case 'MODSEQ': out.push(['MODSEQ', [m.modseq]]); break;
@@ -83,8 +83,11 @@ export async function fetchItems(store: Store, m: MessageState | MailMessage, it
       }
       case 'BINARY[]':
       case 'BINARY.SIZE[]': {
-        const part = partAt(parsed!.mime, it.part);
-        const decoded = part ? await decodedBody(await bytes.all(), part) : Buffer.alloc(0);
+        // BINARY[] is the message as stored; a multipart has no transfer encoding to undo.
+        const part = it.part.length > 0 ? partAt(parsed!.mime, it.part) : null;
+        const decoded = it.part.length === 0 ? await bytes.all()
+          : part && !part.children ? await decodedBody(await bytes.all(), part)
+          : part ? await bytes.read(part.bodyStart, part.bodyEnd) : Buffer.alloc(0);
         if (it.item === 'BINARY.SIZE[]') out.push([`BINARY.SIZE[${it.part.join('.')}]`, decoded.length]);
         else out.push([`BINARY[${it.part.join('.')}]${it.partial ? `<${it.partial.offset}>` : ''}`, new Literal(partial(decoded, it.partial), decoded.includes(0))]);
         break;

@@ -95,9 +95,9 @@ export async function matches(scope: SearchScope, m: MessageState | MailMessage,
     case 'UNDRAFT': return !has('\\Draft');
     case 'UNFLAGGED': return !has('\\Flagged');
     case 'UNSEEN': return !has('\\Seen');
-    // No message is \Recent in Hearth (IMAP4rev2 dropped it, RFC 9051 Appendix E).
-    case 'RECENT': case 'NEW': return false;
-    case 'OLD': return true;
+    case 'RECENT': return scope.sel.recent.has(m.uid);
+    case 'NEW': return scope.sel.recent.has(m.uid) && !has('\\Seen');
+    case 'OLD': return !scope.sel.recent.has(m.uid);
     case 'KEYWORD': return has(key.flag);
     case 'UNKEYWORD': return !has(key.flag);
     case 'BEFORE': return utcDay(m.internalDate) < dayOf(key.date);

@@ -5,6 +5,7 @@
 import type { Store } from '../../../src/store/store.js';
 import type { Folder } from '../../../src/model/types.js';
 import type { MessageState } from '../../../src/model/mail.js';
+import { claimRecent } from './recent.js';
 import { atom, compressNumbers, fetchResponse, flagList, untagged, type SeqRange, type SequenceSet } from '../codec/index.js';
 
 export interface SyncOptions {
@@ -26,6 +27,8 @@ export class SelectedMailbox {
   private highestUid = 0;
   /** Modseq up to which the store's changes are reflected. */
   modseq = 0;
+  /** Messages recent in this session (RFC 3501 §2.3.2). */
+  readonly recent = new Set<number>();
   /** Expunges read from the store but not yet announced (held during FETCH/STORE/SEARCH). */
   private pendingExpunges = new Set<number>();
 
@@ -38,6 +41,7 @@ export class SelectedMailbox {
     for (const m of states) this.remember(m);
     this.highestUid = Math.max(0, ...this.uids.slice(-1));
     this.modseq = status.highestModseq;
+    for (const u of await claimRecent(this.store, this.folder.accountId, this.folder.id, this.uids, !this.readOnly)) this.recent.add(u);
   }
 
   private remember(m: Pick<MessageState, 'uid' | 'flags' | 'modseq'>): void {
@@ -46,6 +50,11 @@ export class SelectedMailbox {
   }
 
   get exists(): number { return this.uids.length; }
+
+  /** The flags as FETCH shows them: the stored ones plus \Recent in this session (RFC 3501 §2.3.2). */
+  shownFlags(uid: number, flags: string[]): string[] {
+    return this.recent.has(uid) ? [...flags, '\\Recent'] : flags;
+  }
 
   seqOf(uid: number): number { return this.indexOf(uid) + 1; }
 
@@ -113,6 +122,7 @@ export class SelectedMailbox {
       this.uids.splice(i, 1);
       this.flags.delete(uid);
       this.modseqs.delete(uid);
+      this.recent.delete(uid);
       this.pendingExpunges.delete(uid);
     }
     return out;
@@ -141,7 +151,7 @@ export class SelectedMailbox {
         const before = this.modseqs.get(m.uid) ?? 0;
         this.remember(m);
         if (!sameFlags(known, m.flags) || (opts.condstore && m.modseq !== before)) {
-          const items: Array<[string, import('../codec/index.js').ResponseValue]> = [['UID', m.uid], ['FLAGS', flagList(m.flags)]];
+          const items: Array<[string, import('../codec/index.js').ResponseValue]> = [['UID', m.uid], ['FLAGS', flagList(this.shownFlags(m.uid, m.flags))]];
           if (opts.condstore) items.push(['MODSEQ', [m.modseq]]);
           out.push(fetchResponse(this.seqOf(m.uid), items));
         }
@@ -154,7 +164,12 @@ export class SelectedMailbox {
         this.remember(m);
         this.highestUid = m.uid;
       }
-      if (added.length > 0) out.push(untagged([this.uids.length, atom('EXISTS')]));
+      if (added.length > 0) {
+        out.push(untagged([this.uids.length, atom('EXISTS')]));
+        const claimed = await claimRecent(this.store, this.folder.accountId, this.folder.id, added.map((m) => m.uid), !this.readOnly);
+        for (const u of claimed) this.recent.add(u);
+        out.push(untagged([this.recent.size, atom('RECENT')]));
+      }
     } else if (opts.expunges && this.pendingExpunges.size > 0) {
       out.push(...this.expunge([...this.pendingExpunges], opts.qresync));
     }

@@ -8,13 +8,11 @@ import { startImap, type ImapHarness } from '../../protocols/imap/harness.js';
 
 /** Scripts Hearth is known to fail, with the reason (kept in step with docs/protocols/imap.md). */
 export const KNOWN_FAILURES: Record<string, string> = {
-  copy: 'no \\Recent: Hearth always answers 0 RECENT (IMAP4rev2 removed \\Recent, RFC 9051 Appendix E)',
-  select: 'no \\Recent (as copy)',
-  'search-flags': 'no \\Recent: SEARCH NEW and RECENT match nothing (as copy)',
-  'fetch-envelope': 'source routes (addr-adl) and some malformed address headers are not kept by the parser (src/mail/parse.ts)',
+  'append-binary': 'a part APPENDed with Content-Transfer-Encoding binary is served by BODY[] as stored, not re-encoded (RFC 3516 §4.3)',
+  'fetch-envelope': 'source routes (addr-adl) are not kept by the parser (src/mail/parse.ts), so ENVELOPE sends NIL for them',
   listext: 'no \\NonExistent for subscriptions of deleted mailboxes (every mailbox counts as subscribed unless unsubscribed)',
   subscribe: 'subscriptions: every mailbox counts as subscribed unless unsubscribed; LSUB has no \\Noselect parents',
-  uidvalidity: 'a mailbox deleted and re-created within the same second gets the same UIDVALIDITY (store clock-based UIDVALIDITY)',
+  uidvalidity: 'a mailbox deleted and re-created within the same second gets the same UIDVALIDITY (the store derives it from the clock in seconds)',
 };
 
 const PASSWORD = 'Imaptest-secret-1';

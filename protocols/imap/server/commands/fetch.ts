@@ -46,7 +46,7 @@ export const fetch = command({
         }
         if (!wantsFlags) msgItems = [...items, { item: 'FLAGS' }];
       }
-      await c.send(fetchResponse(seq, await fetchItems(c.ctx.store, m, msgItems), s.compose));
+      await c.send(fetchResponse(seq, await fetchItems(c.ctx.store, m, msgItems, sel.recent.has(m.uid)), s.compose));
     }
     return ok('FETCH completed');
   },

@@ -30,7 +30,7 @@ export const list = command({
       const attrs = [...e.attributes];
       if ((sel.subscribed || ret.subscribed) && subscribed) attrs.push('\\Subscribed');
       out.push(untagged([atom('LIST'), attrs.map(atom), DELIMITER, encodeName(s, e.name)]));
-      if (ret.status && ret.status.length > 0) out.push(await statusResponse(store, e.folder.id, encodeName(s, e.name), ret.status));
+      if (ret.status && ret.status.length > 0) out.push(await statusResponse(store, s.account!.id, e.folder.id, encodeName(s, e.name), ret.status));
     }
     return ok('LIST completed', undefined, out);
   },

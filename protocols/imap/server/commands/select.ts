@@ -34,7 +34,7 @@ async function open(c: CommandContext, cmd: CommandOf<'SELECT' | 'EXAMINE'>): Pr
     untagged([atom('FLAGS'), flagList(flags)]),
     untaggedStatus('OK', 'Flags permitted', { code: 'PERMANENTFLAGS', args: [readOnly ? [] : [...flagList(flags), atom('\\*')]] }),
     untagged([sel.exists, atom('EXISTS')]),
-    untagged([0, atom('RECENT')]),
+    untagged([sel.recent.size, atom('RECENT')]),
     ...(firstUnseen >= 0 ? [untaggedStatus('OK', 'First unseen', { code: 'UNSEEN', args: [firstUnseen + 1] })] : []),
     untaggedStatus('OK', 'UIDs valid', { code: 'UIDVALIDITY', args: [status.uidValidity] }),
     untaggedStatus('OK', 'Predicted next UID', { code: 'UIDNEXT', args: [status.uidNext] }),

@@ -10,6 +10,6 @@ export const status = command({
     const folder = await resolveFolder(c.ctx.store, c.session.account!.id, decodeName(c.session, cmd.mailbox));
     if (!folder) return no('No such mailbox', 'NONEXISTENT');
     if (cmd.items.some((i) => i.toUpperCase() === 'HIGHESTMODSEQ')) c.session.condstore = true;
-    return ok('STATUS completed', undefined, [await statusResponse(c.ctx.store, folder.id, cmd.mailbox, cmd.items)]);
+    return ok('STATUS completed', undefined, [await statusResponse(c.ctx.store, c.session.account!.id, folder.id, cmd.mailbox, cmd.items)]);
   },
 });

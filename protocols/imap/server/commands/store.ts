@@ -28,7 +28,7 @@ export const store = command({
       if (seq <= 0) continue;
       const items: Array<[string, ResponseValue]> = [];
       if (cmd.uid) items.push(['UID', uid]);
-      if (!cmd.silent) items.push(['FLAGS', flagList(sel.flags.get(uid) ?? [])]);
+      if (!cmd.silent) items.push(['FLAGS', flagList(sel.shownFlags(uid, sel.flags.get(uid) ?? []))]);
       if (s.condstore) items.push(['MODSEQ', [sel.modseqs.get(uid) ?? 0]]);
       out.push(fetchResponse(seq, items));
     }
