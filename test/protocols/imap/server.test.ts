@@ -89,6 +89,28 @@ test('IMAP server on the wire', async (t) => {
     b.close();
   });
 
+  await t.test('APPEND over quota is NO [OVERQUOTA] and stores nothing', async () => {
+    await h.t.addUser('quota@example.test', PASS, { quotaBytes: 2000 });
+    const c = await RawClient.connect(h.tlsPort, true);
+    await c.until((s) => s.includes('\r\n'));
+    assert.match(await c.command('q1', `LOGIN quota@example.test ${PASS}`), /^q1 OK/m);
+    const big = `Subject: big\r\n\r\n${'x'.repeat(3000)}\r\n`;
+    c.write(`q2 APPEND INBOX {${big.length}+}\r\n${big}\r\n`);
+    assert.match(await c.until((s) => /^q2 /m.test(s)), /^q2 NO \[OVERQUOTA\]/m);
+    assert.match(await c.command('q3', 'STATUS INBOX (MESSAGES)'), /MESSAGES 0/);
+    assert.match(await c.command('q4', 'GETQUOTAROOT INBOX'), /\* QUOTA "" \(STORAGE 0 1\)/);
+    c.close();
+  });
+
+  await t.test('failed logins lock the login out like every protocol (NO [UNAVAILABLE])', async () => {
+    await h.t.addUser('locked@example.test', PASS);
+    const c = await RawClient.connect(h.tlsPort, true);
+    await c.until((s) => s.includes('\r\n'));
+    for (let i = 0; i < 3; i++) assert.match(await c.command(`w${i}`, 'LOGIN locked@example.test wrong-password'), new RegExp(`^w${i} NO \\[AUTHENTICATIONFAILED\\]`, 'm'));
+    assert.match(await c.command('w9', `LOGIN locked@example.test ${PASS}`), /^w9 NO \[UNAVAILABLE\]/m);
+    c.close();
+  });
+
   await t.test('a client that never logs in is logged out', async () => {
     const c = await RawClient.connect(h.port);
     const text = await c.until((s) => s.includes('BYE'), 60_000);
