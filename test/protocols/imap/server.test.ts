@@ -111,6 +111,22 @@ test('IMAP server on the wire', async (t) => {
     c.close();
   });
 
+  await t.test('a shared folder appears under Shared/, read-only with a read grant', async () => {
+    const owner = await h.t.addUser('owner@example.test', PASS);
+    const reader = await h.t.addUser('reader@example.test', PASS);
+    const ownerInbox = (await h.t.store.findFolderByRole(owner.id, 'inbox'))!;
+    await h.t.store.createGrant({ ownerId: owner.id, folderId: ownerInbox.id, granteeId: reader.id, rights: 'read', status: 'accepted' });
+    const c = await RawClient.connect(h.tlsPort, true);
+    await c.until((s) => s.includes('\r\n'));
+    assert.match(await c.command('r1', `LOGIN reader@example.test ${PASS}`), /^r1 OK/m);
+    assert.match(await c.command('r2', 'NAMESPACE'), /\* NAMESPACE \(\("" "\/"\)\) \(\("Shared\/" "\/"\)\) NIL/);
+    assert.match(await c.command('r3', 'LIST "" "Shared/*"'), /\* LIST \(\\HasNoChildren\) "\/" "Shared\/owner@example.test\/INBOX"/);
+    assert.match(await c.command('r4', 'SELECT "Shared/owner@example.test/INBOX"'), /^r4 OK \[READ-ONLY\]/m);
+    assert.match(await c.command('r5', 'APPEND "Shared/owner@example.test/INBOX" {7+}\r\nSubj: x'), /^r5 NO/m);
+    assert.match(await c.command('r6', 'SELECT "Shared/nobody@example.test/INBOX"'), /^r6 NO/m);
+    c.close();
+  });
+
   await t.test('a client that never logs in is logged out', async () => {
     const c = await RawClient.connect(h.port);
     const text = await c.until((s) => s.includes('BYE'), 60_000);

@@ -6,7 +6,8 @@ import { MAIL_LIMITS } from '../../../../src/mail/limits.js';
 import { accountWouldExceed } from '../../../../src/mail/quota.js';
 import type { NewMessage } from '../../../../src/model/mail.js';
 import { atom, compressNumbers } from '../../codec/index.js';
-import { decodeName, resolveFolder } from '../mailboxes.js';
+import { decodeName } from '../mailboxes.js';
+import { resolveMailbox } from '../shared.js';
 import { no, ok } from '../respond.js';
 import { AUTHED, command } from './types.js';
 
@@ -14,9 +15,10 @@ export const append = command({
   name: 'APPEND', states: AUTHED,
   handle: async (c, cmd) => {
     const store = c.ctx.store;
-    const account = c.session.account!.id;
-    const folder = await resolveFolder(store, account, decodeName(c.session, cmd.mailbox));
-    if (!folder) return no('No such mailbox', 'TRYCREATE');
+    const found = await resolveMailbox(store, c.session.account!, decodeName(c.session, cmd.mailbox));
+    if (!found) return no('No such mailbox', 'TRYCREATE');
+    if (!found.writable) return no('Shared read-only', 'NOPERM');
+    const { folder } = found;
     const messages: NewMessage[] = [];
     let total = 0;
     for (const m of cmd.messages) {
@@ -30,7 +32,7 @@ export const append = command({
         internalDate: m.internalDate?.getTime(),
       });
     }
-    if (await accountWouldExceed(store, account, total, messages.length)) return no('Quota exceeded', 'OVERQUOTA');
+    if (await accountWouldExceed(store, folder.accountId, total, messages.length)) return no('Quota exceeded', 'OVERQUOTA');
     const stored = await store.appendMessages(folder.id, messages);
     const status = await store.mailboxStatus(folder.id);
     return ok('APPEND completed', { code: 'APPENDUID', args: [status.uidValidity, atom(compressNumbers(stored.map((m) => m.uid)))] });

@@ -1,7 +1,8 @@
 // COPY, MOVE and their UID forms (RFC 9051 §6.4.7, RFC 6851) with COPYUID (RFC 4315 §3).
 import { atom, untaggedStatus } from '../../codec/index.js';
 import type { UidMapping } from '../../../../src/model/mail.js';
-import { decodeName, resolveFolder } from '../mailboxes.js';
+import { decodeName } from '../mailboxes.js';
+import { resolveMailbox } from '../shared.js';
 import type { CommandContext } from '../session.js';
 import { bad, no, ok, type Outcome } from '../respond.js';
 import { SELECTED, command, type CommandOf } from './types.js';
@@ -15,8 +16,12 @@ async function transfer(c: CommandContext, cmd: CommandOf<'COPY' | 'MOVE'>): Pro
   const sel = s.selected!;
   const uids = sel.resolve(cmd.set, cmd.uid, s.saved);
   if (!uids) return bad('Invalid message sequence number');
-  const target = await resolveFolder(c.ctx.store, s.account!.id, decodeName(s, cmd.mailbox));
-  if (!target) return no('No such mailbox', 'TRYCREATE');
+  const found = await resolveMailbox(c.ctx.store, s.account!, decodeName(s, cmd.mailbox));
+  if (!found) return no('No such mailbox', 'TRYCREATE');
+  if (!found.writable) return no('Shared read-only', 'NOPERM');
+  const target = found.folder;
+  // The store moves and copies within one account (RFC 6851 as the MailStore implements it).
+  if (target.accountId !== sel.folder.accountId) return no('Copying between accounts is not supported', 'CANNOT');
   if (uids.length === 0) return ok(`${cmd.command} completed (no messages)`);
   if (cmd.command === 'COPY') {
     const mapping = await c.ctx.store.copyMessages(sel.folder.id, uids, target.id);

@@ -19,7 +19,8 @@ export const idle = command({
         if (!done && out.length > 0) await c.send(...out);
       }).catch((e) => c.ctx.log.warn({ err: (e as Error).message }, 'imap.idle.sync.failed'));
     };
-    const unsubscribe = c.ctx.store.subscribe(s.account!.id, (ev) => {
+    // A shared mailbox's changes are published on its owner's account.
+    const unsubscribe = c.ctx.store.subscribe(s.selected?.folder.accountId ?? s.account!.id, (ev) => {
       if (ev.signal) return;
       if (s.selected && ev.folderId !== null && ev.folderId !== s.selected.folder.id) return;
       announce();

@@ -4,6 +4,7 @@ import { atom, decodeMutf7, untagged } from '../../codec/index.js';
 import type { Session } from '../session.js';
 import { DELIMITER, encodeName, mailboxEntries, patternRegex, unsubscribed } from '../mailboxes.js';
 import { statusResponse } from '../status-items.js';
+import { sharedMailboxes } from '../shared.js';
 import { ok } from '../respond.js';
 import { AUTHED, command } from './types.js';
 
@@ -16,7 +17,7 @@ export const list = command({
       return ok('LIST completed', undefined, [untagged([atom('LIST'), [atom('\\Noselect')], DELIMITER, ''])]);
     }
     const store = c.ctx.store;
-    const entries = await mailboxEntries(store, s.account!.id);
+    const entries = [...await mailboxEntries(store, s.account!.id), ...await sharedMailboxes(store, s.account!)];
     const unsub = await unsubscribed(store, s.account!.id);
     const regexes = cmd.patterns.map((p) => patternRegex(decodeRef(s, cmd.reference), decodeRef(s, p)));
     const out: Buffer[] = [];
@@ -30,7 +31,7 @@ export const list = command({
       const attrs = [...e.attributes];
       if ((sel.subscribed || ret.subscribed) && subscribed) attrs.push('\\Subscribed');
       out.push(untagged([atom('LIST'), attrs.map(atom), DELIMITER, encodeName(s, e.name)]));
-      if (ret.status && ret.status.length > 0) out.push(await statusResponse(store, s.account!.id, e.folder.id, encodeName(s, e.name), ret.status));
+      if (ret.status && ret.status.length > 0) out.push(await statusResponse(store, e.folder.accountId, e.folder.id, encodeName(s, e.name), ret.status));
     }
     return ok('LIST completed', undefined, out);
   },

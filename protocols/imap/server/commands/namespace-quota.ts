@@ -1,14 +1,15 @@
-// NAMESPACE (RFC 2342; personal namespace only) and QUOTA (RFC 9208: GETQUOTAROOT, GETQUOTA;
+// NAMESPACE (RFC 2342: personal, and other users' shared folders under "Shared/") and QUOTA (RFC 9208: GETQUOTAROOT, GETQUOTA;
 // one root "" per account, STORAGE in KiB and MESSAGE, the account's limit or else its domain's).
 import { atom, untagged, type ResponseValue } from '../../codec/index.js';
 import { DELIMITER, decodeName, resolveFolder } from '../mailboxes.js';
+import { SHARED_PREFIX } from '../shared.js';
 import type { CommandContext } from '../session.js';
 import { no, ok } from '../respond.js';
 import { AUTHED, command } from './types.js';
 
 export const namespace = command({
   name: 'NAMESPACE', states: AUTHED,
-  handle: async () => ok('NAMESPACE completed', undefined, [untagged([atom('NAMESPACE'), [['', DELIMITER]], null, null])]),
+  handle: async () => ok('NAMESPACE completed', undefined, [untagged([atom('NAMESPACE'), [['', DELIMITER]], [[SHARED_PREFIX, DELIMITER]], null])]),
 });
 
 async function quotaLine(c: CommandContext): Promise<Buffer | null> {

@@ -3,7 +3,8 @@
 import { atom, compressNumbers, fetchResponse, flagList, untagged, untaggedStatus, type ResponseValue, type SequenceSet } from '../../codec/index.js';
 import { SYSTEM_FLAGS } from '../../../../src/model/mail.js';
 import { SelectedMailbox } from '../selected.js';
-import { decodeName, resolveFolder } from '../mailboxes.js';
+import { decodeName } from '../mailboxes.js';
+import { resolveMailbox } from '../shared.js';
 import type { CommandContext } from '../session.js';
 import { no, ok, type Outcome } from '../respond.js';
 import { AUTHED, SELECTED, command, type CommandOf } from './types.js';
@@ -19,10 +20,11 @@ async function open(c: CommandContext, cmd: CommandOf<'SELECT' | 'EXAMINE'>): Pr
   }
   if (cmd.params.qresync && !s.enabled.has('QRESYNC')) return { status: 'BAD', text: 'QRESYNC must be ENABLEd first', untagged: pre };
   const name = decodeName(s, cmd.mailbox);
-  const folder = await resolveFolder(c.ctx.store, s.account!.id, name);
-  if (!folder) return { ...no('No such mailbox', 'NONEXISTENT'), untagged: pre };
+  const found = await resolveMailbox(c.ctx.store, s.account!, name);
+  if (!found) return { ...no('No such mailbox', 'NONEXISTENT'), untagged: pre };
+  const { folder } = found;
   if (cmd.params.condstore || cmd.params.qresync) s.condstore = true;
-  const readOnly = cmd.command === 'EXAMINE';
+  const readOnly = cmd.command === 'EXAMINE' || !found.writable;
   const sel = new SelectedMailbox(c.ctx.store, folder, readOnly, name);
   await sel.load();
   const status = await c.ctx.store.mailboxStatus(folder.id);
