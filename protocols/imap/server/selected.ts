@@ -134,6 +134,23 @@ export class SelectedMailbox {
   }
 
   /**
+   * The folder's changes after `modseq` as UID, flags and modseq only: the store's generic change
+   * feed without content, so no parsed message is decoded on this hot path (every command).
+   */
+  private async changesSince(modseq: number): Promise<{ changed: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>>; vanished: number[]; modseq: number }> {
+    const changed: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];
+    const vanished: number[] = [];
+    let from = modseq;
+    for (;;) {
+      const page = await this.store.changesSince(this.folder.id, from, 1000, { withoutContent: true });
+      for (const item of page.changed) if (item.imapUid !== null) changed.push({ uid: item.imapUid, flags: item.flags, modseq: item.modseq });
+      for (const t of page.deleted) if (t.imapUid !== null) vanished.push(t.imapUid);
+      from = page.modseq;
+      if (!page.more) return { changed, vanished, modseq: from };
+    }
+  }
+
+  /**
    * Reads what changed in the store since the last sync and returns the untagged responses
    * that tell the client: EXPUNGE/VANISHED (when allowed), EXISTS, and FETCH for flag changes.
    */
@@ -141,9 +158,9 @@ export class SelectedMailbox {
     const out: Buffer[] = [];
     const status = await this.store.mailboxStatus(this.folder.id);
     if (status.highestModseq !== this.modseq) {
-      const changes = await this.store.mailChangesSince(this.folder.id, this.modseq);
+      const changes = await this.changesSince(this.modseq);
       for (const uid of changes.vanished) if (this.indexOf(uid) >= 0) this.pendingExpunges.add(uid);
-      const added: MessageState[] = [];
+      const added: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];
       for (const m of changes.changed) {
         if (m.uid > this.highestUid) { added.push(m); continue; }
         const known = this.flags.get(m.uid);
