@@ -127,6 +127,29 @@ test('IMAP server on the wire', async (t) => {
     c.close();
   });
 
+  await t.test('QRESYNC: VANISHED (EARLIER) and changed flags at SELECT, VANISHED instead of EXPUNGE', async () => {
+    await h.t.addUser('qr@example.test', PASS);
+    const c = await RawClient.connect(h.tlsPort, true);
+    await c.until((s) => s.includes('\r\n'));
+    assert.match(await c.command('k1', `LOGIN qr@example.test ${PASS}`), /^k1 OK/m);
+    for (let i = 0; i < 3; i++) await c.command(`k2${i}`, `APPEND INBOX {14+}\r\nSubject: q${i}\r\n\r\n`);
+    assert.match(await c.command('k3', 'ENABLE QRESYNC'), /\* ENABLED QRESYNC/);
+    const sel = await c.command('k4', 'SELECT INBOX');
+    const validity = /UIDVALIDITY (\d+)/.exec(sel)![1];
+    const modseq = /HIGHESTMODSEQ (\d+)/.exec(sel)![1];
+    assert.match(await c.command('k5', 'UID STORE 1 +FLAGS.SILENT (\\Deleted)'), /^k5 OK/m);
+    const expunged = await c.command('k6', 'EXPUNGE');
+    assert.match(expunged, /\* VANISHED 1\r\n/);
+    assert.doesNotMatch(expunged, /EXPUNGE\r\n/);
+    await c.command('k7', 'UID STORE 2 +FLAGS.SILENT (\\Flagged)');
+    await c.command('k8', 'UNSELECT');
+    const resync = await c.command('k9', `SELECT INBOX (QRESYNC (${validity} ${modseq}))`);
+    assert.match(resync, /\* VANISHED \(EARLIER\) 1\r\n/);
+    assert.match(resync, /\* 1 FETCH \(UID 2 FLAGS \(\\Flagged\) MODSEQ \(\d+\)\)/);
+    assert.doesNotMatch(resync, /UID 3 FLAGS/, 'an unchanged message is not reported');
+    c.close();
+  });
+
   await t.test('a client that never logs in is logged out', async () => {
     const c = await RawClient.connect(h.port);
     const text = await c.until((s) => s.includes('BYE'), 60_000);
