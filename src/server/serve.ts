@@ -16,7 +16,8 @@ import { deliveryExtras } from './mail-filters.js';
 import { protocolAuthenticator } from '../auth/protocol-access.js';
 import { mailPolicies, submissionOutbound } from './mail-policies.js';
 
-const NOT_YET = ['imap', 'imaps'] as const;
+import { startImap, type RunningImap } from './imap.js';
+
 
 /**
  * `hearth serve`: opens the store, creates the first domain and administrator on an empty store,
@@ -31,6 +32,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
   let smtp: RunningSmtp | null = null;
   let pop3: RunningPop3 | null = null;
   let queue: OutboundQueue | null = null;
+  let imap: RunningImap | null = null;
   const lines: string[] = [];
   let first: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -73,6 +75,8 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
     }
     smtp = await startSmtp(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'smtp') }, storeDelivery(store, log, extras));
     lines.push(...smtp.lines);
+    imap = await startImap(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'imap') });
+    lines.push(...imap.lines);
     pop3 = await startPop3(config, { ...ctx, auth: protocolAuthenticator(ctx.auth, store, 'pop3') });
     lines.push(...pop3.lines);
     queue.start();
@@ -81,6 +85,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
     await app?.close().catch(() => {});
     httpsServer?.close();
     await smtp?.close().catch(() => {});
+    await imap?.close().catch(() => {});
     await pop3?.close().catch(() => {});
     await queue?.stop().catch(() => {});
     await store.close().catch(() => {});
@@ -101,6 +106,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
       https ? new Promise<void>((r) => { https.close(() => r()); https.closeIdleConnections(); }) : Promise.resolve(),
       // smtp-server lets transactions in progress finish (up to its closeTimeout) before closing.
       smtp ? smtp.close() : Promise.resolve(),
+      imap ? imap.close() : Promise.resolve(),
       pop3 ? pop3.close() : Promise.resolve(),
     ]);
     // After the listeners: attempts in progress finish and are recorded before the store closes.
@@ -112,13 +118,11 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 
-  const pending = NOT_YET.filter((k) => config.listeners[k]);
   out.write([
     `Hearth is running (store: ${store.dialect}${store.dialect === 'sqlite' ? ` in ${config.dataDir}` : ''}).`,
     ...lines,
     '  on them: ActiveSync /Microsoft-Server-ActiveSync, CalDAV/CardDAV /dav/ (/.well-known/caldav, /.well-known/carddav),',
     '           Autodiscover /autodiscover/autodiscover.xml, health /healthz, metrics /metrics',
-    ...(pending.length ? [`  not in this version yet: ${pending.join(', ')} (set to off to silence this line)`] : []),
     ...(first.created ? [
       `First start: domain ${first.created.domain}, administrator ${first.created.admin}` +
         (first.created.generated ? ` with password ${first.created.password} (shown once: keep it)` : ' (password from HEARTH_ADMIN_PASSWORD)'),

@@ -2,6 +2,7 @@
 // literals inlined (as \0 length \0 bytes, which match.ts reads back as strings). Bytes are
 // text as latin1 both ways, as the scripts are read, so 8-bit and binary data compare byte for byte.
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 export interface Tagged { tag: string; word: string; text: string }
 
@@ -21,9 +22,10 @@ export class ImapConnection {
     socket.on('error', end);
   }
 
-  static async open(host: string, port: number): Promise<ImapConnection> {
-    const socket = connect({ host, port });
-    await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+  /** `tls`: implicit TLS (a server that refuses plaintext logins, as Hearth does); certificates are not checked. */
+  static async open(host: string, port: number, tls = false): Promise<ImapConnection> {
+    const socket = tls ? tlsConnect({ host, port, rejectUnauthorized: false }) : connect({ host, port });
+    await new Promise<void>((resolve, reject) => { socket.once(tls ? 'secureConnect' : 'connect', () => resolve()); socket.once('error', reject); });
     const c = new ImapConnection(socket);
     await c.until(() => c.untagged.length > 0, 'greeting');
     c.greeting = c.untagged.shift();

@@ -21,6 +21,8 @@ export interface RunnerOptions {
   user: (script: string) => string;
   password: string;
   scriptsDir?: string;
+  /** Connect with implicit TLS. */
+  tls?: boolean;
 }
 
 export interface ScriptResult {
@@ -111,7 +113,7 @@ export async function runScript(name: string, options: RunnerOptions): Promise<S
   const mbox = splitMbox(readFileSync(join(dir, mboxName), 'utf8'));
   let nextMessage = 0;
   try {
-    for (let i = 0; i < header.connections; i++) conns.push(await ImapConnection.open(options.host, options.port));
+    for (let i = 0; i < header.connections; i++) conns.push(await ImapConnection.open(options.host, options.port, options.tls));
     if (header.state !== 'nonauth') for (const c of conns) await login(c, options.user(name), options.password, 'login');
     const caps = await capabilities(conns[0]);
     const missing = header.capabilities.filter((cap) => !caps.has(cap));
@@ -198,7 +200,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const [host, port, ...names] = process.argv.slice(2);
   const user = process.env.IMAPTEST_USER ?? 'imaptest-%s';
   const results = await runScripts(
-    { host, port: Number(port), user: (s) => user.replace('%s', s), password: process.env.IMAPTEST_PASSWORD ?? 'pass' },
+    { host, port: Number(port), user: (s) => user.replace('%s', s), password: process.env.IMAPTEST_PASSWORD ?? 'pass', tls: process.env.IMAPTEST_TLS === '1' },
     names.length > 0 ? names : undefined,
   );
   console.log(formatResults(results));

@@ -1,0 +1,39 @@
+// COPY, MOVE and their UID forms (RFC 9051 §6.4.7, RFC 6851) with COPYUID (RFC 4315 §3).
+import { atom, untaggedStatus } from '../../codec/index.js';
+import type { UidMapping } from '../../../../src/model/mail.js';
+import { decodeName } from '../mailboxes.js';
+import { resolveMailbox } from '../shared.js';
+import type { CommandContext } from '../session.js';
+import { bad, no, ok, type Outcome } from '../respond.js';
+import { SELECTED, command, type CommandOf } from './types.js';
+
+function copyUid(m: UidMapping): { code: string; args: [number, ReturnType<typeof atom>, ReturnType<typeof atom>] } {
+  return { code: 'COPYUID', args: [m.uidValidity, atom(m.pairs.map(([s]) => s).join(',')), atom(m.pairs.map(([, t]) => t).join(','))] };
+}
+
+async function transfer(c: CommandContext, cmd: CommandOf<'COPY' | 'MOVE'>): Promise<Outcome> {
+  const s = c.session;
+  const sel = s.selected!;
+  const uids = sel.resolve(cmd.set, cmd.uid, s.saved);
+  if (!uids) return bad('Invalid message sequence number');
+  const found = await resolveMailbox(c.ctx.store, s.account!, decodeName(s, cmd.mailbox));
+  if (!found) return no('No such mailbox', 'TRYCREATE');
+  if (!found.writable) return no('Shared read-only', 'NOPERM');
+  const target = found.folder;
+  // The store moves and copies within one account (RFC 6851 as the MailStore implements it).
+  if (target.accountId !== sel.folder.accountId) return no('Copying between accounts is not supported', 'CANNOT');
+  if (uids.length === 0) return ok(`${cmd.command} completed (no messages)`);
+  if (cmd.command === 'COPY') {
+    const mapping = await c.ctx.store.copyMessages(sel.folder.id, uids, target.id);
+    return ok('COPY completed', mapping.pairs.length ? copyUid(mapping) : undefined);
+  }
+  if (sel.readOnly) return no('Mailbox is read-only', 'READ-ONLY');
+  const mapping = await c.ctx.store.moveMessages(sel.folder.id, uids, target.id);
+  const pre = mapping.pairs.length ? [untaggedStatus('OK', 'Moved', copyUid(mapping))] : [];
+  // RFC 6851 §3.3: the moved messages are expunged from the source, announced before the OK.
+  pre.push(...sel.expunge(mapping.pairs.map(([src]) => src), s.enabled.has('QRESYNC')));
+  return ok('MOVE completed', undefined, pre);
+}
+
+export const copy = command({ name: 'COPY', states: SELECTED, handle: transfer });
+export const move = command({ name: 'MOVE', states: SELECTED, handle: transfer });

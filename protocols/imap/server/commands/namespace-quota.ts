@@ -1,0 +1,43 @@
+// NAMESPACE (RFC 2342: personal, and other users' shared folders under "Shared/") and QUOTA (RFC 9208: GETQUOTAROOT, GETQUOTA;
+// one root "" per account, STORAGE in KiB and MESSAGE, the account's limit or else its domain's).
+import { atom, untagged, type ResponseValue } from '../../codec/index.js';
+import { DELIMITER, decodeName, resolveFolder } from '../mailboxes.js';
+import { SHARED_PREFIX } from '../shared.js';
+import type { CommandContext } from '../session.js';
+import { no, ok } from '../respond.js';
+import { AUTHED, command } from './types.js';
+
+export const namespace = command({
+  name: 'NAMESPACE', states: AUTHED,
+  handle: async () => ok('NAMESPACE completed', undefined, [untagged([atom('NAMESPACE'), [['', DELIMITER]], [[SHARED_PREFIX, DELIMITER]], null])]),
+});
+
+async function quotaLine(c: CommandContext): Promise<Buffer | null> {
+  const u = await c.ctx.store.quotaUsage(c.session.account!.id);
+  const bytesLimit = u.quotaBytes ?? u.domain.quotaBytes;
+  const messagesLimit = u.quotaMessages ?? u.domain.quotaMessages;
+  const resources: ResponseValue[] = [];
+  if (bytesLimit !== null) resources.push(atom('STORAGE'), Math.ceil(u.bytes / 1024), Math.floor(bytesLimit / 1024));
+  if (messagesLimit !== null) resources.push(atom('MESSAGE'), u.messages, messagesLimit);
+  return resources.length > 0 ? untagged([atom('QUOTA'), '', resources]) : null;
+}
+
+export const getquotaroot = command({
+  name: 'GETQUOTAROOT', states: AUTHED,
+  handle: async (c, cmd) => {
+    const folder = await resolveFolder(c.ctx.store, c.session.account!.id, decodeName(c.session, cmd.mailbox));
+    if (!folder) return no('No such mailbox', 'NONEXISTENT');
+    const line = await quotaLine(c);
+    const root = untagged([atom('QUOTAROOT'), cmd.mailbox, ...(line ? [''] : [])]);
+    return ok('GETQUOTAROOT completed', undefined, line ? [root, line] : [root]);
+  },
+});
+
+export const getquota = command({
+  name: 'GETQUOTA', states: AUTHED,
+  handle: async (c, cmd) => {
+    const line = cmd.root === '' ? await quotaLine(c) : null;
+    if (!line) return no('No such quota root', 'NONEXISTENT');
+    return ok('GETQUOTA completed', undefined, [line]);
+  },
+});

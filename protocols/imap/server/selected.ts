@@ -1,0 +1,201 @@
+// The selected mailbox as this session sees it (RFC 9051 §2.3.1.2, §5.2): the message sequence
+// numbers are positions in `uids`, and they change only when this session tells the client
+// (EXISTS, EXPUNGE or VANISHED), never behind its back. Other sessions' and protocols' changes
+// are read from the store's change tracking (modseqs and tombstones) and announced by `sync`.
+import type { Store } from '../../../src/store/store.js';
+import type { Folder } from '../../../src/model/types.js';
+import type { MessageState } from '../../../src/model/mail.js';
+import { claimRecent } from './recent.js';
+import { atom, compressNumbers, fetchResponse, flagList, untagged, type SeqRange, type SequenceSet } from '../codec/index.js';
+
+export interface SyncOptions {
+  /** Expunges may be announced (not during FETCH, STORE, SEARCH: RFC 9051 §7.5.1). */
+  expunges: boolean;
+  /** QRESYNC enabled: VANISHED instead of EXPUNGE (RFC 7162 §3.2.10). */
+  qresync: boolean;
+  /** CONDSTORE enabled: flag updates carry MODSEQ (RFC 7162 §3.1.4). */
+  condstore: boolean;
+}
+
+export class SelectedMailbox {
+  /** UIDs in sequence order: uids[seq - 1]. */
+  uids: number[] = [];
+  /** Flags of each message as this session last told the client. */
+  readonly flags = new Map<number, string[]>();
+  readonly modseqs = new Map<number, number>();
+  /** Highest UID announced so far: a changed message above it is new. */
+  private highestUid = 0;
+  /** Modseq up to which the store's changes are reflected. */
+  modseq = 0;
+  /** Messages recent in this session (RFC 3501 §2.3.2). */
+  readonly recent = new Set<number>();
+  /** Expunges read from the store but not yet announced (held during FETCH/STORE/SEARCH). */
+  private pendingExpunges = new Set<number>();
+
+  constructor(readonly store: Store, readonly folder: Folder, readonly readOnly: boolean, readonly name: string) {}
+
+  async load(): Promise<void> {
+    const status = await this.store.mailboxStatus(this.folder.id);
+    const states = await this.store.listMessageStates(this.folder.id);
+    this.uids = states.map((m) => m.uid);
+    for (const m of states) this.remember(m);
+    this.highestUid = Math.max(0, ...this.uids.slice(-1));
+    this.modseq = status.highestModseq;
+    for (const u of await claimRecent(this.store, this.folder.accountId, this.folder.id, this.uids, !this.readOnly)) this.recent.add(u);
+  }
+
+  private remember(m: Pick<MessageState, 'uid' | 'flags' | 'modseq'>): void {
+    this.flags.set(m.uid, m.flags);
+    this.modseqs.set(m.uid, m.modseq);
+  }
+
+  get exists(): number { return this.uids.length; }
+
+  /** The flags as FETCH shows them: the stored ones plus \Recent in this session (RFC 3501 §2.3.2). */
+  shownFlags(uid: number, flags: string[]): string[] {
+    return this.recent.has(uid) ? [...flags, '\\Recent'] : flags;
+  }
+
+  seqOf(uid: number): number { return this.indexOf(uid) + 1; }
+
+  /** Binary search: UIDs are ascending. -1 when absent. */
+  indexOf(uid: number): number {
+    let lo = 0, hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.uids[mid];
+      if (v === uid) return mid;
+      if (v < uid) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /**
+   * The UIDs a sequence set names, ascending. With `byUid`, `*` is the highest UID and numbers
+   * that are no UID are skipped (RFC 9051 §6.4.8); else `*` is the last sequence number and
+   * out-of-range numbers are an error (returned as null: the caller answers BAD).
+   */
+  resolve(set: SequenceSet, byUid: boolean, saved: number[] | null): number[] | null {
+    if (set === '$') return (saved ?? []).filter((u) => this.indexOf(u) >= 0);
+    const ranges = set as SeqRange[];
+    if (byUid) {
+      const max = this.uids[this.uids.length - 1] ?? 0;
+      const out = new Set<number>();
+      for (const r of ranges) {
+        const a = r.from === '*' ? max : r.from, b = r.to === '*' ? max : r.to;
+        const lo = Math.min(a, b), hi = Math.max(a, b);
+        for (let i = this.lowerBound(lo); i < this.uids.length && this.uids[i] <= hi; i++) out.add(this.uids[i]);
+      }
+      return [...out].sort((x, y) => x - y);
+    }
+    const max = this.uids.length;
+    const seqs = new Set<number>();
+    for (const r of ranges) {
+      if (max === 0) return null;
+      const a = r.from === '*' ? max : r.from, b = r.to === '*' ? max : r.to;
+      const lo = Math.min(a, b), hi = Math.max(a, b);
+      if (hi > max) return null;
+      for (let s = lo; s <= hi; s++) seqs.add(s);
+    }
+    return [...seqs].sort((x, y) => x - y).map((s) => this.uids[s - 1]);
+  }
+
+  private lowerBound(uid: number): number {
+    let lo = 0, hi = this.uids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.uids[mid] < uid) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Removes expunged UIDs and returns the responses announcing them. */
+  expunge(uids: number[], qresync: boolean): Buffer[] {
+    const gone = uids.filter((u) => this.indexOf(u) >= 0).sort((a, b) => a - b);
+    if (gone.length === 0) return [];
+    const out: Buffer[] = [];
+    if (qresync) out.push(untagged([atom('VANISHED'), atom(compressNumbers(gone))]));
+    // Highest first, so that each number is still valid when the client reads it (§7.5.1).
+    for (const uid of [...gone].reverse()) {
+      const i = this.indexOf(uid);
+      if (!qresync) out.push(untagged([i + 1, atom('EXPUNGE')]));
+      this.uids.splice(i, 1);
+      this.flags.delete(uid);
+      this.modseqs.delete(uid);
+      this.recent.delete(uid);
+      this.pendingExpunges.delete(uid);
+    }
+    return out;
+  }
+
+  /** Records flags this session itself changed (its own STORE answers announce them). */
+  noteFlags(uid: number, flags: string[], modseq: number): void {
+    if (this.indexOf(uid) >= 0) this.remember({ uid, flags, modseq });
+  }
+
+  /**
+   * The folder's changes after `modseq` as UID, flags and modseq only: the store's generic change
+   * feed without content, so no parsed message is decoded on this hot path (every command).
+   */
+  private async changesSince(modseq: number): Promise<{ changed: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>>; vanished: number[]; modseq: number }> {
+    const changed: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];
+    const vanished: number[] = [];
+    let from = modseq;
+    for (;;) {
+      const page = await this.store.changesSince(this.folder.id, from, 1000, { withoutContent: true });
+      for (const item of page.changed) if (item.imapUid !== null) changed.push({ uid: item.imapUid, flags: item.flags, modseq: item.modseq });
+      for (const t of page.deleted) if (t.imapUid !== null) vanished.push(t.imapUid);
+      from = page.modseq;
+      if (!page.more) return { changed, vanished, modseq: from };
+    }
+  }
+
+  /**
+   * Reads what changed in the store since the last sync and returns the untagged responses
+   * that tell the client: EXPUNGE/VANISHED (when allowed), EXISTS, and FETCH for flag changes.
+   */
+  async sync(opts: SyncOptions): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    const status = await this.store.mailboxStatus(this.folder.id);
+    if (status.highestModseq !== this.modseq) {
+      const changes = await this.changesSince(this.modseq);
+      for (const uid of changes.vanished) if (this.indexOf(uid) >= 0) this.pendingExpunges.add(uid);
+      const added: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];
+      for (const m of changes.changed) {
+        if (m.uid > this.highestUid) { added.push(m); continue; }
+        const known = this.flags.get(m.uid);
+        if (!known || this.pendingExpunges.has(m.uid)) continue;
+        const before = this.modseqs.get(m.uid) ?? 0;
+        this.remember(m);
+        if (!sameFlags(known, m.flags) || (opts.condstore && m.modseq !== before)) {
+          const items: Array<[string, import('../codec/index.js').ResponseValue]> = [['UID', m.uid], ['FLAGS', flagList(this.shownFlags(m.uid, m.flags))]];
+          if (opts.condstore) items.push(['MODSEQ', [m.modseq]]);
+          out.push(fetchResponse(this.seqOf(m.uid), items));
+        }
+      }
+      this.modseq = Math.max(changes.modseq, status.highestModseq);
+      if (opts.expunges && this.pendingExpunges.size > 0) out.unshift(...this.expunge([...this.pendingExpunges], opts.qresync));
+      added.sort((a, b) => a.uid - b.uid);
+      for (const m of added) {
+        this.uids.push(m.uid);
+        this.remember(m);
+        this.highestUid = m.uid;
+      }
+      if (added.length > 0) {
+        out.push(untagged([this.uids.length, atom('EXISTS')]));
+        const claimed = await claimRecent(this.store, this.folder.accountId, this.folder.id, added.map((m) => m.uid), !this.readOnly);
+        for (const u of claimed) this.recent.add(u);
+        out.push(untagged([this.recent.size, atom('RECENT')]));
+      }
+    } else if (opts.expunges && this.pendingExpunges.size > 0) {
+      out.push(...this.expunge([...this.pendingExpunges], opts.qresync));
+    }
+    return out;
+  }
+}
+
+export function sameFlags(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a.map((f) => f.toLowerCase()));
+  return b.every((f) => set.has(f.toLowerCase()));
+}
