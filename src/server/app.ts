@@ -4,8 +4,12 @@ import { activesyncPlugin } from '../../protocols/activesync/plugin.js';
 import { autodiscoverPlugin } from '../../protocols/autodiscover/plugin.js';
 import { davPlugin } from '../../protocols/dav/plugin.js';
 import { createMetrics } from './metrics.js';
+import type { Outbound } from '../mail/outbound.js';
+import { imipOverOutbound } from '../mail/imip/sender.js';
 
 export interface BuildOptions {
+  /** Where mail leaves (the outbound queue): CalDAV invitations to outside attendees go by iMIP through it. */
+  outbound?: Outbound;
   trustProxy?: boolean;
 }
 
@@ -42,7 +46,7 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   await app.register(activesyncPlugin, { ctx });
   await app.register(autodiscoverPlugin, { ctx });
-  await app.register(davPlugin, { ctx });
+  await app.register(davPlugin, { ctx, ...(opts.outbound ? { imip: imipOverOutbound(opts.outbound, ctx.settings.hostname) } : {}) });
   return app;
 }
 
