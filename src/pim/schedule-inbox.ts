@@ -13,7 +13,12 @@ export async function scheduleFolder(store: Store, account: Account, role: 'sche
   const f = await store.findFolderByRole(account.id, role);
   if (f) return f;
   try {
-    return await store.createFolder({ accountId: account.id, name: role === 'schedule-inbox' ? 'Schedule Inbox' : 'Schedule Outbox', kind: 'calendar', role });
+    return await store.createFolder({
+      accountId: account.id,
+      name: role === 'schedule-inbox' ? 'Schedule Inbox' : 'Schedule Outbox',
+      kind: 'calendar',
+      role,
+    });
   } catch {
     const again = await store.findFolderByRole(account.id, role);
     if (again) return again;
@@ -25,5 +30,11 @@ export async function scheduleFolder(store: Store, account: Account, role: 'sche
 export async function fileInScheduleInbox(store: Store, account: Account, message: string): Promise<void> {
   const inbox = await scheduleFolder(store, account, 'schedule-inbox');
   // Inbox messages carry no uid column: several messages about one event may wait there.
-  await store.createItem({ folderId: inbox.id, name: `${randomUUID()}.ics`, content: message, contentType: CONTENT_TYPE.calendar, size: Buffer.byteLength(message) });
+  await store.createItem({
+    folderId: inbox.id,
+    name: `${randomUUID()}.ics`,
+    content: message,
+    contentType: CONTENT_TYPE.calendar,
+    size: Buffer.byteLength(message),
+  });
 }

@@ -44,13 +44,17 @@ function subjectAndText(msg: ImipMessage): { subject: string; text: string } {
   const s = summaryOf(msg.ics);
   const method = msg.method.toUpperCase();
   const subject =
-    method === 'REPLY' ? `${VERB[s.partstat ?? ''] ?? 'Reply'}: ${s.title}`
-    : method === 'CANCEL' ? `Cancelled: ${s.title}`
-    : `Invitation: ${s.title}`;
+    method === 'REPLY'
+      ? `${VERB[s.partstat ?? ''] ?? 'Reply'}: ${s.title}`
+      : method === 'CANCEL'
+        ? `Cancelled: ${s.title}`
+        : `Invitation: ${s.title}`;
   const lines = [
-    method === 'REPLY' ? `${msg.from} has replied (${s.partstat ?? 'no answer'}) to "${s.title}".`
-    : method === 'CANCEL' ? `"${s.title}" has been cancelled by ${msg.from}.`
-    : `${msg.from} invites you to "${s.title}".`,
+    method === 'REPLY'
+      ? `${msg.from} has replied (${s.partstat ?? 'no answer'}) to "${s.title}".`
+      : method === 'CANCEL'
+        ? `"${s.title}" has been cancelled by ${msg.from}.`
+        : `${msg.from} invites you to "${s.title}".`,
     ...(s.when ? [`When: ${s.when}`] : []),
     ...(s.where ? [`Where: ${s.where}`] : []),
     '',
@@ -70,5 +74,7 @@ export async function composeImip(msg: ImipMessage, hostname: string): Promise<B
     text,
     messageId: `<imip-${randomUUID()}@${hostname}>`,
     icalEvent: { method, filename: method === 'CANCEL' ? 'cancel.ics' : method === 'REPLY' ? 'reply.ics' : 'invite.ics', content: msg.ics },
-  }).compile().build();
+  })
+    .compile()
+    .build();
 }

@@ -42,7 +42,11 @@ export interface ImipOutcome {
 
 type Component = InstanceType<typeof ICAL.Component>;
 
-const mailto = (v: unknown) => String(v ?? '').replace(/^mailto:/i, '').trim().toLowerCase();
+const mailto = (v: unknown) =>
+  String(v ?? '')
+    .replace(/^mailto:/i, '')
+    .trim()
+    .toLowerCase();
 
 /** The text/calendar part that carries iTIP (RFC 6047 §2.4: the method parameter), else the first one. */
 function calendarPart(root: MimePart): MimePart | null {
@@ -51,7 +55,10 @@ function calendarPart(root: MimePart): MimePart | null {
 }
 
 /** The iTIP object of the message, or why there is none. */
-async function readItip(raw: Buffer, parsed: ParsedMessage): Promise<{ method: string; text: string; root: Component; main: Component } | string> {
+async function readItip(
+  raw: Buffer,
+  parsed: ParsedMessage,
+): Promise<{ method: string; text: string; root: Component; main: Component } | string> {
   const part = calendarPart(parsed.mime);
   if (!part) return 'no calendar part';
   if (part.bodyEnd - part.bodyStart > MAX_IMIP_PART_BYTES) return 'calendar part too large';
@@ -64,7 +71,9 @@ async function readItip(raw: Buffer, parsed: ParsedMessage): Promise<{ method: s
     return 'unreadable iCalendar';
   }
   if (root.name !== 'vcalendar') return 'not a VCALENDAR';
-  const method = String(root.getFirstPropertyValue('method') ?? '').trim().toUpperCase();
+  const method = String(root.getFirstPropertyValue('method') ?? '')
+    .trim()
+    .toUpperCase();
   if (!method) return 'no METHOD';
   if (part.params.method && part.params.method.trim().toUpperCase() !== method) return 'METHOD disagrees with the Content-Type';
   const comps = root.getAllSubcomponents().filter((c) => c.name === 'vevent' || c.name === 'vtodo');
@@ -82,7 +91,8 @@ async function readItip(raw: Buffer, parsed: ParsedMessage): Promise<{ method: s
 export async function acceptImip(store: Store, recipients: Account[], raw: Buffer, parsed: ParsedMessage): Promise<ImipOutcome[]> {
   if (recipients.length === 0) return [];
   const itip = await readItip(raw, parsed);
-  if (typeof itip === 'string') return itip === 'no calendar part' ? [] : recipients.map((a) => ({ address: a.email, method: '', result: 'ignored', reason: itip }));
+  if (typeof itip === 'string')
+    return itip === 'no calendar part' ? [] : recipients.map((a) => ({ address: a.email, method: '', result: 'ignored', reason: itip }));
   const sender = (parsed.envelope.from.find((f) => f.address)?.address ?? '').trim().toLowerCase();
   const out: ImipOutcome[] = [];
   for (const account of recipients) {
@@ -93,8 +103,7 @@ export async function acceptImip(store: Store, recipients: Account[], raw: Buffe
         // An applied reply also waits in the organizer's schedule inbox, as one from inside Hearth does.
         if (r.result === 'applied') await fileInScheduleInbox(store, account, itip.text);
         out.push({ ...base, ...r });
-      }
-      else if (itip.method === 'REQUEST' || itip.method === 'CANCEL') {
+      } else if (itip.method === 'REQUEST' || itip.method === 'CANCEL') {
         await fileInScheduleInbox(store, account, itip.text);
         out.push({ ...base, result: 'filed' });
       } else out.push({ ...base, result: 'ignored', reason: 'method not handled' });
@@ -105,20 +114,30 @@ export async function acceptImip(store: Store, recipients: Account[], raw: Buffe
   return out;
 }
 
-async function applyReply(store: Store, organizer: Account, sender: string, reply: Component): Promise<Omit<ImipOutcome, 'address' | 'method'>> {
-  if (mailto(reply.getFirstPropertyValue('organizer')) !== organizer.email) return { result: 'ignored', reason: 'recipient is not the organizer' };
+async function applyReply(
+  store: Store,
+  organizer: Account,
+  sender: string,
+  reply: Component,
+): Promise<Omit<ImipOutcome, 'address' | 'method'>> {
+  if (mailto(reply.getFirstPropertyValue('organizer')) !== organizer.email)
+    return { result: 'ignored', reason: 'recipient is not the organizer' };
   if (!sender) return { result: 'ignored', reason: 'no From address' };
   // Only the attendee who sent the message speaks for itself (RFC 6047 §3).
   const answer = reply.getAllProperties('attendee').find((p) => mailto(p.getFirstValue()) === sender);
   if (!answer) return { result: 'ignored', reason: 'sender is not the replying attendee' };
-  const partstat = String(answer.getParameter('partstat') ?? '').trim().toUpperCase();
+  const partstat = String(answer.getParameter('partstat') ?? '')
+    .trim()
+    .toUpperCase();
   if (!PARTSTATS.has(partstat)) return { result: 'ignored', reason: 'no valid PARTSTAT' };
   const uid = String(reply.getFirstPropertyValue('uid')).trim();
   const event = await findByUid(store, organizer, uid);
   if (!event?.content) return { result: 'ignored', reason: 'no such event' };
   const stored = mainOf(event.content);
-  if (!stored || mailto(stored.getFirstPropertyValue('organizer')) !== organizer.email) return { result: 'ignored', reason: 'not the organizer of the stored event' };
-  if (!stored.getAllProperties('attendee').some((p) => mailto(p.getFirstValue()) === sender)) return { result: 'ignored', reason: 'sender is not an attendee' };
+  if (!stored || mailto(stored.getFirstPropertyValue('organizer')) !== organizer.email)
+    return { result: 'ignored', reason: 'not the organizer of the stored event' };
+  if (!stored.getAllProperties('attendee').some((p) => mailto(p.getFirstValue()) === sender))
+    return { result: 'ignored', reason: 'sender is not an attendee' };
   const next = setAttendeeParam(event.content, 'PARTSTAT', new Map([[sender, partstat]]));
   if (next === event.content) return { result: 'ignored', reason: 'unchanged' };
   // A merged reply keeps the Schedule-Tag (props untouched): RFC 6638 §3.2.10 "inconsequential".

@@ -33,12 +33,18 @@ const unfold = (s: string) => s.replace(/\r\n[ \t]/g, '');
 async function remoteMx(): Promise<{ port: number; received: { from: string; to: string[]; raw: Buffer }[]; close(): Promise<void> }> {
   const received: { from: string; to: string[]; raw: Buffer }[] = [];
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onData(stream, session, done) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks),
+        });
         done();
       });
     },
@@ -69,18 +75,43 @@ async function until<T>(what: string, f: () => T | undefined | Promise<T | undef
   }
 }
 
-const meeting = (uid: string) => [
-  'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Apple Inc.//macOS 15//EN', 'BEGIN:VEVENT', `UID:${uid}`,
-  'DTSTAMP:20261201T090000Z', 'DTSTART:20261215T140000Z', 'DTEND:20261215T150000Z', 'SUMMARY:Budget review',
-  `ORGANIZER;CN=Org:mailto:${ORG}`, `ATTENDEE;CN=Org;PARTSTAT=ACCEPTED:mailto:${ORG}`,
-  `ATTENDEE;CN=Ext;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${EXT}`, 'END:VEVENT', 'END:VCALENDAR', '',
-].join('\r\n');
+const meeting = (uid: string) =>
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Apple Inc.//macOS 15//EN',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20261201T090000Z',
+    'DTSTART:20261215T140000Z',
+    'DTEND:20261215T150000Z',
+    'SUMMARY:Budget review',
+    `ORGANIZER;CN=Org:mailto:${ORG}`,
+    `ATTENDEE;CN=Org;PARTSTAT=ACCEPTED:mailto:${ORG}`,
+    `ATTENDEE;CN=Ext;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${EXT}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 
-const reply = (uid: string, attendee: string, partstat: string) => [
-  'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Google Inc//Google Calendar 70.9054//EN', 'METHOD:REPLY', 'BEGIN:VEVENT',
-  `UID:${uid}`, 'DTSTAMP:20261202T090000Z', 'DTSTART:20261215T140000Z', 'DTEND:20261215T150000Z', 'SUMMARY:Budget review',
-  `ORGANIZER:mailto:${ORG}`, `ATTENDEE;PARTSTAT=${partstat}:mailto:${attendee}`, 'END:VEVENT', 'END:VCALENDAR', '',
-].join('\r\n');
+const reply = (uid: string, attendee: string, partstat: string) =>
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Google Inc//Google Calendar 70.9054//EN',
+    'METHOD:REPLY',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20261202T090000Z',
+    'DTSTART:20261215T140000Z',
+    'DTEND:20261215T150000Z',
+    'SUMMARY:Budget review',
+    `ORGANIZER:mailto:${ORG}`,
+    `ATTENDEE;PARTSTAT=${partstat}:mailto:${attendee}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 
 const backends = [
   { name: 'sqlite', url: async () => ({ url: undefined as string | undefined, drop: async () => {} }) },
@@ -100,7 +131,10 @@ for (const backend of backends) {
       const db = await backend.url();
       drop = db.drop;
       const holder: { d?: ReturnType<typeof storeDelivery> } = {};
-      h = await startHarness({ delivery: { deliver: (m, b, e) => holder.d!.deliver(m, b, e) }, context: db.url ? { database: db.url } : {} });
+      h = await startHarness({
+        delivery: { deliver: (m, b, e) => holder.d!.deliver(m, b, e) },
+        context: db.url ? { database: db.url } : {},
+      });
       holder.d = storeDelivery(h.store, pino({ level: 'silent' }));
       mx = await remoteMx();
       app = await buildServer(h.ctx, { outbound: new LoopbackOutbound(mx.port) });
@@ -108,7 +142,14 @@ for (const backend of backends) {
       const org = await h.addUser(ORG, PW);
       calPath = `/dav/calendars/${ORG}/${(await h.store.findFolderByRole(org.id, 'calendar'))!.id}/`;
     });
-    after(async () => { if (!skip) { await app.close(); await mx.close(); await h.close(); await drop(); } });
+    after(async () => {
+      if (!skip) {
+        await app.close();
+        await mx.close();
+        await h.close();
+        await drop();
+      }
+    });
 
     const dav = (method: string, url: string, body?: string, headers: Record<string, string> = {}) =>
       app.inject({ method: method as 'GET', url, payload: body, headers: { authorization: basic, ...headers } });
@@ -121,7 +162,10 @@ for (const backend of backends) {
     /** The organizer's meeting, PUT over CalDAV; resolves when its invitation reached the remote MX. */
     const putMeeting = async (uid: string) => {
       const seen = mx.received.length;
-      assert.equal((await dav('PUT', `${calPath}${uid}.ics`, meeting(uid), { 'content-type': 'text/calendar; charset=utf-8' })).statusCode, 201);
+      assert.equal(
+        (await dav('PUT', `${calPath}${uid}.ics`, meeting(uid), { 'content-type': 'text/calendar; charset=utf-8' })).statusCode,
+        201,
+      );
       return until('the invitation at the remote MX', () => mx.received.slice(seen).find((m) => m.raw.includes(uid)));
     };
 
@@ -135,36 +179,57 @@ for (const backend of backends) {
       assert.match(got.raw.toString(), /Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
       const cal = mail.attachments.find((a) => a.contentType === 'text/calendar');
       assert.ok(cal, 'a text/calendar part');
-      assert.ok(mail.attachments.some((a) => a.contentType === 'application/ics'), 'and the application/ics attachment');
+      assert.ok(
+        mail.attachments.some((a) => a.contentType === 'application/ics'),
+        'and the application/ics attachment',
+      );
       const root = new ICAL.Component(ICAL.parse(cal.content.toString('utf8')));
       assert.equal(root.getFirstPropertyValue('method'), 'REQUEST');
       assert.equal(root.getFirstSubcomponent('vevent')!.getFirstPropertyValue('uid'), 'budget-1@hearth.test');
       assert.match(mail.text ?? '', /Budget review/);
       // RFC 6638 §7.3: the organizer's copy says the invitation went out by iMIP.
-      assert.match(unfold((await dav('GET', `${calPath}budget-1@hearth.test.ics`)).body), /SCHEDULE-STATUS=1\.1[^\r\n]*:mailto:ext@remote\.example/);
+      assert.match(
+        unfold((await dav('GET', `${calPath}budget-1@hearth.test.ics`)).body),
+        /SCHEDULE-STATUS=1\.1[^\r\n]*:mailto:ext@remote\.example/,
+      );
     });
 
-    test('the attendee REPLY over SMTP updates the organizer event, seen by CalDAV GET, sync-collection and the change bus', { skip: skip ?? false }, async () => {
-      const uid = 'budget-2@hearth.test';
-      await putMeeting(uid);
-      const href = `${calPath}${uid}.ics`;
-      const sync = (token: string) => dav('REPORT', calPath, `<sync-collection xmlns="DAV:"><sync-token>${token}</sync-token><sync-level>1</sync-level><prop><getetag/></prop></sync-collection>`, { 'content-type': 'application/xml' });
-      const token = /<D:sync-token>([^<]+)</.exec((await sync('')).body)![1];
-      const org = (await h.store.getAccount(ORG))!;
-      const events: ChangeEvent[] = [];
-      const unsubscribe = h.store.subscribe(org.id, (e) => events.push(e));
-      try {
-        await sendToHearth(EXT, 'REPLY', reply(uid, EXT, 'ACCEPTED'), 'Accepted: Budget review');
-        const body = unfold((await dav('GET', href)).body);
-        assert.match(body, /ATTENDEE;CN=Ext;[^\r\n]*PARTSTAT=ACCEPTED[^\r\n]*:mailto:ext@remote\.example/);
-        assert.match(body, /ATTENDEE;CN=Org;PARTSTAT=ACCEPTED:mailto:org@hearth\.test/);
-        assert.ok((await sync(token)).body.includes(`${encodeURIComponent(uid)}.ics</D:href>`), 'sync-collection reports the event as changed');
-        // What wakes a held ActiveSync Ping: a change event for the calendar folder.
-        await until('a change event for the calendar', () => events.find((e) => e.folderId !== null && calPath.endsWith(`/${e.folderId}/`)));
-      } finally {
-        unsubscribe();
-      }
-    });
+    test(
+      'the attendee REPLY over SMTP updates the organizer event, seen by CalDAV GET, sync-collection and the change bus',
+      { skip: skip ?? false },
+      async () => {
+        const uid = 'budget-2@hearth.test';
+        await putMeeting(uid);
+        const href = `${calPath}${uid}.ics`;
+        const sync = (token: string) =>
+          dav(
+            'REPORT',
+            calPath,
+            `<sync-collection xmlns="DAV:"><sync-token>${token}</sync-token><sync-level>1</sync-level><prop><getetag/></prop></sync-collection>`,
+            { 'content-type': 'application/xml' },
+          );
+        const token = /<D:sync-token>([^<]+)</.exec((await sync('')).body)![1];
+        const org = (await h.store.getAccount(ORG))!;
+        const events: ChangeEvent[] = [];
+        const unsubscribe = h.store.subscribe(org.id, (e) => events.push(e));
+        try {
+          await sendToHearth(EXT, 'REPLY', reply(uid, EXT, 'ACCEPTED'), 'Accepted: Budget review');
+          const body = unfold((await dav('GET', href)).body);
+          assert.match(body, /ATTENDEE;CN=Ext;[^\r\n]*PARTSTAT=ACCEPTED[^\r\n]*:mailto:ext@remote\.example/);
+          assert.match(body, /ATTENDEE;CN=Org;PARTSTAT=ACCEPTED:mailto:org@hearth\.test/);
+          assert.ok(
+            (await sync(token)).body.includes(`${encodeURIComponent(uid)}.ics</D:href>`),
+            'sync-collection reports the event as changed',
+          );
+          // What wakes a held ActiveSync Ping: a change event for the calendar folder.
+          await until('a change event for the calendar', () =>
+            events.find((e) => e.folderId !== null && calPath.endsWith(`/${e.folderId}/`)),
+          );
+        } finally {
+          unsubscribe();
+        }
+      },
+    );
 
     test('a forged REPLY over SMTP (From is not an attendee) changes nothing', { skip: skip ?? false }, async () => {
       const uid = 'budget-3@hearth.test';
@@ -179,15 +244,26 @@ for (const backend of backends) {
 
     test('a REQUEST from outside lands in the schedule inbox and in the mail inbox', { skip: skip ?? false }, async () => {
       const uid = 'outside-req@remote.example';
-      const ics = reply(uid, ORG, 'NEEDS-ACTION').replace('METHOD:REPLY', 'METHOD:REQUEST').replace(`ORGANIZER:mailto:${ORG}`, `ORGANIZER:mailto:${EXT}`);
+      const ics = reply(uid, ORG, 'NEEDS-ACTION')
+        .replace('METHOD:REPLY', 'METHOD:REQUEST')
+        .replace(`ORGANIZER:mailto:${ORG}`, `ORGANIZER:mailto:${EXT}`);
       await sendToHearth(EXT, 'REQUEST', ics, 'Invitation: from outside');
-      const inbox = await dav('PROPFIND', `/dav/calendars/${ORG}/inbox/`, '<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>', { depth: '1', 'content-type': 'application/xml' });
+      const inbox = await dav('PROPFIND', `/dav/calendars/${ORG}/inbox/`, '<propfind xmlns="DAV:"><prop><getetag/></prop></propfind>', {
+        depth: '1',
+        'content-type': 'application/xml',
+      });
       const hrefs = [...inbox.body.matchAll(/<D:href>([^<]+\.ics)<\/D:href>/g)].map((m) => m[1]);
       const bodies = await Promise.all(hrefs.map(async (x) => (await dav('GET', x)).body));
-      assert.ok(bodies.some((b) => /METHOD:REQUEST/.test(b) && b.includes(`UID:${uid}`)), 'the REQUEST is in the schedule inbox');
+      assert.ok(
+        bodies.some((b) => /METHOD:REQUEST/.test(b) && b.includes(`UID:${uid}`)),
+        'the REQUEST is in the schedule inbox',
+      );
       const org = (await h.store.getAccount(ORG))!;
       const mail = await h.store.listMessages((await h.store.findFolderByRole(org.id, 'inbox'))!.id);
-      assert.ok(mail.some((m) => m.parsed.subject === 'Invitation: from outside'), 'and in the mail inbox');
+      assert.ok(
+        mail.some((m) => m.parsed.subject === 'Invitation: from outside'),
+        'and in the mail inbox',
+      );
     });
   });
 }

@@ -10,12 +10,25 @@ import { composeImip } from '../../../../src/mail/imip/compose.js';
 import { parseMessage } from '../../../../src/mail/parse.js';
 import { allParts } from '../../../../src/mail/mime-parts.js';
 
-const ics = (method: string, partstat = 'NEEDS-ACTION') => [
-  'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//EN', `METHOD:${method}`, 'BEGIN:VEVENT', 'UID:u-1@hearth.test',
-  'DTSTAMP:20261201T090000Z', 'DTSTART:20261215T140000Z', 'DTEND:20261215T150000Z', 'SUMMARY:Réunion budget',
-  'LOCATION:Room 4', 'ORGANIZER:mailto:org@hearth.test', `ATTENDEE;PARTSTAT=${partstat}:mailto:ext@remote.example`,
-  'END:VEVENT', 'END:VCALENDAR', '',
-].join('\r\n');
+const ics = (method: string, partstat = 'NEEDS-ACTION') =>
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//t//EN',
+    `METHOD:${method}`,
+    'BEGIN:VEVENT',
+    'UID:u-1@hearth.test',
+    'DTSTAMP:20261201T090000Z',
+    'DTSTART:20261215T140000Z',
+    'DTEND:20261215T150000Z',
+    'SUMMARY:Réunion budget',
+    'LOCATION:Room 4',
+    'ORGANIZER:mailto:org@hearth.test',
+    `ATTENDEE;PARTSTAT=${partstat}:mailto:ext@remote.example`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 
 for (const [method, from, partstat, subject] of [
   ['REQUEST', 'org@hearth.test', 'NEEDS-ACTION', 'Invitation: Réunion budget'],
