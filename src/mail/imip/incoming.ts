@@ -104,6 +104,11 @@ export async function acceptImip(store: Store, recipients: Account[], raw: Buffe
         if (r.result === 'applied') await fileInScheduleInbox(store, account, itip.text);
         out.push({ ...base, ...r });
       } else if (itip.method === 'REQUEST' || itip.method === 'CANCEL') {
+        // The organizer's own copy (in Cc, or a list it is on) is not an invitation to itself.
+        if (mailto(itip.main.getFirstPropertyValue('organizer')) === account.email) {
+          out.push({ ...base, result: 'ignored', reason: 'recipient is the organizer' });
+          continue;
+        }
         await fileInScheduleInbox(store, account, itip.text);
         out.push({ ...base, result: 'filed' });
       } else out.push({ ...base, result: 'ignored', reason: 'method not handled' });

@@ -20,13 +20,16 @@ import { buildServer } from '../../../src/server/app.js';
 import { storeDelivery } from '../../../src/server/smtp-delivery.js';
 import type { Outbound, OutboundMessage } from '../../../src/mail/outbound.js';
 import type { ChangeEvent } from '../../../src/model/types.js';
+import type { Store } from '../../../src/store/store.js';
+import { deliver } from '../../../src/mail/deliver.js';
 import { startHarness, type SmtpHarness } from '../../protocols/smtp/harness.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/stores.js';
 
 const PW = 'Secret-pass-1';
 const ORG = 'org@hearth.test';
 const EXT = 'ext@remote.example';
-const basic = `Basic ${Buffer.from(`${ORG}:${PW}`).toString('base64')}`;
+const BOB = 'bob@other-customer.test';
+const basicOf = (user: string) => `Basic ${Buffer.from(`${user}:${PW}`).toString('base64')}`;
 const unfold = (s: string) => s.replace(/\r\n[ \t]/g, '');
 
 /** The remote MX: records every message it accepts, with its envelope. */
@@ -53,12 +56,23 @@ async function remoteMx(): Promise<{ port: number; received: { from: string; to:
   return { port: (server.server.address() as AddressInfo).port, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** An Outbound whose every remote recipient is at the loopback remote MX (the queue's job, done at once). */
+/**
+ * An Outbound as the queue behaves (src/mail/outbound.ts): local recipients are delivered at once
+ * through the mail store's deliver(), the others are sent to the loopback remote MX.
+ */
 class LoopbackOutbound implements Outbound {
-  constructor(private readonly port: number) {}
+  constructor(
+    private readonly store: Store,
+    private readonly port: number,
+  ) {}
   async send(m: OutboundMessage) {
+    const local: string[] = [];
+    const remote: string[] = [];
+    for (const r of m.recipients) ((await this.store.getAccount(r)) ? local : remote).push(r);
+    if (local.length) await deliver(this.store, local, m.bytes, { envelope: { mailFrom: m.mailFrom || null } });
+    if (!remote.length) return { queueId: null };
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: this.port, secure: false, ignoreTLS: true });
-    await t.sendMail({ envelope: { from: m.mailFrom, to: m.recipients }, raw: m.bytes });
+    await t.sendMail({ envelope: { from: m.mailFrom, to: remote }, raw: m.bytes });
     t.close();
     return { queueId: 'loopback' };
   }
@@ -137,9 +151,10 @@ for (const backend of backends) {
       });
       holder.d = storeDelivery(h.store, pino({ level: 'silent' }));
       mx = await remoteMx();
-      app = await buildServer(h.ctx, { outbound: new LoopbackOutbound(mx.port) });
+      app = await buildServer(h.ctx, { outbound: new LoopbackOutbound(h.store, mx.port) });
       await app.ready();
       const org = await h.addUser(ORG, PW);
+      await h.addUser(BOB, PW);
       calPath = `/dav/calendars/${ORG}/${(await h.store.findFolderByRole(org.id, 'calendar'))!.id}/`;
     });
     after(async () => {
@@ -151,8 +166,10 @@ for (const backend of backends) {
       }
     });
 
+    const davAs = (user: string, method: string, url: string, body?: string, headers: Record<string, string> = {}) =>
+      app.inject({ method: method as 'GET', url, payload: body, headers: { authorization: basicOf(user), ...headers } });
     const dav = (method: string, url: string, body?: string, headers: Record<string, string> = {}) =>
-      app.inject({ method: method as 'GET', url, payload: body, headers: { authorization: basic, ...headers } });
+      davAs(ORG, method, url, body, headers);
     const sendToHearth = async (from: string, method: string, ics: string, subject: string) => {
       const t = nodemailer.createTransport({ host: '127.0.0.1', port: h.mx, secure: false, ignoreTLS: true, name: 'mx.remote.example' });
       const info = await t.sendMail({ from, to: ORG, subject, text: subject, icalEvent: { method, content: ics } });
@@ -265,5 +282,36 @@ for (const backend of backends) {
         'and in the mail inbox',
       );
     });
+
+    test(
+      'another domain on the same server: the invitation and the reply go by iMIP through Outbound and are applied locally',
+      { skip: skip ?? false },
+      async () => {
+        const uid = 'cross-domain@hearth.test';
+        const ics = meeting(uid).replace(`mailto:${EXT}`, `mailto:${BOB}`);
+        assert.equal((await dav('PUT', `${calPath}x.ics`, ics, { 'content-type': 'text/calendar' })).statusCode, 201);
+        // Bob is in another customer domain: CalDAV scheduling stays inside a domain, so this went by mail.
+        assert.match(unfold((await dav('GET', `${calPath}x.ics`)).body), /SCHEDULE-STATUS=1\.1[^\r\n]*:mailto:bob@other-customer\.test/);
+        const bob = (await h.store.getAccount(BOB))!;
+        const filed = await h.store.listItems((await h.store.findFolderByRole(bob.id, 'schedule-inbox'))!.id);
+        assert.ok(
+          filed.some((i) => /METHOD:REQUEST/.test(i.content!) && i.content!.includes(uid)),
+          "the REQUEST is in Bob's schedule inbox",
+        );
+        const mail = await h.store.listMessages((await h.store.findFolderByRole(bob.id, 'inbox'))!.id);
+        assert.ok(
+          mail.some((m) => m.parsed.subject === 'Invitation: Budget review'),
+          "and in Bob's mail inbox",
+        );
+        // Bob's calendar client accepts: its PUT replies to the organizer (RFC 6638 §3.2.2), by iMIP.
+        const bobCal = `/dav/calendars/${BOB}/${(await h.store.findFolderByRole(bob.id, 'calendar'))!.id}/`;
+        const accepted = ics.replace(`PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${BOB}`, `PARTSTAT=ACCEPTED:mailto:${BOB}`);
+        assert.equal((await davAs(BOB, 'PUT', `${bobCal}x.ics`, accepted, { 'content-type': 'text/calendar' })).statusCode, 201);
+        assert.match(
+          unfold((await dav('GET', `${calPath}x.ics`)).body),
+          /ATTENDEE;CN=Ext;[^\r\n]*PARTSTAT=ACCEPTED[^\r\n]*:mailto:bob@other-customer\.test/,
+        );
+      },
+    );
   });
 }

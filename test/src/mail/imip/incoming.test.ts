@@ -227,6 +227,15 @@ for (const factory of await storeFactories()) {
       assert.equal((await store.listItems(cal.id)).length, 0);
     });
 
+    it("the organizer's own copy of its REQUEST (in Cc) is not filed as an invitation", async () => {
+      const { org, uid } = await organizerWithEvent();
+      const ics = requestIcs(org.email, uid, 'ext@remote.example');
+      const bytes = await composeImip({ from: org.email, to: ['ext@remote.example', org.email], method: 'REQUEST', ics }, 'hearth.test');
+      const r = await deliver(store, [org.email], bytes, { envelope: { mailFrom: org.email } });
+      assert.deepEqual(r.imip, [{ address: org.email, method: 'REQUEST', result: 'ignored', reason: 'recipient is the organizer' }]);
+      assert.equal((await scheduleInbox(org)).length, 0);
+    });
+
     it('a copy filed to Junk (a spam verdict) is not applied', async () => {
       const d = await store.createDomain({ name: `imip${++seq}.example` });
       const bob = await store.createAccount({ domainId: d.id, email: `bob@${d.name}` });
