@@ -159,6 +159,37 @@ for (const factory of await storeFactories()) {
       assert.equal((await scheduleInbox(org)).length, 1, 'and waits in the schedule inbox');
     });
 
+    it('an Outlook-shaped REPLY (base64 text/calendar, quoted charset, mixed-case mailto, display name in From) is applied', async () => {
+      const { org, uid, itemId } = await organizerWithEvent();
+      const ics = replyIcs(org.email, uid, 'Ext@Remote.Example', 'TENTATIVE').replace('mailto:Ext@', 'MAILTO:Ext@');
+      const b64 = Buffer.from(ics).toString('base64').replace(/.{76}/g, '$&\r\n');
+      const raw = Buffer.from(
+        [
+          'From: "Ext Person" <Ext@Remote.Example>',
+          `To: <${org.email}>`,
+          'Subject: Tentative: Planning',
+          'Message-ID: <outlook-1@remote.example>',
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/alternative; boundary="b1"',
+          '',
+          '--b1',
+          'Content-Type: text/plain; charset="utf-8"',
+          '',
+          'Tentative',
+          '--b1',
+          'Content-Type: text/calendar; charset="utf-8"; method=REPLY',
+          'Content-Transfer-Encoding: base64',
+          '',
+          b64,
+          '--b1--',
+          '',
+        ].join('\r\n'),
+      );
+      const r = await deliver(store, [org.email], raw, env);
+      assert.deepEqual(r.imip, [{ address: org.email, method: 'REPLY', result: 'applied' }]);
+      assert.match(await eventText(itemId), /ATTENDEE;RSVP=TRUE;PARTSTAT=TENTATIVE:mailto:ext@remote\.example/);
+    });
+
     it('a forged REPLY changes nothing: From not an attendee, From answering for someone else, bad PARTSTAT', async () => {
       const { org, uid, itemId } = await organizerWithEvent();
       const before = (await store.getItem(itemId))!;
