@@ -75,7 +75,9 @@ export async function deliver(store: Store, recipients: string[], raw: Uint8Arra
   for (const d of result.delivered) report.delivered.push({ address: byAccount.get(d.accountId)!.email, ...d });
   report.overQuota = result.overQuota.map((id) => byAccount.get(id)!.email);
   // RFC 6047: calendar mail arriving in an inbox also reaches the calendar (never fails delivery).
-  report.imip = await acceptImip(store, result.delivered.filter((d) => toInbox.has(d.accountId)).map((d) => byAccount.get(d.accountId)!), Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), parsed);
+  report.imip = await acceptImip(store, result.delivered.filter((d) => toInbox.has(d.accountId)).map((d) => byAccount.get(d.accountId)!), Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), parsed)
+    // The copies are committed: whatever happens here must not turn into a failed (retried) delivery.
+    .catch((e: Error) => [{ address: '', method: '', result: 'ignored' as const, reason: e.message }]);
   for (const id of result.crossedWarning) {
     const account = byAccount.get(id)!;
     if (await sendQuotaWarning(store, account)) report.warned.push(account.email);
