@@ -15,6 +15,7 @@ import type { Account, Folder, Grant, Item, Domain } from '../../src/model/types
 import { accountAccess, atLeast, folderAccess, type FolderAccess } from '../../src/auth/folder-access.js';
 import type { DavRequest } from './request.js';
 import { hrefOf } from './request.js';
+import { scheduleFolder } from '../../src/pim/schedule-inbox.js';
 
 export type Access = FolderAccess;
 export { atLeast };
@@ -58,12 +59,12 @@ export async function accessTo(q: DavRequest, owner: Account, folder?: Folder | 
 
 /** Lazily creates a role folder the store's defaults may not have (files root, scheduling boxes). */
 export async function roleFolder(q: DavRequest, account: Account, role: 'files' | 'schedule-inbox' | 'schedule-outbox'): Promise<Folder> {
+  if (role !== 'files') return scheduleFolder(q.svc.ctx.store, account, role);
   const store = q.svc.ctx.store;
   const f = await store.findFolderByRole(account.id, role);
   if (f) return f;
-  const name = role === 'files' ? 'Files' : role === 'schedule-inbox' ? 'Schedule Inbox' : 'Schedule Outbox';
   try {
-    return await store.createFolder({ accountId: account.id, name, kind: role === 'files' ? 'files' : 'calendar', role });
+    return await store.createFolder({ accountId: account.id, name: 'Files', kind: 'files', role });
   } catch {
     const again = await store.findFolderByRole(account.id, role);
     if (again) return again;

@@ -4,6 +4,7 @@ import type { Account, FolderRole } from '../model/types.js';
 import type { DeliveryTarget, ParsedMessage } from '../model/mail.js';
 import { MAIL_LIMITS } from './limits.js';
 import { parseMessage } from './parse.js';
+import { acceptImip, type ImipOutcome } from './imip/incoming.js';
 
 /** The SMTP envelope of a delivery (RFC 5321 §2.3.1), for the record and for later filters. */
 export interface SmtpEnvelope {
@@ -37,6 +38,8 @@ export interface DeliverReport {
   tooLarge: string[];
   /** Accounts that crossed the quota warning and were sent one warning message. */
   warned: string[];
+  /** iMIP calendar messages applied or filed for inbox copies (src/mail/imip/incoming.ts). */
+  imip: ImipOutcome[];
   parsed: ParsedMessage;
 }
 
@@ -49,10 +52,11 @@ export interface DeliverReport {
  */
 export async function deliver(store: Store, recipients: string[], raw: Uint8Array, opts: DeliverOptions): Promise<DeliverReport> {
   const parsed = opts.parsed ?? await parseMessage(raw);
-  const report: DeliverReport = { delivered: [], overQuota: [], unknown: [], tooLarge: [], warned: [], parsed };
+  const report: DeliverReport = { delivered: [], overQuota: [], unknown: [], tooLarge: [], warned: [], imip: [], parsed };
   const targets: DeliveryTarget[] = [];
   const byAccount = new Map<number, Account>();
   const domainLimit = new Map<number, number | null>();
+  const toInbox = new Set<number>();
   for (const address of [...new Set(recipients.map((r) => r.trim().toLowerCase()))]) {
     const account = await store.getAccount(address);
     if (!account || account.kind !== 'user' || account.disabled) { report.unknown.push(address); continue; }
@@ -63,12 +67,17 @@ export async function deliver(store: Store, recipients: string[], raw: Uint8Arra
     const folder = await store.findFolderByRole(account.id, role) ?? await store.findFolderByRole(account.id, 'inbox');
     if (!folder) { report.unknown.push(address); continue; }
     byAccount.set(account.id, account);
+    if (folder.role === 'inbox') toInbox.add(account.id);
     targets.push({ accountId: account.id, folderId: folder.id, flags: opts.flags });
   }
   if (targets.length === 0) return report;
   const result = await store.deliverMessage(targets, raw, parsed, { internalDate: opts.internalDate, warnRatio: MAIL_LIMITS.quotaWarnRatio });
   for (const d of result.delivered) report.delivered.push({ address: byAccount.get(d.accountId)!.email, ...d });
   report.overQuota = result.overQuota.map((id) => byAccount.get(id)!.email);
+  // RFC 6047: calendar mail arriving in an inbox also reaches the calendar (never fails delivery).
+  report.imip = await acceptImip(store, result.delivered.filter((d) => toInbox.has(d.accountId)).map((d) => byAccount.get(d.accountId)!), Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), parsed)
+    // The copies are committed: whatever happens here must not turn into a failed (retried) delivery.
+    .catch((e: Error) => [{ address: '', method: '', result: 'ignored' as const, reason: e.message }]);
   for (const id of result.crossedWarning) {
     const account = byAccount.get(id)!;
     if (await sendQuotaWarning(store, account)) report.warned.push(account.email);

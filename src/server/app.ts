@@ -6,8 +6,12 @@ import { davPlugin } from '../../protocols/dav/plugin.js';
 import { apiPlugin } from '../../protocols/api/plugin.js';
 import { createMetrics } from './metrics.js';
 import { protocolAuthenticator } from '../auth/protocol-access.js';
+import type { Outbound } from '../mail/outbound.js';
+import { imipOverOutbound } from '../mail/imip/sender.js';
 
 export interface BuildOptions {
+  /** Where mail leaves (the outbound queue): CalDAV invitations to outside attendees go by iMIP through it. */
+  outbound?: Outbound;
   trustProxy?: boolean;
   /** More metrics on the /metrics registry (the outbound queue's). */
   registerMetrics?: (registry: import('prom-client').Registry) => void;
@@ -48,7 +52,12 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   // Each protocol logs in through its own Authenticator, which honours per-user protocol access.
   await app.register(activesyncPlugin, { ctx: { ...ctx, auth: protocolAuthenticator(ctx.auth, ctx.store, 'activesync') } });
   await app.register(autodiscoverPlugin, { ctx });
-  await app.register(davPlugin, { ctx: { ...ctx, auth: protocolAuthenticator(ctx.auth, ctx.store, 'dav') } });
+  // iMIP for outside attendees leaves through the outbound queue (the context's, unless given here).
+  const outbound = opts.outbound ?? ctx.outbound;
+  await app.register(davPlugin, {
+    ctx: { ...ctx, auth: protocolAuthenticator(ctx.auth, ctx.store, 'dav') },
+    ...(outbound ? { imip: imipOverOutbound(outbound, ctx.settings.hostname) } : {}),
+  });
   await app.register(apiPlugin, { ctx, prefix: '/api/v1' });
   return app;
 }

@@ -19,7 +19,7 @@ import { NS } from '../xml/names.js';
 import { href } from '../xml/writer.js';
 import { implicitSchedule } from '../scheduling/implicit.js';
 import { checkScheduleTagMatch, isSchedulingObject, newScheduleTag, scheduleTagOf } from '../scheduling/schedule-tag.js';
-import { setAttendeeParam } from '../scheduling/attendee-params.js';
+import { setAttendeeParam } from '../../../src/pim/attendee-params.js';
 
 type Member = Extract<Res, { kind: 'member' }>;
 

@@ -3,14 +3,13 @@
  * schedule inbox and onto the recipient's default calendar. Recipients outside the organizer's
  * domain, or unknown, go through the iMIP seam (scheduling/imip.ts) instead.
  */
-import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import type { Account } from '../../../src/model/types.js';
-import { calendarItemFields, CONTENT_TYPE } from '../../../src/pim/item.js';
+import { calendarItemFields } from '../../../src/pim/item.js';
+import { fileInScheduleInbox } from '../../../src/pim/schedule-inbox.js';
 import type { DavRequest } from '../request.js';
-import { roleFolder } from '../resolve.js';
 import { newScheduleTag } from './schedule-tag.js';
-import { setAttendeeParam } from './attendee-params.js';
+import { setAttendeeParam } from '../../../src/pim/attendee-params.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 
@@ -36,9 +35,7 @@ export function withoutMethod(text: string): string {
 /** Puts the message in the inbox and applies it to the recipient's default calendar. */
 export async function deliver(q: DavRequest, to: Account, method: 'REQUEST' | 'CANCEL' | 'REPLY', message: string, uid: string, apply?: string): Promise<void> {
   const store = q.svc.ctx.store;
-  const inbox = await roleFolder(q, to, 'schedule-inbox');
-  // Inbox messages carry no uid column: several messages about one event may wait there.
-  await store.createItem({ folderId: inbox.id, name: `${randomUUID()}.ics`, content: message, contentType: CONTENT_TYPE.calendar, size: Buffer.byteLength(message) });
+  await fileInScheduleInbox(store, to, message);
   const cal = await store.findFolderByRole(to.id, 'calendar');
   if (!cal) return;
   const existing = await store.getItemByUid(cal.id, uid);

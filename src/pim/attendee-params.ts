@@ -2,7 +2,7 @@
  * Line-level edits of ATTENDEE parameters in a stored object (RFC 6638 §7.3 SCHEDULE-STATUS,
  * PARTSTAT): only the touched lines are re-folded, every other byte is kept (src/pim/raw.ts).
  */
-import { fold, parseRaw, serializeRaw, unfold, valueIndex, type RawNode } from '../../../src/pim/raw.js';
+import { fold, parseRaw, serializeRaw, unfold, valueIndex, type RawNode } from './raw.js';
 
 const mailto = (v: string) => v.replace(/^mailto:/i, '').trim().toLowerCase();
 
