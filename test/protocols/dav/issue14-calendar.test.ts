@@ -111,3 +111,33 @@ test('a plain MKCALENDAR or extended MKCOL calendar takes events, tasks and jour
   assert.equal(refused.statusCode, 403);
   assert.match(refused.body, /supported-calendar-component/);
 });
+
+test('the scheduling inbox answers sync-collection: the invitation, then its deletion as 404', async () => {
+  const B = 'invitee@issue14.test';
+  await h.addUser(B, 'pw');
+  const asB = (method: string, url: string, body?: string, headers: Record<string, string> = {}) =>
+    h.app.inject({ method: method as 'GET', url, payload: body, headers: { authorization: basic(B, 'pw'), ...headers } });
+  const inbox = `/dav/calendars/${B}/inbox/`;
+  const sync = (token: string) => asB('REPORT', inbox, `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`, XML);
+  const empty = await sync('');
+  assert.equal(empty.statusCode, 207, empty.body);
+  const token0 = /<D:sync-token>([^<]+)</.exec(empty.body)![1];
+  const reports = await asB('PROPFIND', inbox, '<D:propfind xmlns:D="DAV:"><D:prop><D:supported-report-set/><D:sync-token/></D:prop></D:propfind>', { depth: '0', ...XML });
+  assert.match(reports.body, /<D:sync-collection\/>/);
+  assert.match(reports.body, /<D:sync-token>/);
+  const cal = `/dav/calendars/${A}/invites/`;
+  assert.equal((await call('MKCALENDAR', cal)).statusCode, 201);
+  const invite = vcal(`BEGIN:VEVENT\r\nUID:inv-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260210T100000Z\r\nDTEND:20260210T110000Z\r\nSUMMARY:Sync me\r\nORGANIZER:mailto:${A}\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:${A}\r\nATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:${B}\r\nEND:VEVENT\r\n`);
+  assert.equal((await call('PUT', `${cal}inv.ics`, invite, CAL)).statusCode, 201);
+  const delta = await sync(token0);
+  assert.equal(delta.statusCode, 207, delta.body);
+  const hrefs = [...delta.body.matchAll(/<D:href>([^<]+)<\/D:href>/g)].map((m) => m[1]);
+  assert.equal(hrefs.length, 1, delta.body);
+  assert.ok(hrefs[0].startsWith(inbox));
+  const token1 = /<D:sync-token>([^<]+)</.exec(delta.body)![1];
+  const multiget = await asB('REPORT', inbox, `<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><D:href>${hrefs[0]}</D:href></C:calendar-multiget>`, XML);
+  assert.match(multiget.body, /METHOD:REQUEST/);
+  assert.equal((await asB('DELETE', hrefs[0])).statusCode, 204);
+  const gone = await sync(token1);
+  assert.match(gone.body, /HTTP\/1.1 404 Not Found/);
+});
