@@ -41,6 +41,11 @@ export interface ItemClass {
    * Null when the filter does not age (all items, contacts, tasks, notes).
    */
   agingCutoff(filterType: number, now: number): number | null;
+  /**
+   * The first instant at which time alone takes the item out of the window, as the enumeration
+   * finds it (its cutoff past the item's start, `inFilter` false); null when it never ages.
+   */
+  agesOutAt(item: Item, filterType: number): number | null;
 }
 
 const DAY = 86_400_000;
@@ -64,6 +69,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     fields: contactItemFields,
     inFilter: () => true,
     agingCutoff: () => null,
+    agesOutAt: () => null,
   },
   Calendar: {
     name: 'Calendar', kind: 'calendar', componentType: 'VEVENT', extension: '.ics',
@@ -81,6 +87,13 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
       const days = CALENDAR_BACK_DAYS[filterType];
       return days === undefined ? null : Math.floor((now - days * DAY) / HOUR) * HOUR;
     },
+    agesOutAt(item, filterType) {
+      const days = CALENDAR_BACK_DAYS[filterType];
+      const end = item.endAt ?? (item.recurring ? null : item.startAt);
+      if (days === undefined || end === null || item.startAt === null) return null;
+      // inFilter false once now > end + window; listed by the aging scan once the hourly cutoff passes the start.
+      return Math.max(end + days * DAY + 1, (Math.floor(item.startAt / HOUR) + 1) * HOUR + days * DAY);
+    },
   },
   Tasks: {
     name: 'Tasks', kind: 'tasks', componentType: 'VTODO', extension: '.ics',
@@ -90,6 +103,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     inFilter: (item, filterType) => filterType !== FILTER_INCOMPLETE_TASKS || !taskCompleted(item.content),
     // A task completes by a write, which the enumeration sees (and SoftDeletes) like any change.
     agingCutoff: () => null,
+    agesOutAt: () => null,
   },
   Notes: {
     name: 'Notes', kind: 'notes', componentType: 'VJOURNAL', extension: '.ics',
@@ -98,6 +112,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     fields: calendarItemFields,
     inFilter: () => true,
     agingCutoff: () => null,
+    agesOutAt: () => null,
   },
 };
 

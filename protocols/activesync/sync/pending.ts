@@ -8,6 +8,7 @@ import { accessToFolder } from '../sharing.js';
 import { classForKind } from './classes.js';
 import { enumerateChanges } from './changes.js';
 import { IdSet } from './ids.js';
+import { agingDue } from './aging.js';
 import { asCollectionState, collectionKey } from './collection-state.js';
 
 export async function hasPendingChanges(ctx: CommandContext, folderId: number): Promise<boolean> {
@@ -19,7 +20,8 @@ export async function hasPendingChanges(ctx: CommandContext, folderId: number): 
   const st = s ? asCollectionState(s.state) : null;
   // Never synced (or reset): the device learns about the folder from its next Sync anyway.
   if (!st) return false;
-  if (folder.contentModseq <= st.modseq) return false;
+  // Nothing written since, and the window has not moved past the device's state: nothing to send.
+  if (folder.contentModseq <= st.modseq && !agingDue(cls.agingCutoff(st.opts.filterType, ctx.now()), st.agedTo, st.have)) return false;
   const en = await enumerateChanges(ctx.store, cls, folderId, {
     modseq: st.modseq, have: IdSet.parse(st.have), echo: st.echo, rescanBelow: st.rescanBelow, filterType: st.opts.filterType, agedTo: st.agedTo,
   }, { max: 1, deadline: ctx.now() + 5000, now: ctx.now(), clock: () => ctx.now() });
