@@ -11,7 +11,8 @@
  *   # capture: NAME = REGEX      group 1 of the match becomes {{NAME}} for later steps
  * `{{user}}`, `{{sharee}}` and captured names are replaced everywhere (regex-escaped in patterns;
  * `{{name|xml}}` as the value appears in XML text, e.g. an ETag captured from a header).
- * meta.json names the client, its version and where the requests were read.
+ * Other `#` lines are comments. meta.json names the client, its version and where the requests
+ * were read.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
