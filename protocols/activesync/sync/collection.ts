@@ -16,6 +16,7 @@ import { matchSyncKey, nextSyncKey } from '../state.js';
 import { canonicalZone } from '../../../src/pim/timezones.js';
 import type { ConvertOptions } from '../convert/util.js';
 import { classForKind, isOfClass, type ItemClass } from './classes.js';
+import { convertItem } from './convert-cache.js';
 import { type ChangeEntry, enumerateChanges, type SyncPoint } from './changes.js';
 import { applyClientCommands } from './client-ops.js';
 import { IdSet, serverIdOf } from './ids.js';
@@ -166,8 +167,8 @@ function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, entries
       continue;
     }
     try {
-      const data = cls.toEas(e.item.content!, convert);
-      out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.item.id)), el(NS, 'ApplicationData', data)]));
+      const data = convertItem(ctx.store, cls, e.item, convert);
+      out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.item.id)), el(NS, 'ApplicationData', [...data])]));
     } catch (err) {
       // A stored object we cannot convert is left out (and not counted as on the device).
       ctx.log.warn({ item: e.item.id, err: (err as Error).message }, 'eas.sync.item-unconvertible');
