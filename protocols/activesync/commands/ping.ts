@@ -68,7 +68,8 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   if (pending.length) held.finish({ kind: 'changed', folders: pending });
   // An event of the device leaving its FilterType window wakes the Ping like a change (issue 14):
   // a timer for the first such instant, checked with the Sync enumeration when it fires.
-  const agingAt = await nextAgingAt(ctx, folders, ctx.now() + heartbeat * 1000);
+  const answered = pending.length > 0;
+  const agingAt = answered ? null : await nextAgingAt(ctx, folders, ctx.now() + heartbeat * 1000);
   const agingTimer = agingAt === null ? null : setTimeout(() => {
     pendingFolders(ctx, folders).then((p) => { if (p.length) held.finish({ kind: 'changed', folders: p }); }, () => undefined);
   }, Math.max(0, agingAt - ctx.now()));
