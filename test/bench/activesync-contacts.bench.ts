@@ -23,10 +23,20 @@ async function main(): Promise<void> {
     const acc = await h.addUser('bench@example.com', 'bench-pass-1');
     const f = (await h.ctx.store.findFolderByRole(acc.id, 'contacts'))!;
     for (let i = 0; i < CONTACTS; i += 500) {
-      await h.ctx.store.createItems(Array.from({ length: Math.min(500, CONTACTS - i) }, (_, j) => ({
-        folderId: f.id, name: `c${i + j}.vcf`,
-        ...ITEM_CLASSES.Contacts.fields(vcard(`c-${i + j}`, `Person${i + j}`, 'Example', `EMAIL;TYPE=WORK:p${i + j}@example.org\r\nTEL;TYPE=CELL:+1 555 ${1000 + i + j}\r\nORG:Example Corp;Sales\r\nADR;TYPE=WORK:;;1 Main St;Springfield;IL;62701;US\r\nNOTE:A note for contact ${i + j}.\r\n`)),
-      })));
+      await h.ctx.store.createItems(
+        Array.from({ length: Math.min(500, CONTACTS - i) }, (_, j) => ({
+          folderId: f.id,
+          name: `c${i + j}.vcf`,
+          ...ITEM_CLASSES.Contacts.fields(
+            vcard(
+              `c-${i + j}`,
+              `Person${i + j}`,
+              'Example',
+              `EMAIL;TYPE=WORK:p${i + j}@example.org\r\nTEL;TYPE=CELL:+1 555 ${1000 + i + j}\r\nORG:Example Corp;Sales\r\nADR;TYPE=WORK:;;1 Main St;Springfield;IL;62701;US\r\nNOTE:A note for contact ${i + j}.\r\n`,
+            ),
+          ),
+        })),
+      );
     }
     const id = String(f.id);
     const initial: Record<string, number[]> = { 'first device': [], 'second device (cache warm)': [] };
@@ -49,7 +59,10 @@ async function main(): Promise<void> {
     const p = await phone(h, 'bench@example.com', 'bench-pass-1', 'BPING', '14.1');
     let { key } = await primed(p, id);
     const items = await h.ctx.store.listItems(f.id, { limit: RUNS + 2 });
-    const pingBody = el(P, 'Ping', [el(P, 'HeartbeatInterval', '300'), el(P, 'Folders', [el(P, 'Folder', [el(P, 'Id', id), el(P, 'Class', 'Contacts')])])]);
+    const pingBody = el(P, 'Ping', [
+      el(P, 'HeartbeatInterval', '300'),
+      el(P, 'Folders', [el(P, 'Folder', [el(P, 'Id', id), el(P, 'Class', 'Contacts')])]),
+    ]);
     const wake: number[] = [];
     for (let r = 0; r <= RUNS; r++) {
       const ping = p.dev.send('Ping', pingBody);

@@ -33,12 +33,19 @@ function subtree(root: Collection, all: Folder[]): Collection[] {
   const out: Collection[] = [root];
   for (let i = 0; i < out.length; i++) {
     const parent = out[i];
-    for (const f of all) if (f.parentId === parent.folder.id) out.push({ ...root, href: parent.href + encodeURIComponent(f.name) + '/', folder: f });
+    for (const f of all)
+      if (f.parentId === parent.folder.id) out.push({ ...root, href: parent.href + encodeURIComponent(f.name) + '/', folder: f });
   }
   return out;
 }
 
-export async function syncInfinite(q: DavRequest, r: Collection, tokenText: string, limit: number | undefined, rp: ReportProps): Promise<DavResponse> {
+export async function syncInfinite(
+  q: DavRequest,
+  r: Collection,
+  tokenText: string,
+  limit: number | undefined,
+  rp: ReportProps,
+): Promise<DavResponse> {
   const store = q.svc.ctx.store;
   const tree = subtree(r, await store.listFolders(r.account.id, 'files'));
   const newest = Math.max(...tree.map((c) => Math.max(c.folder.modseq, c.folder.contentModseq)));
@@ -58,7 +65,9 @@ export async function syncInfinite(q: DavRequest, r: Collection, tokenText: stri
     const ch = await store.changesSince(c.folder.id, since, undefined, { withoutContent: !rp.needsContent });
     const live = new Set(ch.changed.map((i: Item) => i.name));
     for (const it of ch.changed) entries.push({ modseq: it.modseq, res: memberRes(c, it) });
-    if (since > 0) for (const t of ch.deleted as Tombstone[]) if (!live.has(t.name)) entries.push({ modseq: t.modseq, gone: c.href + encodeURIComponent(t.name) });
+    if (since > 0)
+      for (const t of ch.deleted as Tombstone[])
+        if (!live.has(t.name)) entries.push({ modseq: t.modseq, gone: c.href + encodeURIComponent(t.name) });
   }
   entries.sort((a, b) => a.modseq - b.modseq);
   const more = limit !== undefined && entries.length > limit;
@@ -69,9 +78,25 @@ export async function syncInfinite(q: DavRequest, r: Collection, tokenText: stri
     const whole = taken.filter((e) => e.modseq < last);
     if (entries[taken.length].modseq === last && whole.length) taken = whole;
   }
-  const parts = [await renderResponses(q, taken.flatMap((e) => (e.res ? [e.res] : [])), rp.req, rp.extra)];
+  const parts = [
+    await renderResponses(
+      q,
+      taken.flatMap((e) => (e.res ? [e.res] : [])),
+      rp.req,
+      rp.extra,
+    ),
+  ];
   for (const e of taken) if (e.gone) parts.push(statusResponse(e.gone, 404, 'Not Found'));
-  if (more) parts.push(d('response', d('href', esc(r.href)) + d('status', 'HTTP/1.1 507 Insufficient Storage') + d('error', d('number-of-matches-within-limits'))));
+  if (more)
+    parts.push(
+      d(
+        'response',
+        d('href', esc(r.href)) + d('status', 'HTTP/1.1 507 Insufficient Storage') + d('error', d('number-of-matches-within-limits')),
+      ),
+    );
   const upTo = more ? (taken.length ? taken[taken.length - 1].modseq : since) : Math.max(newest, since);
-  return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('') + d('sync-token', esc(syncToken(tokenKey(r.folder.id), upTo)))));
+  return xmlResponse(
+    207,
+    documentRoot(NS.DAV, 'multistatus', parts.join('') + d('sync-token', esc(syncToken(tokenKey(r.folder.id), upTo)))),
+  );
 }

@@ -39,7 +39,18 @@ interface Step {
 
 export function parseStep(file: string, text: string): Step {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const step: Step = { file, as: 'user', status: 0, match: [], noMatch: [], capture: [], method: '', path: '', headers: {}, body: undefined };
+  const step: Step = {
+    file,
+    as: 'user',
+    status: 0,
+    match: [],
+    noMatch: [],
+    capture: [],
+    method: '',
+    path: '',
+    headers: {},
+    body: undefined,
+  };
   let i = 0;
   for (; i < lines.length && (lines[i].startsWith('#') || lines[i].trim() === ''); i++) {
     const m = /^#\s*([a-z-]+):\s?(.*)$/.exec(lines[i]);
@@ -49,16 +60,22 @@ export function parseStep(file: string, text: string): Step {
     else if (key === 'status') step.status = Number(value.trim());
     else if (key === 'match') step.match.push(value);
     else if (key === 'no-match') step.noMatch.push(value);
-    else if (key === 'capture') { const c = /^(\w+)\s*=\s*(.*)$/.exec(value)!; step.capture.push([c[1], c[2]]); }
-    else throw new Error(`${file}: unknown directive ${key}`);
+    else if (key === 'capture') {
+      const c = /^(\w+)\s*=\s*(.*)$/.exec(value)!;
+      step.capture.push([c[1], c[2]]);
+    } else throw new Error(`${file}: unknown directive ${key}`);
   }
   const [method, path] = lines[i++].split(' ');
   for (; i < lines.length && lines[i] !== ''; i++) {
     const c = lines[i].indexOf(':');
     step.headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
   }
-  const body = lines.slice(i + 1).join('\n').replace(/\n+$/, '\n');
-  step.body = body.trim() === '' ? undefined : /text\/(calendar|vcard)/.test(step.headers['content-type'] ?? '') ? body.replace(/\n/g, '\r\n') : body;
+  const body = lines
+    .slice(i + 1)
+    .join('\n')
+    .replace(/\n+$/, '\n');
+  step.body =
+    body.trim() === '' ? undefined : /text\/(calendar|vcard)/.test(step.headers['content-type'] ?? '') ? body.replace(/\n/g, '\r\n') : body;
   assert.ok(method && path && step.status, `${file}: request line and status`);
   return { ...step, method, path };
 }
@@ -76,7 +93,9 @@ const fill = (s: string, vars: Record<string, string>, re = false) =>
 for (const client of readdirSync(ROOT).sort()) {
   const dir = join(ROOT, client);
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { client: string; version: string };
-  const files = readdirSync(dir).filter((f) => f.endsWith('.http')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.http'))
+    .sort();
   test(`replay of ${meta.client} ${meta.version}: ${files.length} requests answer as the client expects`, async (t) => {
     const h = await createDavHarness();
     try {
@@ -88,8 +107,18 @@ for (const client of readdirSync(ROOT).sort()) {
           const s = parseStep(file, readFileSync(join(dir, file), 'utf8'));
           const headers: Record<string, string> = { authorization: basic(USERS[s.as], PASSWORD) };
           for (const [k, v] of Object.entries(s.headers)) headers[k] = fill(v, vars);
-          const r = await h.app.inject({ method: s.method as 'GET', url: fill(s.path, vars), headers, payload: s.body === undefined ? undefined : fill(s.body, vars) });
-          const seen = Object.entries(r.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n') + '\n\n' + r.body;
+          const r = await h.app.inject({
+            method: s.method as 'GET',
+            url: fill(s.path, vars),
+            headers,
+            payload: s.body === undefined ? undefined : fill(s.body, vars),
+          });
+          const seen =
+            Object.entries(r.headers)
+              .map(([k, v]) => `${k}: ${String(v)}`)
+              .join('\n') +
+            '\n\n' +
+            r.body;
           const shown = seen.length > 3000 ? seen.slice(0, 3000) + '...' : seen;
           assert.equal(r.statusCode, s.status, `${file}: status\n${shown}`);
           for (const m of s.match) assert.ok(new RegExp(fill(m, vars, true)).test(seen), `${file}: no match for ${m}\n${shown}`);

@@ -6,15 +6,24 @@ import { AS, collection, phone, sync } from './helpers.js';
 import { childText } from '../../../../protocols/activesync/wbxml/types.js';
 
 let h: Harness;
-before(async () => { h = await makeHarness(); });
+before(async () => {
+  h = await makeHarness();
+});
 after(() => h.close());
 
 test('a 12.1 Sync answer carries Class first in each Collection, a 14.1 answer none', async () => {
   await h.addUser('twelve@example.com', 'twelve-pass-1');
-  for (const [version, expect] of [['12.1', true], ['14.1', false]] as const) {
+  for (const [version, expect] of [
+    ['12.1', true],
+    ['14.1', false],
+  ] as const) {
     const p = await phone(h, 'twelve@example.com', 'twelve-pass-1', `DEV${version.replace('.', '')}`, version);
     // FolderSync types: 9 contacts, 8 calendar, 7 tasks.
-    for (const [type, cls] of [['9', 'Contacts'], ['8', 'Calendar'], ['7', 'Tasks']]) {
+    for (const [type, cls] of [
+      ['9', 'Contacts'],
+      ['8', 'Calendar'],
+      ['7', 'Tasks'],
+    ]) {
       const id = p.folders[type];
       const c = collection((await sync(p, { key: '0', id })).doc, id);
       assert.equal(childText(c, 'Class', AS), expect ? cls : undefined, `${version} ${cls}`);

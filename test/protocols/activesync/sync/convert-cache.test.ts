@@ -9,7 +9,13 @@ import { vcard } from './helpers.js';
 
 test('an item version is converted once per options; a new modseq, other options or another store convert again', () => {
   let calls = 0;
-  const cls: ItemClass = { ...ITEM_CLASSES.Contacts, toEas: (c, o) => { calls++; return ITEM_CLASSES.Contacts.toEas(c, o); } };
+  const cls: ItemClass = {
+    ...ITEM_CLASSES.Contacts,
+    toEas: (c, o) => {
+      calls++;
+      return ITEM_CLASSES.Contacts.toEas(c, o);
+    },
+  };
   const store = {} as Store;
   const item = { id: 7, modseq: 10, content: vcard('cache-1', 'Cached Person') } as Item;
   const opts = { protocolVersion: '14.1' };

@@ -13,10 +13,13 @@ import { collection, commands, phone, primed, sync, vevent } from './helpers.js'
 
 const MV = 'Move';
 const BY = { actor: 'test', source: null };
-const mv = (s: string, from: string, to: string) => el(MV, 'Move', [el(MV, 'SrcMsgId', s), el(MV, 'SrcFldId', from), el(MV, 'DstFldId', to)]);
+const mv = (s: string, from: string, to: string) =>
+  el(MV, 'Move', [el(MV, 'SrcMsgId', s), el(MV, 'SrcFldId', from), el(MV, 'DstFldId', to)]);
 
 let h: Harness;
-before(async () => { h = await makeHarness(); });
+before(async () => {
+  h = await makeHarness();
+});
 after(() => h.close());
 
 test('MoveItems moves an event between an own calendar and a write-shared one, both ways; read shares and UID clashes are refused', async () => {
@@ -27,8 +30,13 @@ test('MoveItems moves an event between an own calendar and a write-shared one, b
   const ownCal = (await store.findFolderByRole(del.id, 'calendar'))!;
   await delegate(store, 'mboss@example.com', 'mdel@example.com', 'write', undefined, BY);
   const p = await phone(h, 'mdel@example.com', 'mdel-pass-1', 'MOVEPHONE1', '14.1');
-  const own = String(ownCal.id), shared = String(bossCal.id);
-  const mine = await store.createItem({ folderId: ownCal.id, name: 'mine.ics', ...ITEM_CLASSES.Calendar.fields(vevent('mine-1', 'Mine', new Date(Date.UTC(2026, 5, 2, 10)))) });
+  const own = String(ownCal.id),
+    shared = String(bossCal.id);
+  const mine = await store.createItem({
+    folderId: ownCal.id,
+    name: 'mine.ics',
+    ...ITEM_CLASSES.Calendar.fields(vevent('mine-1', 'Mine', new Date(Date.UTC(2026, 5, 2, 10)))),
+  });
   const ownKey = (await primed(p, own)).key;
   const sharedKey = (await primed(p, shared)).key;
   const move = async (src: string, from: string, to: string) => {
@@ -50,7 +58,11 @@ test('MoveItems moves an event between an own calendar and a write-shared one, b
   assert.equal(commands(collection((await sync(p, { key: sharedKey, id: shared })).doc, shared)).length, 0);
 
   // Shared -> own, with the same UID already in the delegate's calendar: refused, the source stays.
-  const clash = await store.createItem({ folderId: ownCal.id, name: 'clash.ics', ...ITEM_CLASSES.Calendar.fields(vevent('mine-1', 'Copy', new Date(Date.UTC(2026, 5, 3, 10)))) });
+  const clash = await store.createItem({
+    folderId: ownCal.id,
+    name: 'clash.ics',
+    ...ITEM_CLASSES.Calendar.fields(vevent('mine-1', 'Copy', new Date(Date.UTC(2026, 5, 3, 10)))),
+  });
   assert.equal((await move(there.dst!, shared, own)).status, '5');
   assert.ok(await store.getItemByUid(bossCal.id, 'mine-1'));
   await store.deleteItem(clash.id);

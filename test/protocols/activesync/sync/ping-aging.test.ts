@@ -17,7 +17,9 @@ const P = 'Ping';
 const LEAD_MS = 15_000;
 
 let h: Harness;
-before(async () => { h = await makeHarness({ ...SETTINGS, activesync: { ...SETTINGS.activesync, minHeartbeat: 1, maxHeartbeat: 600 } }); });
+before(async () => {
+  h = await makeHarness({ ...SETTINGS, activesync: { ...SETTINGS.activesync, minHeartbeat: 1, maxHeartbeat: 600 } });
+});
 after(() => h.close());
 
 test('an event ageing out of the FilterType window wakes a held Ping, and the next Sync SoftDeletes it', async () => {
@@ -27,7 +29,11 @@ test('an event ageing out of the FilterType window wakes a held Ping, and the ne
   const f = await h.ctx.store.createFolder({ accountId: account.id, name: 'Ageing', kind: 'calendar' });
   const id = String(f.id);
   const start = new Date(Date.now() - 10 * DAY);
-  const item = await h.ctx.store.createItem({ folderId: f.id, name: 'old.ics', ...ITEM_CLASSES.Calendar.fields(vevent('old', 'Ten days ago', start)) });
+  const item = await h.ctx.store.createItem({
+    folderId: f.id,
+    name: 'old.ics',
+    ...ITEM_CLASSES.Calendar.fields(vevent('old', 'Ten days ago', start)),
+  });
   const twoWeeks = [el(AS, 'FilterType', '4')];
   const { key } = await primed(p, id, twoWeeks);
   // The 14-day window leaves the event behind when its end is over 14 days ago and the hourly cutoff passed its start.
@@ -36,11 +42,23 @@ test('an event ageing out of the FilterType window wakes a held Ping, and the ne
   const shift = agesAt - LEAD_MS - Date.now();
   h.ctx.now = () => Date.now() + shift;
   try {
-    const ping = await p.dev.send('Ping', el(P, 'Ping', [el(P, 'HeartbeatInterval', '300'), el(P, 'Folders', [el(P, 'Folder', [el(P, 'Id', id), el(P, 'Class', 'Calendar')])])]));
+    const ping = await p.dev.send(
+      'Ping',
+      el(P, 'Ping', [
+        el(P, 'HeartbeatInterval', '300'),
+        el(P, 'Folders', [el(P, 'Folder', [el(P, 'Id', id), el(P, 'Class', 'Calendar')])]),
+      ]),
+    );
     assert.equal(childText(ping.doc!, 'Status', P), '2');
-    assert.deepEqual(children(child(ping.doc!, 'Folders', P)!, 'Folder', P).map((x) => x.text), [id]);
+    assert.deepEqual(
+      children(child(ping.doc!, 'Folders', P)!, 'Folder', P).map((x) => x.text),
+      [id],
+    );
     const r = await sync(p, { key, id });
-    assert.deepEqual(commands(collection(r.doc, id)).map((x) => [x.tag, serverIdOf(x)]), [['SoftDelete', `${id}:${item.id}`]]);
+    assert.deepEqual(
+      commands(collection(r.doc, id)).map((x) => [x.tag, serverIdOf(x)]),
+      [['SoftDelete', `${id}:${item.id}`]],
+    );
   } finally {
     h.ctx.now = real;
   }
