@@ -12,7 +12,7 @@ import { collectionFolder } from '../sync/collection.js';
 import { loadCache, PING_CACHE, type PingCache, saveCache } from '../sync/collection-state.js';
 import { notificationsReady, pushHubFor } from '../sync/push.js';
 import { pendingFolders } from '../sync/pending.js';
-import { nextAgingAt } from '../sync/aging.js';
+import { wakeOnAging } from '../sync/aging.js';
 import { PingStatus } from '../statuses.js';
 import { sharedHierarchyChanged } from '../sharing.js';
 import { type CommandContext, type CommandResult, type OptionalWbxmlCommand, wbxml } from './types.js';
@@ -66,15 +66,10 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   if (await sharedHierarchyChanged(ctx)) held.finish({ kind: 'hierarchy' });
   const pending = await pendingFolders(ctx, folders);
   if (pending.length) held.finish({ kind: 'changed', folders: pending });
-  // An event of the device leaving its FilterType window wakes the Ping like a change (issue 14):
-  // a timer for the first such instant, checked with the Sync enumeration when it fires.
-  const answered = pending.length > 0;
-  const agingAt = answered ? null : await nextAgingAt(ctx, folders, ctx.now() + heartbeat * 1000);
-  const agingTimer = agingAt === null ? null : setTimeout(() => {
-    pendingFolders(ctx, folders).then((p) => { if (p.length) held.finish({ kind: 'changed', folders: p }); }, () => undefined);
-  }, Math.max(0, agingAt - ctx.now()));
+  // An event of the device leaving its FilterType window wakes the Ping like a change (issue 14).
+  const stopAging = pending.length ? () => undefined : await wakeOnAging(ctx, held, folders, ctx.now() + heartbeat * 1000);
   const woke = await held.promise;
-  if (agingTimer) clearTimeout(agingTimer);
+  stopAging();
   switch (woke.kind) {
     case 'changed': return answer(PingStatus.Changes, [el(NS, 'Folders', woke.folders.map((f) => el(NS, 'Folder', byId.get(f) ?? String(f))))]);
     // [MS-ASCMD] 2.2.3.177.11 Status 7: the folder hierarchy changed, FolderSync first.

@@ -4,6 +4,8 @@
  * before its heartbeat ends, so that aging wakes it like a change does (commands/ping.ts).
  */
 import type { CommandContext } from '../commands/types.js';
+import type { Held } from './push.js';
+import { pendingFolders } from './pending.js';
 import { classForKind } from './classes.js';
 import { IdSet } from './ids.js';
 import { asCollectionState, collectionKey } from './collection-state.js';
@@ -29,14 +31,31 @@ export async function nextAgingAt(ctx: CommandContext, folderIds: readonly numbe
     const items = await ctx.store.listItems(id, { from: cutoff, to: horizon, componentType: cls.componentType, withoutContent: true });
     for (const item of items) {
       if (!have.has(item.id) || !cls.inFilter(item, st.opts.filterType, now)) continue;
-      const at = cls.agesOutAt(item, st.opts.filterType);
+      const at = cls.agesOutAt(item, st.opts.filterType, st.agedTo);
       if (at !== null && at > now && at <= until && (next === null || at < next)) next = at;
     }
   }
   return next;
 }
 
-/** Does the device's state of the folder need an aging look now (the hourly cutoff moved past it)? */
-export function agingDue(cutoff: number | null, agedTo: number | undefined, have: string): boolean {
-  return cutoff !== null && have !== '' && (agedTo === undefined || agedTo < cutoff);
+/**
+ * Ends `held` (Ping or hanging Sync) with the folders that changed when the first event of the
+ * device ages out before `until`: one timer, checked with the Sync enumeration when it fires.
+ * Returns the function that cancels the timer (call it once the request is answered).
+ */
+export async function wakeOnAging(ctx: CommandContext, held: Held, folders: readonly number[], until: number): Promise<() => void> {
+  const at = await nextAgingAt(ctx, folders, until);
+  if (at === null) return () => undefined;
+  const timer = setTimeout(
+    () => {
+      pendingFolders(ctx, folders).then(
+        (p) => {
+          if (p.length) held.finish({ kind: 'changed', folders: p });
+        },
+        () => undefined,
+      );
+    },
+    Math.max(0, at - ctx.now()),
+  );
+  return () => clearTimeout(timer);
 }

@@ -43,9 +43,9 @@ export interface ItemClass {
   agingCutoff(filterType: number, now: number): number | null;
   /**
    * The first instant at which time alone takes the item out of the window, as the enumeration
-   * finds it (its cutoff past the item's start, `inFilter` false); null when it never ages.
+   * finds it from a state that looked for aging up to `agedTo`; null when it never ages.
    */
-  agesOutAt(item: Item, filterType: number): number | null;
+  agesOutAt(item: Item, filterType: number, agedTo?: number): number | null;
 }
 
 const DAY = 86_400_000;
@@ -87,12 +87,14 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
       const days = CALENDAR_BACK_DAYS[filterType];
       return days === undefined ? null : Math.floor((now - days * DAY) / HOUR) * HOUR;
     },
-    agesOutAt(item, filterType) {
+    agesOutAt(item, filterType, agedTo) {
       const days = CALENDAR_BACK_DAYS[filterType];
       const end = item.endAt ?? (item.recurring ? null : item.startAt);
-      if (days === undefined || end === null || item.startAt === null) return null;
-      // inFilter false once now > end + window; listed by the aging scan once the hourly cutoff passes the start.
-      return Math.max(end + days * DAY + 1, (Math.floor(item.startAt / HOUR) + 1) * HOUR + days * DAY);
+      if (days === undefined || end === null) return null;
+      // Out of the window once now > end + window; found by the enumeration's scan once its hourly
+      // cutoff passes the start and has moved past the state's agedTo (enumerateChanges).
+      const found = Math.max(end + days * DAY + 1, (Math.floor((item.startAt ?? end) / HOUR) + 1) * HOUR + days * DAY);
+      return agedTo === undefined ? found : Math.max(found, agedTo + HOUR + days * DAY);
     },
   },
   Tasks: {

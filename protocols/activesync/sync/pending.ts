@@ -8,8 +8,12 @@ import { accessToFolder } from '../sharing.js';
 import { classForKind } from './classes.js';
 import { enumerateChanges } from './changes.js';
 import { IdSet } from './ids.js';
-import { agingDue } from './aging.js';
 import { asCollectionState, collectionKey } from './collection-state.js';
+
+/** Does the device's state of the folder need an aging look now (the hourly cutoff moved past it)? */
+function agingDue(cutoff: number | null, agedTo: number | undefined, have: string): boolean {
+  return cutoff !== null && have !== '' && (agedTo === undefined || agedTo < cutoff);
+}
 
 export async function hasPendingChanges(ctx: CommandContext, folderId: number): Promise<boolean> {
   const folder = await ctx.store.getFolder(folderId);

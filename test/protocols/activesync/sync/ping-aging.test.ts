@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { child, childText, children, el } from '../../../../protocols/activesync/wbxml/types.js';
 import { ITEM_CLASSES } from '../../../../protocols/activesync/sync/classes.js';
 import { makeHarness, SETTINGS, type Harness } from '../harness.js';
-import { collection, commands, phone, primed, serverIdOf, sync, vevent, AS } from './helpers.js';
+import { collection, commands, phone, primed, serverIdOf, sync, syncRequest, vevent, AS } from './helpers.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -28,7 +28,7 @@ test('an event ageing out of the FilterType window wakes a held Ping, and the ne
   const account = (await h.ctx.store.getAccount('ager@example.com'))!;
   const f = await h.ctx.store.createFolder({ accountId: account.id, name: 'Ageing', kind: 'calendar' });
   const id = String(f.id);
-  const start = new Date(Date.now() - 10 * DAY);
+  const start = new Date(Math.floor((Date.now() - 10 * DAY) / HOUR) * HOUR);
   const item = await h.ctx.store.createItem({
     folderId: f.id,
     name: 'old.ics',
@@ -36,8 +36,8 @@ test('an event ageing out of the FilterType window wakes a held Ping, and the ne
   });
   const twoWeeks = [el(AS, 'FilterType', '4')];
   const { key } = await primed(p, id, twoWeeks);
-  // The 14-day window leaves the event behind when its end is over 14 days ago and the hourly cutoff passed its start.
-  const agesAt = Math.max(item.endAt! + 14 * DAY + 1, (Math.floor(item.startAt! / HOUR) + 1) * HOUR + 14 * DAY);
+  // An event on whole hours leaves the 14-day window just after its end + 14 days, when the hourly cutoff steps.
+  const agesAt = item.endAt! + 14 * DAY + 1;
   const real = h.ctx.now;
   const shift = agesAt - LEAD_MS - Date.now();
   h.ctx.now = () => Date.now() + shift;
@@ -55,6 +55,34 @@ test('an event ageing out of the FilterType window wakes a held Ping, and the ne
       [id],
     );
     const r = await sync(p, { key, id });
+    assert.deepEqual(
+      commands(collection(r.doc, id)).map((x) => [x.tag, serverIdOf(x)]),
+      [['SoftDelete', `${id}:${item.id}`]],
+    );
+  } finally {
+    h.ctx.now = real;
+  }
+});
+
+test('an event ageing out of the FilterType window ends a hanging Sync with its SoftDelete', async () => {
+  await h.addUser('hanger@example.com', 'hanger-pass-1');
+  const p = await phone(h, 'hanger@example.com', 'hanger-pass-1', 'AGEHANG1', '14.1');
+  const account = (await h.ctx.store.getAccount('hanger@example.com'))!;
+  const f = await h.ctx.store.createFolder({ accountId: account.id, name: 'Ageing', kind: 'calendar' });
+  const id = String(f.id);
+  const item = await h.ctx.store.createItem({
+    folderId: f.id,
+    name: 'old.ics',
+    ...ITEM_CLASSES.Calendar.fields(vevent('old-hang', 'Ten days ago', new Date(Math.floor((Date.now() - 10 * DAY) / HOUR) * HOUR))),
+  });
+  const { key } = await primed(p, id, [el(AS, 'FilterType', '4')]);
+  const agesAt = item.endAt! + 14 * DAY + 1;
+  const real = h.ctx.now;
+  const shift = agesAt - LEAD_MS - Date.now();
+  h.ctx.now = () => Date.now() + shift;
+  try {
+    // [MS-ASCMD] 2.2.3.79 HeartbeatInterval: a Sync with nothing to say waits up to 300 s.
+    const r = await p.dev.send('Sync', syncRequest([{ key, id }], [el(AS, 'HeartbeatInterval', '300')]));
     assert.deepEqual(
       commands(collection(r.doc, id)).map((x) => [x.tag, serverIdOf(x)]),
       [['SoftDelete', `${id}:${item.id}`]],
