@@ -172,6 +172,16 @@ export function expandOccurrences(ics: string | CalendarObject, rangeStart: Date
   return out.slice(0, max);
 }
 
+/**
+ * Every instance whose start is before `until`, with the component it comes from (the master
+ * for generated instances, the override for a RECURRENCE-ID component). `visit` returns false
+ * to stop. Masters in rule order, then overrides.
+ */
+export function walkInstances(ics: string | CalendarObject, until: number, visit: (o: Occurrence, from: Component) => boolean): void {
+  const obj = asObject(ics);
+  walk(obj, until, (i) => visit(toOccurrence(i.s, i.recurrenceId, i.overridden), i.c));
+}
+
 /** RFC 4791 §9.9: does any instance of the object overlap [start, end)? */
 export function overlapsRange(ics: string | CalendarObject, start: Date, end: Date): boolean {
   const obj = asObject(ics);

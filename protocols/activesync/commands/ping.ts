@@ -4,13 +4,15 @@
  * remembered per device for requests that omit them (Status 3 when there is nothing to reuse).
  * Waking is driven by the store's change notifications and signals (../sync/push.ts), never by
  * polling: a grant gained or lost answers Status 7; a wipe or access change, a newer Ping of the
- * device (on any node) Status 1.
+ * device (on any node) Status 1. An event leaving the device's FilterType window wakes it too
+ * (a timer for the instant, ../sync/aging.ts).
  */
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { collectionFolder } from '../sync/collection.js';
 import { loadCache, PING_CACHE, type PingCache, saveCache } from '../sync/collection-state.js';
 import { notificationsReady, pushHubFor } from '../sync/push.js';
 import { pendingFolders } from '../sync/pending.js';
+import { wakeOnAging } from '../sync/aging.js';
 import { PingStatus } from '../statuses.js';
 import { sharedHierarchyChanged } from '../sharing.js';
 import { type CommandContext, type CommandResult, type OptionalWbxmlCommand, wbxml } from './types.js';
@@ -64,7 +66,10 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
   if (await sharedHierarchyChanged(ctx)) held.finish({ kind: 'hierarchy' });
   const pending = await pendingFolders(ctx, folders);
   if (pending.length) held.finish({ kind: 'changed', folders: pending });
+  // An event of the device leaving its FilterType window wakes the Ping like a change (issue 14).
+  const stopAging = pending.length ? () => undefined : await wakeOnAging(ctx, held, folders, ctx.now() + heartbeat * 1000);
   const woke = await held.promise;
+  stopAging();
   switch (woke.kind) {
     case 'changed': return answer(PingStatus.Changes, [el(NS, 'Folders', woke.folders.map((f) => el(NS, 'Folder', byId.get(f) ?? String(f))))]);
     // [MS-ASCMD] 2.2.3.177.11 Status 7: the folder hierarchy changed, FolderSync first.

@@ -10,6 +10,7 @@ import { loadCache, saveCache, SYNC_REQUEST_CACHE, type SyncRequestCache, collec
 import { notificationsReady, pushHubFor } from '../sync/push.js';
 import { SyncStatus } from '../statuses.js';
 import { pendingFolders } from '../sync/pending.js';
+import { wakeOnAging } from '../sync/aging.js';
 import { sharedHierarchyChanged } from '../sharing.js';
 import { type CommandContext, type CommandResult, empty, type OptionalWbxmlCommand, wbxml } from './types.js';
 
@@ -125,7 +126,10 @@ async function run(ctx: CommandContext, req: WbxmlElement | null): Promise<Comma
     if (await sharedHierarchyChanged(ctx)) held.finish({ kind: 'hierarchy' });
     const pending = await pendingFolders(ctx, folders);
     if (pending.length) held.finish({ kind: 'changed', folders: pending });
+    // An event leaving a FilterType window wakes it too (../sync/aging.ts).
+    const stopAging = pending.length ? () => undefined : await wakeOnAging(ctx, held, folders, ctx.now() + holdMs);
     const woke = await held.promise;
+    stopAging();
     // [MS-ASCMD] 2.2.3.177.17 Status 12: a grant gained or lost, the device runs FolderSync.
     if (woke.kind === 'hierarchy') return top(SyncStatus.FolderHierarchyChanged);
     // Expired, superseded, or a wipe / access change that the next request meets in request.ts.

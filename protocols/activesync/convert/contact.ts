@@ -221,8 +221,8 @@ function typesOf(line: string): Set<string> {
 }
 
 /** Which stored TEL/EMAIL/ADR/IMPP line fills which EAS slot (the rest is not sent). */
-function rawAssignments(vcf: string): Assignments {
-  const root = parseRaw(vcf).roots.find((x): x is RawComp => x.kind === 'comp');
+function rawAssignments(vcf: string, parsed?: RawComp): Assignments {
+  const root = parsed ?? parseRaw(vcf).roots.find((x): x is RawComp => x.kind === 'comp');
   const fields = new Map<string, { ns: string; value: string }>();
   const sent: RawProp[] = [];
   const props = (root?.items ?? []).filter((x): x is RawProp => x.kind === 'prop');
@@ -311,9 +311,10 @@ export function vcardToEasContact(vcf: string, opts: Pick<ConvertOptions, 'proto
   const card = parseVCard(vcf);
   const out: WbxmlElement[] = [];
   const put = (ns: string, tag: string, v: string | undefined) => { if (v !== undefined && v !== '') out.push(el(ns, tag, v)); };
-  const raw = rawAssignments(vcf);
+  // The raw lines are split once for every field below (they were split once per field before).
+  const root = parseRaw(vcf).roots.find((x): x is RawComp => x.kind === 'comp');
+  const raw = rawAssignments(vcf, root);
   const rawLine = (name: string) => {
-    const root = parseRaw(vcf).roots.find((x): x is RawComp => x.kind === 'comp');
     const p = root?.items.find((x): x is RawProp => x.kind === 'prop' && x.name === name);
     return p ? unfold(p.lines) : undefined;
   };

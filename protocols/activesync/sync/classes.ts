@@ -41,6 +41,11 @@ export interface ItemClass {
    * Null when the filter does not age (all items, contacts, tasks, notes).
    */
   agingCutoff(filterType: number, now: number): number | null;
+  /**
+   * The first instant at which time alone takes the item out of the window, as the enumeration
+   * finds it from a state that looked for aging up to `agedTo`; null when it never ages.
+   */
+  agesOutAt(item: Item, filterType: number, agedTo?: number): number | null;
 }
 
 const DAY = 86_400_000;
@@ -66,6 +71,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     fields: contactItemFields,
     inFilter: () => true,
     agingCutoff: () => null,
+    agesOutAt: () => null,
   },
   Calendar: {
     name: 'Calendar', kind: 'calendar', componentType: 'VEVENT', extension: '.ics',
@@ -83,6 +89,15 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
       const days = CALENDAR_BACK_DAYS[filterType];
       return days === undefined ? null : Math.floor((now - days * DAY) / HOUR) * HOUR;
     },
+    agesOutAt(item, filterType, agedTo) {
+      const days = CALENDAR_BACK_DAYS[filterType];
+      const end = item.endAt ?? (item.recurring ? null : item.startAt);
+      if (days === undefined || end === null) return null;
+      // Out of the window once now > end + window; found by the enumeration's scan once its hourly
+      // cutoff passes the start and has moved past the state's agedTo (enumerateChanges).
+      const found = Math.max(end + days * DAY + 1, (Math.floor((item.startAt ?? end) / HOUR) + 1) * HOUR + days * DAY);
+      return agedTo === undefined ? found : Math.max(found, agedTo + HOUR + days * DAY);
+    },
   },
   Tasks: {
     name: 'Tasks', kind: 'tasks', componentType: 'VTODO', extension: '.ics',
@@ -92,6 +107,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     inFilter: (item, filterType) => filterType !== FILTER_INCOMPLETE_TASKS || !taskCompleted(item.content),
     // A task completes by a write, which the enumeration sees (and SoftDeletes) like any change.
     agingCutoff: () => null,
+    agesOutAt: () => null,
   },
   Notes: {
     name: 'Notes', kind: 'notes', componentType: 'VJOURNAL', extension: '.ics',
@@ -100,6 +116,7 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     fields: calendarItemFields,
     inFilter: () => true,
     agingCutoff: () => null,
+    agesOutAt: () => null,
   },
   // Mail is converted from the message store, asynchronously (sync/mail.ts): not by toEas/fromEas.
   Email: {
@@ -114,6 +131,8 @@ const CONVERTERS: Record<ClassName, ItemClass> = {
     },
     // A received date only moves back out of the window; an item is dropped when it next changes.
     agingCutoff: () => null,
+    // A message leaves the FilterType window when it next changes (docs/protocols/activesync.md gaps).
+    agesOutAt: () => null,
   },
 };
 

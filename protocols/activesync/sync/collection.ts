@@ -16,6 +16,7 @@ import { matchSyncKey, nextSyncKey } from '../state.js';
 import { canonicalZone } from '../../../src/pim/timezones.js';
 import type { ConvertOptions } from '../convert/util.js';
 import { classForKind, isOfClass, type ItemClass } from './classes.js';
+import { convertItem } from './convert-cache.js';
 import { type ChangeEntry, enumerateChanges, type SyncPoint } from './changes.js';
 import { applyClientCommands } from './client-ops.js';
 import { IdSet, serverIdOf } from './ids.js';
@@ -117,8 +118,13 @@ export function parseCollection(col: WbxmlElement): CollectionRequest | null {
   };
 }
 
-function answer(key: string, collectionId: string, status: number, parts: { responses?: WbxmlElement[]; commands?: WbxmlElement[]; more?: boolean } = {}): WbxmlElement {
+/**
+ * One Collection of the Sync response. `className` is given for protocol 12.x only: [MS-ASCMD]
+ * 2.2.3.27.5 has Class in 12.1 responses (first, before SyncKey) and not from 14.0 on.
+ */
+function answer(key: string, collectionId: string, status: number, parts: { responses?: WbxmlElement[]; commands?: WbxmlElement[]; more?: boolean } = {}, className?: string): WbxmlElement {
   const out = [el(NS, 'SyncKey', key), el(NS, 'CollectionId', collectionId), el(NS, 'Status', String(status))];
+  if (className) out.unshift(el(NS, 'Class', className));
   if (parts.responses?.length) out.push(el(NS, 'Responses', parts.responses));
   if (parts.more) out.push(el(NS, 'MoreAvailable'));
   if (parts.commands?.length) out.push(el(NS, 'Commands', parts.commands));
@@ -184,7 +190,8 @@ async function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, e
     }
     try {
       // Mail: from the message store (a message expunged meanwhile is left out; its Delete follows).
-      const data = email ? await messageData(ctx, e.item.id, email) : cls.toEas(e.item.content!, convert);
+      // PIM items: converted once per version and options (convert-cache.ts).
+      const data = email ? await messageData(ctx, e.item.id, email) : [...convertItem(ctx.store, cls, e.item, convert)];
       if (!data) { if (e.op === 'Add') have.delete(e.item.id); continue; }
       out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.item.id)), el(NS, 'ApplicationData', data)]));
     } catch (err) {
@@ -223,9 +230,10 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   const cls = classForKind(folder.kind);
   if (!cls) return { element: answer(req.syncKey ?? '0', cid, SyncStatus.FolderHierarchyChanged), news: true, folderId: null, ownerId: null, wrote: [] };
   const coll = collectionKey(folder.id);
+  const className = ctx.atLeast('14.0') ? undefined : cls?.name ?? 'Email';
   const m = await matchSyncKey(ctx.store, ctx.device.id, coll, req.syncKey);
   const ids = { folderId: folder.id, ownerId: folder.accountId };
-  const invalid = (): CollectionResult => ({ element: answer('0', cid, SyncStatus.InvalidSyncKey), news: true, ...ids, wrote: [] });
+  const invalid = (): CollectionResult => ({ element: answer('0', cid, SyncStatus.InvalidSyncKey, {}, className), news: true, ...ids, wrote: [] });
   const maxWindow = ctx.settings.activesync.windowSizeMax || 512;
 
   if (m.kind === 'initial') {
@@ -237,7 +245,7 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
     };
     const key = nextSyncKey(m.state?.syncKey);
     await ctx.store.putSyncState(ctx.device.id, coll, key, state);
-    return { element: answer(key, cid, SyncStatus.Success), news: true, ...ids, wrote: [] };
+    return { element: answer(key, cid, SyncStatus.Success, {}, className), news: true, ...ids, wrote: [] };
   }
   if (m.kind === 'invalid') return invalid();
   const current = asCollectionState(m.state.state);
@@ -299,15 +307,15 @@ export async function syncCollection(ctx: CommandContext, req: CollectionRequest
   if (replay) {
     // The same key as the lost answer; the previous state stays the retry point.
     await ctx.store.putSyncState(ctx.device.id, coll, m.state.syncKey, state);
-    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { responses, commands, more }), news: true, ...ids, wrote };
+    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { responses, commands, more }, className), news: true, ...ids, wrote };
   }
   if (!visible) {
     // Nothing the device sees: same key. Keep what a retry of the previous key needs.
     const kept: CollectionState = { ...state, answered: base.answered, applied: base.applied };
     if (JSON.stringify(kept) !== JSON.stringify(base)) await ctx.store.putSyncState(ctx.device.id, coll, m.state.syncKey, kept);
-    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { more }), news: more, ...ids, wrote };
+    return { element: answer(m.state.syncKey, cid, SyncStatus.Success, { more }, className), news: more, ...ids, wrote };
   }
   const key = nextSyncKey(m.state.syncKey);
   await ctx.store.putSyncState(ctx.device.id, coll, key, state);
-  return { element: answer(key, cid, SyncStatus.Success, { responses, commands, more }), news: true, ...ids, wrote };
+  return { element: answer(key, cid, SyncStatus.Success, { responses, commands, more }, className), news: true, ...ids, wrote };
 }

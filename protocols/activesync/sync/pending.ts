@@ -10,6 +10,11 @@ import { enumerateChanges } from './changes.js';
 import { IdSet } from './ids.js';
 import { asCollectionState, collectionKey } from './collection-state.js';
 
+/** Does the device's state of the folder need an aging look now (the hourly cutoff moved past it)? */
+function agingDue(cutoff: number | null, agedTo: number | undefined, have: string): boolean {
+  return cutoff !== null && have !== '' && (agedTo === undefined || agedTo < cutoff);
+}
+
 export async function hasPendingChanges(ctx: CommandContext, folderId: number): Promise<boolean> {
   const folder = await ctx.store.getFolder(folderId);
   if (!folder || (await accessToFolder(ctx, ctx.account, folder)) === 'none') return false;
@@ -19,7 +24,8 @@ export async function hasPendingChanges(ctx: CommandContext, folderId: number): 
   const st = s ? asCollectionState(s.state) : null;
   // Never synced (or reset): the device learns about the folder from its next Sync anyway.
   if (!st) return false;
-  if (folder.contentModseq <= st.modseq) return false;
+  // Nothing written since, and the window has not moved past the device's state: nothing to send.
+  if (folder.contentModseq <= st.modseq && !agingDue(cls.agingCutoff(st.opts.filterType, ctx.now()), st.agedTo, st.have)) return false;
   const en = await enumerateChanges(ctx.store, cls, folderId, {
     modseq: st.modseq, have: IdSet.parse(st.have), echo: st.echo, rescanBelow: st.rescanBelow, filterType: st.opts.filterType, agedTo: st.agedTo,
   }, { max: 1, deadline: ctx.now() + 5000, now: ctx.now(), clock: () => ctx.now() });

@@ -5,7 +5,7 @@
  * <C:comp>/<C:prop> only the selected components and properties (§9.6.1-§9.6.4).
  */
 import ICAL from 'ical.js';
-import { parseCalendarObject } from '../../../src/pim/parse.js';
+import { parseCalendarObject, timeToEpoch } from '../../../src/pim/parse.js';
 import { expandOccurrences } from '../../../src/pim/recurrence.js';
 import { NS } from '../xml/names.js';
 import { type XmlElement, child, childrenOf } from '../xml/parser.js';
@@ -105,21 +105,40 @@ export function renderCalendarData(ics: string, spec: CalendarDataSpec): string 
   return el(NS.CALDAV, 'calendar-data', esc(text));
 }
 
+/** Epoch ms of a RECURRENCE-ID as `expandOccurrences` spells it (UTC date-time or DATE). */
+function ridEpoch(rid: string): number | null {
+  const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?$/.exec(rid);
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)) : null;
+}
+
+/**
+ * RFC 4791 §9.6.5: every instance in the range as its own component in UTC, without
+ * VTIMEZONE or recurrence rules. RECURRENCE-ID stays the ORIGINAL instance time (RFC 5545
+ * §3.8.4.4: clients match exceptions by it), even when an override moved the instance; the
+ * instance's own DTSTART/DTEND/DUE replace the master's (one of each, never two).
+ */
 function expand(ics: string, range: TimeRange): string {
   const obj = parseCalendarObject(ics);
   const out = new ICAL.Component(['vcalendar', [], []]);
   for (const p of obj.root.getAllProperties()) out.addProperty(ICAL.Property.fromString(p.toICALString()));
   const recurring = !!obj.master && (obj.master.hasProperty('rrule') || obj.master.hasProperty('rdate'));
+  const overrideAt = new Map<number, Component>();
+  for (const o of obj.overrides) {
+    const t = timeToEpoch(obj.root, o.getFirstProperty('recurrence-id'));
+    if (t !== null) overrideAt.set(t, o);
+  }
   for (const occ of expandOccurrences(obj, new Date(range.start), new Date(range.end))) {
-    const src: Component | null = occ.recurrenceId
-      ? obj.overrides.find((o) => o.getFirstPropertyValue('recurrence-id')?.toString().replace(/[-:]/g, '') === occ.recurrenceId?.replace(/[-:]/g, '')) ?? obj.master
-      : obj.master ?? obj.overrides[0];
+    const ridMs = occ.recurrenceId ? ridEpoch(occ.recurrenceId) : null;
+    const src: Component | undefined = (occ.overridden && ridMs !== null ? overrideAt.get(ridMs) : undefined) ?? obj.master ?? obj.overrides[0];
     if (!src) continue;
+    const hadStart = src.hasProperty('dtstart');
+    const hadEnd = src.hasProperty('dtend') || src.hasProperty('duration') || src.hasProperty('due');
     const c = ICAL.Component.fromString(src.toString());
-    for (const name of ['rrule', 'rdate', 'exdate', 'exrule', 'dtstart', 'dtend', 'duration', 'recurrence-id']) c.removeAllProperties(name);
-    c.addPropertyWithValue('dtstart', utc(occ.start, occ.allDay));
-    if (occ.end !== occ.start || obj.type === 'VEVENT') c.addPropertyWithValue(obj.type === 'VTODO' ? 'due' : 'dtend', utc(occ.end, occ.allDay));
-    if (recurring || occ.recurrenceId) c.addPropertyWithValue('recurrence-id', utc(occ.start, occ.allDay));
+    for (const name of ['rrule', 'rdate', 'exdate', 'exrule', 'dtstart', 'dtend', 'due', 'duration', 'recurrence-id']) c.removeAllProperties(name);
+    if (hadStart || obj.type !== 'VTODO') c.addPropertyWithValue('dtstart', utc(occ.start, occ.allDay));
+    if (obj.type === 'VTODO') { if (hadEnd) c.addPropertyWithValue('due', utc(occ.end, occ.allDay)); }
+    else if (obj.type === 'VEVENT') c.addPropertyWithValue('dtend', utc(occ.end, occ.allDay));
+    if ((recurring || occ.overridden) && occ.recurrenceId && ridMs !== null) c.addPropertyWithValue('recurrence-id', utc(ridMs, occ.recurrenceId.length === 8));
     out.addSubcomponent(c);
   }
   return out.toString().replace(/\r?\n/g, '\r\n') + '\r\n';

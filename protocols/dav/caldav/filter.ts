@@ -6,6 +6,7 @@
 import ICAL from 'ical.js';
 import { parseCalendarObject, type CalendarObject } from '../../../src/pim/parse.js';
 import { overlapsRange } from '../../../src/pim/recurrence.js';
+import { alarmFiresIn } from '../../../src/pim/alarms.js';
 import { DavError, C } from '../errors.js';
 import { NS } from '../xml/names.js';
 import { type XmlElement, child, is } from '../xml/parser.js';
@@ -80,27 +81,36 @@ function propMatches(comp: Component, pf: XmlElement): boolean {
   });
 }
 
-function compMatches(obj: CalendarObject, comp: Component, cf: XmlElement, top: boolean): boolean {
+/**
+ * One comp-filter against `comp`. `parent` is the master or override that holds `comp` when
+ * `comp` is a sub-component (VALARM): its instances give a relative TRIGGER its times.
+ */
+function compMatches(obj: CalendarObject, comp: Component, cf: XmlElement, top: boolean, parent: Component | null = null): boolean {
   for (const c of cf.children) {
     if (is(c, NS.CALDAV, 'time-range')) {
       const tr = timeRangeOf(c)!;
       if (top) { if (!overlapsRange(obj, new Date(tr.start), new Date(tr.end))) return false; }
-      else if (!alarmOrSubInRange(comp, tr)) return false;
+      else if (!subInRange(obj, parent, comp, tr)) return false;
     } else if (is(c, NS.CALDAV, 'prop-filter')) {
       if (!propMatches(comp, c)) return false;
     } else if (is(c, NS.CALDAV, 'comp-filter')) {
       const name = (c.attrs.name ?? '').toLowerCase();
-      const subs = top ? [obj.master, ...obj.overrides].filter((x): x is Component => !!x).flatMap((m) => m.getAllSubcomponents(name)) : comp.getAllSubcomponents(name);
+      const holders = top ? [obj.master, ...obj.overrides].filter((x): x is Component => !!x) : [comp];
+      const subs = holders.flatMap((h) => h.getAllSubcomponents(name).map((s) => ({ s, h })));
       if (child(c, NS.CALDAV, 'is-not-defined')) { if (subs.length) return false; continue; }
-      if (!subs.some((s) => compMatches(obj, s, c, false))) return false;
+      if (!subs.some(({ s, h }) => compMatches(obj, s, c, false, h))) return false;
     }
   }
   return true;
 }
 
-/** Sub-components (VALARM) in a range: DTSTART/TRIGGER absolute times when present, else kept. */
-function alarmOrSubInRange(comp: Component, tr: TimeRange): boolean {
-  const v = comp.getFirstPropertyValue('dtstart') ?? comp.getFirstPropertyValue('trigger');
+/**
+ * RFC 4791 §9.9 for sub-components: a VALARM by the times it fires (src/pim/alarms.ts, relative
+ * triggers per instance of its holder, repetitions included); others by an absolute DTSTART.
+ */
+function subInRange(obj: CalendarObject, parent: Component | null, comp: Component, tr: TimeRange): boolean {
+  if (comp.name === 'valarm') return parent !== null && alarmFiresIn(obj, parent, comp, tr.start, tr.end);
+  const v = comp.getFirstPropertyValue('dtstart');
   if (v instanceof ICAL.Time) { const t = v.toJSDate().getTime(); return t >= tr.start && t < tr.end; }
   return true;
 }

@@ -2,6 +2,7 @@
  * COPY and MOVE (RFC 4918 §9.8, §9.9) inside one account's area: files and folders of the file
  * space, and calendar objects or vCards between collections. Overwrite (§10.6) defaults to T.
  */
+import { MOVED_PROP } from '../reports/sync-infinite.js';
 import type { Folder, Item } from '../../../src/model/types.js';
 import type { DavRequest, DavResponse } from '../request.js';
 import { header, urlToSegments, depth } from '../request.js';
@@ -56,7 +57,9 @@ export async function copyMove(q: DavRequest): Promise<DavResponse> {
     } else await copyItem(store, it, parent.id, dstName);
   } else {
     if (move) {
-      await store.updateFolder(src.folder.id, { parentId: parent.id, name: dstName });
+      // Marked so that an infinite-level sync token older than the move is refused (reports/sync-infinite.ts).
+      const props = src.area === 'files' ? { props: { ...src.folder.props, [MOVED_PROP]: true } } : {};
+      await store.updateFolder(src.folder.id, { parentId: parent.id, name: dstName, ...props });
       await q.svc.locks.removeWithin(q, src);
     } else await copyFolder(store, src.folder, parent.id, dstName, depth(q, 'infinity') !== '0');
   }

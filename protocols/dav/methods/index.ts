@@ -12,7 +12,7 @@ import { lock } from './lock.js';
 import { unlock } from './unlock.js';
 import { report } from './report.js';
 import { post } from './post.js';
-import { DavError } from '../errors.js';
+import { acl } from './acl.js';
 
 export const DAV_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'POST', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'MKCALENDAR', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'REPORT', 'ACL'];
 export const ALLOW = DAV_METHODS.join(', ');
@@ -32,6 +32,6 @@ export const HANDLERS: Record<string, (q: DavRequest) => Promise<DavResponse>> =
   LOCK: lock,
   UNLOCK: unlock,
   REPORT: report,
-  // RFC 3744 §8.1: we expose ACLs read-only; grants are managed through sharing and the admin API.
-  ACL: async () => { throw new DavError(403); },
+  // RFC 3744 §8.1: refused by design, see acl.ts (grants are written by sharing and the admin CLI).
+  ACL: acl,
 };

@@ -48,7 +48,10 @@ export async function createPimCollection(q: DavRequest, r: Extract<Res, { kind:
   const plan = planProps(fakeRes, ops, {});
   if (plan.failed.size) throw forbidden(C.cannotModifyProtectedProperty());
   const props: Record<string, unknown> = { ...plan.props, davSegment: r.name };
+  // RFC 4791 §5.3.1: without supported-calendar-component-set a new calendar takes every
+  // component type we store (events, tasks and journals); an explicit set is kept as given.
   if (components) props.davComponents = components;
+  else if (r.area === 'calendars') props.davComponents = [...ALL_COMPONENTS];
   const name = await uniqueFolderName(q, r.account.id, plan.rename ?? r.name);
   await q.svc.ctx.store.createFolder({ accountId: r.account.id, name, kind, props });
 }

@@ -150,8 +150,8 @@ const defs: Record<string, PropDef> = {
     },
   },
   // RFC 6578 §4
-  [clark(NS.DAV, 'sync-token')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' ? esc(syncToken(r.folder.id, r.folder.contentModseq)) : undefined) },
-  [clark(NS.CS, 'getctag')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' ? esc(ctag(r.folder)) : undefined) },
+  [clark(NS.DAV, 'sync-token')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' || (r.kind === 'schedule' && r.box === 'inbox') ? esc(syncToken(r.folder.id, r.folder.contentModseq)) : undefined) },
+  [clark(NS.CS, 'getctag')]: { member: NO_MEMBER, get: (q, r) => (r.kind === 'collection' || (r.kind === 'schedule' && r.box === 'inbox') ? esc(ctag(r.folder)) : undefined) },
   // RFC 4791 §6.2.1, RFC 6352 §7.1.1, RFC 6638 §2
   [clark(NS.CALDAV, 'calendar-home-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(homeHref('calendars', a)) : undefined; } },
   [clark(NS.CARDDAV, 'addressbook-home-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(homeHref('addressbooks', a)) : undefined; } },

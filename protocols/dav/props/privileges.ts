@@ -22,8 +22,9 @@ export function privilegeSet(r: Res): string {
   const a = readOnlyKind(r) ? 'read' : accessOf(r);
   const out: string[] = [];
   if (a === 'owner') {
-    out.push(priv(NS.DAV, 'all'), priv(NS.DAV, 'read'), priv(NS.DAV, 'write'), priv(NS.DAV, 'write-properties'), priv(NS.DAV, 'write-content'),
-      priv(NS.DAV, 'bind'), priv(NS.DAV, 'unbind'), priv(NS.DAV, 'unlock'), priv(NS.DAV, 'read-acl'), priv(NS.DAV, 'write-acl'),
+    // No DAV:write-acl, hence no DAV:all: ACLs are changed through grants, never the ACL method (methods/acl.ts).
+    out.push(priv(NS.DAV, 'read'), priv(NS.DAV, 'write'), priv(NS.DAV, 'write-properties'), priv(NS.DAV, 'write-content'),
+      priv(NS.DAV, 'bind'), priv(NS.DAV, 'unbind'), priv(NS.DAV, 'unlock'), priv(NS.DAV, 'read-acl'),
       priv(NS.DAV, 'read-current-user-privilege-set'), priv(NS.CALDAV, 'read-free-busy'));
     if (r.kind === 'schedule') out.push(priv(NS.CALDAV, r.box === 'inbox' ? 'schedule-deliver' : 'schedule-send'));
   } else if (a === 'write') {
@@ -38,18 +39,20 @@ export function privilegeSet(r: Res): string {
 const ace = (principal: string, privs: string[], prot: boolean) =>
   d('ace', d('principal', principal) + d('grant', privs.join('')) + (prot ? d('protected') : ''));
 
-/** The DAV:acl property: the owner's protected ACE, then one per accepted grant. */
+/** The DAV:acl property: the owner's ACE, then one per accepted grant, all protected (methods/acl.ts). */
 export async function aclOf(q: DavRequest, r: Res): Promise<string> {
   const owner = 'account' in r ? r.account : null;
   if (!owner || owner.id !== q.user.id) return ace(d('authenticated'), [priv(NS.DAV, 'read')], true);
-  const aces = [ace(href(principalHref(owner)), [priv(NS.DAV, 'all')], true)];
+  const ownerPrivs = ['read', 'write', 'read-acl', 'read-current-user-privilege-set', 'unlock'].map((p) => priv(NS.DAV, p));
+  const aces = [ace(href(principalHref(owner)), ownerPrivs, true)];
   const folderId = r.kind === 'collection' || r.kind === 'member' ? r.folder.id : null;
   for (const g of await q.svc.ctx.store.listGrantsByOwner(owner.id)) {
     if (g.status !== 'accepted' || (g.folderId !== null && g.folderId !== folderId)) continue;
     const grantee = await q.svc.ctx.store.getAccount(g.granteeId);
     if (!grantee) continue;
     const privs = g.rights === 'write' ? [priv(NS.DAV, 'read'), priv(NS.DAV, 'write')] : g.rights === 'read' ? [priv(NS.DAV, 'read')] : [priv(NS.CALDAV, 'read-free-busy')];
-    aces.push(ace(href(principalHref(grantee)), privs, false));
+    // Protected too (RFC 3744 §5.5.1): no ACL request may change it; the grant is changed by sharing.
+    aces.push(ace(href(principalHref(grantee)), privs, true));
   }
   return aces.join('');
 }

@@ -9,13 +9,15 @@ import type { Res } from '../resolve.js';
 import { NS, clark } from '../xml/names.js';
 
 const calendar = (r: Res) => r.kind === 'collection' && r.area === 'calendars';
+// RFC 6638 §2.2: the scheduling inbox holds calendar object resources; clients sync and multiget it.
+const inbox = (r: Res) => r.kind === 'schedule' && r.box === 'inbox';
 const addressbook = (r: Res) => (r.kind === 'collection' && r.area === 'addressbooks') || r.kind === 'gal';
-const anyCollection = (r: Res) => r.kind === 'collection' || r.kind === 'gal';
+const anyCollection = (r: Res) => r.kind === 'collection' || r.kind === 'gal' || inbox(r);
 const everywhere = () => true;
 
 export const REPORT_SCOPES: ReadonlyArray<{ name: string; on: (r: Res) => boolean }> = [
   { name: clark(NS.CALDAV, 'calendar-query'), on: calendar }, // RFC 4791 §7.8
-  { name: clark(NS.CALDAV, 'calendar-multiget'), on: calendar }, // RFC 4791 §7.9
+  { name: clark(NS.CALDAV, 'calendar-multiget'), on: (r) => calendar(r) || inbox(r) }, // RFC 4791 §7.9
   { name: clark(NS.CALDAV, 'free-busy-query'), on: calendar }, // RFC 4791 §7.10
   { name: clark(NS.CARDDAV, 'addressbook-query'), on: addressbook }, // RFC 6352 §8.6
   { name: clark(NS.CARDDAV, 'addressbook-multiget'), on: addressbook }, // RFC 6352 §8.7

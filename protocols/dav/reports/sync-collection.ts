@@ -16,6 +16,7 @@ import { syncToken, parseSyncToken } from '../sync-token.js';
 import { memberRes, members } from '../members.js';
 import { reportProps } from './render.js';
 import { renderResponses } from '../props/batch.js';
+import { syncInfinite } from './sync-infinite.js';
 
 const MAX_RESULTS = 100_000;
 
@@ -28,11 +29,11 @@ export async function syncCollection(q: DavRequest, r: Res, body: XmlElement): P
   const limit = Number.isFinite(nresults) && nresults > 0 ? Math.min(nresults, MAX_RESULTS) : undefined;
   const rp = reportProps(body);
   if (r.kind === 'gal') return galSync(q, r, tokenText, rp);
-  if (r.kind !== 'collection') throw forbidden(C.supportedReport());
-  // RFC 6578 §3.3: only the file space has sub-collections; their contents are not reported, so
-  // an infinite sync-level there is refused rather than answered as if it were level 1.
-  if (level === 'infinite' && r.area === 'files' && (await q.svc.ctx.store.listFolders(r.account.id, 'files')).some((f) => f.parentId === r.folder.id))
-    throw new DavError(403, C.syncTraversalSupported());
+  // RFC 6578 §3 on every collection of calendar objects, the scheduling inbox (RFC 6638 §2.2) included.
+  const inboxOrCollection = r.kind === 'collection' || (r.kind === 'schedule' && r.box === 'inbox');
+  if (!inboxOrCollection) throw forbidden(C.supportedReport());
+  // RFC 6578 §3.3: only the file space has sub-collections; there an infinite level walks them.
+  if (level === 'infinite' && r.kind === 'collection' && r.area === 'files') return syncInfinite(q, r, tokenText, limit, rp);
   let since = 0;
   if (tokenText) {
     const m = parseSyncToken(tokenText, r.folder.id);

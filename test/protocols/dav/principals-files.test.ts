@@ -38,16 +38,32 @@ test('principal-property-search matches across the own domain only', async () =>
   assert.deepEqual(hrefs((await search(X, 'One')).body), []);
 });
 
-test('sync-collection on the file space: level 1 reports members; infinite with sub-folders is refused (RFC 6578 §3.3)', async () => {
-  const sync = (level: string) => call(A, 'REPORT', `/dav/files/${A}/`, `<D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>${level}</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`, XML);
-  assert.equal((await call(A, 'PUT', `/dav/files/${A}/a.txt`, 'hello')).statusCode, 201);
-  // No sub-folders yet: infinite is the same as 1.
-  const flat = await sync('infinite');
-  assert.equal(flat.statusCode, 207);
-  assert.ok(hrefs(flat.body).includes(`/dav/files/${A}/a.txt`));
-  assert.equal((await call(A, 'MKCOL', `/dav/files/${A}/sub/`)).statusCode, 201);
-  const deep = await sync('infinite');
-  assert.equal(deep.statusCode, 403);
-  assert.match(deep.body, /sync-traversal-supported/);
-  assert.equal((await sync('1')).statusCode, 207);
+test('sync-collection on the file space: infinite reports sub-collections and their members at every depth; level 1 only the top (RFC 6578 §3.3)', async () => {
+  const base = `/dav/files/${A}/`;
+  const sync = (level: string, token = '') => call(A, 'REPORT', base, `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>${level}</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`, XML);
+  const tokenOf = (body: string) => /<D:sync-token>([^<]+)</.exec(body)![1];
+  assert.equal((await call(A, 'PUT', `${base}a.txt`, 'hello')).statusCode, 201);
+  assert.equal((await call(A, 'MKCOL', `${base}sub/`)).statusCode, 201);
+  assert.equal((await call(A, 'MKCOL', `${base}sub/deep/`)).statusCode, 201);
+  assert.equal((await call(A, 'PUT', `${base}sub/deep/b.txt`, 'deep')).statusCode, 201);
+  const all = await sync('infinite');
+  assert.equal(all.statusCode, 207, all.body);
+  assert.deepEqual(hrefs(all.body).sort(), [`${base}a.txt`, `${base}sub/`, `${base}sub/deep/`, `${base}sub/deep/b.txt`]);
+  assert.ok(!hrefs((await sync('1')).body).includes(`${base}sub/deep/b.txt`), 'level 1 stays at the top');
+  // Delta: a change and a deletion deep down, nothing else.
+  const t1 = tokenOf(all.body);
+  assert.equal((await call(A, 'PUT', `${base}sub/deep/c.txt`, 'new')).statusCode, 201);
+  assert.equal((await call(A, 'DELETE', `${base}sub/deep/b.txt`)).statusCode, 204);
+  const delta = await sync('infinite', t1);
+  assert.equal(delta.statusCode, 207, delta.body);
+  assert.deepEqual(hrefs(delta.body).sort(), [`${base}sub/deep/b.txt`, `${base}sub/deep/c.txt`]);
+  assert.match(delta.body, /<D:href>[^<]*b\.txt<\/D:href><D:status>HTTP\/1.1 404 Not Found/);
+  // A level-1 token is not an infinite one, nor the other way round.
+  assert.equal((await sync('infinite', tokenOf((await sync('1')).body))).statusCode, 403);
+  // A sub-collection moved since the token: its members' old hrefs are unknown, so the token is refused.
+  const t2 = tokenOf(delta.body);
+  assert.equal((await call(A, 'MOVE', `${base}sub/deep/`, undefined, { destination: `${base}moved/` })).statusCode, 201);
+  const stale = await sync('infinite', t2);
+  assert.equal(stale.statusCode, 403);
+  assert.match(stale.body, /valid-sync-token/);
 });
