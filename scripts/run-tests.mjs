@@ -18,7 +18,7 @@ function walk(dir) {
 // one per test file. .ci/run sets HEARTH_REQUIRE_POSTGRES=1, and then an unreachable server fails.
 const pgUrl = new URL(process.env.HEARTH_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test');
 const reachable = await new Promise((resolve) => {
-  const socket = connect({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), timeout: 2000 });
+  const socket = connect({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), timeout: 15_000 }); // generous: a loaded machine accepts slowly
   socket.once('connect', () => { socket.destroy(); resolve(true); });
   socket.once('error', () => resolve(false));
   socket.once('timeout', () => { socket.destroy(); resolve(false); });

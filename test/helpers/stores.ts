@@ -33,7 +33,9 @@ export function postgresSkipReason(): Promise<string | null> {
   pgAvailable ??= (async () => {
     // The test runner has already said (once) that PostgreSQL is absent.
     if (process.env.HEARTH_SKIP_POSTGRES) return process.env.HEARTH_SKIP_POSTGRES;
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+    // A generous connect deadline: on a loaded 2-core CI machine (load average above 20) a new
+    // PostgreSQL backend has taken over 2 s to start; the runner already checked the port is open.
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 60_000 });
     try { await c.connect(); await c.end(); return null; } catch (e) {
       if (process.env.HEARTH_REQUIRE_POSTGRES) throw new Error(`PostgreSQL required but unreachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);
       return `PostgreSQL not reachable at ${PG_ADMIN_URL} (set HEARTH_TEST_POSTGRES): skipping the PostgreSQL suite`;
