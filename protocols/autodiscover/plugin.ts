@@ -11,10 +11,10 @@ import type { ProtocolContext } from '../../src/model/context.js';
 import type { Account } from '../../src/model/types.js';
 import { basicLogin } from '../../src/auth/basic-login.js';
 import { httpLoginAnswer } from '../../src/auth/answers.js';
-import { endpoints } from './endpoints.js';
+import { endpoints } from '../../src/clients/endpoints.js';
 import { AutodiscoverParseError, parseAutodiscoverRequest } from './request.js';
 import { errorResponse, mobilesyncResponse, outlookResponse, RESPONSE_NS } from './responses.js';
-import { mobileconfig } from './apple.js';
+import { mobileconfig } from '../../src/clients/apple-profile.js';
 import { thunderbirdConfig } from './thunderbird.js';
 
 export interface AutodiscoverPluginOptions {

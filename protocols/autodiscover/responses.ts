@@ -3,7 +3,7 @@
  * ([MS-OXDSCLI] 2.2.4), built from the server settings.
  */
 import type { Account } from '../../src/model/types.js';
-import { type Endpoints, xmlEscape as x } from './endpoints.js';
+import { type Endpoints, xmlEscape as x } from '../../src/clients/endpoints.js';
 
 export const RESPONSE_NS = {
   root: 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006',

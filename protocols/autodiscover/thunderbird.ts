@@ -1,5 +1,5 @@
 /** Thunderbird autoconfig (the "config-v1.1.xml" format of Mozilla's ISPDB). */
-import { type Endpoints, xmlEscape as x } from './endpoints.js';
+import { type Endpoints, xmlEscape as x } from '../../src/clients/endpoints.js';
 
 export function thunderbirdConfig(domain: string, ep: Endpoints, displayName: string): string {
   const server = (kind: 'incomingServer' | 'outgoingServer', type: string, e: NonNullable<Endpoints['imap']>) => `    <${kind} type="${type}">

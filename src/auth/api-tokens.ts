@@ -36,9 +36,14 @@ export const passwordFingerprint = (a: Account) =>
 export class ApiTokens {
   private keys = new Map<string, Uint8Array>();
 
+  /**
+   * `audience` keeps token kinds apart: the set-up page's session tokens ('hearth-setup') are
+   * signed with the same keys but are never accepted by the admin API, nor its tokens there.
+   */
   constructor(
     private readonly store: Store,
     private readonly now: () => number = Date.now,
+    private readonly audience: string = ISSUER,
   ) {}
 
   async issue(account: Account): Promise<IssuedToken> {
@@ -49,7 +54,7 @@ export class ApiTokens {
       .setProtectedHeader({ alg: 'HS256', kid, typ: 'JWT' })
       .setSubject(String(account.id))
       .setIssuer(ISSUER)
-      .setAudience(ISSUER)
+      .setAudience(this.audience)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(key);
@@ -66,7 +71,7 @@ export class ApiTokens {
       const { payload } = await jwtVerify(token, key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
-        audience: ISSUER,
+        audience: this.audience,
         currentDate: new Date(this.now()),
       });
       const accountId = Number(payload.sub);

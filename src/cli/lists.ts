@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { ListPosting, ListReplyTo, MailingList } from '../store/list-store.js';
 import { checkAddress, domainOf } from './accounts.js';
 import { UsageError } from './sizes.js';
+import { addListMembers, createList, deleteList, removeListMembers, updateList, type ListFields } from '../admin/lists.js';
 
 type WithStore = (fn: (store: Store) => Promise<void>) => Promise<void>;
 
@@ -31,6 +32,13 @@ interface ListOptions {
   replyTo?: string;
 }
 
+const fields = (o: ListOptions): ListFields => ({
+  ...(o.name !== undefined ? { name: o.name } : {}),
+  ...(o.prefix !== undefined ? { subjectPrefix: o.prefix || null } : {}),
+  ...(o.posting ? { posting: oneOf('--posting', o.posting, POSTING) } : {}),
+  ...(o.replyTo ? { replyTo: oneOf('--reply-to', o.replyTo, REPLY_TO) } : {}),
+});
+
 /**
  * `hearth list add|set|remove|show|list` and `hearth list member add|remove|list`: mailing lists
  * (docs/protocols/smtp.md "Mailing lists"). A list is an address of a local domain; members are
@@ -54,15 +62,7 @@ export function listCommands(
     (address: string, o: ListOptions) =>
       withStore(async (s) => {
         const addr = checkAddress(address);
-        await domainOf(s, addr);
-        const l = await s.createList({
-          address: addr,
-          ...(o.name ? { name: o.name } : {}),
-          subjectPrefix: o.prefix || null,
-          ...(o.posting ? { posting: oneOf('--posting', o.posting, POSTING) } : {}),
-          ...(o.replyTo ? { replyTo: oneOf('--reply-to', o.replyTo, REPLY_TO) } : {}),
-        });
-        await s.audit({ ...by, action: 'list.add', target: l.address, detail: {} });
+        const l = await createList(s, by, await domainOf(s, addr), addr, fields(o));
         print(`added list ${l.address}`);
       }),
   );
@@ -70,13 +70,7 @@ export function listCommands(
     (address: string, o: ListOptions) =>
       withStore(async (s) => {
         const l = await listOf(s, address);
-        const updated = await s.updateList(l.id, {
-          ...(o.name !== undefined ? { name: o.name } : {}),
-          ...(o.prefix !== undefined ? { subjectPrefix: o.prefix || null } : {}),
-          ...(o.posting ? { posting: oneOf('--posting', o.posting, POSTING) } : {}),
-          ...(o.replyTo ? { replyTo: oneOf('--reply-to', o.replyTo, REPLY_TO) } : {}),
-        });
-        await s.audit({ ...by, action: 'list.set', target: l.address, detail: {} });
+        const updated = await updateList(s, by, l, fields(o));
         print(describe(updated));
       }),
   );
@@ -86,8 +80,7 @@ export function listCommands(
     .action((address: string) =>
       withStore(async (s) => {
         const l = await listOf(s, address);
-        await s.deleteList(l.id);
-        await s.audit({ ...by, action: 'list.remove', target: l.address, detail: {} });
+        await deleteList(s, by, l);
         print(`removed list ${l.address}`);
       }),
     );
@@ -120,12 +113,10 @@ export function listCommands(
     .action((address: string, members: string[], o: { owner?: boolean }) =>
       withStore(async (s) => {
         const l = await listOf(s, address);
-        for (const m of members.map(checkAddress)) {
-          if (m === l.address) throw new UsageError('a list cannot be its own member');
-          await s.addListMember(l.id, m, o.owner ? 'owner' : 'member');
-          print(`${m} is ${o.owner ? 'an owner' : 'a member'} of ${l.address}`);
-        }
-        await s.audit({ ...by, action: 'list.member.add', target: l.address, detail: { count: members.length } });
+        const clean = members.map(checkAddress);
+        if (clean.includes(l.address)) throw new UsageError('a list cannot be its own member');
+        await addListMembers(s, by, l, clean, o.owner ? 'owner' : 'member');
+        for (const m of clean) print(`${m} is ${o.owner ? 'an owner' : 'a member'} of ${l.address}`);
       }),
     );
   member
@@ -134,11 +125,12 @@ export function listCommands(
     .action((address: string, members: string[]) =>
       withStore(async (s) => {
         const l = await listOf(s, address);
-        for (const m of members.map(checkAddress)) {
-          if (!(await s.removeListMember(l.id, m))) throw new UsageError(`${m} is not a member of ${l.address}`);
-          print(`removed ${m} from ${l.address}`);
-        }
-        await s.audit({ ...by, action: 'list.member.remove', target: l.address, detail: { count: members.length } });
+        const clean = members.map(checkAddress);
+        const present = new Set((await s.listListMembers(l.id)).map((m) => m.address));
+        const missing = clean.find((m) => !present.has(m));
+        if (missing) throw new UsageError(`${missing} is not a member of ${l.address}`);
+        await removeListMembers(s, by, l, clean);
+        for (const m of clean) print(`removed ${m} from ${l.address}`);
       }),
     );
   member

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Store } from '../store/store.js';
 import type { Domain } from '../model/types.js';
-import { dkimDnsRecord, ensureDkimKey, zoneFileStrings } from '../mail/dkim-keys.js';
+import { dkimDnsRecord, zoneFileStrings } from '../mail/dkim-keys.js';
+import { ensureDomainDkim } from '../admin/dkim.js';
 import { checkDomainName } from './accounts.js';
 import { UsageError } from './sizes.js';
 import type { AuditBy, Print, WithStore } from './context.js';
@@ -43,8 +44,7 @@ export function mailPolicyCommands(domain: Command, withStore: WithStore, print:
     .action((name: string) =>
       withStore(async (s) => {
         const d = await knownDomain(s, name);
-        const { key, created } = await ensureDkimKey(s, d);
-        if (created) await s.audit({ ...by, action: 'domain.dkim.create', target: `domain:${d.name}`, detail: { selector: key.selector } });
+        const { key, created } = await ensureDomainDkim(s, by, d);
         const record = dkimDnsRecord(d.name, key);
         // The private key stays in the store: only the public record is printed.
         print(

@@ -2,6 +2,12 @@ import type { Command } from 'commander';
 import { queueLine } from '../mail/queue/listing.js';
 import type { AuditBy, Print, WithStore } from './context.js';
 import { UsageError } from './sizes.js';
+import { deleteQueued, listQueue, retryQueued } from '../admin/queue.js';
+import { isStoreError } from '../store/errors.js';
+
+const notQueued = (id: string) => (e: unknown) => {
+  throw isStoreError(e) && e.code === 'NotFound' ? new UsageError(`no queued message ${id}`) : e;
+};
 
 /**
  * `hearth queue list|retry ID|delete ID` (CONTRACT.md): the outbound queue. It works on the
@@ -15,7 +21,7 @@ export function queueCommands(program: Command, withStore: WithStore, print: Pri
     .description('one message a line, tab-separated: id, from, recipients (state attempts), attempts, next attempt, last error')
     .action(() =>
       withStore(async (s) => {
-        const all = await s.listQueue();
+        const all = await listQueue(s);
         if (all.length === 0) print('the queue is empty');
         for (const m of all) print(queueLine(m));
       }),
@@ -25,8 +31,7 @@ export function queueCommands(program: Command, withStore: WithStore, print: Pri
     .description('try the message again at the next pass instead of waiting for its retry time')
     .action((id: string) =>
       withStore(async (s) => {
-        if (!(await s.retryQueuedMessage(id, Date.now()))) throw new UsageError(`no queued message ${id}`);
-        await s.audit({ actor: by.actor, action: 'queue.retry', target: `queue:${id}`, source: by.source, detail: {} });
+        await retryQueued(s, by, id, Date.now()).catch(notQueued(id));
         print(`message ${id} is due now`);
       }),
     );
@@ -35,15 +40,7 @@ export function queueCommands(program: Command, withStore: WithStore, print: Pri
     .description('remove the message from the queue without delivering it (no bounce is sent)')
     .action((id: string) =>
       withStore(async (s) => {
-        const m = await s.getQueuedMessage(id);
-        if (!m || !(await s.deleteQueuedMessage(id))) throw new UsageError(`no queued message ${id}`);
-        await s.audit({
-          actor: by.actor,
-          action: 'queue.delete',
-          target: `queue:${id}`,
-          source: by.source,
-          detail: { from: m.mailFrom, recipients: m.recipients.map((r) => `${r.address}:${r.state}`) },
-        });
+        await deleteQueued(s, by, id).catch(notQueued(id));
         print(`deleted message ${id}`);
       }),
     );

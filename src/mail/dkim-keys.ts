@@ -18,20 +18,27 @@ export async function ensureDkimKey(
 ): Promise<{ key: DkimKey; created: boolean }> {
   const existing = await store.getDkimKey(domain.id);
   if (existing) return { key: existing, created: false };
+  const fresh = await newDkimKey(domain, now);
+  const key = await store.addDkimKey(fresh);
+  return { key, created: key.privateKey === fresh.privateKey };
+}
+
+/**
+ * A new RSA 2048 key for the domain, not yet stored. Its selector is dated; when `avoid` (the
+ * key it replaces) has the same day, a counter is added (`hearth20261203-2`), since a selector
+ * already published must keep naming the key it named.
+ */
+export async function newDkimKey(domain: Domain, now: Date = new Date(), avoid?: string): Promise<Omit<DkimKey, 'createdAt'>> {
   const pair = await generate('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'der' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
   // A dated selector lets a later key be published beside the old one while mail signed with it is in flight.
-  const selector = `hearth${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
-  const key = await store.addDkimKey({
-    domainId: domain.id,
-    selector,
-    privateKey: pair.privateKey,
-    publicKey: pair.publicKey.toString('base64'),
-  });
-  return { key, created: key.privateKey === pair.privateKey };
+  const base = `hearth${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+  let selector = base;
+  if (avoid?.startsWith(base)) selector = `${base}-${(Number(avoid.slice(base.length + 1)) || 1) + 1}`;
+  return { domainId: domain.id, selector, privateKey: pair.privateKey, publicKey: pair.publicKey.toString('base64') };
 }
 
 /** The DNS name and TXT value that publish the key (RFC 6376 §3.6.1 tags v, k, p). */

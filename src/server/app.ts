@@ -4,6 +4,7 @@ import { activesyncPlugin } from '../../protocols/activesync/plugin.js';
 import { autodiscoverPlugin } from '../../protocols/autodiscover/plugin.js';
 import { davPlugin } from '../../protocols/dav/plugin.js';
 import { apiPlugin } from '../../protocols/api/plugin.js';
+import { setupPlugin } from '../../protocols/setup/plugin.js';
 import { createMetrics } from './metrics.js';
 import { protocolAuthenticator } from '../auth/protocol-access.js';
 import type { Outbound } from '../mail/outbound.js';
@@ -59,6 +60,7 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
     ...(outbound ? { imip: imipOverOutbound(outbound, ctx.settings.hostname) } : {}),
   });
   await app.register(apiPlugin, { ctx, prefix: '/api/v1' });
+  await app.register(setupPlugin, { ctx });
   return app;
 }
 

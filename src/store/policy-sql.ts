@@ -43,6 +43,16 @@ export abstract class PolicySqlStore extends AdminSqlStore implements PolicyStor
     return (await this.getDkimKey(key.domainId))!;
   }
 
+  async replaceDkimKey(key: Omit<DkimKey, 'createdAt'> & { createdAt?: number }, previousSelector: string): Promise<DkimKey | null> {
+    const r = await this.pdb
+      .updateTable('dkim_keys')
+      .set({ selector: key.selector, private_key: key.privateKey, public_key: key.publicKey, created_at: key.createdAt ?? now() })
+      .where('domain_id', '=', key.domainId)
+      .where('selector', '=', previousSelector)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1 ? this.getDkimKey(key.domainId) : null;
+  }
+
   async recordAutoReply(accountId: number, sender: string, at: number, since: number): Promise<boolean> {
     const who = lower(sender);
     await this.pdb

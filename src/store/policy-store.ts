@@ -24,6 +24,12 @@ export interface PolicyStore {
    */
   addDkimKey(key: Omit<DkimKey, 'createdAt'> & { createdAt?: number }): Promise<DkimKey>;
   /**
+   * Replaces the domain's key with `key` if its current selector is `previousSelector` (a
+   * compare-and-set: of two concurrent rotations one wins). Returns the new key, or null when the
+   * domain's key was not `previousSelector` (nothing written).
+   */
+  replaceDkimKey(key: Omit<DkimKey, 'createdAt'> & { createdAt?: number }, previousSelector: string): Promise<DkimKey | null>;
+  /**
    * Records that the account answers `sender` (compared case-insensitively) at `at`, unless it
    * already answered that sender at or after `since`: true when recorded (the caller sends the
    * reply), false when a reply within the period exists. Atomic: of concurrent calls for one

@@ -52,6 +52,21 @@ export function policyStoreContract(factory: StoreFactory): void {
       assert.equal(new Set(keys.map((k) => k.selector)).size, 1);
     });
 
+    it('replaces the DKIM key only over the selector it names; of concurrent rotations one wins', async () => {
+      const d = await domain();
+      assert.equal(await store.replaceDkimKey({ domainId: d.id, selector: 'r1', privateKey: 'P', publicKey: 'K' }, 'none'), null);
+      await store.addDkimKey({ domainId: d.id, selector: 'old', privateKey: 'P0', publicKey: 'K0', createdAt: 1 });
+      assert.equal(await store.replaceDkimKey({ domainId: d.id, selector: 'r1', privateKey: 'P1', publicKey: 'K1' }, 'wrong'), null);
+      assert.equal((await store.getDkimKey(d.id))!.selector, 'old');
+      const results = await Promise.all(
+        [1, 2, 3].map((i) => store.replaceDkimKey({ domainId: d.id, selector: `new${i}`, privateKey: `P${i}`, publicKey: `K${i}`, createdAt: 5 }, 'old')),
+      );
+      const winners = results.filter((k) => k !== null);
+      assert.equal(winners.length, 1);
+      assert.deepEqual(await store.getDkimKey(d.id), winners[0]);
+      assert.equal(winners[0]!.createdAt, 5);
+    });
+
     it('refuses a DKIM key for an unknown domain with NotFound; the key goes with its domain', async () => {
       await assert.rejects(store.addDkimKey({ domainId: 999_999, selector: 's', privateKey: 'p', publicKey: 'k' }), (e) =>
         isStoreError(e, 'NotFound'),

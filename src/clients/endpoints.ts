@@ -1,5 +1,9 @@
-/** Where clients should connect, derived from the server settings (never from the request). */
-import type { ProtocolSettings } from '../../src/model/context.js';
+/**
+ * Where clients should connect, derived from the server settings (never from the request): the one
+ * source of host names and ports for Autodiscover (protocols/autodiscover) and the users' set-up
+ * page (protocols/setup), so that both always tell the same.
+ */
+import type { ProtocolSettings } from '../model/context.js';
 
 export interface MailEndpoint {
   host: string;

@@ -1,11 +1,11 @@
 /**
  * An Apple configuration profile (.mobileconfig, Apple's "Configuration Profile Reference") for
  * one user: Exchange ActiveSync, CalDAV, CardDAV and IMAP/SMTP mail payloads. No password is put
- * in it; the device asks for it on installation. UUIDs are derived from the account and server,
+ * in it unless the user asks (`password`, set-up page only): the device asks for it on installation. UUIDs are derived from the account and server,
  * so that installing a newer profile replaces the older one.
  */
 import { createHash } from 'node:crypto';
-import type { Account } from '../../src/model/types.js';
+import type { Account } from '../model/types.js';
 import { type Endpoints, xmlEscape as x } from './endpoints.js';
 
 type PlistValue = string | number | boolean | PlistValue[] | { [k: string]: PlistValue };
@@ -25,7 +25,13 @@ function uuid(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`.toUpperCase();
 }
 
-export function mobileconfig(account: Account, ep: Endpoints, hostname: string): string {
+export interface ProfileOptions {
+  /** Embed this password in every payload (the user asked for it); otherwise the device asks. */
+  password?: string;
+}
+
+export function mobileconfig(account: Account, ep: Endpoints, hostname: string, opts: ProfileOptions = {}): string {
+  const pw = (key: string): Record<string, PlistValue> => (opts.password ? { [key]: opts.password } : {});
   const id = `${hostname.split('.').reverse().join('.')}.hearth.${account.email}`;
   const name = account.displayName ?? account.email;
   const payload = (type: string, suffix: string, display: string, body: Record<string, PlistValue>) => ({
@@ -35,15 +41,15 @@ export function mobileconfig(account: Account, ep: Endpoints, hostname: string):
   const content: PlistValue[] = [
     payload('com.apple.eas.account', 'eas', 'Exchange ActiveSync', {
       EmailAddress: account.email, UserName: account.email, Host: ep.webPort === (ep.webTls ? 443 : 80) ? ep.webHost : `${ep.webHost}:${ep.webPort}`,
-      SSL: ep.webTls, MailNumberOfPastDaysToSync: 30,
+      SSL: ep.webTls, MailNumberOfPastDaysToSync: 30, ...pw('Password'),
     }),
     payload('com.apple.caldav.account', 'caldav', 'Calendars', {
       CalDAVAccountDescription: `${name} (calendars)`, CalDAVHostName: ep.webHost, CalDAVPort: ep.webPort,
-      CalDAVUseSSL: ep.webTls, CalDAVUsername: account.email, CalDAVPrincipalURL: ep.caldavUrl,
+      CalDAVUseSSL: ep.webTls, CalDAVUsername: account.email, CalDAVPrincipalURL: ep.caldavUrl, ...pw('CalDAVPassword'),
     }),
     payload('com.apple.carddav.account', 'carddav', 'Contacts', {
       CardDAVAccountDescription: `${name} (contacts)`, CardDAVHostName: ep.webHost, CardDAVPort: ep.webPort,
-      CardDAVUseSSL: ep.webTls, CardDAVUsername: account.email, CardDAVPrincipalURL: ep.carddavUrl,
+      CardDAVUseSSL: ep.webTls, CardDAVUsername: account.email, CardDAVPrincipalURL: ep.carddavUrl, ...pw('CardDAVPassword'),
     }),
   ];
   if (ep.imap && ep.smtp) {
@@ -53,7 +59,7 @@ export function mobileconfig(account: Account, ep: Endpoints, hostname: string):
       IncomingMailServerUsername: account.email, IncomingMailServerAuthentication: 'EmailAuthPassword',
       OutgoingMailServerHostName: ep.smtp.host, OutgoingMailServerPortNumber: ep.smtp.port, OutgoingMailServerUseSSL: true,
       OutgoingMailServerUsername: account.email, OutgoingMailServerAuthentication: 'EmailAuthPassword',
-      OutgoingPasswordSameAsIncomingPassword: true,
+      OutgoingPasswordSameAsIncomingPassword: true, ...pw('IncomingPassword'), ...pw('OutgoingPassword'),
     }));
   }
   const root = {
