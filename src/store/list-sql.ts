@@ -47,7 +47,8 @@ function toMember(r: ListMemberRow): ListMember {
 
 /** Settings as columns; a `posting` preset first, explicit policies over it. */
 function columnsOf(patch: Partial<ListSettings> & { posting?: ListPosting }): Record<string, unknown> {
-  const p = { ...(patch.posting ? postingPreset(patch.posting) : {}), ...patch };
+  const explicit = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  const p: Partial<ListSettings> = { ...(patch.posting ? postingPreset(patch.posting) : {}), ...explicit };
   const set: Record<string, unknown> = {};
   const map: [keyof ListSettings, string][] = [
     ['name', 'name'],
@@ -98,9 +99,8 @@ export abstract class ListSqlStore extends ListModerationSqlStore implements Lis
           name: local,
           subject_prefix: null,
           reply_to: 'sender',
-          ...postingPreset('members'),
           created_at: now(),
-          ...columnsOf(l),
+          ...columnsOf({ ...l, posting: l.posting ?? 'members' }),
         } as never)
         .returningAll()
         .executeTakeFirstOrThrow();
