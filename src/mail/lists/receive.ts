@@ -20,6 +20,8 @@ export interface ListEnvelope {
 
 export async function receiveListMail(deps: ListDeps, target: ListAddress, message: Buffer, envelope: ListEnvelope): Promise<string> {
   const { log } = deps;
+  // Expired tokens and held posts go here and in `hearth list held`: no timer to run.
+  await deps.store.purgeExpiredListItems(deps.now());
   if (target.endpoint === 'bounces') return `bounces:${await handleBounce(deps, target, message, envelope.mailFrom)}`;
   const senders = sendersOf(envelope.mailFrom, envelope.authenticatedAs);
   // RCPT refused the null sender on every other address; this is the second line of defence.

@@ -3,9 +3,9 @@
  * LIST-request with the command in the subject or the first body line) mail the sender a
  * confirmation with a token, in its Reply-To (LIST-confirm+TOKEN) and its subject; a reply, or a
  * mail to that address, completes it. Nobody is subscribed without that confirmation, and an
- * address gets at most CONFIRMATIONS_PER_DAY of them (no subscription bombing). A moderated list
- * then asks its moderators (approve or reject by token, like held posts); a closed list answers
- * that it takes no subscriptions. LIST-help answers with the description and the commands.
+ * address gets at most CONFIRMATIONS_PER_DAY of them, help and refusals included (no
+ * subscription bombing). A moderated list then asks its moderators (approve or reject by token,
+ * like held posts); a closed list answers that it takes no subscriptions. LIST-help answers with the description and the commands.
  */
 import type { ListToken, MailingList } from '../../store/list-store.js';
 import { headerValue, splitHeader } from '../header-block.js';
@@ -37,7 +37,8 @@ type Command = { verb: 'subscribe' | 'unsubscribe' | 'help' } | { verb: 'confirm
 /** The command of a mail to LIST-request: its subject ("Re: confirm TOKEN" too), else its first body line. */
 export function requestCommand(message: Buffer): Command {
   const subject = headerValue(message, 'Subject') ?? '';
-  const body = message.subarray(splitHeader(message).bodyStart, splitHeader(message).bodyStart + 1000).toString('utf8');
+  const start = splitHeader(message).bodyStart;
+  const body = message.subarray(start, start + 1000).toString('utf8');
   const firstLine = body.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
   for (const text of [subject, firstLine]) {
     const confirm = /\bconfirm\s+([0-9a-f]{32})\b/i.exec(text);
@@ -72,13 +73,7 @@ async function askConfirmation(deps: ListDeps, list: MailingList, verb: 'subscri
   const { store, outbound } = deps;
   const member = await store.getListMember(list.id, sender);
   if (verb === 'subscribe' && list.subscription === 'closed') {
-    if (!(await underLimit(deps, sender))) return 'rate-limited';
-    // Counted like a confirmation (a token nobody ever sees), so that refusals cannot bomb either.
-    const n = newToken();
-    await store.createListToken({
-      selector: n.selector, verifierHash: n.verifierHash, listId: list.id, kind: 'notice', address: sender, decision: n.token,
-      expiresAt: deps.now() + CONFIRM_TTL_MS,
-    });
+    if (!(await mayAnswer(deps, list, sender))) return 'rate-limited';
     await sendReply(store, outbound, list, {
       to: sender, from: 'request', inReplyTo: message, subject: `Subscription to ${list.address} is closed`,
       text: `${list.address} takes no subscriptions by mail. Its owners are at ${ownerAddressOf(list)}.`,
@@ -106,6 +101,21 @@ async function askConfirmation(deps: ListDeps, list: MailingList, verb: 'subscri
   });
   deps.log.info({ list: list.address, verb }, 'list.confirmation.sent');
   return 'confirmation-sent';
+}
+
+/**
+ * For answers that are not confirmations (help, refusals): within the same daily limit, and
+ * counted like one (a 'notice' token nobody ever sees), so that a forged sender cannot make the
+ * list write to someone over and over.
+ */
+async function mayAnswer(deps: ListDeps, list: MailingList, address: string): Promise<boolean> {
+  if (!(await underLimit(deps, address))) return false;
+  const n = newToken();
+  await deps.store.createListToken({
+    selector: n.selector, verifierHash: n.verifierHash, listId: list.id, kind: 'notice', address, decision: n.token,
+    expiresAt: deps.now() + CONFIRM_TTL_MS,
+  });
+  return true;
 }
 
 async function underLimit(deps: ListDeps, address: string): Promise<boolean> {
@@ -168,18 +178,14 @@ async function confirm(deps: ListDeps, list: MailingList, token: ListToken | nul
 /** A mail to one of the list's command addresses (not -owner, not -bounces). */
 export async function handleRequest(deps: ListDeps, target: ListAddress, message: Buffer, sender: string): Promise<RequestOutcome> {
   const list: MailingList = target;
-  await deps.store.purgeExpiredListItems(deps.now());
   let command: Command;
   if (target.endpoint === 'subscribe' || target.endpoint === 'unsubscribe' || target.endpoint === 'help') command = { verb: target.endpoint };
   else if (target.endpoint === 'confirm') command = { verb: 'confirm', token: target.detail ?? '' };
   else command = requestCommand(message);
-  if (command === null) {
+  if (command === null || command.verb === 'help') {
+    if (!(await mayAnswer(deps, list, sender))) return 'rate-limited';
     await sendReply(deps.store, deps.outbound, list, { to: sender, from: 'request', inReplyTo: message, subject: `Help for ${list.address}`, text: helpText(list) });
-    return 'unknown-command';
-  }
-  if (command.verb === 'help') {
-    await sendReply(deps.store, deps.outbound, list, { to: sender, from: 'request', inReplyTo: message, subject: `Help for ${list.address}`, text: helpText(list) });
-    return 'help';
+    return command === null ? 'unknown-command' : 'help';
   }
   if (command.verb === 'confirm') return confirm(deps, list, await validToken(deps.store, list, command.token, deps.now()), message);
   return askConfirmation(deps, list, command.verb, sender, message);
