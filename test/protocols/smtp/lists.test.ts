@@ -235,6 +235,23 @@ describe('mailing lists over SMTP', () => {
     assert.match(ok(await cli('list', 'show', 'team@example.test')), /^zed@elsewhere\.example\tmember\tdisabled \(2 bounces\)$/m);
   });
 
+  test('hostile command addresses: malformed tokens and details are refused at RCPT, nothing changes, the listener lives on', async () => {
+    const before = JSON.stringify(await members('team@example.test'));
+    for (const to of [
+      'team-confirm+@example.test',
+      'team-confirm+zz@example.test',
+      `team-confirm+${'0'.repeat(32)}@example.test`,
+      `team-confirm+${'a'.repeat(200)}@example.test`,
+      'team-confirm+"x y"@example.test',
+      'team-help+x@example.test',
+      'nolist-subscribe@example.test',
+    ]) {
+      await assert.rejects(send('tom@example.test', to, 'hostile'), (e: { responseCode?: number }) => (e.responseCode ?? 0) >= 500 && (e.responseCode ?? 0) < 600, to);
+    }
+    assert.equal(JSON.stringify(await members('team@example.test')), before);
+    assert.match((await send('ann@example.test', 'team@example.test', 'still-alive')).response, /^250 /);
+  });
+
   test('swaks writes to LIST-owner: the owners get it, members do not', { skip: hasSwaks ? false : 'swaks is not installed' }, async () => {
     await swaks(['--port', String(h.mx), '--from', 'x@example.net', '--to', 'team-owner@example.test', '--header', 'Subject: to-the-owner']);
     assert.equal((await inbox('olga@example.test', 'to-the-owner')).length, 1);
