@@ -6,13 +6,15 @@
  */
 import type { Domain } from '../model/types.js';
 import type { Store } from '../store/store.js';
-import type { ListMember, ListPosting, ListReplyTo, ListRole, MailingList } from '../store/list-store.js';
+import type { ListMember, ListPosting, ListReplyTo, ListRole, ListSettings, MailingList, PostPolicy, SubscriptionPolicy } from '../store/list-store.js';
 import { StoreError } from '../store/errors.js';
 import { normaliseAddress } from './names.js';
 import { auditChange, type AdminActor } from './actor.js';
 
 export const LIST_POSTING: readonly ListPosting[] = ['anyone', 'members', 'owners'];
 export const LIST_REPLY_TO: readonly ListReplyTo[] = ['sender', 'list'];
+export const LIST_POST_POLICY: readonly PostPolicy[] = ['allow', 'moderate', 'deny'];
+export const LIST_SUBSCRIPTION: readonly SubscriptionPolicy[] = ['open', 'moderated', 'closed'];
 
 export const listTarget = (address: string) => `list:${address}`;
 
@@ -21,25 +23,41 @@ export const listView = (l: MailingList) => ({
   address: l.address,
   name: l.name,
   subjectPrefix: l.subjectPrefix,
+  description: l.description,
   posting: l.posting,
   replyTo: l.replyTo,
+  subscription: l.subscription,
+  memberPosts: l.memberPosts,
+  nonMemberPosts: l.nonMemberPosts,
+  moderatorPosts: l.moderatorPosts,
+  bounceLimit: l.bounceLimit,
   createdAt: new Date(l.createdAt).toISOString(),
 });
-export const memberView = (m: ListMember) => ({ address: m.address, role: m.role, createdAt: new Date(m.createdAt).toISOString() });
+export const memberView = (m: ListMember) => ({ address: m.address, role: m.role, disabled: m.disabled, bounces: m.bounces, createdAt: new Date(m.createdAt).toISOString() });
 
-export interface ListFields {
-  name?: string;
-  /** '' or null: no prefix. */
-  subjectPrefix?: string | null;
-  posting?: ListPosting;
-  replyTo?: ListReplyTo;
-}
+/** The list's settings; `posting` is a preset of the three post policies (explicit ones win). */
+export type ListFields = Partial<ListSettings> & { posting?: ListPosting };
 
 function checkPolicies(f: ListFields): void {
   if (f.posting !== undefined && !LIST_POSTING.includes(f.posting))
     throw new StoreError('Invalid', `posting: expected ${LIST_POSTING.join(', ')}`);
   if (f.replyTo !== undefined && !LIST_REPLY_TO.includes(f.replyTo))
     throw new StoreError('Invalid', `replyTo: expected ${LIST_REPLY_TO.join(', ')}`);
+  if (f.subscription !== undefined && !LIST_SUBSCRIPTION.includes(f.subscription))
+    throw new StoreError('Invalid', `subscription: expected ${LIST_SUBSCRIPTION.join(', ')}`);
+  for (const k of ['memberPosts', 'nonMemberPosts', 'moderatorPosts'] as const)
+    if (f[k] !== undefined && !LIST_POST_POLICY.includes(f[k]))
+      throw new StoreError('Invalid', `${k}: expected ${LIST_POST_POLICY.join(', ')}`);
+  if (f.bounceLimit !== undefined && !(Number.isInteger(f.bounceLimit) && f.bounceLimit >= 0))
+    throw new StoreError('Invalid', 'bounceLimit: expected a whole number, 0 or more');
+}
+
+/** The fields given, with '' as null for the texts that may be absent. */
+function settings(f: ListFields): ListFields {
+  const out: ListFields = { ...f };
+  if (f.subjectPrefix !== undefined) out.subjectPrefix = f.subjectPrefix || null;
+  if (f.description !== undefined) out.description = f.description || null;
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as ListFields;
 }
 
 function address(a: string): string {
@@ -53,26 +71,15 @@ export async function createList(store: Store, by: AdminActor, domain: Domain, l
   const addr = address(listAddress);
   if (!addr.endsWith(`@${domain.name}`)) throw new StoreError('Invalid', `not an address of ${domain.name}: '${listAddress}'`);
   checkPolicies(f);
-  const l = await store.createList({
-    address: addr,
-    ...(f.name ? { name: f.name } : {}),
-    subjectPrefix: f.subjectPrefix || null,
-    ...(f.posting ? { posting: f.posting } : {}),
-    ...(f.replyTo ? { replyTo: f.replyTo } : {}),
-  });
+  const l = await store.createList({ address: addr, subjectPrefix: null, ...settings(f) });
   await auditChange(store, by, 'list.created', listTarget(l.address), null, listView(l));
   return l;
 }
 
-/** Changes the list's name, prefix or policies; fields left out stay. */
+/** Changes the list's settings; fields left out stay. */
 export async function updateList(store: Store, by: AdminActor, list: MailingList, f: ListFields): Promise<MailingList> {
   checkPolicies(f);
-  const updated = await store.updateList(list.id, {
-    ...(f.name !== undefined ? { name: f.name } : {}),
-    ...(f.subjectPrefix !== undefined ? { subjectPrefix: f.subjectPrefix || null } : {}),
-    ...(f.posting ? { posting: f.posting } : {}),
-    ...(f.replyTo ? { replyTo: f.replyTo } : {}),
-  });
+  const updated = await store.updateList(list.id, settings(f));
   await auditChange(store, by, 'list.updated', listTarget(list.address), listView(list), listView(updated));
   return updated;
 }

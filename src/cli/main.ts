@@ -143,7 +143,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   migrateCommands(program, withStore, print, { err: io.err, tty: io === processIo && process.stderr.isTTY === true });
   queueCommands(program, withStore, print, by);
   archiveCommands(program, withStore, print, io.out);
-  listCommands(program, withStore, print, by);
+  listCommands(program, withStore, print, by, () => config);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

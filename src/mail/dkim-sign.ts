@@ -5,7 +5,7 @@
  */
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type { Store } from '../store/store.js';
-import { fieldValue, splitHeader } from './header-fields.js';
+import { fieldValue, splitHeader } from './header-block.js';
 
 /** The domain of the first From address (RFC 5322 §3.6.2), lower case, or null. */
 export function fromDomain(raw: Buffer): string | null {

@@ -6,7 +6,7 @@
  * Authentication-Results field that claims the same authserv-id was removed (RFC 8601 §5: a
  * forged one would otherwise be believed by the user's client).
  */
-import { fieldValue, rewriteHeader, type HeaderField } from './header-fields.js';
+import { fieldValue, rewriteHeader, type HeaderField } from './header-block.js';
 import type { DnsResolver } from './dns.js';
 
 export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
@@ -85,7 +85,7 @@ export async function authenticateInbound(raw: Buffer, input: InboundAuthInput):
     .finally(() => clearTimeout(timer));
   if (!res) {
     const header = `Authentication-Results: ${id};\r\n dkim=temperror (checks did not complete);\r\n spf=temperror;\r\n dmarc=temperror\r\n`;
-    const bytes = rewriteHeader(raw, { prepend: header, drop: (f) => f.name === 'authentication-results' && authservIdOf(f) === id });
+    const bytes = rewriteHeader(raw, { prepend: [header], drop: (f) => f.name === 'authentication-results' && authservIdOf(f) === id });
     return { bytes, header, spf: 'temperror', dkim: 'temperror', dmarc: 'temperror', arc: 'none', verdict: 'deliver' };
   }
   // RFC 8601 §2.2: "authserv-id; method=result ...". mailauth formats each method's part.
@@ -107,7 +107,7 @@ export async function authenticateInbound(raw: Buffer, input: InboundAuthInput):
     .map((p) => p.replace(/\r?\n[ \t]*/g, ' '));
   const header = `Authentication-Results: ${id};${parts.length ? `\r\n ${parts.join(';\r\n ')}` : ' none'}\r\n`;
   const bytes = rewriteHeader(raw, {
-    prepend: header,
+    prepend: [header],
     drop: (f) => f.name === 'authentication-results' && authservIdOf(f) === id,
   });
 

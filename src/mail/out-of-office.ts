@@ -15,7 +15,7 @@ import type { Store } from '../store/store.js';
 import type { Account, OofMessage, OofSetting } from '../model/types.js';
 import type { ParsedMessage } from '../model/mail.js';
 import type { Outbound } from './outbound.js';
-import { fieldValue, splitHeader } from './header-fields.js';
+import { fieldValue, splitHeader } from './header-block.js';
 
 export interface OofDeps {
   store: Store;

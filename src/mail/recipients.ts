@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/store.js';
 import type { Account, Domain } from '../model/types.js';
-import type { MailingList } from '../store/list-store.js';
+import { findListAddress, type ListAddress } from './lists/addresses.js';
 
 /** How deep alias and group chains are followed, and how many mailboxes one address may reach. */
 export interface ResolveLimits { maxDepth: number; maxMailboxes: number }
@@ -19,8 +19,11 @@ export type Resolution =
   | { kind: 'unknown'; domain: Domain }
   /** Alias or group chains went deeper or wider than the limits allow (a loop that grew, or a misconfiguration). */
   | { kind: 'too-complex'; domain: Domain }
-  /** A mailing list (src/mail/lists/): its posting policy is checked at RCPT, the post is fanned out after DATA. */
-  | { kind: 'list'; domain: Domain; list: MailingList }
+  /**
+   * One of a mailing list's addresses (src/mail/lists/addresses.ts) other than LIST-owner: who
+   * may write to it is checked at RCPT (src/mail/lists/policy.ts), the mail handled after DATA.
+   */
+  | { kind: 'list'; domain: Domain; list: ListAddress }
   /** Not one of our domains. */
   | { kind: 'remote'; domainName: string };
 
@@ -42,11 +45,10 @@ export async function resolveRecipient(store: Store, address: string, limits: Re
   const domainName = domainPart(start);
   const domain = domainName ? await store.getDomain(domainName) : null;
   if (!domain) return { kind: 'remote', domainName };
-  const list = await store.getList(start);
-  if (list) return { kind: 'list', domain, list };
-  // LIST-owner@DOMAIN reaches the list's owners (where its bounces go; RFC 2369 List-Owner).
-  const owners = start.replace(/-owner@/, '@');
-  const ownedList = owners !== start ? await store.getList(owners) : null;
+  const list = await findListAddress(store, start);
+  if (list && list.endpoint !== 'owner') return { kind: 'list', domain, list };
+  // LIST-owner@DOMAIN reaches the list's owners (RFC 2369 §3.6 List-Owner), as an alias would.
+  const ownedList = list;
   const level0 = ownedList ? (await store.listListMembers(ownedList.id)).filter((m) => m.role === 'owner').map((m) => m.address) : [start];
 
   const mailboxes = new Map<number, Account>();

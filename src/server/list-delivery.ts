@@ -1,27 +1,36 @@
 /**
- * Mailing-list recipients of one SMTP transaction: each list among the envelope recipients gets
- * the post fanned out (src/mail/lists/distribute.ts). The posting policy was checked at RCPT.
- * Returns how many lists took the message.
+ * Mailing-list recipients of one SMTP transaction: each of a list's addresses among the envelope
+ * recipients gets the message (src/mail/lists/receive.ts: a post fanned out or held, a command
+ * answered, a bounce counted). Who may write to them was checked at RCPT. Returns how many list
+ * addresses took the message.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { Outbound } from '../mail/outbound.js';
-import { distributeListPost } from '../mail/lists/distribute.js';
+import { findListAddress } from '../mail/lists/addresses.js';
+import { receiveListMail } from '../mail/lists/receive.js';
+
+export interface ListEnvelope {
+  mailFrom: string;
+  rcptTo: string[];
+  authenticatedAs: string | null;
+}
 
 export async function postToLists(
   store: Store,
   outbound: Outbound | null | undefined,
   message: Buffer,
-  rcptTo: string[],
+  envelope: ListEnvelope,
   log: Logger,
 ): Promise<number> {
   if (!outbound) return 0;
+  const deps = { store, outbound, log, now: Date.now };
   let lists = 0;
-  for (const rcpt of new Set(rcptTo.map((r) => r.toLowerCase()))) {
-    const list = await store.getList(rcpt);
-    if (!list) continue;
-    const d = await distributeListPost(store, outbound, list, message);
-    log.info({ list: list.address, outcome: d.outcome, ...(d.outcome === 'sent' ? { recipients: d.recipients } : {}) }, 'list.post');
+  for (const rcpt of new Set(envelope.rcptTo.map((r) => r.toLowerCase()))) {
+    const target = await findListAddress(store, rcpt);
+    if (!target || target.endpoint === 'owner') continue;
+    const outcome = await receiveListMail(deps, target, message, envelope);
+    log.info({ list: target.address, endpoint: target.endpoint, outcome }, 'list.received');
     lists++;
   }
   return lists;

@@ -8,9 +8,8 @@ import type { Config } from './config.js';
 import type { Outbound } from '../mail/outbound.js';
 import { MailPolicies } from '../mail/policies.js';
 import { systemResolver } from '../mail/dns.js';
-import { localOnlyOutbound } from '../mail/local-outbound.js';
 
-export function mailPolicies(config: Config, store: Store, log: Logger, outbound?: Outbound): MailPolicies {
+export function mailPolicies(config: Config, store: Store, log: Logger, outbound: Outbound): MailPolicies {
   const policyLog = log.child({ area: 'mail-policy' });
   return new MailPolicies({
     store,
@@ -18,8 +17,7 @@ export function mailPolicies(config: Config, store: Store, log: Logger, outbound
     hostname: config.hostname,
     settings: config.mailPolicy,
     resolver: systemResolver(config.mailPolicy.dnsTimeoutMs),
-    // Until the outbound queue is wired here, replies reach local senders only.
-    outbound: outbound ?? localOnlyOutbound(store, policyLog),
+    outbound,
   });
 }
 

@@ -1,28 +1,72 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { ListDatabase, ListRow } from './list-schema.js';
-import type { ListMember, ListRole, ListStore, MailingList, NewMailingList } from './list-store.js';
+import type { ListDatabase, ListMemberRow, ListRow } from './list-schema.js';
+import {
+  LIST_COMMAND_SUFFIXES,
+  postingPreset,
+  presetOf,
+  type ListMember,
+  type ListPosting,
+  type ListRole,
+  type ListSettings,
+  type ListStore,
+  type MailingList,
+  type NewMailingList,
+} from './list-store.js';
 import { StoreError, conflict, notFound } from './errors.js';
-import { ArchiveSqlStore } from './archive-sql.js';
+import { ListModerationSqlStore } from './list-moderation-sql.js';
 import { lower, now } from './sql-store-base.js';
 
 type ListDb = Kysely<Database & ListDatabase>;
 
 function toList(r: ListRow): MailingList {
+  const policies = {
+    memberPosts: r.member_posts as MailingList['memberPosts'],
+    nonMemberPosts: r.nonmember_posts as MailingList['nonMemberPosts'],
+    moderatorPosts: r.moderator_posts as MailingList['moderatorPosts'],
+  };
   return {
     id: Number(r.id),
     domainId: Number(r.domain_id),
     address: r.address,
     name: r.name,
+    description: r.description,
     subjectPrefix: r.subject_prefix,
     replyTo: r.reply_to as MailingList['replyTo'],
-    posting: r.posting as MailingList['posting'],
+    subscription: r.subscription as MailingList['subscription'],
+    ...policies,
+    posting: presetOf(policies),
+    bounceLimit: Number(r.bounce_limit),
     createdAt: Number(r.created_at),
   };
 }
 
-/** The ListStore over the SQL store (both backends). */
-export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore {
+function toMember(r: ListMemberRow): ListMember {
+  return { address: r.address, role: r.role as ListRole, createdAt: Number(r.created_at), bounces: Number(r.bounces), disabled: Number(r.disabled) !== 0 };
+}
+
+/** Settings as columns; a `posting` preset first, explicit policies over it. */
+function columnsOf(patch: Partial<ListSettings> & { posting?: ListPosting }): Record<string, unknown> {
+  const explicit = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  const p: Partial<ListSettings> = { ...(patch.posting ? postingPreset(patch.posting) : {}), ...explicit };
+  const set: Record<string, unknown> = {};
+  const map: [keyof ListSettings, string][] = [
+    ['name', 'name'],
+    ['description', 'description'],
+    ['subjectPrefix', 'subject_prefix'],
+    ['replyTo', 'reply_to'],
+    ['subscription', 'subscription'],
+    ['memberPosts', 'member_posts'],
+    ['nonMemberPosts', 'nonmember_posts'],
+    ['moderatorPosts', 'moderator_posts'],
+    ['bounceLimit', 'bounce_limit'],
+  ];
+  for (const [key, col] of map) if (p[key] !== undefined) set[col] = p[key];
+  return set;
+}
+
+/** The ListStore over the SQL store (both backends): lists and members; tokens and held posts below. */
+export abstract class ListSqlStore extends ListModerationSqlStore implements ListStore {
   private get ldb(): ListDb {
     return this.db as unknown as ListDb;
   }
@@ -31,8 +75,9 @@ export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore 
     const address = lower(l.address);
     const at = address.lastIndexOf('@');
     if (at <= 0) throw new StoreError('Invalid', `not an address: '${l.address}'`);
-    if (address.slice(0, at).endsWith('-owner'))
-      throw new StoreError('Invalid', 'a list address may not end in -owner (reserved for its owners)');
+    const local = address.slice(0, at);
+    const reserved = LIST_COMMAND_SUFFIXES.find((s) => local.endsWith(`-${s}`) || local.includes(`-${s}+`));
+    if (reserved) throw new StoreError('Invalid', `a list address may not end in -${reserved} (one of each list's command addresses)`);
     return this.write(async ({ trx }) => {
       const t = trx as unknown as ListDb;
       const domain = await t
@@ -51,11 +96,11 @@ export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore 
         .values({
           domain_id: domain.id,
           address,
-          name: l.name ?? address.slice(0, at),
-          subject_prefix: l.subjectPrefix ?? null,
-          reply_to: l.replyTo ?? 'sender',
-          posting: l.posting ?? 'members',
+          name: local,
+          subject_prefix: null,
+          reply_to: 'sender',
           created_at: now(),
+          ...columnsOf({ ...l, posting: l.posting ?? 'members' }),
         } as never)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -68,18 +113,19 @@ export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore 
     return row ? toList(row) : null;
   }
 
+  async getListById(id: number): Promise<MailingList | null> {
+    const row = await this.ldb.selectFrom('lists').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toList(row) : null;
+  }
+
   async listLists(domainId?: number): Promise<MailingList[]> {
     let q = this.ldb.selectFrom('lists').selectAll();
     if (domainId !== undefined) q = q.where('domain_id', '=', domainId);
     return (await q.orderBy('address').execute()).map(toList);
   }
 
-  async updateList(id: number, patch: Partial<Pick<MailingList, 'name' | 'subjectPrefix' | 'replyTo' | 'posting'>>): Promise<MailingList> {
-    const set: Record<string, unknown> = {};
-    if (patch.name !== undefined) set.name = patch.name;
-    if (patch.subjectPrefix !== undefined) set.subject_prefix = patch.subjectPrefix;
-    if (patch.replyTo !== undefined) set.reply_to = patch.replyTo;
-    if (patch.posting !== undefined) set.posting = patch.posting;
+  async updateList(id: number, patch: Partial<ListSettings> & { posting?: ListPosting }): Promise<MailingList> {
+    const set = columnsOf(patch);
     const q = Object.keys(set).length
       ? this.ldb.updateTable('lists').set(set).where('id', '=', id).returningAll()
       : this.ldb.selectFrom('lists').selectAll().where('id', '=', id);
@@ -91,6 +137,8 @@ export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore 
   async deleteList(id: number): Promise<void> {
     await this.write(async ({ trx }) => {
       const t = trx as unknown as ListDb;
+      await t.deleteFrom('list_tokens').where('list_id', '=', id).execute();
+      await t.deleteFrom('list_held').where('list_id', '=', id).execute();
       await t.deleteFrom('list_members').where('list_id', '=', id).execute();
       const r = await t.deleteFrom('lists').where('id', '=', id).executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw notFound('list');
@@ -104,11 +152,11 @@ export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore 
       if (!(await t.selectFrom('lists').select('id').where('id', '=', listId).executeTakeFirst())) throw notFound('list');
       const row = await t
         .insertInto('list_members')
-        .values({ list_id: listId, address: addr, role, created_at: now() } as never)
-        .onConflict((oc) => oc.columns(['list_id', 'address']).doUpdateSet({ role }))
+        .values({ list_id: listId, address: addr, role, created_at: now(), bounces: 0, disabled: 0 } as never)
+        .onConflict((oc) => oc.columns(['list_id', 'address']).doUpdateSet({ role, bounces: 0, disabled: 0 }))
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { address: row.address, role: row.role as ListRole, createdAt: Number(row.created_at) };
+      return toMember(row);
     });
   }
 
@@ -123,6 +171,43 @@ export abstract class ListSqlStore extends ArchiveSqlStore implements ListStore 
 
   async listListMembers(listId: number): Promise<ListMember[]> {
     const rows = await this.ldb.selectFrom('list_members').selectAll().where('list_id', '=', listId).orderBy('address').execute();
-    return rows.map((r) => ({ address: r.address, role: r.role as ListRole, createdAt: Number(r.created_at) }));
+    return rows.map(toMember);
+  }
+
+  async getListMember(listId: number, address: string): Promise<ListMember | null> {
+    const row = await this.ldb
+      .selectFrom('list_members')
+      .selectAll()
+      .where('list_id', '=', listId)
+      .where('address', '=', lower(address))
+      .executeTakeFirst();
+    return row ? toMember(row) : null;
+  }
+
+  async recordListBounce(listId: number, address: string, limit: number): Promise<ListMember | null> {
+    const addr = lower(address);
+    return this.write(async ({ trx }) => {
+      const t = trx as unknown as ListDb;
+      // One statement increments, so that bounces counted at once on two nodes both count.
+      const row = await t
+        .updateTable('list_members')
+        .set((eb) => ({ bounces: eb('bounces', '+', 1) }))
+        .where('list_id', '=', listId)
+        .where('address', '=', addr)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      if (limit > 0 && Number(row.bounces) >= limit && Number(row.disabled) === 0) {
+        const disabled = await t
+          .updateTable('list_members')
+          .set({ disabled: 1 })
+          .where('list_id', '=', listId)
+          .where('address', '=', addr)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toMember(disabled);
+      }
+      return toMember(row);
+    });
   }
 }

@@ -20,25 +20,41 @@ const Posting = Type.Union([Type.Literal('anyone'), Type.Literal('members'), Typ
   description: 'who may post: anyone, the members (owners included), or the owners only',
 });
 const ReplyTo = Type.Union([Type.Literal('sender'), Type.Literal('list')], { description: 'where replies go' });
-const Role = Type.Union([Type.Literal('member'), Type.Literal('owner')]);
+const Role = Type.Union([Type.Literal('member'), Type.Literal('moderator'), Type.Literal('owner')]);
+const PostPolicy = Type.Union([Type.Literal('allow'), Type.Literal('moderate'), Type.Literal('deny')]);
+const Subscription = Type.Union([Type.Literal('open'), Type.Literal('moderated'), Type.Literal('closed')], {
+  description: 'subscribing by mail: anyone who confirms, confirmed and approved by a moderator, or nobody',
+});
 
 export const MailingListSchema = Type.Object({
   address: Type.String(),
   name: Type.String(),
   subjectPrefix: Nullable(Type.String()),
-  posting: Type.String(),
+  description: Nullable(Type.String()),
+  posting: Type.String({ description: "the preset the three post policies match, or 'custom'" }),
   replyTo: Type.String(),
+  subscription: Type.String(),
+  memberPosts: Type.String(),
+  nonMemberPosts: Type.String(),
+  moderatorPosts: Type.String(),
+  bounceLimit: Type.Integer(),
   createdAt: Type.String(),
 });
 const ListFields = {
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   subjectPrefix: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
   posting: Type.Optional(Posting),
   replyTo: Type.Optional(ReplyTo),
+  subscription: Type.Optional(Subscription),
+  memberPosts: Type.Optional(PostPolicy),
+  nonMemberPosts: Type.Optional(PostPolicy),
+  moderatorPosts: Type.Optional(PostPolicy),
+  bounceLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
 };
 const NewList = Type.Object({ address: Type.String({ maxLength: 254 }), ...ListFields }, { additionalProperties: false });
 const ListChanges = Type.Object(ListFields, { additionalProperties: false });
-const Member = Type.Object({ address: Type.String(), role: Type.String(), createdAt: Type.String() });
+const Member = Type.Object({ address: Type.String(), role: Type.String(), disabled: Type.Boolean(), bounces: Type.Integer(), createdAt: Type.String() });
 const MemberBody = Type.Object({ role: Type.Optional(Role) }, { additionalProperties: false });
 const ListParams = Type.Object({ address: Type.String({ maxLength: 254 }) });
 const MemberParams = Type.Object({ address: Type.String({ maxLength: 254 }), member: Type.String({ maxLength: 254 }) });

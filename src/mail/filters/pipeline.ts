@@ -6,7 +6,7 @@
  * The result is a decision, never an SMTP reply: src/server maps it to the listener's answer.
  */
 import { FilterUnavailableError, type FilterEnvelope, type FilterVerdict, type MessageFilter } from './filter.js';
-import { foldField, rewriteHeaders } from '../header-block.js';
+import { foldField, rewriteHeader, type HeaderField } from '../header-block.js';
 
 /** What a filter that cannot answer means for the message: let it through, or ask the client to retry. */
 export type FailurePolicy = 'accept' | 'tempfail';
@@ -87,9 +87,8 @@ export class FilterPipeline {
     // answer), so that no client or sieve rule trusts a forged "X-Spam-Flag: NO".
     const dropSpam = spamFilter !== null;
     const dropVirus = virusVerdict !== null && !virusVerdict.skipped;
-    const drop = (name: string) => (dropSpam && isSpamField(name)) || (dropVirus && isVirusField(name));
-    const rewritten =
-      add.length || dropSpam ? rewriteHeaders(message, drop, add) : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    const drop = (f: HeaderField) => (dropSpam && isSpamField(f.name)) || (dropVirus && isVirusField(f.name));
+    const rewritten = rewriteHeader(message, { drop, prepend: add });
     return { outcome: 'deliver', junk, message: rewritten, spam: spamVerdict, virus: virusVerdict, failures };
   }
 }

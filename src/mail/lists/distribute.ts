@@ -1,29 +1,46 @@
 /**
  * Fans out one post to a mailing list's members through the Outbound interface (the one way the
- * mail system sends a message on: local members are delivered, remote ones queued). The
- * envelope sender is LIST-owner@DOMAIN, so that bounces reach the owners and never the poster
- * (RFC 5321 §3.6.2 on lists: the list is the new originator).
+ * mail system sends a message on: local members are delivered, remote ones queued). The list is
+ * the new originator (RFC 5321 §3.6.2), so the poster never sees the members' bounces: local
+ * members get one copy in one delivery with envelope sender LIST-bounces@; each remote member
+ * gets a VERP-like LIST-bounces+MEMBER=DOMAIN@ sender, so that a bounce names the member
+ * whatever the remote MTA writes in it (src/mail/lists/bounces.ts counts them). Members whose
+ * delivery was disabled by bounces get nothing.
  */
 import type { Outbound } from '../outbound.js';
-import type { ListStore, MailingList } from '../../store/list-store.js';
-import { isLoop, listCopy, ownerAddressOf } from './post.js';
+import type { Store } from '../../store/store.js';
+import type { MailingList } from '../../store/list-store.js';
+import { isLoop, listCopy } from './post.js';
+import { commandAddress, verpAddress } from './addresses.js';
+import { domainPart } from '../recipients.js';
 
 export type Distribution =
   | { outcome: 'sent'; recipients: number; queueId: string | null }
   /** The post already went through this list (its List-Id is on it): dropped, not sent again. */
   | { outcome: 'loop' }
-  /** The list has no members: nothing to send. */
+  /** The list has no (enabled) members: nothing to send. */
   | { outcome: 'empty' };
 
 export async function distributeListPost(
-  store: Pick<ListStore, 'listListMembers'>,
+  store: Pick<Store, 'listListMembers' | 'getDomain'>,
   outbound: Outbound,
   list: MailingList,
   message: Uint8Array,
 ): Promise<Distribution> {
   if (isLoop(message, list)) return { outcome: 'loop' };
-  const recipients = [...new Set((await store.listListMembers(list.id)).map((m) => m.address))].filter((a) => a !== list.address);
-  if (recipients.length === 0) return { outcome: 'empty' };
-  const { queueId } = await outbound.send({ mailFrom: ownerAddressOf(list), recipients, bytes: listCopy(list, message) });
-  return { outcome: 'sent', recipients: recipients.length, queueId };
+  const members = (await store.listListMembers(list.id)).filter((m) => !m.disabled && m.address !== list.address);
+  if (members.length === 0) return { outcome: 'empty' };
+  const bytes = listCopy(list, message);
+  const ours = new Map<string, boolean>();
+  const local: string[] = [];
+  const remote: string[] = [];
+  for (const m of members) {
+    const d = domainPart(m.address);
+    if (!ours.has(d)) ours.set(d, (await store.getDomain(d)) !== null);
+    (ours.get(d) ? local : remote).push(m.address);
+  }
+  let queueId: string | null = null;
+  if (local.length) queueId = (await outbound.send({ mailFrom: commandAddress(list, 'bounces'), recipients: local, bytes })).queueId;
+  for (const r of remote) queueId = (await outbound.send({ mailFrom: verpAddress(list, r), recipients: [r], bytes })).queueId ?? queueId;
+  return { outcome: 'sent', recipients: members.length, queueId };
 }

@@ -7,18 +7,15 @@
  */
 import libmime from 'libmime';
 import type { MailingList } from '../../store/list-store.js';
-import { headerValue, rewriteHeaders } from '../header-block.js';
+import { headerValue, rewriteHeader } from '../header-block.js';
+import { commandAddress, ownerAddressOf } from './addresses.js';
 
 /** RFC 2919 §2: list-label "." list-id-namespace; the address with its @ turned into a dot. */
 export function listIdOf(list: MailingList): string {
   return list.address.replace('@', '.').replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, '-');
 }
 
-/** LIST-owner@DOMAIN: the list's owners, and where its bounces go (src/mail/recipients.ts). */
-export function ownerAddressOf(list: MailingList): string {
-  const at = list.address.lastIndexOf('@');
-  return `${list.address.slice(0, at)}-owner${list.address.slice(at)}`;
-}
+export { ownerAddressOf };
 
 export function isLoop(message: Uint8Array, list: MailingList): boolean {
   const id = headerValue(message, 'List-Id');
@@ -43,14 +40,14 @@ function phrase(text: string): string {
 }
 
 export function listCopy(list: MailingList, message: Uint8Array): Buffer {
-  const owner = ownerAddressOf(list);
   const add = [
     `List-Id: ${phrase(list.name)} <${listIdOf(list)}>`,
     // RFC 2369 §3.4: NO when members may not post (an announcement list).
-    `List-Post: ${list.posting === 'owners' ? 'NO' : `<mailto:${list.address}>`}`,
-    `List-Owner: <mailto:${owner}>`,
-    `List-Help: <mailto:${owner}?subject=help>`,
-    `List-Unsubscribe: <mailto:${owner}?subject=unsubscribe>`,
+    `List-Post: ${list.memberPosts === 'deny' ? 'NO' : `<mailto:${list.address}>`}`,
+    `List-Owner: <mailto:${ownerAddressOf(list)}>`,
+    `List-Help: <mailto:${commandAddress(list, 'request')}?subject=help>`,
+    `List-Subscribe: <mailto:${commandAddress(list, 'subscribe')}>`,
+    `List-Unsubscribe: <mailto:${commandAddress(list, 'unsubscribe')}>`,
     'Precedence: list',
   ];
   if (list.replyTo === 'list') add.push(`Reply-To: <${list.address}>`);
@@ -66,5 +63,5 @@ export function listCopy(list: MailingList, message: Uint8Array): Buffer {
   }
   const drop = (name: string) =>
     LIST_FIELDS.has(name) || (list.replyTo === 'list' && name === 'reply-to') || (newSubject !== null && name === 'subject');
-  return rewriteHeaders(message, drop, add);
+  return rewriteHeader(message, { drop: (f) => drop(f.name), prepend: add });
 }

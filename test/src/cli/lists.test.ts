@@ -28,7 +28,7 @@ describe('hearth list', () => {
     assert.equal(
       ok(await run('list', 'show', 'team@lists.test')),
       [
-        'team@lists.test\tThe Team\tposting members\treply-to list\tprefix [team]',
+        'team@lists.test\tThe Team\tposting members\treply-to list\tprefix [team]\tsubscription open\tmembers allow\tnon-members deny\tmoderators allow\tbounce-limit 5',
         'ann@lists.test\tmember',
         'olga@lists.test\towner',
         'zed@elsewhere.example\tmember',
@@ -37,8 +37,15 @@ describe('hearth list', () => {
     );
     assert.equal(
       ok(await run('list', 'set', 'team@lists.test', '--posting', 'owners', '--prefix', '')),
-      'team@lists.test\tThe Team\tposting owners\treply-to list\tprefix -\n',
+      'team@lists.test\tThe Team\tposting owners\treply-to list\tprefix -\tsubscription open\tmembers deny\tnon-members deny\tmoderators allow\tbounce-limit 5\n',
     );
+    assert.match(
+      ok(await run('list', 'set', 'team@lists.test', '--nonmember-posts', 'moderate', '--subscription', 'moderated', '--bounce-limit', '3', '--description', 'Our team')),
+      /\tposting custom\t.*\tsubscription moderated\tmembers deny\tnon-members moderate\tmoderators allow\tbounce-limit 3$/m,
+    );
+    assert.equal(ok(await run('list', 'held', 'team@lists.test')), '');
+    fails(await run('list', 'approve', 'team@lists.test', '999'), 2, /no held post 999/);
+    fails(await run('list', 'reject', 'team@lists.test', 'x'), 2, /not a held post id/);
     assert.equal(
       ok(await run('list', 'member', 'remove', 'team@lists.test', 'ZED@elsewhere.example')),
       'removed zed@elsewhere.example from team@lists.test\n',
@@ -52,6 +59,9 @@ describe('hearth list', () => {
   it('mistakes are one line: usage 2, a taken address 1', async () => {
     fails(await run('list', 'add', 'x@unknown.test'), 2, /unknown|domain/);
     fails(await run('list', 'add', 'y@lists.test', '--posting', 'everyone'), 2, /--posting: expected anyone, members, owners/);
+    fails(await run('list', 'add', 'y@lists.test', '--member-posts', 'maybe'), 2, /--member-posts: expected allow, moderate, deny/);
+    fails(await run('list', 'add', 'y@lists.test', '--bounce-limit', '-1'), 2, /--bounce-limit/);
+    fails(await run('list', 'add', 'y-request@lists.test'), 1, /-request/);
     fails(await run('list', 'show', 'none@lists.test'), 2, /no such list/);
     fails(await run('list', 'member', 'add', 'none@lists.test', 'a@b.test'), 2, /no such list/);
     ok(await run('list', 'add', 'dup@lists.test'));

@@ -9,7 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { dkimSign } from 'mailauth';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { authenticateInbound, type InboundAuthInput } from '../../../src/mail/inbound-auth.js';
-import { splitHeader } from '../../../src/mail/header-fields.js';
+import { splitHeader } from '../../../src/mail/header-block.js';
 import { fakeResolver, type FakeZone } from '../../helpers/fake-dns.js';
 
 const pair = generateKeyPairSync('rsa', {

@@ -12,7 +12,7 @@ import {
   type FilterVerdict,
   type MessageFilter,
 } from '../../../../src/mail/filters/filter.js';
-import { rewriteHeaders, foldField } from '../../../../src/mail/header-block.js';
+import { rewriteHeader, foldField } from '../../../../src/mail/header-block.js';
 
 const mx: FilterEnvelope = {
   mailFrom: 'x@example.net',
@@ -127,14 +127,14 @@ describe('filter pipeline', () => {
 
 describe('header rewriting', () => {
   test('LF-only line ends, no body, a header block without a blank line, folded fields', () => {
-    const drop = (n: string) => n.startsWith('x-spam-');
+    const drop = (f: { name: string }) => f.name.startsWith('x-spam-');
     assert.equal(
-      rewriteHeaders(Buffer.from('X-Spam-A: 1\n\tmore\nSubject: s\n\nX-Spam-A: body\n'), drop, ['X-New: 1']).toString(),
+      rewriteHeader(Buffer.from('X-Spam-A: 1\n\tmore\nSubject: s\n\nX-Spam-A: body\n'), { drop, prepend: ['X-New: 1'] }).toString(),
       'X-New: 1\r\nSubject: s\n\nX-Spam-A: body\n',
     );
-    assert.equal(rewriteHeaders(Buffer.from('Subject: s\r\nX-Spam-B: 2'), drop, []).toString(), 'Subject: s\r\n');
-    assert.equal(rewriteHeaders(Buffer.from(''), drop, ['X-New: 1']).toString(), 'X-New: 1\r\n');
-    assert.equal(rewriteHeaders(Buffer.from('not a header line\r\n\r\nbody'), drop, []).toString(), 'not a header line\r\n\r\nbody');
+    assert.equal(rewriteHeader(Buffer.from('Subject: s\r\nX-Spam-B: 2'), { drop, prepend: [] }).toString(), 'Subject: s\r\n');
+    assert.equal(rewriteHeader(Buffer.from(''), { drop, prepend: ['X-New: 1'] }).toString(), 'X-New: 1\r\n');
+    assert.equal(rewriteHeader(Buffer.from('not a header line\r\n\r\nbody'), { drop, prepend: [] }).toString(), 'not a header line\r\n\r\nbody');
   });
 
   test('long values fold near 78 characters at spaces', () => {
