@@ -45,6 +45,13 @@ describe('admin API: mailing lists', () => {
     assert.equal(stale.statusCode, 412);
     assert.equal((await h.t.store.getList('team@a.test'))!.posting, 'owners');
     assert.equal((await adminA.req('PATCH', '/api/v1/lists/team@a.test', { posting: 'everyone' })).statusCode, 400);
+    // The per-class policies and the subscription policy (the lists' mail commands read them).
+    const policies = await adminA.req('PATCH', '/api/v1/lists/team@a.test', { subscription: 'moderated', nonMemberPosts: 'moderate', bounceLimit: 3, description: 'The team' });
+    assert.equal(policies.statusCode, 200, policies.body);
+    assert.equal(policies.json().posting, 'custom');
+    const stored = (await h.t.store.getList('team@a.test'))!;
+    assert.deepEqual([stored.subscription, stored.nonMemberPosts, stored.bounceLimit, stored.description], ['moderated', 'moderate', 3, 'The team']);
+    assert.equal((await adminA.req('PATCH', '/api/v1/lists/team@a.test', { memberPosts: 'sometimes' })).statusCode, 400);
 
     assert.equal((await adminA.req('PUT', '/api/v1/lists/team@a.test/members/ann@a.test', {})).statusCode, 200);
     assert.equal((await adminA.req('PUT', '/api/v1/lists/team@a.test/members/boss@elsewhere.example', { role: 'owner' })).statusCode, 200);
@@ -52,7 +59,7 @@ describe('admin API: mailing lists', () => {
     assert.equal((await adminA.req('PUT', '/api/v1/lists/team@a.test/members/team@a.test', {})).statusCode, 422, 'not its own member');
     const members = (await adminA.req('GET', '/api/v1/lists/team@a.test/members?limit=1')).json();
     assert.equal(members.total, 2);
-    assert.deepEqual(members.items, [{ address: 'ann@a.test', role: 'member', createdAt: members.items[0].createdAt }]);
+    assert.deepEqual(members.items, [{ address: 'ann@a.test', role: 'member', disabled: false, bounces: 0, createdAt: members.items[0].createdAt }]);
     assert.deepEqual((await h.t.store.listListMembers((await h.t.store.getList('team@a.test'))!.id)).map((m) => m.role), ['member', 'owner']);
     assert.equal((await adminA.req('DELETE', '/api/v1/lists/team@a.test/members/ann@a.test')).statusCode, 204);
     assert.equal((await adminA.req('DELETE', '/api/v1/lists/team@a.test/members/ann@a.test')).statusCode, 404);
@@ -66,7 +73,7 @@ describe('admin API: mailing lists', () => {
     assert.equal(await h.t.store.getList('team@a.test'), null);
     const audit = (await adminA.req('GET', '/api/v1/audit?target=list:team@a.test&limit=100')).json();
     assert.deepEqual(audit.items.map((e: { action: string }) => e.action).reverse(), [
-      'list.created', 'list.updated', 'list.members.added', 'list.members.added', 'list.members.removed', 'list.deleted',
+      'list.created', 'list.updated', 'list.updated', 'list.members.added', 'list.members.added', 'list.members.removed', 'list.deleted',
     ]);
     assert.equal(audit.items[0].actor, 'admin@a.test');
   });
