@@ -1,0 +1,112 @@
+/**
+ * The admin console in a real browser (Debian's chromium through playwright-core) against the
+ * real server: sign in, create a user, wipe a device with the password re-entered, see the
+ * audit entries; a domain administrator of b.test sees nothing of a.test, even by URL.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { browserSkip, consoleHarness, PW, WAIT_MS, type ConsoleHarness } from './harness.js';
+
+const skip = browserSkip();
+
+describe('admin console in chromium', { skip, timeout: 15 * 60_000 }, () => {
+  let h: ConsoleHarness;
+  before(async () => {
+    h = await consoleHarness();
+  });
+  after(async () => h?.close());
+
+  it('a server administrator signs in, creates a user, wipes a device and finds both in the audit log', async () => {
+    const ann = (await h.t.store.getAccount('ann@a.test'))!;
+    await h.t.store.touchDevice({ accountId: ann.id, deviceId: 'ANNPHONE1', deviceType: 'iPhone', userAgent: 'Apple-iPhone/1.0' });
+    const page = await h.signIn('root@a.test');
+    // The token is kept for this tab only, never in a cookie.
+    assert.deepEqual(await page.context().cookies(), []);
+    assert.ok(await page.evaluate(() => sessionStorage.getItem('hearth.admin.token')));
+
+    // Create a user.
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Users of a.test' }).waitFor();
+    await page.getByText('New user').click();
+    await page.getByRole('textbox', { name: 'Address' }).fill('carol');
+    await page.getByLabel('Display name').fill('Carol Console');
+    await page.getByLabel('Initial password').fill('a-long-enough-password-1');
+    await page.getByLabel('Quota', { exact: true }).fill('1 GiB');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('status').filter({ hasText: 'User carol@a.test created.' }).waitFor();
+    await page.getByRole('link', { name: 'carol@a.test' }).waitFor();
+    const carol = await h.t.store.getAccount('carol@a.test');
+    assert.equal(carol?.displayName, 'Carol Console');
+    assert.equal(carol?.quotaBytes, 1024 ** 3);
+
+    // A refused action is one clear line from the problem+json answer (the form stays open).
+    await page.getByRole('textbox', { name: 'Address' }).fill('carol');
+    await page.getByLabel('Initial password').fill('a-long-enough-password-1');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const conflict = page.getByRole('alert');
+    await conflict.waitFor();
+    assert.match(await conflict.innerText(), /\(409\)$/);
+
+    // Wipe a device: the wrong password is refused, the right one requests the wipe.
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Devices' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Devices of a.test' }).waitFor();
+    await page.getByRole('button', { name: 'Wipe iPhone' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Wipe iPhone?' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Your password').fill('not-my-password');
+    await dialog.getByRole('button', { name: 'Wipe device' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'The password is not right (403)' }).waitFor();
+    assert.equal((await h.t.store.getDevice(ann.id, 'ANNPHONE1'))?.wipeState, 'none');
+    await dialog.getByLabel('Your password').fill(PW);
+    await dialog.getByRole('button', { name: 'Wipe device' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('cell', { name: 'wipe requested' }).waitFor();
+    const device = await h.t.store.getDevice(ann.id, 'ANNPHONE1');
+    assert.equal(device?.wipeState, 'requested');
+    assert.equal(device?.wipeAccountOnly, false);
+
+    // The audit log shows both, newest first.
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    const wipeRow = page.getByRole('row').filter({ hasText: 'device.wipe.requested' });
+    await wipeRow.waitFor();
+    assert.match(await wipeRow.innerText(), /root@a\.test/);
+    assert.match(await wipeRow.innerText(), /ann@a\.test\/ANNPHONE1/);
+    await page.getByRole('row').filter({ hasText: 'user.created' }).filter({ hasText: 'carol@a.test' }).waitFor();
+    await page.context().close();
+  });
+
+  it('a domain administrator sees their domain only: its name in the header, nothing of another domain', async () => {
+    const page = await h.signIn('admin@b.test');
+    await page.getByRole('banner').getByText('b.test', { exact: true }).waitFor();
+    // Only one domain: no picker; the usage report is b.test's alone.
+    assert.equal(await page.getByLabel('Domain', { exact: true }).count(), 0);
+    await page.getByRole('heading', { level: 2, name: 'b.test' }).waitFor();
+    assert.equal(await page.getByText('a.test').count(), 0);
+
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('link', { name: 'bob@b.test' }).waitFor();
+    assert.equal(await page.getByText('ann@a.test').count(), 0);
+
+    // Typing another domain's address answers as for a domain that does not exist.
+    await page.goto(`${h.base}/admin/d/a.test/users`);
+    await page.getByRole('alert').filter({ hasText: 'Domain not found (404)' }).waitFor();
+    assert.equal(await page.getByText('ann@a.test').count(), 0);
+    await page.goto(`${h.base}/admin/d/a.test/users/ann%40a.test`);
+    await page.getByRole('alert').filter({ hasText: 'User not found (404)' }).first().waitFor();
+    assert.equal(await page.getByText('Ann Example').count(), 0);
+    await page.context().close();
+  });
+
+  it('keyboard: the skip link reaches the page and a new page moves focus to its heading', async () => {
+    const page = await h.signIn('admin@a.test');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Aliases' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === 'Aliases of a.test', null, {
+      timeout: WAIT_MS,
+    });
+    await page.context().close();
+  });
+});
