@@ -23,6 +23,7 @@ import { deviceRoutes } from './routes/devices.js';
 import { grantRoutes } from './routes/grants.js';
 import { reportRoutes } from './routes/reports.js';
 import { keyRoutes } from './routes/keys.js';
+import { logoRoutes } from './routes/logo.js';
 
 export interface ApiPluginOptions {
   ctx: ProtocolContext;
@@ -86,6 +87,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
   for (const routes of [authRoutes, domainRoutes, accountRoutes, aliasRoutes, deviceRoutes, grantRoutes, reportRoutes, keyRoutes]) {
     routes(app, deps);
   }
+  logoRoutes(app, deps);
 }
 
 export type { ProblemType };

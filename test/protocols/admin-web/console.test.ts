@@ -3,9 +3,11 @@
  * real server: sign in, create a user, wipe a device with the password re-entered, see the
  * audit entries; a domain administrator of b.test sees nothing of a.test, even by URL.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSkip, consoleHarness, PW, WAIT_MS, type ConsoleHarness } from './harness.js';
+import { logoPng } from './png.js';
+import { setDomainLogo } from '../../../src/admin/domain-logo.js';
 
 const skip = browserSkip();
 
@@ -15,6 +17,7 @@ describe('admin console in chromium', { skip, timeout: 15 * 60_000 }, () => {
     h = await consoleHarness();
   });
   after(async () => h?.close());
+  afterEach(() => assert.deepEqual(h.pageProblems.splice(0), [], 'no script errors, nothing blocked by the CSP'));
 
   it('a server administrator signs in, creates a user, wipes a device and finds both in the audit log', async () => {
     const ann = (await h.t.store.getAccount('ann@a.test'))!;
@@ -77,8 +80,14 @@ describe('admin console in chromium', { skip, timeout: 15 * 60_000 }, () => {
   });
 
   it('a domain administrator sees their domain only: its name in the header, nothing of another domain', async () => {
+    const b = (await h.t.store.getDomain('b.test'))!;
+    await setDomainLogo(h.t.store, { actor: 'test', source: null }, b, logoPng());
     const page = await h.signIn('admin@b.test');
     await page.getByRole('banner').getByText('b.test', { exact: true }).waitFor();
+    // The domain's own logo, decoded by the browser (fetched with the token through the API).
+    await page.waitForFunction(() => (document.querySelector('header img.logo') as HTMLImageElement | null)?.naturalWidth === 64, null, {
+      timeout: WAIT_MS,
+    });
     // Only one domain: no picker; the usage report is b.test's alone.
     assert.equal(await page.getByLabel('Domain', { exact: true }).count(), 0);
     await page.getByRole('heading', { level: 2, name: 'b.test' }).waitFor();

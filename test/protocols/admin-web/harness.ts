@@ -42,6 +42,8 @@ export interface ConsoleHarness {
   browser: Browser;
   /** A fresh browser context (own sessionStorage) on /admin/, signed in as `email`. */
   signIn(email: string, password?: string): Promise<Page>;
+  /** Script errors and Content-Security-Policy violations seen by any page (expected: none). */
+  pageProblems: string[];
   close(): Promise<void>;
 }
 
@@ -61,15 +63,21 @@ export async function consoleHarness(): Promise<ConsoleHarness> {
     // Root in CI containers: chromium's sandbox needs user namespaces it may not have.
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
   });
+  const pageProblems: string[] = [];
   return {
     t,
     app,
     base: address,
     browser,
+    pageProblems,
     async signIn(email, password = PW) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       context.setDefaultTimeout(WAIT_MS);
       const page = await context.newPage();
+      page.on('pageerror', (e) => pageProblems.push(`script error: ${e.message}`));
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) pageProblems.push(m.text());
+      });
       await page.goto(`${address}/admin/`);
       await page.getByLabel('Email address').fill(email);
       await page.getByLabel('Password').fill(password);
