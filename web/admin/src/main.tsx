@@ -3,4 +3,7 @@ import { render } from 'preact';
 import { App } from './app';
 import './styles.css';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The static "Loading…" line is replaced, not diffed against.
+root.textContent = '';
+render(<App />, root);

@@ -41,7 +41,7 @@ export function DeviceTable({ devices, canWrite, onChanged, showAccount }: { dev
       <ErrorLine error={act.error} />
       <Notice text={act.notice} />
       <div class="table-wrap">
-        <table>
+        <table class="stack">
           <caption>Devices ({devices.length})</caption>
           <thead>
             <tr>
@@ -56,7 +56,7 @@ export function DeviceTable({ devices, canWrite, onChanged, showAccount }: { dev
           <tbody>
             {devices.map((d) => (
               <tr key={`${d.account}/${d.deviceId}`}>
-                {showAccount && <td>{d.account}</td>}
+                {showAccount && <td data-label="User">{d.account}</td>}
                 <th scope="row">
                   {label(d)}
                   <small class="sub">
@@ -65,8 +65,8 @@ export function DeviceTable({ devices, canWrite, onChanged, showAccount }: { dev
                     {d.protocolVersion ? ` · EAS ${d.protocolVersion}` : ''}
                   </small>
                 </th>
-                <td>{when(d.lastSeen)}</td>
-                <td>
+                <td data-label="Last seen">{when(d.lastSeen)}</td>
+                <td data-label="Access">
                   {canWrite ? (
                     <select aria-label={`Access of ${label(d)}`} value={d.access} disabled={act.busy} onChange={(e) => void setAccess(d, e.currentTarget.value)}>
                       <option value="allowed">allowed</option>
@@ -77,7 +77,7 @@ export function DeviceTable({ devices, canWrite, onChanged, showAccount }: { dev
                     d.access
                   )}
                 </td>
-                <td>
+                <td data-label="Wipe">
                   <span class={d.wipeState === 'none' ? '' : 'badge warn'}>
                     {WIPE_TEXT[d.wipeState] ?? d.wipeState}
                     {d.wipeState !== 'none' && d.wipeAccountOnly ? ' (account only)' : ''}

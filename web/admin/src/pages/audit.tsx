@@ -46,7 +46,7 @@ export function Audit() {
       {list.data && (
         <>
           <div class="table-wrap">
-            <table class="audit">
+            <table class="audit stack">
               <caption>Audit events ({list.data.total})</caption>
               <thead>
                 <tr>
@@ -60,10 +60,10 @@ export function Audit() {
               <tbody>
                 {list.data.items.map((e) => (
                   <tr key={e.id}>
-                    <td>
+                    <td data-label="When">
                       <time dateTime={e.at}>{when(e.at)}</time>
                     </td>
-                    <td>{e.actor}</td>
+                    <td data-label="Who">{e.actor}</td>
                     <th scope="row">
                       <code>{e.action}</code>
                       {Object.keys(e.detail).length > 0 && (
@@ -73,8 +73,8 @@ export function Audit() {
                         </details>
                       )}
                     </th>
-                    <td>{e.target}</td>
-                    <td>{e.source ?? ''}</td>
+                    <td data-label="Target">{e.target}</td>
+                    <td data-label="From">{e.source ?? ''}</td>
                   </tr>
                 ))}
               </tbody>

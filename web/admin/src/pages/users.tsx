@@ -50,7 +50,7 @@ export function Users({ domain }: { domain: string }) {
       {list.data && (
         <>
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <caption>Users ({list.data.total})</caption>
               <thead>
                 <tr>
@@ -67,10 +67,10 @@ export function Users({ domain }: { domain: string }) {
                     <th scope="row">
                       <Link to={`d/${seg(domain)}/users/${seg(u.email)}`}>{u.email}</Link>
                     </th>
-                    <td>{u.displayName ?? ''}</td>
-                    <td>{bytes(u.quotaBytes)}</td>
-                    <td>{u.disabled ? <span class="badge warn">disabled</span> : 'active'}</td>
-                    <td>{when(u.createdAt)}</td>
+                    <td data-label="Name">{u.displayName ?? ''}</td>
+                    <td data-label="Quota">{bytes(u.quotaBytes)}</td>
+                    <td data-label="Status">{u.disabled ? <span class="badge warn">disabled</span> : 'active'}</td>
+                    <td data-label="Created">{when(u.createdAt)}</td>
                   </tr>
                 ))}
               </tbody>
