@@ -10,6 +10,7 @@ import { logoPng } from './png.js';
 import { setDomainLogo } from '../../../src/admin/domain-logo.js';
 
 const skip = browserSkip();
+const token = (page: import('playwright-core').Page) => page.evaluate(() => sessionStorage.getItem('hearth.admin.token') ?? '');
 
 describe('admin console in chromium', { skip, timeout: 15 * 60_000 }, () => {
   let h: ConsoleHarness;
@@ -48,7 +49,7 @@ describe('admin console in chromium', { skip, timeout: 15 * 60_000 }, () => {
     await page.getByRole('button', { name: 'Create user' }).click();
     const conflict = page.getByRole('alert');
     await conflict.waitFor();
-    assert.match(await conflict.innerText(), /\(409\)$/);
+    assert.equal(await conflict.innerText(), 'carol@a.test exists (409)');
 
     // Wipe a device: the wrong password is refused, the right one requests the wipe.
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Devices' }).click();
@@ -76,6 +77,60 @@ describe('admin console in chromium', { skip, timeout: 15 * 60_000 }, () => {
     assert.match(await wipeRow.innerText(), /root@a\.test/);
     assert.match(await wipeRow.innerText(), /ann@a\.test\/ANNPHONE1/);
     await page.getByRole('row').filter({ hasText: 'user.created' }).filter({ hasText: 'carol@a.test' }).waitFor();
+    await page.context().close();
+  });
+
+  it("a domain administrator edits a user's quota and protocols, disables them, sets a password and unlocks", async () => {
+    await h.t.addUser('dave@a.test', PW, { displayName: 'Dave' });
+    const page = await h.signIn('admin@a.test');
+    await page.goto(`${h.base}/admin/d/a.test/users/dave%40a.test`);
+    await page.getByRole('heading', { level: 1, name: 'dave@a.test' }).waitFor();
+    await page.getByLabel('Quota', { exact: true }).fill('500 MiB');
+    await page.getByRole('checkbox', { name: 'IMAP' }).uncheck();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    let dave = (await h.t.store.getAccount('dave@a.test'))!;
+    assert.equal(dave.quotaBytes, 500 * 1024 ** 2);
+    const me = await h.app.inject({ url: '/api/v1/users/dave@a.test', headers: { authorization: `Bearer ${await token(page)}` } });
+    assert.equal(me.json().protocols.imap, false);
+    assert.equal(me.json().protocols.activesync, true);
+
+    await page.getByRole('button', { name: 'Disable account' }).click();
+    await page.getByRole('button', { name: 'Enable account' }).waitFor();
+    dave = (await h.t.store.getAccount('dave@a.test'))!;
+    assert.equal(dave.disabled, true);
+
+    await page.getByLabel('New password').fill('another-long-password-2');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('status').filter({ hasText: 'The password is set' }).waitFor();
+    await page.getByRole('button', { name: 'Unlock sign-in' }).click();
+    await page.getByRole('status').filter({ hasText: /not locked|Unlocked/ }).waitFor();
+    const audit = await h.t.store.pageAudit({ target: 'account:dave@a.test', limit: 20, offset: 0 });
+    const actions = audit.events.map((e) => e.action);
+    assert.ok(actions.includes('user.password.reset'), actions.join());
+    assert.ok(actions.includes('user.unlocked'), actions.join());
+    await page.context().close();
+  });
+
+  it('account-only wipe, cancel, and blocking a device from the devices page', async () => {
+    const ann = (await h.t.store.getAccount('ann@a.test'))!;
+    await h.t.store.touchDevice({ accountId: ann.id, deviceId: 'ANNTABLET', deviceType: 'iPad' });
+    const page = await h.signIn('admin@a.test');
+    await page.goto(`${h.base}/admin/d/a.test/devices`);
+    const row = page.getByRole('row').filter({ hasText: 'ANNTABLET' });
+    await row.getByRole('button', { name: 'Remove account from iPad' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove account data' }).click();
+    await row.getByRole('cell', { name: 'wipe requested (account only)' }).waitFor();
+    let tablet = await h.t.store.getDevice(ann.id, 'ANNTABLET');
+    assert.equal(tablet?.wipeState, 'requested');
+    assert.equal(tablet?.wipeAccountOnly, true);
+    await row.getByRole('button', { name: 'Cancel wipe of iPad' }).click();
+    await row.getByRole('button', { name: 'Wipe iPad' }).waitFor();
+    assert.equal((await h.t.store.getDevice(ann.id, 'ANNTABLET'))?.wipeState, 'none');
+    await row.getByRole('combobox', { name: 'Access of iPad' }).selectOption('blocked');
+    await page.getByRole('status').filter({ hasText: 'iPad is now blocked.' }).waitFor();
+    tablet = await h.t.store.getDevice(ann.id, 'ANNTABLET');
+    assert.equal(tablet?.access, 'blocked');
     await page.context().close();
   });
 

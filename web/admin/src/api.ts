@@ -49,7 +49,9 @@ async function problemLine(r: Response): Promise<string> {
     line = `${line || 'too many requests'}${wait ? ` (try again in ${wait} s)` : ''}`;
   }
   const text = line || r.statusText || 'request failed';
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)} (${r.status})`;
+  // "domain not found" reads as a sentence; "ann@example.com exists" keeps its address as it is.
+  const sentence = /^[a-z]+(\s|$)/.test(text) ? `${text.charAt(0).toUpperCase()}${text.slice(1)}` : text;
+  return `${sentence} (${r.status})`;
 }
 
 export interface Answer<T> {

@@ -2,7 +2,7 @@
  * One user: name, quota and per-protocol access (PATCH with If-Match), disable or enable, a new
  * password (which also clears the lockout), unlock, and the user's devices.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { get, request, send, seg } from '../api';
 import { ErrorLine, Field, Link, Notice, bytes, parseBytes, useAction, useLoad } from '../components/ui';
 import { DeviceTable } from '../components/device-table';
@@ -48,19 +48,29 @@ function EditUser({ account, etag, onDone }: { account: Account; etag: string | 
   const [quota, setQuota] = useState(account.quotaBytes ? bytes(account.quotaBytes) : '');
   const [protocols, setProtocols] = useState(account.protocols);
   const act = useAction();
+  // The newest ETag: from the last load, or from our own last write (its answer carries it), so
+  // two edits in a row do not trip over each other while the page reloads.
+  const [tag, setTag] = useState(etag);
+  const [disabled, setDisabled] = useState(account.disabled);
+  useEffect(() => setTag(etag), [etag]);
+  useEffect(() => setDisabled(account.disabled), [account.disabled]);
+  const patch = async (body: Record<string, unknown>) => {
+    const r = await request<Account>('PATCH', `/users/${seg(account.email)}`, body, tag ? { 'if-match': tag } : {});
+    setTag(r.etag);
+    setDisabled(r.data.disabled);
+    onDone();
+  };
   const save = (e: Event) => {
     e.preventDefault();
     void act.run(async () => {
-      await send('PATCH', `/users/${seg(account.email)}`, { displayName: name.trim() || null, quotaBytes: parseBytes(quota), protocols }, etag);
-      onDone();
+      await patch({ displayName: name.trim() || null, quotaBytes: parseBytes(quota), protocols });
       return 'Saved.';
     });
   };
   const toggleDisabled = () =>
     act.run(async () => {
-      await send('PATCH', `/users/${seg(account.email)}`, { disabled: !account.disabled }, etag);
-      onDone();
-      return account.disabled ? 'The account is enabled.' : 'The account is disabled: it can no longer sign in anywhere.';
+      await patch({ disabled: !disabled });
+      return disabled ? 'The account is enabled.' : 'The account is disabled: it can no longer sign in anywhere.';
     });
   return (
     <form class="panel" onSubmit={save} aria-labelledby="edit-user-h">
@@ -86,8 +96,8 @@ function EditUser({ account, etag, onDone }: { account: Account; etag: string | 
         <button type="submit" class="primary" disabled={act.busy}>
           Save
         </button>
-        <button type="button" class={account.disabled ? '' : 'danger'} disabled={act.busy} onClick={() => void toggleDisabled()}>
-          {account.disabled ? 'Enable account' : 'Disable account'}
+        <button type="button" class={disabled ? '' : 'danger'} disabled={act.busy} onClick={() => void toggleDisabled()}>
+          {disabled ? 'Enable account' : 'Disable account'}
         </button>
       </div>
     </form>
