@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiHarness, type ApiHarness } from './harness.js';
 import { LOGO_MAX_BYTES } from '../../../src/admin/domain-logo.js';
+import { freshPostgresUrl, postgresSkipReason } from '../../helpers/stores.js';
 
 // A 1x1 PNG (PNG spec §5.2 signature, IHDR, IDAT, IEND).
 export const PNG_1x1 = Buffer.from(
@@ -15,12 +16,22 @@ export const PNG_1x1 = Buffer.from(
   'base64',
 );
 
-describe('admin API: domain logo', () => {
+// The logo is a blob: files on SQLite, chunk rows on PostgreSQL; both backends.
+const pgSkip = await postgresSkipReason();
+for (const backend of ['sqlite', 'postgres'] as const) describe(`admin API: domain logo (${backend})`, { skip: backend === 'postgres' ? (pgSkip ?? false) : false }, () => {
   let h: ApiHarness;
+  let drop: (() => Promise<void>) | undefined;
   before(async () => {
-    h = await apiHarness();
+    if (backend === 'postgres') {
+      const db = await freshPostgresUrl();
+      drop = db.drop;
+      h = await apiHarness({ database: db.url });
+    } else h = await apiHarness();
   });
-  after(async () => h.close());
+  after(async () => {
+    await h?.close();
+    await drop?.();
+  });
 
   const put = (token: string, domain: string, body: Buffer, type = 'image/png', headers: Record<string, string> = {}) =>
     h.app.inject({
