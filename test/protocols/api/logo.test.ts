@@ -98,4 +98,15 @@ for (const backend of ['sqlite', 'postgres'] as const) describe(`admin API: doma
     assert.equal(r.statusCode, 404);
     assert.equal((await h.t.store.getDomain('b.test'))?.logoBlob, before);
   });
+
+  it("releases the logo's blob when the domain is deleted", async () => {
+    const root = await h.as('root@a.test');
+    assert.equal((await root.req('PUT', '/api/v1/domains/gone.test', {})).statusCode < 300, true);
+    const logo = Buffer.concat([PNG_1x1, Buffer.from('gone.test')]);
+    assert.equal((await put(root.token, 'gone.test', logo)).statusCode, 204);
+    const hash = (await h.t.store.getDomain('gone.test'))!.logoBlob!;
+    assert.deepEqual(await h.t.store.getBlob(hash), logo);
+    assert.equal((await root.req('DELETE', '/api/v1/domains/gone.test')).statusCode, 204);
+    assert.equal(await h.t.store.getBlob(hash), null);
+  });
 });
