@@ -162,6 +162,18 @@ describe('admin console in chromium', { skip, timeout: 15 * 60_000 }, () => {
     await page.context().close();
   });
 
+  it('an ended session (password changed elsewhere) returns to the sign-in page with a reason', async () => {
+    await h.t.addUser('eve@a.test', PW, { domainAdmin: true });
+    const page = await h.signIn('eve@a.test');
+    const { resetPassword } = await import('../../../src/admin/accounts.js');
+    await resetPassword(h.t.store, { actor: 'test', source: null }, (await h.t.store.getAccount('eve@a.test'))!, 'a-new-long-password-3');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByText('Your session has ended: sign in again.').waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('hearth.admin.token')), null);
+    await page.context().close();
+  });
+
   it('keyboard: the skip link reaches the page and a new page moves focus to its heading', async () => {
     const page = await h.signIn('admin@a.test');
     await page.keyboard.press('Tab');
