@@ -7,7 +7,6 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSkip, consoleHarness, PW, WAIT_MS, type ConsoleHarness } from './harness.js';
 import { logoPng } from './png.js';
-import { setDomainLogo } from '../../../src/admin/domain-logo.js';
 
 const skip = browserSkip();
 const token = (page: import('playwright-core').Page) => page.evaluate(() => sessionStorage.getItem('hearth.admin.token') ?? '');
@@ -135,10 +134,18 @@ describe('admin console in chromium', { skip, timeout: 15 * 60_000 }, () => {
   });
 
   it('a domain administrator sees their domain only: its name in the header, nothing of another domain', async () => {
-    const b = (await h.t.store.getDomain('b.test'))!;
-    await setDomainLogo(h.t.store, { actor: 'test', source: null }, b, logoPng());
     const page = await h.signIn('admin@b.test');
     await page.getByRole('banner').getByText('b.test', { exact: true }).waitFor();
+    // The administrator uploads the domain's logo from the Domains page.
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Domains' }).click();
+    await page.getByRole('button', { name: 'Edit b.test' }).click();
+    await page.getByLabel('Image file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: logoPng() });
+    await page.getByRole('button', { name: 'Upload logo' }).click();
+    await page.getByRole('status').filter({ hasText: 'The logo is saved' }).waitFor();
+    assert.ok((await h.t.store.getDomain('b.test'))?.logoBlob);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Domains' }).waitFor();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Dashboard' }).click();
     // The domain's own logo, decoded by the browser (fetched with the token through the API).
     await page.waitForFunction(() => (document.querySelector('header img.logo') as HTMLImageElement | null)?.naturalWidth === 64, null, {
       timeout: WAIT_MS,

@@ -86,6 +86,22 @@ export const get = async <T>(path: string) => (await request<T>('GET', path)).da
 export const send = async <T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, ifMatch?: string | null) =>
   (await request<T>(method, path, body, ifMatch ? { 'if-match': ifMatch } : {})).data;
 
+/** Sends raw bytes (a logo image) with their own content type. */
+export async function putBytes(path: string, file: Blob): Promise<void> {
+  let r: Response;
+  try {
+    r = await fetch(`${BASE}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token.get() ?? ''}`, 'content-type': file.type || 'application/octet-stream' },
+      body: file,
+      credentials: 'omit',
+    });
+  } catch {
+    throw new ApiError(0, 'The server could not be reached: check the connection and try again');
+  }
+  if (!r.ok) throw new ApiError(r.status, await problemLine(r));
+}
+
 /** Encodes one path segment (addresses carry @ and +). */
 export const seg = (s: string) => encodeURIComponent(s);
 

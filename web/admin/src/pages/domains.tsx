@@ -4,7 +4,7 @@
  * change made meanwhile by someone else is refused (412) instead of overwritten.
  */
 import { useState } from 'preact/hooks';
-import { get, query, request, send, seg, type Page } from '../api';
+import { get, putBytes, query, request, send, seg, type Page } from '../api';
 import { ErrorLine, Field, Link, Notice, Pager, bytes, parseBytes, useAction, useLoad } from '../components/ui';
 import { useSession } from '../session';
 import type { Domain } from '../types';
@@ -147,6 +147,40 @@ function EditDomain({ name, limits, onDone }: { name: string; limits: boolean; o
       <ErrorLine error={act.error} />
       <button type="submit" class="primary" disabled={act.busy}>Save</button>
       <Notice text={act.notice} />
+      <Logo name={name} />
     </form>
+  );
+}
+
+/** The domain's logo, shown to its administrators in the header: PNG, JPEG, GIF or WebP up to 256 KiB. */
+function Logo({ name }: { name: string }) {
+  const act = useAction();
+  const [file, setFile] = useState<File | null>(null);
+  const upload = () =>
+    act.run(async () => {
+      if (!file) return;
+      await putBytes(`/domains/${seg(name)}/logo`, file);
+      return 'The logo is saved: its administrators see it after their next sign-in or reload.';
+    });
+  const remove = () =>
+    act.run(async () => {
+      await send('DELETE', `/domains/${seg(name)}/logo`);
+      return 'The logo is removed.';
+    });
+  return (
+    <fieldset>
+      <legend>Logo</legend>
+      <div class="field">
+        <label for="logo-file">Image file</label>
+        <input id="logo-file" type="file" accept="image/png,image/jpeg,image/gif,image/webp" aria-describedby="logo-hint" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <small id="logo-hint" class="hint">PNG, JPEG, GIF or WebP, at most 256 KiB</small>
+      </div>
+      <div class="buttons">
+        <button type="button" disabled={act.busy || !file} onClick={() => void upload()}>Upload logo</button>
+        <button type="button" disabled={act.busy} onClick={() => void remove()}>Remove logo</button>
+      </div>
+      <ErrorLine error={act.error} />
+      <Notice text={act.notice} />
+    </fieldset>
   );
 }
