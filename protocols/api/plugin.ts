@@ -26,6 +26,7 @@ import { keyRoutes } from './routes/keys.js';
 import { listRoutes } from './routes/lists.js';
 import { queueRoutes } from './routes/queue.js';
 import { dkimRoutes } from './routes/dkim.js';
+import { logoRoutes } from './routes/logo.js';
 
 export interface ApiPluginOptions {
   ctx: ProtocolContext;
@@ -89,6 +90,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
   for (const routes of [authRoutes, domainRoutes, accountRoutes, aliasRoutes, deviceRoutes, grantRoutes, reportRoutes, keyRoutes, listRoutes, queueRoutes, dkimRoutes]) {
     routes(app, deps);
   }
+  logoRoutes(app, deps);
 }
 
 export type { ProblemType };

@@ -86,5 +86,7 @@ export async function updateDomain(
 export async function deleteDomain(store: Store, by: AdminActor, domain: Domain): Promise<void> {
   for (const a of await store.listAccounts(domain.id)) await store.deleteAccount(a.id);
   await store.deleteDomain(domain.id);
+  // The logo's blob reference (src/admin/domain-logo.ts) goes with the domain.
+  if (domain.logoBlob) await store.releaseBlob(domain.logoBlob);
   await auditChange(store, by, 'domain.deleted', domainTarget(domain.name), domainView(domain), null);
 }

@@ -5,6 +5,8 @@ import { autodiscoverPlugin } from '../../protocols/autodiscover/plugin.js';
 import { davPlugin } from '../../protocols/dav/plugin.js';
 import { apiPlugin } from '../../protocols/api/plugin.js';
 import { setupPlugin } from '../../protocols/setup/plugin.js';
+import { adminWebPlugin } from '../../protocols/admin-web/plugin.js';
+import { defaultAdminAssets } from '../../protocols/admin-web/assets.js';
 import { createMetrics } from './metrics.js';
 import { protocolAuthenticator } from '../auth/protocol-access.js';
 import type { Outbound } from '../mail/outbound.js';
@@ -14,6 +16,8 @@ export interface BuildOptions {
   /** Where mail leaves (the outbound queue): CalDAV invitations to outside attendees go by iMIP through it. */
   outbound?: Outbound;
   trustProxy?: boolean;
+  /** The built admin console served at /admin/ (default dist/admin-web). */
+  adminAssets?: string;
   /** More metrics on the /metrics registry (the outbound queue's). */
   registerMetrics?: (registry: import('prom-client').Registry) => void;
 }
@@ -61,6 +65,7 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   });
   await app.register(apiPlugin, { ctx, prefix: '/api/v1' });
   await app.register(setupPlugin, { ctx });
+  await app.register(adminWebPlugin, { root: opts.adminAssets ?? defaultAdminAssets(), prefix: '/admin' });
   return app;
 }
 

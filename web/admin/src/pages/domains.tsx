@@ -1,0 +1,186 @@
+/**
+ * Domains: the list the administrator may see; server administrators create domains and set
+ * their limits; a domain's administrators set its footer. Edits carry the ETag as If-Match, so a
+ * change made meanwhile by someone else is refused (412) instead of overwritten.
+ */
+import { useState } from 'preact/hooks';
+import { get, putBytes, query, request, send, seg, type Page } from '../api';
+import { ErrorLine, Field, Link, Notice, Pager, bytes, parseBytes, useAction, useLoad } from '../components/ui';
+import { useSession } from '../session';
+import type { Domain } from '../types';
+
+const LIMIT = 50;
+
+export function Domains() {
+  const { me, canWrite } = useSession();
+  const [q, setQ] = useState('');
+  const [offset, setOffset] = useState(0);
+  const list = useLoad(() => get<Page<Domain>>(`/domains${query({ q, limit: LIMIT, offset })}`), [q, offset]);
+  const [editing, setEditing] = useState<string | null>(null);
+  return (
+    <section>
+      <h1 tabIndex={-1}>Domains</h1>
+      {me.roles.serverAdmin && <NewDomain onDone={list.reload} />}
+      <div class="toolbar">
+        <label>
+          Filter
+          <input type="search" value={q} onInput={(e) => { setQ(e.currentTarget.value); setOffset(0); }} />
+        </label>
+      </div>
+      <ErrorLine error={list.error} />
+      {list.data && (
+        <>
+          <div class="table-wrap">
+            <table>
+              <caption>Domains</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Max users</th>
+                  <th scope="col">Default quota</th>
+                  <th scope="col">Max quota</th>
+                  <th scope="col"><span class="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.items.map((d) => (
+                  <tr key={d.name}>
+                    <th scope="row">
+                      <Link to={`d/${seg(d.name)}/users`}>{d.name}</Link>
+                    </th>
+                    <td>{d.maxUsers ?? 'no limit'}</td>
+                    <td>{bytes(d.defaultQuota)}</td>
+                    <td>{bytes(d.maxQuota)}</td>
+                    <td>
+                      {canWrite(d.name) && (
+                        <button type="button" aria-expanded={editing === d.name} onClick={() => setEditing(editing === d.name ? null : d.name)}>
+                          Edit<span class="sr-only"> {d.name}</span>
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager total={list.data.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
+        </>
+      )}
+      {editing && <EditDomain key={editing} name={editing} limits={me.roles.serverAdmin} onDone={list.reload} />}
+    </section>
+  );
+}
+
+function NewDomain({ onDone }: { onDone: () => void }) {
+  const [name, setName] = useState('');
+  const [maxUsers, setMaxUsers] = useState('');
+  const [maxQuota, setMaxQuota] = useState('');
+  const [defaultQuota, setDefaultQuota] = useState('');
+  const act = useAction();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void act.run(async () => {
+      const n = name.trim().toLowerCase();
+      await send('PUT', `/domains/${seg(n)}`, {
+        maxUsers: maxUsers.trim() ? Number(maxUsers) : null,
+        maxQuota: parseBytes(maxQuota),
+        defaultQuota: parseBytes(defaultQuota),
+      });
+      setName('');
+      onDone();
+      return `Domain ${n} saved.`;
+    });
+  };
+  return (
+    <details class="panel">
+      <summary>New domain</summary>
+      <form onSubmit={submit}>
+        <Field label="Domain name" required value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="customer.example" />
+        <Field label="Max users" type="number" min={1} value={maxUsers} onInput={(e) => setMaxUsers(e.currentTarget.value)} hint="Empty: no limit" />
+        <Field label="Max quota" value={maxQuota} onInput={(e) => setMaxQuota(e.currentTarget.value)} hint="e.g. 10 GiB; empty: no limit" />
+        <Field label="Default quota" value={defaultQuota} onInput={(e) => setDefaultQuota(e.currentTarget.value)} hint="e.g. 2 GiB" />
+        <ErrorLine error={act.error} />
+        <button type="submit" class="primary" disabled={act.busy}>Create domain</button>
+        <Notice text={act.notice} />
+      </form>
+    </details>
+  );
+}
+
+function EditDomain({ name, limits, onDone }: { name: string; limits: boolean; onDone: () => void }) {
+  const current = useLoad(() => request<Domain>('GET', `/domains/${seg(name)}`), [name]);
+  const act = useAction();
+  if (current.error) return <ErrorLine error={current.error} />;
+  if (!current.data) return <p>Loading…</p>;
+  const d = current.data.data;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    void act.run(async () => {
+      const body: Record<string, unknown> = { footerText: String(f.get('footerText') ?? '') || null };
+      if (limits) {
+        const mu = String(f.get('maxUsers') ?? '').trim();
+        body.maxUsers = mu ? Number(mu) : null;
+        body.maxQuota = parseBytes(String(f.get('maxQuota') ?? ''));
+        body.defaultQuota = parseBytes(String(f.get('defaultQuota') ?? ''));
+      }
+      await send('PATCH', `/domains/${seg(name)}`, body, current.data!.etag);
+      current.reload();
+      onDone();
+      return `Domain ${name} saved.`;
+    });
+  };
+  return (
+    <form class="panel" onSubmit={submit} aria-labelledby="edit-domain-h">
+      <h2 id="edit-domain-h">Edit {name}</h2>
+      {limits && (
+        <>
+          <Field label="Max users" name="maxUsers" type="number" min={1} defaultValue={d.maxUsers?.toString() ?? ''} hint="Empty: no limit" />
+          <Field label="Max quota" name="maxQuota" defaultValue={d.maxQuota ? bytes(d.maxQuota) : ''} />
+          <Field label="Default quota" name="defaultQuota" defaultValue={d.defaultQuota ? bytes(d.defaultQuota) : ''} />
+        </>
+      )}
+      <div class="field">
+        <label for="footer-text">Footer added to outgoing mail</label>
+        <textarea id="footer-text" name="footerText" rows={3} defaultValue={d.footerText ?? ''} />
+      </div>
+      <ErrorLine error={act.error} />
+      <button type="submit" class="primary" disabled={act.busy}>Save</button>
+      <Notice text={act.notice} />
+      <Logo name={name} />
+    </form>
+  );
+}
+
+/** The domain's logo, shown to its administrators in the header: PNG, JPEG, GIF or WebP up to 256 KiB. */
+function Logo({ name }: { name: string }) {
+  const act = useAction();
+  const [file, setFile] = useState<File | null>(null);
+  const upload = () =>
+    act.run(async () => {
+      if (!file) return;
+      await putBytes(`/domains/${seg(name)}/logo`, file);
+      return 'The logo is saved: its administrators see it after their next sign-in or reload.';
+    });
+  const remove = () =>
+    act.run(async () => {
+      await send('DELETE', `/domains/${seg(name)}/logo`);
+      return 'The logo is removed.';
+    });
+  return (
+    <fieldset>
+      <legend>Logo</legend>
+      <div class="field">
+        <label for="logo-file">Image file</label>
+        <input id="logo-file" type="file" accept="image/png,image/jpeg,image/gif,image/webp" aria-describedby="logo-hint" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <small id="logo-hint" class="hint">PNG, JPEG, GIF or WebP, at most 256 KiB</small>
+      </div>
+      <div class="buttons">
+        <button type="button" disabled={act.busy || !file} onClick={() => void upload()}>Upload logo</button>
+        <button type="button" disabled={act.busy} onClick={() => void remove()}>Remove logo</button>
+      </div>
+      <ErrorLine error={act.error} />
+      <Notice text={act.notice} />
+    </fieldset>
+  );
+}

@@ -1,0 +1,82 @@
+/** What the admin API answers (protocols/api/schemas.ts; the OpenAPI document is the reference). */
+export interface Me {
+  email: string;
+  via: string;
+  readOnly: boolean;
+  roles: { serverAdmin: boolean; serverReadOnly: boolean; adminDomains: string[]; readOnlyDomains: string[] };
+}
+export interface Domain {
+  name: string;
+  maxUsers: number | null;
+  defaultQuota: number | null;
+  maxQuota: number | null;
+  maxMessageSize: number | null;
+  footerText: string | null;
+  footerHtml: string | null;
+  createdAt: string;
+}
+export type Protocol = 'activesync' | 'dav' | 'imap' | 'pop3' | 'smtp';
+export const PROTOCOLS: { key: Protocol; label: string }[] = [
+  { key: 'activesync', label: 'ActiveSync' },
+  { key: 'dav', label: 'CalDAV/CardDAV' },
+  { key: 'imap', label: 'IMAP' },
+  { key: 'pop3', label: 'POP3' },
+  { key: 'smtp', label: 'SMTP submission' },
+];
+export interface AccountSummary {
+  email: string;
+  kind: string;
+  displayName: string | null;
+  quotaBytes: number | null;
+  disabled: boolean;
+  createdAt: string;
+}
+export interface Account extends AccountSummary {
+  usedBytes: number;
+  usedMessages: number;
+  serverAdmin: boolean;
+  domainAdmin: boolean;
+  protocols: Record<Protocol, boolean>;
+}
+export interface Device {
+  deviceId: string;
+  account: string;
+  deviceType: string | null;
+  model: string | null;
+  userAgent: string | null;
+  protocolVersion: string | null;
+  access: string;
+  wipeState: string;
+  wipeAccountOnly: boolean;
+  provisioned: boolean;
+  lastSeen: string;
+  createdAt: string;
+}
+export interface Alias {
+  address: string;
+  targets: string[];
+}
+export interface Grant {
+  delegate: string;
+  rights: string;
+  folder: string | null;
+  status: string;
+}
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  source: string | null;
+  detail: Record<string, unknown>;
+}
+export interface Usage {
+  domain: string;
+  month: string;
+  maxUsers: number;
+  maxStorageBytes: number;
+  currentUsers: number;
+  currentStorageBytes: number;
+  days: { day: string; users: number; storageBytes: number }[];
+}
