@@ -68,8 +68,8 @@ export class SelectedMailbox {
     if (folder.uidValidity !== previous.uidValidity) return this.load();
     this.uidValidity = folder.uidValidity;
     this.uidNext = folder.uidNext;
-    if (folder.contentModseq === this.modseq) return;
-    const changes = await this.changesSince(this.modseq);
+    // Expunges the previous view read but had not announced yet are part of the new view too.
+    const changes = folder.contentModseq === this.modseq ? { changed: [], vanished: [], modseq: this.modseq } : await this.changesSince(this.modseq);
     const gone = new Set([...changes.vanished, ...previous.pendingExpunges]);
     const added: number[] = [];
     for (const m of changes.changed) {
