@@ -5,17 +5,22 @@
 // (which cost more to transfer and JSON-decode than everything else a command does). Entries
 // are reached only through a store read of the session's own folder, so the cache does not
 // widen what a session may see.
-import { LRUCache } from 'lru-cache';
 import type { ParsedMessage } from '../../../src/model/mail.js';
 
 /** Bounded by an estimate of the bytes held (the serialized parse is about its heap size). */
 const MAX_BYTES = 64 * 1024 * 1024;
 
-const cache = new LRUCache<string, ParsedMessage>({
-  maxSize: MAX_BYTES,
-  sizeCalculation: (p) => 512 + 2 * (p.preview?.length ?? 0) + 256 * countParts(p.mime) +
-    64 * (p.envelope.from.length + p.envelope.to.length + p.envelope.cc.length + p.envelope.bcc.length),
-});
+/**
+ * Least recently used first: a Map keeps insertion order, and a hit is moved to the end. (A
+ * plain Map, not lru-cache: its bookkeeping showed in the profile on this per-message path.)
+ */
+const cache = new Map<string, { parsed: ParsedMessage; size: number }>();
+let held = 0;
+
+function sizeOf(p: ParsedMessage): number {
+  return 512 + 2 * (p.preview?.length ?? 0) + 256 * countParts(p.mime) +
+    64 * (p.envelope.from.length + p.envelope.to.length + p.envelope.cc.length + p.envelope.bcc.length);
+}
 
 function countParts(node: { children?: unknown[] | null }): number {
   let n = 1;
@@ -26,9 +31,24 @@ function countParts(node: { children?: unknown[] | null }): number {
 const key = (itemId: number, blobHash: string) => `${itemId}:${blobHash}`;
 
 export function cachedParse(itemId: number, blobHash: string): ParsedMessage | undefined {
-  return cache.get(key(itemId, blobHash));
+  const k = key(itemId, blobHash);
+  const hit = cache.get(k);
+  if (!hit) return undefined;
+  cache.delete(k);
+  cache.set(k, hit);
+  return hit.parsed;
 }
 
 export function rememberParse(itemId: number, blobHash: string, parsed: ParsedMessage): void {
-  cache.set(key(itemId, blobHash), parsed);
+  const k = key(itemId, blobHash);
+  const old = cache.get(k);
+  if (old) { held -= old.size; cache.delete(k); }
+  const size = sizeOf(parsed);
+  cache.set(k, { parsed, size });
+  held += size;
+  for (const [oldest, v] of cache) {
+    if (held <= MAX_BYTES) break;
+    cache.delete(oldest);
+    held -= v.size;
+  }
 }
