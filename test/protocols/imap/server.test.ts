@@ -121,6 +121,26 @@ test('IMAP server on the wire', async (t) => {
     b.close();
   });
 
+  await t.test('a binary part APPENDed with literal8 is stored as base64; BINARY[] gives the bytes back (RFC 3516)', async () => {
+    const c = await loggedIn(h);
+    assert.match(await c.command('c', 'CREATE Binary'), /^c OK/m);
+    const body = Buffer.from([0x20, 0x2d, 0x00, 0xff, 0x0d, 0x0a, 0x01]);
+    const head = Buffer.from('From: a@example.test\r\nSubject: bin\r\nMIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n');
+    const m = Buffer.concat([head, body]);
+    c.write(Buffer.concat([Buffer.from(`p APPEND Binary ~{${m.length}+}\r\n`), m, Buffer.from('\r\n')]));
+    assert.match(await c.until((x) => /^p /m.test(x)), /^p OK/m);
+    await c.command('s', 'SELECT Binary');
+    const part = await c.command('f', 'FETCH 1 (BODY.PEEK[1] BODY.PEEK[HEADER.FIELDS (CONTENT-TRANSFER-ENCODING)])');
+    assert.doesNotMatch(part, /\x00/, 'no NUL in a BODY[] answer');
+    assert.match(part, new RegExp(body.toString('base64').replace(/[+/=]/g, (x) => `\\${x}`)));
+    assert.match(part, /Content-Transfer-Encoding: base64/i);
+    const bin = await c.command('b', 'FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])');
+    assert.match(bin, /BINARY\.SIZE\[1\] 7 BINARY\[1\] ~\{7\}\r\n/);
+    const at = bin.indexOf('~{7}\r\n') + 6;
+    assert.deepEqual(Buffer.from(bin.slice(at, at + 7), 'latin1'), body);
+    c.close();
+  });
+
   await t.test('APPEND over quota is NO [OVERQUOTA] and stores nothing', async () => {
     await h.t.addUser('quota@example.test', PASS, { quotaBytes: 2000 });
     const c = await RawClient.connect(h.tlsPort, true);
