@@ -7,6 +7,7 @@ import { StoreError, conflict, notFound } from './errors.js';
 import type { ItemRow } from './schema.js';
 import { toFolder, toItem, toTombstone } from './rows.js';
 import { ItemWriter } from './item-writer.js';
+import { nextUidValidity } from './uid-validity-schema.js';
 import { ITEM_COLUMNS, now, type Trx } from './sql-store-base.js';
 import { DirectoryStore } from './directory.js';
 import { hashInto, type BlobRange, type BlobReadStream, type BlobStreamOptions, type StoredBlob } from './blob-stream.js';
@@ -27,9 +28,14 @@ export abstract class ContentStore extends DirectoryStore {
       const modseq = await this.nextModseq(trx, f.accountId);
       if (await this.siblingNamed(trx, f.accountId, f.parentId ?? null, f.name)) throw conflict(`folder ${f.name} exists`);
       const created = now();
+      // Never a value given out before, even within the same second (RFC 9051 §2.3.1.1); the
+      // account row is locked by nextModseq, so concurrent creations are serialized here.
+      const account = await trx.selectFrom('accounts').select('uid_validity_last').where('id', '=', f.accountId).executeTakeFirst();
+      const uidValidity = nextUidValidity(created, Number(account?.uid_validity_last ?? 0));
+      await trx.updateTable('accounts').set({ uid_validity_last: uidValidity }).where('id', '=', f.accountId).execute();
       const row = await trx.insertInto('folders').values({
         account_id: f.accountId, parent_id: f.parentId ?? null, name: f.name, kind: f.kind, role: f.role ?? null,
-        props: JSON.stringify(f.props ?? {}), uid_validity: Math.floor(created / 1000) % 0xffffffff, uid_next: 1, modseq,
+        props: JSON.stringify(f.props ?? {}), uid_validity: uidValidity, uid_next: 1, modseq,
         content_modseq: modseq, created_at: created,
       } as never).returningAll().executeTakeFirstOrThrow();
       scope.events.push({ accountId: f.accountId, folderId: Number(row.id), modseq });

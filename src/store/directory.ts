@@ -79,6 +79,7 @@ export abstract class DirectoryStore extends SqlStoreBase {
         quota_bytes: a.quotaBytes !== undefined ? a.quotaBytes : domain.default_quota, quota_messages: a.quotaMessages ?? null,
         is_server_admin: a.isServerAdmin ? 1 : 0, admin_domains: JSON.stringify(a.adminDomains ?? []), disabled: 0,
         modseq: folders.length, used_bytes: 0, used_messages: 0, created_at: created,
+        uid_validity_last: Math.floor(created / 1000) % 0xffffffff,
       } as never).returningAll().executeTakeFirstOrThrow();
       const uidValidity = Math.floor(created / 1000) % 0xffffffff;
       let modseq = 0;

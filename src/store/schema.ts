@@ -3,6 +3,7 @@ import { mailMigrations } from './mail-schema.js';
 import { queueMigrations, type QueueDatabase } from './queue-schema.js';
 import { archiveMigrations } from './archive-schema.js';
 import { listMigrations } from './list-schema.js';
+import { uidValidityMigrations, type UidValidityAccountColumns } from './uid-validity-schema.js';
 import { adminMigrations, type AdminDatabase } from './admin-schema.js';
 import { policyMigrations } from './policy-schema.js';
 
@@ -56,7 +57,7 @@ export interface SignalRow { id: number; account_id: number; signal: string; ori
 export interface AuditRow { id: number; at: number; actor: string; action: string; target: string; source: string | null; detail: string; domain?: string | null }
 
 export interface Database extends QueueDatabase, AdminDatabase {
-  domains: DomainRow; accounts: AccountRow; aliases: AliasRow; group_members: GroupMemberRow; folders: FolderRow;
+  domains: DomainRow; accounts: AccountRow & Partial<UidValidityAccountColumns>; aliases: AliasRow; group_members: GroupMemberRow; folders: FolderRow;
   folder_tombstones: FolderTombstoneRow; items: ItemRow; tombstones: TombstoneRow; blobs: BlobRow; blob_chunks: BlobChunkRow; devices: DeviceRow;
   sync_states: SyncStateRow; grants: GrantRow; settings: SettingRow; login_failures: LoginFailureRow; audit: AuditRow; locks: LockRow; signals: SignalRow;
 }
@@ -250,5 +251,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     ...listMigrations(dialect),
     ...adminMigrations(dialect),
     ...policyMigrations(dialect),
+    ...uidValidityMigrations(),
   };
 }

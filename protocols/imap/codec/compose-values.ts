@@ -38,14 +38,45 @@ function canQuote(bytes: Buffer, options: ComposeOptions): boolean {
   return true;
 }
 
-export function writeString(out: Buffer[], bytes: Buffer, options: ComposeOptions): void {
-  if (canQuote(bytes, options)) {
-    let text = bytes.toString('latin1');
-    text = text.replace(/[\\"]/g, (m) => '\\' + m);
-    out.push(Buffer.from(`"${text}"`, 'latin1'));
-    return;
+/** Printable-ish 7-bit text with no CR, LF or NUL: goes quoted as it is (the common case). */
+const PLAIN_QUOTABLE = /^[\x01-\x09\x0b\x0c\x0e-\x7f]*$/;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * Collects a response as one latin1 string (one character per byte) between the byte runs that
+ * must stay buffers (literals): one allocation per response rather than one per token, which
+ * matters for FETCH answers of many ENVELOPEs.
+ */
+class Chunks {
+  private text = '';
+  constructor(private readonly out: Buffer[]) {}
+  str(latin1: string): void { this.text += latin1; }
+  bytes(b: Buffer): void {
+    this.flush();
+    this.out.push(b);
   }
-  writeLiteral(out, bytes, bytes.includes(0));
+  flush(): void {
+    if (this.text) this.out.push(Buffer.from(this.text, 'latin1'));
+    this.text = '';
+  }
+}
+
+const quote = (latin1: string) => `"${latin1.replace(/[\\"]/g, (m) => '\\' + m)}"`;
+
+function stringTo(c: Chunks, bytes: Buffer, options: ComposeOptions): void {
+  if (canQuote(bytes, options)) c.str(quote(bytes.toString('latin1')));
+  else literalTo(c, bytes, bytes.includes(0));
+}
+
+function literalTo(c: Chunks, bytes: Buffer, binary: boolean): void {
+  c.str(`${binary ? '~' : ''}{${bytes.length}}\r\n`);
+  c.bytes(bytes);
+}
+
+export function writeString(out: Buffer[], bytes: Buffer, options: ComposeOptions): void {
+  const c = new Chunks(out);
+  stringTo(c, bytes, options);
+  c.flush();
 }
 
 /** `{n}` CRLF bytes, or `~{n}` for data with NUL (RFC 3516 §4.2 literal8). */
@@ -53,28 +84,39 @@ export function writeLiteral(out: Buffer[], bytes: Buffer, binary: boolean): voi
   out.push(Buffer.from(`${binary ? '~' : ''}{${bytes.length}}\r\n`, 'latin1'), bytes);
 }
 
-export function writeValue(out: Buffer[], value: ResponseValue, options: ComposeOptions = DEFAULT_COMPOSE): void {
-  if (value === null) out.push(Buffer.from('NIL'));
-  else if (value instanceof Atom) out.push(Buffer.from(value.text, 'utf8'));
-  else if (value instanceof Literal) writeLiteral(out, value.bytes, value.binary);
-  else if (value instanceof Concat) for (const v of value.values) writeValue(out, v, options);
-  else if (typeof value === 'number' || typeof value === 'bigint') out.push(Buffer.from(String(value)));
-  else if (typeof value === 'string') writeString(out, Buffer.from(value, 'utf8'), options);
-  else if (Buffer.isBuffer(value)) writeString(out, value, options);
+function valueTo(c: Chunks, value: ResponseValue, options: ComposeOptions): void {
+  if (value === null) c.str('NIL');
+  else if (value instanceof Atom) c.str(ASCII.test(value.text) ? value.text : Buffer.from(value.text, 'utf8').toString('latin1'));
+  else if (value instanceof Literal) literalTo(c, value.bytes, value.binary);
+  else if (value instanceof Concat) for (const v of value.values) valueTo(c, v, options);
+  else if (typeof value === 'number' || typeof value === 'bigint') c.str(String(value));
+  else if (typeof value === 'string') {
+    if (value.length <= options.maxQuoted && PLAIN_QUOTABLE.test(value)) c.str(quote(value));
+    else stringTo(c, Buffer.from(value, 'utf8'), options);
+  } else if (Buffer.isBuffer(value)) stringTo(c, value, options);
   else {
-    out.push(Buffer.from('('));
-    value.forEach((v, i) => {
-      if (i > 0) out.push(Buffer.from(' '));
-      writeValue(out, v, options);
-    });
-    out.push(Buffer.from(')'));
+    c.str('(');
+    valuesTo(c, value, options);
+    c.str(')');
   }
+}
+
+function valuesTo(c: Chunks, values: ResponseValue[], options: ComposeOptions): void {
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) c.str(' ');
+    valueTo(c, values[i], options);
+  }
+}
+
+export function writeValue(out: Buffer[], value: ResponseValue, options: ComposeOptions = DEFAULT_COMPOSE): void {
+  const c = new Chunks(out);
+  valueTo(c, value, options);
+  c.flush();
 }
 
 /** Values separated by spaces, without surrounding parentheses. */
 export function writeValues(out: Buffer[], values: ResponseValue[], options: ComposeOptions = DEFAULT_COMPOSE): void {
-  values.forEach((v, i) => {
-    if (i > 0) out.push(Buffer.from(' '));
-    writeValue(out, v, options);
-  });
+  const c = new Chunks(out);
+  valuesTo(c, values, options);
+  c.flush();
 }

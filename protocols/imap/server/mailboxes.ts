@@ -48,16 +48,3 @@ export function patternRegex(reference: string, pattern: string): RegExp {
   // INBOX matches in any case (RFC 9051 §5.1); the names it is tested on spell it INBOX.
   return new RegExp(`^${body.replace(/^inbox(?=$|\/|\[)/i, 'INBOX')}$`);
 }
-
-/** Folders the client UNSUBSCRIBEd; every other folder counts as subscribed. */
-const UNSUBSCRIBED = 'imap.unsubscribed';
-
-export async function unsubscribed(store: Store, accountId: number): Promise<Set<string>> {
-  return new Set((await store.getSetting<string[]>(accountId, UNSUBSCRIBED)) ?? []);
-}
-
-export async function setSubscribed(store: Store, accountId: number, name: string, subscribed: boolean): Promise<void> {
-  const set = await unsubscribed(store, accountId);
-  if (subscribed) set.delete(name); else set.add(name);
-  await store.setSetting(accountId, UNSUBSCRIBED, [...set]);
-}

@@ -1,7 +1,10 @@
 // Loads the selected mailbox's messages by UID in bounded batches: states only when that is all
-// a command needs, parsed messages otherwise (a range query per batch of nearby UIDs).
+// a command needs; otherwise states joined with the cached parse (parsed-cache.ts), and the
+// parse columns are read from the store only for the messages not cached yet (one range query
+// over those UIDs per batch).
 import type { Store } from '../../../src/store/store.js';
 import type { MailMessage, MessageState } from '../../../src/model/mail.js';
+import { cachedParse, rememberParse } from './parsed-cache.js';
 
 const BATCH = 250;
 
@@ -10,7 +13,29 @@ export async function* messagesByUid(store: Store, folderId: number, uids: numbe
     const slice = uids.slice(i, i + BATCH);
     const wanted = new Set(slice);
     const range = { uidFrom: slice[0], uidTo: slice[slice.length - 1] };
-    const rows = parsed ? await store.listMessages(folderId, range) : await store.listMessageStates(folderId, range);
-    for (const m of rows) if (wanted.has(m.uid)) yield m;
+    const states = (await store.listMessageStates(folderId, range)).filter((m) => wanted.has(m.uid));
+    if (!parsed) {
+      yield* states;
+      continue;
+    }
+    const cached = states.map((m) => cachedParse(m.itemId, m.blobHash));
+    const missing = states.filter((_, k) => !cached[k]);
+    const fresh = new Map<number, MailMessage>();
+    if (missing.length > 0) {
+      const rows = await store.listMessages(folderId, { uidFrom: missing[0].uid, uidTo: missing[missing.length - 1].uid });
+      for (const m of rows) {
+        fresh.set(m.itemId, m);
+        rememberParse(m.itemId, m.blobHash, m.parsed);
+      }
+    }
+    for (let k = 0; k < states.length; k++) {
+      const s = states[k];
+      // Read after the states: a message re-read here is at least as new; prefer it then.
+      const f = fresh.get(s.itemId);
+      if (f && f.modseq >= s.modseq) { yield f; continue; }
+      const p = cached[k] ?? f?.parsed;
+      if (p) yield { ...s, parsed: p };
+      // A message expunged between the two reads (and not cached) is skipped, as if gone.
+    }
   }
 }

@@ -5,6 +5,7 @@
 import type { Store } from '../../../src/store/store.js';
 import type { Folder } from '../../../src/model/types.js';
 import type { MessageState } from '../../../src/model/mail.js';
+import { notFound } from '../../../src/store/errors.js';
 import { claimRecent } from './recent.js';
 import { atom, compressNumbers, fetchResponse, flagList, untagged, type SeqRange, type SequenceSet } from '../codec/index.js';
 
@@ -30,18 +31,67 @@ export class SelectedMailbox {
   /** Messages recent in this session (RFC 3501 §2.3.2). */
   readonly recent = new Set<number>();
   /** Expunges read from the store but not yet announced (held during FETCH/STORE/SEARCH). */
-  private pendingExpunges = new Set<number>();
+  private readonly pendingExpunges = new Set<number>();
 
   constructor(readonly store: Store, readonly folder: Folder, readonly readOnly: boolean, readonly name: string) {}
 
+  /** UIDVALIDITY and the predicted next UID as last read from the folder (SELECT's answer). */
+  uidValidity = 0;
+  uidNext = 0;
+
   async load(): Promise<void> {
-    const status = await this.store.mailboxStatus(this.folder.id);
+    const folder = await this.currentFolder();
     const states = await this.store.listMessageStates(this.folder.id);
     this.uids = states.map((m) => m.uid);
     for (const m of states) this.remember(m);
     this.highestUid = Math.max(0, ...this.uids.slice(-1));
-    this.modseq = status.highestModseq;
+    this.modseq = folder.contentModseq;
+    this.uidValidity = folder.uidValidity;
+    this.uidNext = folder.uidNext;
     for (const u of await claimRecent(this.store, this.folder.accountId, this.folder.id, this.uids, !this.readOnly)) this.recent.add(u);
+  }
+
+  /**
+   * SELECT of the mailbox this session has selected already (clients re-select the inbox to
+   * poll): the previous view brought up to date with the store's changes since its modseq,
+   * everything applied silently (the SELECT answer reports the new state in full), instead of
+   * listing every message again. Same result as `load`: the changes feed carries every flag
+   * change, new message and expunge (tombstone) after that modseq.
+   */
+  async reload(previous: SelectedMailbox): Promise<void> {
+    this.uids = [...previous.uids];
+    for (const uid of this.uids) this.remember({ uid, flags: previous.flags.get(uid)!, modseq: previous.modseqs.get(uid)! });
+    this.highestUid = previous.highestUid;
+    this.modseq = previous.modseq;
+    for (const u of previous.recent) this.recent.add(u);
+    const folder = await this.currentFolder();
+    if (folder.uidValidity !== previous.uidValidity) return this.load();
+    this.uidValidity = folder.uidValidity;
+    this.uidNext = folder.uidNext;
+    // Expunges the previous view read but had not announced yet are part of the new view too.
+    const changes = folder.contentModseq === this.modseq ? { changed: [], vanished: [], modseq: this.modseq } : await this.changesSince(this.modseq);
+    const gone = new Set([...changes.vanished, ...previous.pendingExpunges]);
+    const added: number[] = [];
+    for (const m of changes.changed) {
+      if (m.uid > this.highestUid) added.push(m.uid);
+      if (this.flags.has(m.uid) || m.uid > this.highestUid) this.remember(m);
+    }
+    if (gone.size > 0) {
+      this.uids = this.uids.filter((u) => !gone.has(u));
+      for (const u of gone) { this.flags.delete(u); this.modseqs.delete(u); this.recent.delete(u); }
+    }
+    added.sort((a, b) => a - b);
+    for (const u of added) if (!gone.has(u)) this.uids.push(u);
+    if (added.length > 0) this.highestUid = Math.max(this.highestUid, added[added.length - 1]);
+    this.modseq = Math.max(changes.modseq, folder.contentModseq);
+    for (const u of await claimRecent(this.store, this.folder.accountId, this.folder.id, added.filter((u) => !gone.has(u)), !this.readOnly)) this.recent.add(u);
+  }
+
+  /** The folder row as it is now (its content modseq is the cheap "anything changed?" check). */
+  private async currentFolder(): Promise<Folder> {
+    const folder = await this.store.getFolder(this.folder.id);
+    if (!folder) throw notFound('folder');
+    return folder;
   }
 
   private remember(m: Pick<MessageState, 'uid' | 'flags' | 'modseq'>): void {
@@ -156,8 +206,8 @@ export class SelectedMailbox {
    */
   async sync(opts: SyncOptions): Promise<Buffer[]> {
     const out: Buffer[] = [];
-    const status = await this.store.mailboxStatus(this.folder.id);
-    if (status.highestModseq !== this.modseq) {
+    const folder = await this.currentFolder();
+    if (folder.contentModseq !== this.modseq) {
       const changes = await this.changesSince(this.modseq);
       for (const uid of changes.vanished) if (this.indexOf(uid) >= 0) this.pendingExpunges.add(uid);
       const added: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];
@@ -173,7 +223,7 @@ export class SelectedMailbox {
           out.push(fetchResponse(this.seqOf(m.uid), items));
         }
       }
-      this.modseq = Math.max(changes.modseq, status.highestModseq);
+      this.modseq = Math.max(changes.modseq, folder.contentModseq);
       if (opts.expunges && this.pendingExpunges.size > 0) out.unshift(...this.expunge([...this.pendingExpunges], opts.qresync));
       added.sort((a, b) => a.uid - b.uid);
       for (const m of added) {

@@ -8,11 +8,7 @@ import { startImap, type ImapHarness } from '../../protocols/imap/harness.js';
 
 /** Scripts Hearth is known to fail, with the reason (kept in step with docs/protocols/imap.md). */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'append-binary': 'a part APPENDed with Content-Transfer-Encoding binary is served by BODY[] as stored, not re-encoded (RFC 3516 §4.3)',
-  'fetch-envelope': 'source routes (addr-adl) are not kept by the parser (src/mail/parse.ts), so ENVELOPE sends NIL for them',
-  listext: 'no \\NonExistent for subscriptions of deleted mailboxes (every mailbox counts as subscribed unless unsubscribed)',
-  subscribe: 'subscriptions: every mailbox counts as subscribed unless unsubscribed; LSUB has no \\Noselect parents',
-  uidvalidity: 'a mailbox deleted and re-created within the same second gets the same UIDVALIDITY (the store derives it from the clock in seconds)',
+  'fetch-envelope': 'source routes (addr-adl, RFC 5322 §4.4 obs-route) are not kept by the parser (src/mail/parse.ts), so ENVELOPE sends NIL for them',
 };
 
 const PASSWORD = 'Imaptest-secret-1';

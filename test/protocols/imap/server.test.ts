@@ -89,6 +89,58 @@ test('IMAP server on the wire', async (t) => {
     b.close();
   });
 
+  await t.test('SELECT of the selected mailbox again shows what other sessions changed meanwhile', async () => {
+    const a = await loggedIn(h);
+    const b = await loggedIn(h);
+    assert.match(await a.command('c', 'CREATE Reselect'), /^c OK/m);
+    for (const subject of ['first', 'second', 'third']) {
+      const m = `Subject: ${subject}\r\n\r\n${subject}\r\n`;
+      assert.match(await a.command('p', `APPEND Reselect {${m.length}+}\r\n${m}`), /^p OK/m);
+    }
+    assert.match(await b.command('s', 'SELECT Reselect'), /\* 3 EXISTS/);
+    // b's FETCH reads (and caches) the parsed envelopes before the changes.
+    assert.match(await b.command('e', 'FETCH 1:3 (ENVELOPE)'), /\* 3 FETCH \(ENVELOPE \(NIL "third"/);
+    await a.command('s', 'SELECT Reselect');
+    assert.match(await a.command('f', 'STORE 2 +FLAGS.SILENT (\\Flagged)'), /^f OK/m);
+    assert.match(await a.command('d', 'STORE 1 +FLAGS.SILENT (\\Deleted)'), /^d OK/m);
+    assert.match(await a.command('x', 'EXPUNGE'), /\* 1 EXPUNGE/);
+    const m = 'Subject: fourth\r\n\r\nfourth\r\n';
+    assert.match(await a.command('p', `APPEND Reselect {${m.length}+}\r\n${m}`), /^p OK/m);
+    // The expunge is held back from b during FETCH; SELECT starts a fresh view with everything.
+    assert.doesNotMatch(await b.command('g', 'FETCH 1:3 (UID)'), /EXPUNGE/);
+    const again = await b.command('r', 'SELECT Reselect');
+    assert.match(again, /\* OK \[CLOSED\]/);
+    assert.match(again, /\* 3 EXISTS/);
+    assert.match(again, /\[UIDNEXT 5\]/);
+    const all = await b.command('h', 'FETCH 1:* (UID FLAGS ENVELOPE)');
+    assert.match(all, /\* 1 FETCH \(UID 2 FLAGS \([^)]*\\Flagged[^)]*\) ENVELOPE \(NIL "second"/);
+    assert.match(all, /\* 2 FETCH \(UID 3 FLAGS \((\\Recent)?\) ENVELOPE \(NIL "third"/);
+    assert.match(all, /\* 3 FETCH \(UID 4 FLAGS \([^)]*\) ENVELOPE \(NIL "fourth"/);
+    assert.doesNotMatch(all, /EXPUNGE|EXISTS/, 'nothing left to announce after the new SELECT');
+    a.close();
+    b.close();
+  });
+
+  await t.test('a binary part APPENDed with literal8 is stored as base64; BINARY[] gives the bytes back (RFC 3516)', async () => {
+    const c = await loggedIn(h);
+    assert.match(await c.command('c', 'CREATE Binary'), /^c OK/m);
+    const body = Buffer.from([0x20, 0x2d, 0x00, 0xff, 0x0d, 0x0a, 0x01]);
+    const head = Buffer.from('From: a@example.test\r\nSubject: bin\r\nMIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n');
+    const m = Buffer.concat([head, body]);
+    c.write(Buffer.concat([Buffer.from(`p APPEND Binary ~{${m.length}+}\r\n`), m, Buffer.from('\r\n')]));
+    assert.match(await c.until((x) => /^p /m.test(x)), /^p OK/m);
+    await c.command('s', 'SELECT Binary');
+    const part = await c.command('f', 'FETCH 1 (BODY.PEEK[1] BODY.PEEK[HEADER.FIELDS (CONTENT-TRANSFER-ENCODING)])');
+    assert.doesNotMatch(part, /\x00/, 'no NUL in a BODY[] answer');
+    assert.match(part, new RegExp(body.toString('base64').replace(/[+/=]/g, (x) => `\\${x}`)));
+    assert.match(part, /Content-Transfer-Encoding: base64/i);
+    const bin = await c.command('b', 'FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])');
+    assert.match(bin, /BINARY\.SIZE\[1\] 7 BINARY\[1\] ~\{7\}\r\n/);
+    const at = bin.indexOf('~{7}\r\n') + 6;
+    assert.deepEqual(Buffer.from(bin.slice(at, at + 7), 'latin1'), body);
+    c.close();
+  });
+
   await t.test('APPEND over quota is NO [OVERQUOTA] and stores nothing', async () => {
     await h.t.addUser('quota@example.test', PASS, { quotaBytes: 2000 });
     const c = await RawClient.connect(h.tlsPort, true);

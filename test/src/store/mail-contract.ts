@@ -254,6 +254,21 @@ export function mailStoreContract(factory: StoreFactory): void {
       assert.equal(reply.parsed.inReplyTo, 'root@example.net');
     });
 
+    it('gives a mail folder deleted and created again a greater UIDVALIDITY, even within one second (RFC 9051 §2.3.1.1)', async () => {
+      const [u] = await users(1);
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const f = await store.createMailFolder(u.account.id, 'Again');
+        seen.push(f.uidValidity);
+        await store.deleteMailFolder(f.id);
+      }
+      // Three creations in a row take well under a second: the clock alone would repeat itself.
+      assert.ok(seen[0] < seen[1] && seen[1] < seen[2], `increasing: ${seen.join(', ')}`);
+      assert.ok(seen.every((v) => v > 0 && v <= 0xffffffff));
+      const other = await store.createMailFolder(u.account.id, 'Other');
+      assert.ok(other.uidValidity > seen[2]);
+    });
+
     it('creates, renames and deletes mail folders; the inbox stays', async () => {
       const [u] = await users(1);
       const f = await store.createMailFolder(u.account.id, 'Projects');

@@ -8,6 +8,7 @@ import type { NewMessage } from '../../../../src/model/mail.js';
 import { atom, compressNumbers } from '../../codec/index.js';
 import { decodeName } from '../mailboxes.js';
 import { resolveMailbox } from '../shared.js';
+import { encodeBinaryParts } from '../binary-append.js';
 import { no, ok } from '../respond.js';
 import { AUTHED, command } from './types.js';
 
@@ -25,9 +26,16 @@ export const append = command({
       if (m.catenate) return no('CATENATE is not supported', 'CANNOT');
       if (m.message.length === 0) return no('Empty message', 'CANNOT');
       if (m.message.length > Math.min(MAIL_LIMITS.maxMessageBytes, c.limits.maxLiteralBytes)) return no('Message too large', 'TOOBIG');
-      total += m.message.length;
+      let bytes = m.message;
+      let parsed = await parseMessage(bytes);
+      const reencoded = encodeBinaryParts(bytes, parsed.mime);
+      if (reencoded) {
+        bytes = reencoded;
+        parsed = await parseMessage(bytes);
+      }
+      total += bytes.length;
       messages.push({
-        bytes: m.message, parsed: await parseMessage(m.message),
+        bytes, parsed,
         flags: m.flags.filter((f) => f.toLowerCase() !== '\\recent'),
         internalDate: m.internalDate?.getTime(),
       });

@@ -8,6 +8,8 @@ import { messagesByUid } from '../message-source.js';
 import { bad, ok } from '../respond.js';
 import { SELECTED, command } from './types.js';
 
+const FLUSH_BYTES = 64 * 1024;
+
 export const fetch = command({
   name: 'FETCH', states: SELECTED,
   handle: async (c, cmd) => {
@@ -32,6 +34,15 @@ export const fetch = command({
     const markSeen = !sel.readOnly && setsSeen(items);
     const parse = needsParse(items);
     const wantsFlags = has('FLAGS');
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const out = pending;
+      pending = [];
+      pendingBytes = 0;
+      await c.send(...out);
+    };
     for await (const m of messagesByUid(c.ctx.store, sel.folder.id, uids, parse)) {
       if (since !== undefined && m.modseq <= since) continue;
       const seq = sel.seqOf(m.uid);
@@ -46,8 +57,12 @@ export const fetch = command({
         }
         if (!wantsFlags) msgItems = [...items, { item: 'FLAGS' }];
       }
-      await c.send(fetchResponse(seq, await fetchItems(c.ctx.store, m, msgItems, sel.recent.has(m.uid)), s.compose));
+      // Answers go out in batches of about 64 KB: one TLS record and write per batch, not per message.
+      pending.push(fetchResponse(seq, await fetchItems(c.ctx.store, m, msgItems, sel.recent.has(m.uid)), s.compose));
+      pendingBytes += pending[pending.length - 1].length;
+      if (pendingBytes >= FLUSH_BYTES) await flush();
     }
+    await flush();
     return ok('FETCH completed');
   },
 });

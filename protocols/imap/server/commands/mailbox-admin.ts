@@ -1,7 +1,8 @@
 // CREATE (with USE, RFC 6154 §5.4), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE (RFC 9051 §6.3.4-8).
 import type { FolderRole } from '../../../../src/model/types.js';
 import { SPECIAL_USE } from '../../../../src/mail/mailbox-view.js';
-import { DELIMITER, decodeName, mailboxEntries, resolveFolder, setSubscribed } from '../mailboxes.js';
+import { DELIMITER, decodeName, mailboxEntries, resolveFolder } from '../mailboxes.js';
+import { Subscriptions } from '../subscriptions.js';
 import type { CommandContext } from '../session.js';
 import { no, ok, type Outcome } from '../respond.js';
 import { AUTHED, command } from './types.js';
@@ -9,21 +10,23 @@ import { AUTHED, command } from './types.js';
 const ROLE_OF_USE = new Map(Object.entries(SPECIAL_USE).map(([role, use]) => [use!.toLowerCase(), role as FolderRole]));
 
 /** The parent folder of a full name, created on the way when missing (RFC 9051 §6.3.4). */
-async function parentOf(c: CommandContext, name: string, create: boolean): Promise<{ parentId: number | null; leaf: string } | Outcome> {
+async function parentOf(c: CommandContext, name: string, create: boolean): Promise<{ parentId: number | null; leaf: string; made: string[] } | Outcome> {
   const parts = name.split(DELIMITER);
   const leaf = parts.pop()!;
   if (!leaf || parts.some((p) => p === '')) return no('Invalid mailbox name', 'CANNOT');
   let parentId: number | null = null;
+  const made: string[] = [];
   for (let i = 0; i < parts.length; i++) {
     const path = parts.slice(0, i + 1).join(DELIMITER);
     let f = await resolveFolder(c.ctx.store, c.session.account!.id, path);
     if (!f) {
       if (!create) return no('No such parent mailbox', 'NONEXISTENT');
       f = await c.ctx.store.createMailFolder(c.session.account!.id, parts[i], { parentId });
+      made.push(path);
     }
     parentId = f.id;
   }
-  return { parentId, leaf };
+  return { parentId, leaf, made };
 }
 
 export const create = command({
@@ -41,6 +44,7 @@ export const create = command({
     const where = await parentOf(c, name, true);
     if ('status' in where) return where;
     await c.ctx.store.createMailFolder(c.session.account!.id, where.leaf, { parentId: where.parentId, role });
+    await (await Subscriptions.load(c.ctx.store, c.session.account!.id)).created([...where.made, name]);
     return ok('CREATE completed');
   },
 });
@@ -77,6 +81,7 @@ export const rename = command({
     const where = await parentOf(c, to, true);
     if ('status' in where) return where;
     await c.ctx.store.renameMailFolder(folder.id, where.leaf, where.parentId);
+    if (where.made.length > 0) await (await Subscriptions.load(c.ctx.store, account)).created(where.made);
     return ok('RENAME completed');
   },
 });
@@ -86,7 +91,7 @@ export const subscribe = command({
   handle: async (c, cmd) => {
     const name = decodeName(c.session, cmd.mailbox);
     if (!(await resolveFolder(c.ctx.store, c.session.account!.id, name))) return no('No such mailbox', 'NONEXISTENT');
-    await setSubscribed(c.ctx.store, c.session.account!.id, name, true);
+    await (await Subscriptions.load(c.ctx.store, c.session.account!.id)).set(name, true);
     return ok('SUBSCRIBE completed');
   },
 });
@@ -94,7 +99,7 @@ export const subscribe = command({
 export const unsubscribe = command({
   name: 'UNSUBSCRIBE', states: AUTHED,
   handle: async (c, cmd) => {
-    await setSubscribed(c.ctx.store, c.session.account!.id, decodeName(c.session, cmd.mailbox), false);
+    await (await Subscriptions.load(c.ctx.store, c.session.account!.id)).set(decodeName(c.session, cmd.mailbox), false);
     return ok('UNSUBSCRIBE completed');
   },
 });

@@ -12,6 +12,7 @@ import { AUTHED, SELECTED, command, type CommandOf } from './types.js';
 async function open(c: CommandContext, cmd: CommandOf<'SELECT' | 'EXAMINE'>): Promise<Outcome> {
   const s = c.session;
   const pre: Buffer[] = [];
+  const previous = s.selected;
   if (s.selected) {
     // RFC 9051 §6.3.2 / RFC 7162 §3.2.11: the previous mailbox is closed first.
     s.selected = null;
@@ -26,8 +27,8 @@ async function open(c: CommandContext, cmd: CommandOf<'SELECT' | 'EXAMINE'>): Pr
   if (cmd.params.condstore || cmd.params.qresync) s.condstore = true;
   const readOnly = cmd.command === 'EXAMINE' || !found.writable;
   const sel = new SelectedMailbox(c.ctx.store, folder, readOnly, name);
-  await sel.load();
-  const status = await c.ctx.store.mailboxStatus(folder.id);
+  if (previous && previous.folder.id === folder.id) await sel.reload(previous);
+  else await sel.load();
   const keywords = new Set<string>();
   for (const flags of sel.flags.values()) for (const f of flags) if (!f.startsWith('\\')) keywords.add(f);
   const flags = [...SYSTEM_FLAGS, ...keywords];
@@ -38,12 +39,12 @@ async function open(c: CommandContext, cmd: CommandOf<'SELECT' | 'EXAMINE'>): Pr
     untagged([sel.exists, atom('EXISTS')]),
     untagged([sel.recent.size, atom('RECENT')]),
     ...(firstUnseen >= 0 ? [untaggedStatus('OK', 'First unseen', { code: 'UNSEEN', args: [firstUnseen + 1] })] : []),
-    untaggedStatus('OK', 'UIDs valid', { code: 'UIDVALIDITY', args: [status.uidValidity] }),
-    untaggedStatus('OK', 'Predicted next UID', { code: 'UIDNEXT', args: [status.uidNext] }),
+    untaggedStatus('OK', 'UIDs valid', { code: 'UIDVALIDITY', args: [sel.uidValidity] }),
+    untaggedStatus('OK', 'Predicted next UID', { code: 'UIDNEXT', args: [sel.uidNext] }),
     untaggedStatus('OK', 'Highest', { code: 'HIGHESTMODSEQ', args: [sel.modseq] }),
   );
   const q = cmd.params.qresync;
-  if (q && q.uidValidity === status.uidValidity) pre.push(...await resync(c, sel, q.modseq, q.knownUids));
+  if (q && q.uidValidity === sel.uidValidity) pre.push(...await resync(c, sel, q.modseq, q.knownUids));
   s.selected = sel;
   s.state = 'selected';
   return ok(`${cmd.command} completed`, { code: readOnly ? 'READ-ONLY' : 'READ-WRITE' }, pre);
