@@ -7,6 +7,7 @@
  * pipeline does everything else (auth, device record, access rules, provisioning gate, body
  * limits, WBXML decode/encode, the root check, catching errors, status-only answers).
  */
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Account, Device, Domain } from '../../../src/model/types.js';
 import type { ProtocolSettings } from '../../../src/model/context.js';
@@ -55,8 +56,8 @@ export type CommandResult =
   | { kind: 'wbxml'; body: WbxmlElement; headers?: Record<string, string> }
   /** HTTP 200 with an empty body (e.g. a Sync with nothing to say, [MS-ASCMD] 2.2.1.21). */
   | { kind: 'empty'; headers?: Record<string, string> }
-  /** Non-WBXML payloads: GetAttachment, multipart ItemOperations. */
-  | { kind: 'raw'; contentType: string; body: Buffer; headers?: Record<string, string> }
+  /** Non-WBXML payloads (multipart ItemOperations) and streamed answers (a Readable is piped out). */
+  | { kind: 'raw'; contentType: string; body: Buffer | Readable; headers?: Record<string, string> }
   /** A bare HTTP status (400, 403, 449, 500 ...). */
   | { kind: 'http'; status: number; headers?: Record<string, string> };
 

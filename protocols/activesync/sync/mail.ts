@@ -31,16 +31,28 @@ export function emailOptions(ctx: CommandContext, opts: Pick<CollectionOptions, 
   };
 }
 
-/** Reader of a message's bytes by range, for the converters. */
-export function messageReader(ctx: Pick<CommandContext, 'store'>, itemId: number) {
-  return async (range: { start: number; end: number }): Promise<Buffer> => (await ctx.store.readMessageBytes(itemId, range)) ?? Buffer.alloc(0);
+/**
+ * Reader of a message's bytes by range, for the converters: only the range is read from the blob
+ * (a header block or one text part), not the whole message.
+ */
+export function messageReader(ctx: Pick<CommandContext, 'store'>, msg: Pick<MailMessage, 'blobHash' | 'size'>) {
+  return async (range: { start: number; end: number }): Promise<Buffer> => {
+    const start = Math.max(0, Math.min(range.start, msg.size));
+    const end = Math.max(start, Math.min(range.end, msg.size));
+    if (end === start) return Buffer.alloc(0);
+    const r = await ctx.store.getBlobStream(msg.blobHash, { start, end: end - 1 });
+    if (!r) return Buffer.alloc(0);
+    const chunks: Buffer[] = [];
+    for await (const c of r.stream) chunks.push(c as Buffer);
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  };
 }
 
 /** ApplicationData of a stored message; null when the item is not a message (any more). */
 export async function messageData(ctx: Pick<CommandContext, 'store'>, msgOrId: number | MailMessage, o: EmailConvertOptions): Promise<WbxmlElement[] | null> {
   const msg = typeof msgOrId === 'number' ? await ctx.store.getMessage(msgOrId) : msgOrId;
   if (!msg) return null;
-  return encodable(await messageToEas(msg, messageReader(ctx, msg.itemId), o));
+  return encodable(await messageToEas(msg, messageReader(ctx, msg), o));
 }
 
 function statusOf(o: OpsContext, e: unknown, what: string): number {
