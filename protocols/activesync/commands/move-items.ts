@@ -7,6 +7,7 @@
  */
 import type { Folder, Item } from '../../../src/model/types.js';
 import { isStoreError } from '../../../src/store/errors.js';
+import { lessonOfMove, trainOnMove } from '../../../src/mail/filters/training.js';
 import { childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { classForKind, resourceName, type ItemClass } from '../sync/classes.js';
 import { collectionFolder } from '../sync/collection.js';
@@ -30,6 +31,23 @@ async function tellState(ctx: CommandContext, folderId: number, itemId: number, 
   if (modseq === null) { have.delete(itemId); delete echo[itemId]; } else { have.add(itemId); echo[itemId] = modseq; }
   // Same key: the device's key stays valid and the previous state stays the retry point.
   await ctx.store.putSyncState(ctx.device.id, s.collection, s.syncKey, { ...st, have: have.toString(), echo });
+}
+
+/**
+ * A move into or out of Junk is a lesson for the spam filter (src/mail/filters/training.ts, the
+ * rule IMAP shares). Not awaited: the phone's answer does not wait for the filter, and a filter
+ * that is down costs the user nothing (logged).
+ */
+function teachSpamFilter(ctx: CommandContext, src: Folder, dst: Folder, moved: Item): void {
+  if (!ctx.spamTrainer || !lessonOfMove(src.role, dst.role)) return;
+  const trainer = ctx.spamTrainer;
+  const onError = (e: Error) => ctx.log.warn({ err: e.message }, 'eas.move.spam-training-failed');
+  void (async () => {
+    const bytes = await ctx.store.readMessageBytes(moved.id);
+    if (!bytes) return;
+    const lesson = await trainOnMove(trainer, { from: src.role, to: dst.role, message: bytes, user: ctx.account.email }, onError);
+    if (lesson) ctx.log.info({ lesson }, 'eas.move.spam-trained');
+  })().catch(onError);
 }
 
 async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): Promise<WbxmlElement> {
@@ -65,6 +83,7 @@ async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): P
       return out(moveStatusOf(e));
     }
     if (!moved) return out(MoveStatus.InvalidSource);
+    teachSpamFilter(ctx, src, dst, moved);
   } else if (dst.accountId !== src.accountId) return moveAcross(ctx, item, dst, cls, out, wrote);
   for (let attempt = 0; !moved; attempt++) {
     try {

@@ -13,6 +13,7 @@ import type { Account, Device, Domain } from '../../../src/model/types.js';
 import type { ProtocolSettings } from '../../../src/model/context.js';
 import type { Store } from '../../../src/store/store.js';
 import type { Outbound } from '../../../src/mail/outbound.js';
+import type { SpamTrainer } from '../../../src/mail/filters/filter.js';
 import type { WbxmlElement } from '../wbxml/types.js';
 import type { EasQuery, ProtocolVersion } from '../query.js';
 import type { ActiveSyncPolicy } from '../policy.js';
@@ -47,6 +48,8 @@ export interface CommandContext {
   limits: ActiveSyncLimits;
   /** Where SendMail, SmartReply and SmartForward hand messages over; null when the server has none. */
   outbound: Outbound | null;
+  /** The spam filter's training hook; null when none is configured. */
+  spamTrainer?: SpamTrainer | null;
   /** The per-user hourly message limit of phones' SendMail / SmartReply / SmartForward. */
   sendRate: { allows(accountId: number): boolean; record(accountId: number): void };
 }

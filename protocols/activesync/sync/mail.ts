@@ -31,20 +31,34 @@ export function emailOptions(ctx: CommandContext, opts: Pick<CollectionOptions, 
   };
 }
 
+/** Bytes [start, end) of the message blob, read as one range. */
+async function readRange(ctx: Pick<CommandContext, 'store'>, msg: Pick<MailMessage, 'blobHash'>, start: number, end: number): Promise<Buffer> {
+  if (end <= start) return Buffer.alloc(0);
+  const r = await ctx.store.getBlobStream(msg.blobHash, { start, end: end - 1 });
+  if (!r) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const c of r.stream) chunks.push(c as Buffer);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+/** How much of a message's start the first read takes, so that its header and text body come in one read. */
+const HEAD_WINDOW = 64 * 1024;
+
 /**
- * Reader of a message's bytes by range, for the converters: only the range is read from the blob
- * (a header block or one text part), not the whole message.
+ * Reader of a message's bytes by range, for the converters: only ranges are read from the blob,
+ * never the whole of a large message. The first read takes the message's first 64 KiB (or up to
+ * the end of what it asks for): the header block and, in most mail, the text part are in it, so a
+ * Sync converts a message with one blob read.
  */
 export function messageReader(ctx: Pick<CommandContext, 'store'>, msg: Pick<MailMessage, 'blobHash' | 'size'>) {
+  let head: Buffer | null = null;
   return async (range: { start: number; end: number }): Promise<Buffer> => {
     const start = Math.max(0, Math.min(range.start, msg.size));
     const end = Math.max(start, Math.min(range.end, msg.size));
     if (end === start) return Buffer.alloc(0);
-    const r = await ctx.store.getBlobStream(msg.blobHash, { start, end: end - 1 });
-    if (!r) return Buffer.alloc(0);
-    const chunks: Buffer[] = [];
-    for await (const c of r.stream) chunks.push(c as Buffer);
-    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    if (head === null && start < HEAD_WINDOW) head = await readRange(ctx, msg, 0, Math.min(msg.size, Math.max(end, HEAD_WINDOW)));
+    if (head && end <= head.length) return head.subarray(start, end);
+    return readRange(ctx, msg, start, end);
   };
 }
 
@@ -53,6 +67,42 @@ export async function messageData(ctx: Pick<CommandContext, 'store'>, msgOrId: n
   const msg = typeof msgOrId === 'number' ? await ctx.store.getMessage(msgOrId) : msgOrId;
   if (!msg) return null;
   return encodable(await messageToEas(msg, messageReader(ctx, msg), o));
+}
+
+/** Messages converted at once in a Sync window: their blob reads overlap. */
+const CONVERT_CONCURRENCY = 8;
+
+/**
+ * ApplicationData of a Sync window's messages, by item id: the rows in one store read when the
+ * window's UIDs are close together (an initial sync), each message converted from its own blob a
+ * few at a time. A message that is gone maps to null, one that failed to convert to its Error.
+ */
+export async function windowMessageData(ctx: Pick<CommandContext, 'store'>, folderId: number, items: { id: number; imapUid: number | null }[],
+  o: EmailConvertOptions): Promise<Map<number, WbxmlElement[] | null | Error>> {
+  const out = new Map<number, WbxmlElement[] | null | Error>();
+  const uids = items.map((i) => i.imapUid).filter((u): u is number => u !== null);
+  const byId = new Map<number, MailMessage>();
+  if (uids.length > 1) {
+    const lo = Math.min(...uids);
+    const hi = Math.max(...uids);
+    // Close together: one ranged read of the rows; scattered (changes): one read per message below.
+    if (hi - lo < 4 * uids.length + 16) {
+      for (const m of await ctx.store.listMessages(folderId, { uidFrom: lo, uidTo: hi })) byId.set(m.itemId, m);
+    }
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        out.set(item.id, await messageData(ctx, byId.get(item.id) ?? item.id, o));
+      } catch (e) {
+        out.set(item.id, e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONVERT_CONCURRENCY, items.length) }, worker));
+  return out;
 }
 
 function statusOf(o: OpsContext, e: unknown, what: string): number {
