@@ -7,7 +7,7 @@
  */
 import type { Folder, Item } from '../../../src/model/types.js';
 import { isStoreError } from '../../../src/store/errors.js';
-import { lessonOfMove, trainOnMove } from '../../../src/mail/filters/training.js';
+import { trainMovedMessages } from '../../../src/mail/filters/train-moves.js';
 import { childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { classForKind, resourceName, type ItemClass } from '../sync/classes.js';
 import { collectionFolder } from '../sync/collection.js';
@@ -34,20 +34,14 @@ async function tellState(ctx: CommandContext, folderId: number, itemId: number, 
 }
 
 /**
- * A move into or out of Junk is a lesson for the spam filter (src/mail/filters/training.ts, the
- * rule IMAP shares). Not awaited: the phone's answer does not wait for the filter, and a filter
- * that is down costs the user nothing (logged).
+ * A move into or out of Junk is a lesson for the spam filter (src/mail/filters/train-moves.ts, as
+ * IMAP MOVE). Not awaited: the phone's answer does not wait for the filter, and a filter that is
+ * down costs the user nothing (logged).
  */
 function teachSpamFilter(ctx: CommandContext, src: Folder, dst: Folder, moved: Item): void {
-  if (!ctx.spamTrainer || !lessonOfMove(src.role, dst.role)) return;
-  const trainer = ctx.spamTrainer;
-  const onError = (e: Error) => ctx.log.warn({ err: e.message }, 'eas.move.spam-training-failed');
-  void (async () => {
-    const bytes = await ctx.store.readMessageBytes(moved.id);
-    if (!bytes) return;
-    const lesson = await trainOnMove(trainer, { from: src.role, to: dst.role, message: bytes, user: ctx.account.email }, onError);
-    if (lesson) ctx.log.info({ lesson }, 'eas.move.spam-trained');
-  })().catch(onError);
+  if (moved.imapUid === null) return;
+  trainMovedMessages(ctx.store, ctx.spamTrainer, { from: src, to: dst, targetUids: [moved.imapUid], user: ctx.account.email },
+    (e) => ctx.log.warn({ err: e.message }, 'eas.move.spam-training-failed'), (lesson) => ctx.log.info({ lesson }, 'eas.move.spam-trained'));
 }
 
 async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): Promise<WbxmlElement> {

@@ -18,7 +18,7 @@ import { attachments, partBySection } from '../../../src/mail/mime-parts.js';
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { addressList, bodyContent, BODY_HTML, BODY_PLAIN, fileReference, parseFileReference } from '../convert/email.js';
 import { blobSlice } from '../part-stream.js';
-import { messageReader } from './mail.js';
+import { messageReader } from './message-reader.js';
 import { SyncStatus } from '../statuses.js';
 import type { OpsContext } from './client-ops.js';
 

@@ -2,7 +2,8 @@
  * Junk training over ActiveSync (issue 12, item 7): a message delivered over SMTP and moved by the
  * phone (MoveItems) into Junk is learned as spam by a real rspamd the test starts, and moved back
  * out of Junk, as ham (src/mail/filters/training.ts is the rule; rspamd's controller counts the
- * lessons in its statfiles). A move between ordinary folders teaches nothing.
+ * lessons in its statfiles). A move between ordinary folders teaches nothing. IMAP MOVE by
+ * imapflow goes through the same hook (src/mail/filters/train-moves.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,9 @@ import { child, childText, el } from '../../../../protocols/activesync/wbxml/typ
 import { RspamdFilter } from '../../../../src/mail/filters/rspamd.js';
 import { rspamdSkip, startRspamd, type RunningRspamd } from '../../../helpers/filter-daemons.js';
 import { appData, primed, serverIdOf } from '../sync/helpers.js';
+import { ImapFlow } from 'imapflow';
 import { mailHarness } from './harness.js';
+import { startImap } from '../../imap/harness.js';
 
 const PW = 'Secret-pass-1';
 const MV = 'Move';
@@ -66,6 +69,32 @@ test('MoveItems into Junk teaches rspamd spam, out of Junk ham; other moves teac
     assert.deepEqual((await m.h.store.listMessages(inbox.id)).map((x) => x.parsed.subject), ['offer']);
   } finally {
     await m.close();
+    await rspamd.stop();
+  }
+});
+
+test('IMAP MOVE (imapflow) into Junk teaches rspamd spam, out of Junk ham, through the same hook', { skip: rspamdSkip }, async () => {
+  const rspamd = await startRspamd();
+  const h = await startImap();
+  try {
+    h.t.ctx.spamTrainer = new RspamdFilter({ url: rspamd.url, controllerUrl: rspamd.controllerUrl, password: rspamd.password, timeoutMs: 60_000 });
+    await h.t.addUser('imapjunk@example.test', PW);
+    const client = new ImapFlow({ host: '127.0.0.1', port: h.tlsPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user: 'imapjunk@example.test', pass: PW }, logger: false });
+    await client.connect();
+    try {
+      await client.append('INBOX', 'From: promo@example.net\r\nTo: imapjunk@example.test\r\nSubject: imap offer\r\n\r\n' + 'Winner winner, claim your free prize today. '.repeat(30) + '\r\n');
+      const before = await learned(rspamd);
+      await client.mailboxOpen('INBOX');
+      await client.messageMove('1:*', 'Junk');
+      await until('rspamd to learn spam (IMAP)', async () => (await learned(rspamd)).spam > before.spam);
+      await client.mailboxOpen('Junk');
+      await client.messageMove('1:*', 'INBOX');
+      await until('rspamd to learn ham (IMAP)', async () => (await learned(rspamd)).ham > before.ham);
+    } finally {
+      await client.logout();
+    }
+  } finally {
+    await h.close();
     await rspamd.stop();
   }
 });
