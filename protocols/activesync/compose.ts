@@ -9,16 +9,17 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { MailMessage, MimePart, ParsedMessage } from '../../src/model/mail.js';
 import { ANSWERED, FORWARDED, SEEN } from '../../src/model/mail.js';
 import { MailParseError, parseMessage } from '../../src/mail/parse.js';
 import { mayUseSender } from '../../src/mail/submission-policy.js';
 import { attachments, partBySection } from '../../src/mail/mime-parts.js';
-import { decodedBody } from '../../src/mail/part-content.js';
 import { isStoreError } from '../../src/store/errors.js';
 import type { CommandContext } from './commands/types.js';
 import { bodyContent, BODY_HTML, BODY_PLAIN } from './convert/email.js';
 import { messageReader } from './sync/mail.js';
+import { blobSlice } from './part-stream.js';
 
 /** [MS-ASCMD] 2.2.3.177.16 Status (SendMail, SmartForward, SmartReply). */
 export const ComposeStatus = {
@@ -91,7 +92,7 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
  */
 async function withOriginal(ctx: CommandContext, req: ComposeRequest, mine: ParsedMessage): Promise<Buffer> {
   const src = req.source!;
-  const read = messageReader(ctx, src.itemId);
+  const read = messageReader(ctx, src);
   const own = { ...mine, size: req.mime.length } as ParsedMessage;
   const fake = { ...src, parsed: own, size: req.mime.length, itemId: src.itemId } as MailMessage;
   const mineRead = async (r: { start: number; end: number }) => req.mime.subarray(r.start, r.end);
@@ -106,19 +107,19 @@ async function withOriginal(ctx: CommandContext, req: ComposeRequest, mine: Pars
   const html = req.kind === 'reply'
     ? `${myHtml}<br><div>${escapeHtml(intro)}</div><blockquote type="cite">${origHtml}</blockquote>`
     : `${myHtml}<br><div><pre>${escapeHtml(fwdIntro)}</pre></div>${origHtml}`;
-  const atts: { filename: string; content: Buffer; contentType: string; cid?: string; contentDisposition?: 'inline' | 'attachment' }[] = [];
-  // The phone's own attachments, then (forward) the original's.
-  const collect = async (root: MimePart, bytes: (r: { start: number; end: number }) => Promise<Buffer>) => {
+  // Attachments go over as their original MIME parts, headers and encoded body as stored, via
+  // nodemailer's `raw` (no decode and re-encode): the phone's from its request, the original's
+  // (forward) streamed from the blob, so a large attachment is never decoded into memory.
+  const atts: { filename: string; raw: Buffer | Readable; contentType: string; cid?: string; contentDisposition?: 'inline' | 'attachment' }[] = [];
+  const collect = async (root: MimePart, raw: (p: MimePart) => Promise<Buffer | Readable>) => {
     for (const a of attachments(root)) {
       const part = partBySection(root, a.part);
       if (!part) continue;
-      const raw = await bytes({ start: part.bodyStart, end: part.bodyEnd });
-      const content = await decodedBody(raw, { ...part, bodyStart: 0, bodyEnd: raw.length });
-      atts.push({ filename: a.filename, content, contentType: a.contentType, ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}), contentDisposition: a.inline ? 'inline' : 'attachment' });
+      atts.push({ filename: a.filename, raw: await raw(part), contentType: a.contentType, ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}), contentDisposition: a.inline ? 'inline' : 'attachment' });
     }
   };
-  await collect(mine.mime, mineRead);
-  if (req.kind === 'forward') await collect(src.parsed.mime, read);
+  await collect(mine.mime, async (p) => req.mime.subarray(p.headerStart, p.bodyEnd));
+  if (req.kind === 'forward') await collect(src.parsed.mime, (p) => blobSlice(ctx.store, src, p.headerStart, p.bodyEnd));
   const head = splitHeader(req.mime).head;
   const headers: Record<string, string> = {};
   const keep = ['from', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'reply-to', 'importance', 'x-priority'];

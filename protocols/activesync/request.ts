@@ -245,7 +245,7 @@ export async function handlePost(pctx: ProtocolContext, a: Admission, request: F
     store: pctx.store, settings: pctx.settings, account: a.account, domain: a.domain, device: a.device, protocolVersion: version,
     atLeast: (v) => versionAtLeast(version, v),
     query: a.query, sourceIp: request.ip, headers: request.headers, rawBody, policy: a.policy, log: a.log, now: pctx.now, signal: abort.signal,
-    limits: a.limits, outbound: pctx.outbound ?? null, sendRate: node.sendRate,
+    limits: a.limits, outbound: pctx.outbound ?? null, sendRate: node.sendRate, spamTrainer: pctx.spamTrainer ?? null,
   };
   const started = Date.now();
   const result = await runCommand(a, ctx, read.body);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Outbound } from '../mail/outbound.js';
+import type { SpamTrainer } from '../mail/filters/filter.js';
 
 /** Server settings every protocol may read (from src/server/config.ts). */
 export interface ProtocolSettings {
@@ -27,4 +28,6 @@ export interface ProtocolContext {
   now: () => number;
   /** How mail leaves (src/mail/outbound.ts): ActiveSync SendMail/SmartReply/SmartForward. Absent: sending is refused. */
   outbound?: Outbound;
+  /** The spam filter's training hook (rspamd learnspam/learnham): moves into or out of Junk teach it. Absent: no training. */
+  spamTrainer?: SpamTrainer | null;
 }

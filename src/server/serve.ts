@@ -12,7 +12,7 @@ import { startSmtp, type RunningSmtp } from './smtp.js';
 import { storeDelivery } from './smtp-delivery.js';
 import { startPop3, type RunningPop3 } from './pop3.js';
 import { createQueue, type OutboundQueue } from './queue.js';
-import { deliveryExtras } from './mail-filters.js';
+import { deliveryExtras, spamFilterOf } from './mail-filters.js';
 import { protocolAuthenticator } from '../auth/protocol-access.js';
 import { mailPolicies, submissionOutbound } from './mail-policies.js';
 
@@ -47,7 +47,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
     // Mail a phone sends (ActiveSync SendMail/SmartReply/SmartForward) gets the footer and the DKIM
     // signature like SMTP submission, is archived when the archive is on, and leaves through the queue.
     const outbound = submissionOutbound(extras.outbound ?? queue.outbound, policies);
-    const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now, outbound };
+    const ctx: ProtocolContext = { store, auth, log, settings: protocolSettings(config), now: Date.now, outbound, spamTrainer: spamFilterOf(config) };
     const built = await buildServer(ctx, { trustProxy: config.trustProxy, registerMetrics: queue.registerMetrics });
     app = built;
     await built.ready();

@@ -7,6 +7,7 @@
  */
 import type { Folder, Item } from '../../../src/model/types.js';
 import { isStoreError } from '../../../src/store/errors.js';
+import { trainMovedMessages } from '../../../src/mail/filters/train-moves.js';
 import { childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { classForKind, resourceName, type ItemClass } from '../sync/classes.js';
 import { collectionFolder } from '../sync/collection.js';
@@ -30,6 +31,17 @@ async function tellState(ctx: CommandContext, folderId: number, itemId: number, 
   if (modseq === null) { have.delete(itemId); delete echo[itemId]; } else { have.add(itemId); echo[itemId] = modseq; }
   // Same key: the device's key stays valid and the previous state stays the retry point.
   await ctx.store.putSyncState(ctx.device.id, s.collection, s.syncKey, { ...st, have: have.toString(), echo });
+}
+
+/**
+ * A move into or out of Junk is a lesson for the spam filter (src/mail/filters/train-moves.ts, as
+ * IMAP MOVE). Not awaited: the phone's answer does not wait for the filter, and a filter that is
+ * down costs the user nothing (logged).
+ */
+function teachSpamFilter(ctx: CommandContext, src: Folder, dst: Folder, moved: Item): void {
+  if (moved.imapUid === null) return;
+  trainMovedMessages(ctx.store, ctx.spamTrainer, { from: src, to: dst, targetUids: [moved.imapUid], user: ctx.account.email },
+    (e) => ctx.log.warn({ err: e.message }, 'eas.move.spam-training-failed'), (lesson) => ctx.log.info({ lesson }, 'eas.move.spam-trained'));
 }
 
 async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): Promise<WbxmlElement> {
@@ -65,6 +77,7 @@ async function moveOne(ctx: CommandContext, m: WbxmlElement, wrote: string[]): P
       return out(moveStatusOf(e));
     }
     if (!moved) return out(MoveStatus.InvalidSource);
+    teachSpamFilter(ctx, src, dst, moved);
   } else if (dst.accountId !== src.accountId) return moveAcross(ctx, item, dst, cls, out, wrote);
   for (let attempt = 0; !moved; attempt++) {
     try {

@@ -7,11 +7,13 @@
  * pipeline does everything else (auth, device record, access rules, provisioning gate, body
  * limits, WBXML decode/encode, the root check, catching errors, status-only answers).
  */
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Account, Device, Domain } from '../../../src/model/types.js';
 import type { ProtocolSettings } from '../../../src/model/context.js';
 import type { Store } from '../../../src/store/store.js';
 import type { Outbound } from '../../../src/mail/outbound.js';
+import type { SpamTrainer } from '../../../src/mail/filters/filter.js';
 import type { WbxmlElement } from '../wbxml/types.js';
 import type { EasQuery, ProtocolVersion } from '../query.js';
 import type { ActiveSyncPolicy } from '../policy.js';
@@ -46,6 +48,8 @@ export interface CommandContext {
   limits: ActiveSyncLimits;
   /** Where SendMail, SmartReply and SmartForward hand messages over; null when the server has none. */
   outbound: Outbound | null;
+  /** The spam filter's training hook; null when none is configured. */
+  spamTrainer?: SpamTrainer | null;
   /** The per-user hourly message limit of phones' SendMail / SmartReply / SmartForward. */
   sendRate: { allows(accountId: number): boolean; record(accountId: number): void };
 }
@@ -55,8 +59,8 @@ export type CommandResult =
   | { kind: 'wbxml'; body: WbxmlElement; headers?: Record<string, string> }
   /** HTTP 200 with an empty body (e.g. a Sync with nothing to say, [MS-ASCMD] 2.2.1.21). */
   | { kind: 'empty'; headers?: Record<string, string> }
-  /** Non-WBXML payloads: GetAttachment, multipart ItemOperations. */
-  | { kind: 'raw'; contentType: string; body: Buffer; headers?: Record<string, string> }
+  /** Non-WBXML payloads (multipart ItemOperations) and streamed answers (a Readable is piped out). */
+  | { kind: 'raw'; contentType: string; body: Buffer | Readable; headers?: Record<string, string> }
   /** A bare HTTP status (400, 403, 449, 500 ...). */
   | { kind: 'http'; status: number; headers?: Record<string, string> };
 

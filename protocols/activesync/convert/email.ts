@@ -229,5 +229,11 @@ export async function messageToEas(msg: MailMessage, read: ReadBytes, o: EmailCo
     const sender = addressList(env.sender);
     if (sender && sender !== addressList(env.from)) out.push(el('Email2', 'Sender', cap(sender)));
   }
+  // 16.0 drafts ([MS-ASEMAIL] 2.2.2.39, 2.2.2.11): IsDraft on every message, Bcc on drafts only.
+  if (parseFloat(o.protocolVersion) >= 16) {
+    const draft = msg.flags.includes('\\Draft');
+    out.push(el('Email2', 'IsDraft', draft ? '1' : '0'));
+    if (draft) put('Email2', 'Bcc', addressList(env.bcc));
+  }
   return out;
 }

@@ -23,7 +23,7 @@ import { IdSet, serverIdOf } from './ids.js';
 import { asCollectionState, type BodyPreference, collectionKey, type CollectionOptions, type CollectionState, emptyApplied } from './collection-state.js';
 import { SyncStatus } from '../statuses.js';
 import { writeKey } from './push.js';
-import { applyMailCommands, emailOptions, messageData } from './mail.js';
+import { applyMailCommands, emailOptions, windowMessageData } from './mail.js';
 
 const NS = 'AirSync';
 const BASE = 'AirSyncBase';
@@ -183,6 +183,7 @@ export function convertOptions(ctx: CommandContext, opts: CollectionOptions, ext
 async function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, entries: ChangeEntry[], have: IdSet, convert: ConvertOptions, opts: CollectionOptions): Promise<WbxmlElement[]> {
   const out: WbxmlElement[] = [];
   const email = cls.name === 'Email' ? emailOptions(ctx, opts) : null;
+  const mail = email ? await windowMessageData(ctx, folder.id, entries.flatMap((e) => ('item' in e ? [e.item] : [])), email) : null;
   for (const e of entries) {
     if (!('item' in e)) {
       out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.itemId))]));
@@ -191,7 +192,9 @@ async function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, e
     try {
       // Mail: from the message store (a message expunged meanwhile is left out; its Delete follows).
       // PIM items: converted once per version and options (convert-cache.ts).
-      const data = email ? await messageData(ctx, e.item.id, email) : [...convertItem(ctx.store, cls, e.item, convert)];
+      const mailData = mail?.get(e.item.id);
+      if (mailData instanceof Error) throw mailData;
+      const data = mail ? mailData ?? null : [...convertItem(ctx.store, cls, e.item, convert)];
       if (!data) { if (e.op === 'Add') have.delete(e.item.id); continue; }
       out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.item.id)), el(NS, 'ApplicationData', data)]));
     } catch (err) {

@@ -7,7 +7,7 @@
  * - Delete: with DeletesAsMoves (the default, [MS-ASCMD] 2.2.3.43) a move to the account's
  *   Deleted Items (role trash); without it, or in Deleted Items itself, an expunge;
  * - Fetch: the message with the collection's BodyPreference;
- * - Add: mail is not created by Sync before 16.0 drafts (not supported): Status 6.
+ * - Add and Change of a draft in the Drafts folder from 16.0 (./drafts.ts); any other Add: Status 6.
  */
 import type { MailMessage } from '../../../src/model/mail.js';
 import { DELETED } from '../../../src/model/mail.js';
@@ -21,6 +21,10 @@ import { parseItemServerId } from './ids.js';
 import { SyncStatus } from '../statuses.js';
 import { encodable } from './encodable.js';
 import { syncItemStatusOf } from '../errors.js';
+import { addDraft, changeDraft, takesDrafts } from './drafts.js';
+import { messageReader } from './message-reader.js';
+
+export { messageReader } from './message-reader.js';
 
 const NS = 'AirSync';
 
@@ -31,16 +35,47 @@ export function emailOptions(ctx: CommandContext, opts: Pick<CollectionOptions, 
   };
 }
 
-/** Reader of a message's bytes by range, for the converters. */
-export function messageReader(ctx: Pick<CommandContext, 'store'>, itemId: number) {
-  return async (range: { start: number; end: number }): Promise<Buffer> => (await ctx.store.readMessageBytes(itemId, range)) ?? Buffer.alloc(0);
-}
-
 /** ApplicationData of a stored message; null when the item is not a message (any more). */
 export async function messageData(ctx: Pick<CommandContext, 'store'>, msgOrId: number | MailMessage, o: EmailConvertOptions): Promise<WbxmlElement[] | null> {
   const msg = typeof msgOrId === 'number' ? await ctx.store.getMessage(msgOrId) : msgOrId;
   if (!msg) return null;
-  return encodable(await messageToEas(msg, messageReader(ctx, msg.itemId), o));
+  return encodable(await messageToEas(msg, messageReader(ctx, msg), o));
+}
+
+/** Messages converted at once in a Sync window: their blob reads overlap. */
+const CONVERT_CONCURRENCY = 8;
+
+/**
+ * ApplicationData of a Sync window's messages, by item id: the rows in one store read when the
+ * window's UIDs are close together (an initial sync), each message converted from its own blob a
+ * few at a time. A message that is gone maps to null, one that failed to convert to its Error.
+ */
+export async function windowMessageData(ctx: Pick<CommandContext, 'store'>, folderId: number, items: { id: number; imapUid: number | null }[],
+  o: EmailConvertOptions): Promise<Map<number, WbxmlElement[] | null | Error>> {
+  const out = new Map<number, WbxmlElement[] | null | Error>();
+  const uids = items.map((i) => i.imapUid).filter((u): u is number => u !== null);
+  const byId = new Map<number, MailMessage>();
+  if (uids.length > 1) {
+    const lo = Math.min(...uids);
+    const hi = Math.max(...uids);
+    // Close together: one ranged read of the rows; scattered (changes): one read per message below.
+    if (hi - lo < 4 * uids.length + 16) {
+      for (const m of await ctx.store.listMessages(folderId, { uidFrom: lo, uidTo: hi })) byId.set(m.itemId, m);
+    }
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        out.set(item.id, await messageData(ctx, byId.get(item.id) ?? item.id, o));
+      } catch (e) {
+        out.set(item.id, e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONVERT_CONCURRENCY, items.length) }, worker));
+  return out;
 }
 
 function statusOf(o: OpsContext, e: unknown, what: string): number {
@@ -56,6 +91,29 @@ function wrote(o: OpsContext, itemId: number, modseq: number): void {
   o.applied.writes[itemId] = modseq;
 }
 
+/** Add: a draft in the Drafts folder from 16.0 (./drafts.ts); any other mail is not created by Sync (Status 6). */
+async function add(o: OpsContext, clientId: string, cmd: WbxmlElement): Promise<WbxmlElement> {
+  const answer = (serverId: string, status: number) => {
+    o.applied.adds[clientId] = [serverId, status];
+    return el(NS, 'Add', [el(NS, 'ClientId', clientId), ...(serverId ? [el(NS, 'ServerId', serverId)] : []), el(NS, 'Status', String(status))]);
+  };
+  const earlier = o.replay?.adds[clientId] ?? o.applied.adds[clientId];
+  if (earlier) return answer(earlier[0], earlier[1]);
+  const appData = child(cmd, 'ApplicationData', NS);
+  if (!takesDrafts(o) || !appData || o.readOnly) return answer('', SyncStatus.ConversionError);
+  try {
+    const r = await addDraft(o, clientId, appData);
+    if (r.itemId !== null) wrote(o, r.itemId, r.modseq);
+    o.applied.adds[clientId] = [childText(r.element, 'ServerId', NS) ?? '', SyncStatus.Success];
+    return r.element;
+  } catch (e) {
+    return answer('', statusOf(o, e, 'add-draft'));
+  }
+}
+
+/** Elements of a Change that edit a draft (not only its flags). */
+const DRAFT_FIELDS = new Set(['Email:To', 'Email:Cc', 'Email2:Bcc', 'Email:Subject', 'Email:Importance', 'AirSyncBase:Body', 'AirSyncBase:Attachments']);
+
 async function change(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | null> {
   const serverId = childText(cmd, 'ServerId', NS) ?? '';
   const key = `C:${serverId}`;
@@ -70,6 +128,17 @@ async function change(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
   const item = await resolveItem(o, serverId);
   if (!item || item.imapUid === null) return fail(SyncStatus.ObjectNotFound);
   if (o.readOnly) { o.resend.add(item.id); return fail(SyncStatus.Conflict); }
+  if (takesDrafts(o) && appData.children.some((c) => DRAFT_FIELDS.has(`${c.ns}:${c.tag}`))) {
+    try {
+      const old = await o.ctx.store.getMessage(item.id);
+      if (!old) return fail(SyncStatus.ObjectNotFound);
+      const r = await changeDraft(o, serverId, old, appData);
+      o.applied.ops[key] = SyncStatus.Success;
+      return r;
+    } catch (e) {
+      return fail(statusOf(o, e, 'change-draft'));
+    }
+  }
   try {
     const edit = flagEdit(appData.children, item.flags);
     let modseq: number | null = null;
@@ -136,8 +205,7 @@ export async function applyMailCommands(o: OpsContext, commands: WbxmlElement, o
     switch (cmd.tag) {
       case 'Add': {
         const clientId = childText(cmd, 'ClientId', NS) ?? '';
-        o.applied.adds[clientId] = ['', SyncStatus.ConversionError];
-        r = el(NS, 'Add', [el(NS, 'ClientId', clientId), el(NS, 'Status', String(SyncStatus.ConversionError))]);
+        r = await add(o, clientId, cmd);
         break;
       }
       case 'Change': r = await change(o, cmd); break;

@@ -9,7 +9,8 @@
  */
 import { namespaceTokens } from './code-pages.js';
 import { WbxmlError } from './errors.js';
-import type { WbxmlElement } from './types.js';
+import { Readable } from 'node:stream';
+import type { StreamedContent, WbxmlElement } from './types.js';
 
 const SWITCH_PAGE = 0x00;
 const END = 0x01;
@@ -24,6 +25,8 @@ class Writer {
   buf: Buffer;
   pos = 0;
   page = 0;
+  /** What precedes the current buffer when streamed content is allowed: written bytes and slots. */
+  segments: (Buffer | StreamedContent)[] | null = null;
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
   }
@@ -77,6 +80,40 @@ export function encodeWbxml(root: WbxmlElement): Buffer {
   return w.buf.subarray(0, w.pos);
 }
 
+/**
+ * The document as pieces: written bytes and, where an element has `stream` content, the slot that
+ * produces it. The tree is checked (namespaces, tags, structure) before anything is streamed.
+ */
+export function encodeWbxmlSegments(root: WbxmlElement): (Buffer | StreamedContent)[] {
+  const w = new Writer(INITIAL_SIZE);
+  w.segments = [];
+  for (const b of HEADER) w.byte(b);
+  writeElement(w, root);
+  w.segments.push(w.buf.subarray(0, w.pos));
+  return w.segments;
+}
+
+/** The document's bytes, a slot's content read only when the consumer gets there. */
+export async function* wbxmlPieces(segments: (Buffer | StreamedContent)[]): AsyncGenerator<Buffer> {
+  for (const s of segments) {
+    if (Buffer.isBuffer(s)) { if (s.length) yield s; continue; }
+    let n = 0;
+    for await (const piece of s.open()) {
+      const b = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      if (s.kind === 'string' && b.includes(0)) throw new WbxmlError('bad-string', 'streamed text contains U+0000');
+      n += b.length;
+      if (s.kind === 'opaque' && n > s.length!) throw new WbxmlError('bad-structure', 'streamed opaque longer than announced');
+      if (b.length) yield b;
+    }
+    if (s.kind === 'opaque' && n !== s.length) throw new WbxmlError('bad-structure', 'streamed opaque shorter than announced');
+  }
+}
+
+/** encodeWbxmlSegments as a byte stream (an HTTP body): memory holds about one piece at a time. */
+export function encodeWbxmlStream(root: WbxmlElement): Readable {
+  return Readable.from(wbxmlPieces(encodeWbxmlSegments(root)), { objectMode: false });
+}
+
 function writeElement(w: Writer, el: WbxmlElement): void {
   const nsInfo = namespaceTokens(el.ns);
   if (!nsInfo) throw new WbxmlError('unknown-page', `unknown namespace ${JSON.stringify(el.ns)}`);
@@ -94,6 +131,25 @@ function writeElement(w: Writer, el: WbxmlElement): void {
   }
   if (el.text !== undefined && el.opaque !== undefined) {
     throw new WbxmlError('bad-structure', `${el.ns}:${el.tag} has both text and opaque content`);
+  }
+  if (el.stream !== undefined && (hasKids || el.text !== undefined || el.opaque !== undefined)) {
+    throw new WbxmlError('bad-structure', `${el.ns}:${el.tag} has streamed and other content`);
+  }
+  if (el.stream !== undefined) {
+    const s = el.stream;
+    if (!w.segments) throw new WbxmlError('bad-structure', `${el.ns}:${el.tag} has streamed content: use encodeWbxmlStream`);
+    if (s.kind === 'opaque' && !(Number.isSafeInteger(s.length) && s.length! >= 0 && s.length! < 2 ** 32)) {
+      throw new WbxmlError('bad-structure', `${el.ns}:${el.tag} streamed opaque without a valid length`);
+    }
+    w.byte(token | TAG_CONTENT);
+    w.byte(s.kind === 'opaque' ? OPAQUE : STR_I);
+    if (s.kind === 'opaque') w.int(s.length!);
+    // The bytes so far become a segment; the slot follows; the writer starts a new buffer.
+    w.segments.push(Buffer.from(w.buf.subarray(0, w.pos)), s);
+    w.pos = 0;
+    if (s.kind === 'string') w.byte(0);
+    w.byte(END);
+    return;
   }
   if (!hasKids && el.text === undefined && el.opaque === undefined) {
     w.byte(token);

@@ -13,6 +13,22 @@ export interface WbxmlElement {
   children: WbxmlElement[];
   text?: string;
   opaque?: Uint8Array;
+  /**
+   * Content produced while the document is written (a large attachment read from its blob), for
+   * encodeWbxmlStream only: encodeWbxml refuses it, the decoder never makes it.
+   */
+  stream?: StreamedContent;
+}
+
+/**
+ * Content written piece by piece. A 'string' is written as one inline string (STR_I): its pieces
+ * must hold no 0x00 byte. An 'opaque' carries its exact byte length, written before the bytes as
+ * WBXML requires ([WBXML] 5.8.4.6, OPAQUE length prefix); fewer or more bytes are an error.
+ */
+export interface StreamedContent {
+  kind: 'string' | 'opaque';
+  length?: number;
+  open(): AsyncIterable<Uint8Array>;
 }
 
 /** Build an element: `el('AirSync', 'SyncKey', '0')`, `el('AirSync', 'Collections', [child, ...])`. */

@@ -3,6 +3,7 @@ import { atom, untaggedStatus } from '../../codec/index.js';
 import type { UidMapping } from '../../../../src/model/mail.js';
 import { decodeName } from '../mailboxes.js';
 import { resolveMailbox } from '../shared.js';
+import { trainMovedMessages } from '../../../../src/mail/filters/train-moves.js';
 import type { CommandContext } from '../session.js';
 import { bad, no, ok, type Outcome } from '../respond.js';
 import { SELECTED, command, type CommandOf } from './types.js';
@@ -29,6 +30,9 @@ async function transfer(c: CommandContext, cmd: CommandOf<'COPY' | 'MOVE'>): Pro
   }
   if (sel.readOnly) return no('Mailbox is read-only', 'READ-ONLY');
   const mapping = await c.ctx.store.moveMessages(sel.folder.id, uids, target.id);
+  // Into or out of Junk: a lesson for the spam filter, not awaited (src/mail/filters/train-moves.ts).
+  trainMovedMessages(c.ctx.store, c.ctx.spamTrainer, { from: sel.folder, to: target, targetUids: mapping.pairs.map(([, t]) => t), user: s.account!.email },
+    (e) => c.ctx.log.warn({ err: e.message }, 'imap.move.spam-training-failed'));
   const pre = mapping.pairs.length ? [untaggedStatus('OK', 'Moved', copyUid(mapping))] : [];
   // RFC 6851 §3.3: the moved messages are expunged from the source, announced before the OK.
   pre.push(...sel.expunge(mapping.pairs.map(([src]) => src), s.enabled.has('QRESYNC')));
