@@ -109,3 +109,61 @@ export function replyItip(ics: string, attendee: string, answer: Answer, now: Da
   }
   return crlf(out);
 }
+
+/**
+ * The attendee's answer to one occurrence of a series ([MS-ASCMD] 2.2.3.92.1 InstanceId): a
+ * decline adds an EXDATE (the occurrence leaves the attendee's calendar, as Exchange does); an
+ * accept or tentative answer adds (or updates) the override component with that RECURRENCE-ID.
+ * Returns null when `instance` is not an occurrence of the series.
+ */
+export function answerOccurrence(ics: string, attendee: string, answer: Answer, instance: number): { text: string; recurrenceId: InstanceType<typeof ICAL.Time> } | null {
+  const root = new ICAL.Component(ICAL.parse(ics));
+  const master = root.getAllSubcomponents('vevent').find((c) => !c.hasProperty('recurrence-id'));
+  if (!master || !(master.hasProperty('rrule') || master.hasProperty('rdate'))) return null;
+  const event = new ICAL.Event(master);
+  const it = event.iterator();
+  let hit: InstanceType<typeof ICAL.Time> | null = null;
+  for (let i = 0, next = it.next(); next && i < 100_000; i++, next = it.next()) {
+    const ms = next.toJSDate().getTime();
+    if (ms === instance) { hit = next; break; }
+    if (ms > instance) break;
+  }
+  if (!hit) return null;
+  const me = attendee.toLowerCase();
+  if (answer === 'DECLINED') {
+    master.addPropertyWithValue('exdate', hit.clone());
+    const ex = master.getAllProperties('exdate').at(-1)!;
+    const tzid = master.getFirstProperty('dtstart')?.getParameter('tzid');
+    if (typeof tzid === 'string') ex.setParameter('tzid', tzid);
+    for (const o of root.getAllSubcomponents('vevent')) {
+      const rid = o.getFirstPropertyValue('recurrence-id');
+      if (rid instanceof ICAL.Time && rid.toJSDate().getTime() === instance) root.removeSubcomponent(o);
+    }
+    return { text: patchObject(ics, crlf(root), { managed: { VEVENT: ['EXDATE'] }, managedComponents: ['VEVENT'] }), recurrenceId: hit };
+  }
+  let override = root.getAllSubcomponents('vevent').find((o) => {
+    const rid = o.getFirstPropertyValue('recurrence-id');
+    return rid instanceof ICAL.Time && rid.toJSDate().getTime() === instance;
+  });
+  if (!override) {
+    override = ICAL.Component.fromString(master.toString());
+    for (const n of ['rrule', 'rdate', 'exdate']) override.removeAllProperties(n);
+    const start = master.getFirstProperty('dtstart')!;
+    const dur = event.duration;
+    override.updatePropertyWithValue('dtstart', hit.clone());
+    const tzid = start.getParameter('tzid');
+    const rid = override.addPropertyWithValue('recurrence-id', hit.clone());
+    if (typeof tzid === 'string') { rid.setParameter('tzid', tzid); override.getFirstProperty('dtstart')!.setParameter('tzid', tzid); }
+    if (override.hasProperty('dtend')) {
+      const end = hit.clone();
+      end.addDuration(dur);
+      override.updatePropertyWithValue('dtend', end);
+      if (typeof tzid === 'string') override.getFirstProperty('dtend')!.setParameter('tzid', tzid);
+    }
+    root.addSubcomponent(override);
+  }
+  for (const p of override.getAllProperties('attendee')) if (mailto(p.getFirstValue()) === me) p.setParameter('partstat', answer);
+  const busy = answer === 'ACCEPTED' ? intended(override) : 'TENTATIVE';
+  override.updatePropertyWithValue('x-microsoft-cdo-busystatus', busy);
+  return { text: patchObject(ics, crlf(root), { managed: { VEVENT: [] }, managedComponents: ['VEVENT'] }), recurrenceId: hit };
+}
