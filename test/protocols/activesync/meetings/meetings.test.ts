@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { child, childText, children, el, type WbxmlElement } from '../../../../protocols/activesync/wbxml/types.js';
-import { AS, appData, collection, commands, keyOf, primed, serverIdOf, sync } from '../sync/helpers.js';
+import { AS, appData, collection, commands, keyOf, primed, responses, serverIdOf, sync } from '../sync/helpers.js';
 import type { Phone } from '../sync/helpers.js';
 import { meetingHarness, type MeetingHarness } from './harness.js';
 
@@ -354,5 +354,50 @@ describe('meetings over ActiveSync', () => {
     assert.equal(got.length, 1);
     assert.ok(got[0].bytes.toString('utf8').includes(ics.trimEnd()), 'the calendar part arrives byte for byte');
     assert.match(got[0].bytes.toString('utf8'), /Content-Type: text\/calendar; charset=utf-8; method=REQUEST/);
+  });
+  test('16.x: a meeting the phone creates with attendees is sent by the server (inside: CalDAV path, outside: iMIP); deleting it cancels; 14.1 sends nothing', async () => {
+    const olga = await user('olga');
+    const ivy = await user('ivy');
+    const meetingAdd = (clientId: string, subject: string) => el(AS, 'Add', [el(AS, 'ClientId', clientId), el(AS, 'ApplicationData', [
+      el(CAL, 'AllDayEvent', '0'), el(CAL, 'BusyStatus', '2'), el(CAL, 'DtStamp', '20261201T080000Z'),
+      el(CAL, 'EndTime', '20261218T110000Z'), el(CAL, 'StartTime', '20261218T100000Z'), el(CAL, 'Subject', subject),
+      el(CAL, 'Attendees', [
+        el(CAL, 'Attendee', [el(CAL, 'Email', ivy), el(CAL, 'Name', 'Ivy'), el(CAL, 'AttendeeType', '1')]),
+        el(CAL, 'Attendee', [el(CAL, 'Email', 'guest@remote.example'), el(CAL, 'Name', 'Guest'), el(CAL, 'AttendeeType', '1')]),
+      ]),
+      el(CAL, 'MeetingStatus', '1'),
+    ])]);
+    // 16.1: the server sends.
+    const p = await m.phone(olga, PW, `MEET${n}`, '16.1');
+    const calId = p.folders['8'];
+    const { key } = await primed(p, calId);
+    const r = await sync(p, { key, id: calId, getChanges: false, commands: [meetingAdd('m1', 'Kickoff from the phone')] });
+    const add = responses(collection(r.doc, calId), 'Add')[0];
+    assert.equal(childText(add, 'Status', AS), '1');
+    const stored = (await m.h.store.getItem(Number(childText(add, 'ServerId', AS)!.split(':')[1])))!;
+    assert.match(stored.content!, new RegExp(`ORGANIZER:mailto:${olga}`), 'the server made the user the organizer');
+    const inIvy = (await calendarEvents(m, ivy)).items.filter((e) => e.uid === stored.uid);
+    assert.equal(inIvy.length, 1, 'the internal attendee has the meeting');
+    await m.flush();
+    const sent = m.remote.received.filter((x) => x.to.includes('guest@remote.example') && x.bytes.includes(stored.uid!));
+    assert.equal(sent.length, 1);
+    assert.match(sent[0].bytes.toString('utf8'), /method=REQUEST/);
+    // Deleting it cancels it for both.
+    const key2 = keyOf(collection(r.doc, calId));
+    const d = await sync(p, { key: key2, id: calId, getChanges: false, commands: [el(AS, 'Delete', [el(AS, 'ServerId', childText(add, 'ServerId', AS)!)])] });
+    assert.equal(collection(d.doc, calId) !== undefined, true);
+    assert.equal((await calendarEvents(m, ivy)).items.filter((e) => e.uid === stored.uid).length, 0, 'cancelled inside');
+    await m.flush();
+    assert.equal(m.remote.received.filter((x) => x.bytes.includes(stored.uid!) && x.bytes.includes('method=CANCEL')).length, 1, 'cancelled outside');
+
+    // 14.1: the client sends its own invitations; the server stays quiet.
+    const p14 = await m.phone(olga, PW, `MEETB${n}`, '14.1');
+    const k14 = (await primed(p14, calId)).key;
+    const r14 = await sync(p14, { key: k14, id: calId, getChanges: false, commands: [meetingAdd('m2', 'Quiet one')] });
+    const add14 = responses(collection(r14.doc, calId), 'Add')[0];
+    const item14 = (await m.h.store.getItem(Number(childText(add14, 'ServerId', AS)!.split(':')[1])))!;
+    await m.flush();
+    assert.equal(m.remote.received.filter((x) => x.bytes.includes(item14.uid!)).length, 0);
+    assert.equal((await calendarEvents(m, ivy)).items.filter((e) => e.uid === item14.uid).length, 0);
   });
 });
