@@ -93,10 +93,21 @@ export function replyItip(ics: string, attendee: string, answer: Answer, now: Da
       for (const p of c.getAllProperties(name)) r.addProperty(ICAL.Property.fromString(p.toICALString()));
     }
     if (recurrenceId) {
+      // One occurrence (RFC 5546 §3.2.3): its RECURRENCE-ID and its own times, no rule.
       r.removeAllProperties('rrule');
-      const rid = r.addPropertyWithValue('recurrence-id', recurrenceId);
       const tzid = c.getFirstProperty('dtstart')?.getParameter('tzid');
-      if (typeof tzid === 'string' && !recurrenceId.isDate && recurrenceId.zone !== ICAL.Timezone.utcTimezone) rid.setParameter('tzid', tzid);
+      const zoned = (p: InstanceType<typeof ICAL.Property>) => {
+        if (typeof tzid === 'string' && !recurrenceId.isDate && recurrenceId.zone !== ICAL.Timezone.utcTimezone) p.setParameter('tzid', tzid);
+      };
+      zoned(r.addPropertyWithValue('recurrence-id', recurrenceId.clone()));
+      const dur = new ICAL.Event(c).duration;
+      r.removeAllProperties('dtstart');
+      r.removeAllProperties('dtend');
+      r.removeAllProperties('duration');
+      zoned(r.addPropertyWithValue('dtstart', recurrenceId.clone()));
+      const end = recurrenceId.clone();
+      end.addDuration(dur);
+      zoned(r.addPropertyWithValue('dtend', end));
     }
     r.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(now, true));
     const mine = c.getAllProperties('attendee').find((p) => mailto(p.getFirstValue()) === me);

@@ -400,4 +400,30 @@ describe('meetings over ActiveSync', () => {
     assert.equal(m.remote.received.filter((x) => x.bytes.includes(item14.uid!)).length, 0);
     assert.equal((await calendarEvents(m, ivy)).items.filter((e) => e.uid === item14.uid).length, 0);
   });
+  test('16.x: a tentative answer to one occurrence adds an override and replies for that occurrence only', async () => {
+    const jon = await user('jon');
+    const uid = `occ-${n}@remote.example`;
+    await m.smtp({ from: 'boss@remote.example', to: jon, subject: 'Invitation: Series', text: 'x', icalEvent: { method: 'REQUEST', content: invitation({ uid, organizer: 'boss@remote.example', attendee: jon, summary: 'Series', extra: 'RRULE:FREQ=WEEKLY;COUNT=4' }) } });
+    const p = await m.phone(jon, PW, `MEET${n}`, '16.1');
+    const { cal, items } = await calendarEvents(m, jon);
+    const r = await p.dev.send('MeetingResponse', meetingResponse([[
+      el(MR, 'UserResponse', '2'), el(MR, 'CollectionId', String(cal.id)), el(MR, 'RequestId', `${cal.id}:${items[0].id}`),
+      el(MR, 'InstanceId', '2026-12-29T14:00:00.000Z'), el(MR, 'SendResponse'),
+    ]]));
+    assert.equal(childText(resultsOf(r.doc)[0], 'Status', MR), '1');
+    const stored = (await calendarEvents(m, jon)).items[0].content!;
+    assert.match(stored, /^RECURRENCE-ID:20261229T140000Z\r?$/m);
+    assert.equal((stored.match(/^BEGIN:VEVENT/gm) ?? []).length, 2, 'master and one override');
+    await m.flush();
+    const got = m.remote.received.filter((x) => x.bytes.includes(uid) && x.bytes.includes('method=REPLY'));
+    assert.equal(got.length, 1);
+    const text = got[0].bytes.toString('utf8');
+    const ics = /BEGIN:VCALENDAR[\s\S]*?END:VCALENDAR/.exec(text)?.[0]
+      ?? Buffer.from(/\r\n\r\n([A-Za-z0-9+/=\r\n]+)\r\n--/.exec(text.split('method=REPLY')[1])![1], 'base64').toString('utf8');
+    const v = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+    assert.equal(v.getFirstPropertyValue('recurrence-id')!.toString(), '2026-12-29T14:00:00Z');
+    assert.equal(v.getFirstPropertyValue('dtstart')!.toString(), '2026-12-29T14:00:00Z');
+    assert.equal(v.hasProperty('rrule'), false);
+    assert.equal(v.getFirstProperty('attendee')!.getParameter('partstat'), 'TENTATIVE');
+  });
 });
