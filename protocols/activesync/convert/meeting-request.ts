@@ -103,6 +103,8 @@ export async function meetingOf(msg: MailMessage, read: ReadBytes, o: { protocol
   const messageClass = itip.method === 'REQUEST' ? 'IPM.Schedule.Meeting.Request' : 'IPM.Schedule.Meeting.Canceled';
   // The organizer's own copy is not a request to answer ([MS-ASEMAIL] 2.2.2.48: "the client's user is an attendee").
   if (!organizer || organizer === me) return { messageClass, element: null };
+  // A UID far beyond any real one (RFC 5545 sets no limit) would make an outsized GlobalObjId.
+  if (String(itip.main.getFirstPropertyValue('uid')).length > 2048) return { messageClass, element: null };
   let cal: WbxmlElement[];
   try {
     cal = icalToEasEvent(itip.text.replace(/^METHOD:[^\r\n]*\r?\n/im, ''), { protocolVersion: o.protocolVersion, userEmail: me });

@@ -426,4 +426,25 @@ describe('meetings over ActiveSync', () => {
     assert.equal(v.hasProperty('rrule'), false);
     assert.equal(v.getFirstProperty('attendee')!.getParameter('partstat'), 'TENTATIVE');
   });
+  test('hostile calendar parts: the message syncs as an ordinary email, the calendar is untouched', async () => {
+    const kai = await user('kai');
+    const broken = [
+      ['not iCalendar', 'this is not a calendar'],
+      ['method mismatch', invitation({ uid: `mm-${n}@remote.example`, organizer: 'boss@remote.example', attendee: kai, method: 'PUBLISH' })],
+      ['no UID', invitation({ uid: '', organizer: 'boss@remote.example', attendee: kai })],
+      ['bad dates', invitation({ uid: `bd-${n}@remote.example`, organizer: 'boss@remote.example', attendee: kai }).replace('DTSTART:20261215T140000Z', 'DTSTART:2026-99-99')],
+    ];
+    for (const [what, content] of broken) {
+      await m.smtp({ from: 'boss@remote.example', to: kai, subject: `Hostile ${what}`, text: 'x', alternatives: [{ contentType: 'text/calendar; charset=utf-8; method=REQUEST', content }] });
+    }
+    const p = await m.phone(kai, PW, `MEET${n}`, '16.1');
+    const items = await inboxItems(p);
+    assert.equal(items.length, broken.length);
+    for (const [what] of broken) {
+      const data = appData(bySubject(items, new RegExp(`Hostile ${what}`)));
+      assert.equal(child(data, 'MeetingRequest', E), undefined, what);
+      assert.notEqual(childText(data, 'MessageClass', E), 'IPM.Schedule.Meeting.Canceled', what);
+    }
+    assert.equal((await calendarEvents(m, kai)).items.length, 0);
+  });
 });
