@@ -25,6 +25,8 @@ import { CommonStatus, HTTP_NEEDS_PROVISIONING } from './statuses.js';
 import { isExpectedError } from './errors.js';
 import type { CommandRegistry } from './commands/index.js';
 import type { CommandContext, CommandHandler, CommandResult } from './commands/types.js';
+import { sendQuarantineNotice } from '../../src/mail/quarantine-notice.js';
+import type { Store } from '../../src/store/store.js';
 
 export const WBXML_TYPE = 'application/vnd.ms-sync.wbxml';
 
@@ -154,6 +156,7 @@ export async function admit(pctx: ProtocolContext, registry: CommandRegistry, li
     if (access !== device.access) {
       device = await pctx.store.updateDevice(device.id, { access });
       log.info({ access }, 'eas.device.access');
+      if (access === 'quarantined') await noticeQuarantine(pctx.store, account, device, log);
     }
   }
   const policy = effectivePolicy(domain);
@@ -251,4 +254,14 @@ export async function handlePost(pctx: ProtocolContext, a: Admission, request: F
   const result = await runCommand(a, ctx, read.body);
   a.log.debug({ ms: Date.now() - started }, 'eas.command.done');
   return sendResult(reply, result);
+}
+
+/** One notice per quarantine (src/mail/quarantine-notice.ts); a failure is logged, never answered. */
+async function noticeQuarantine(store: Store, account: Account, device: Device, log: Logger): Promise<void> {
+  try {
+    const to = await sendQuarantineNotice(store, account, device);
+    log.info({ recipients: to.length }, 'eas.device.quarantine-notice');
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'eas.device.quarantine-notice-failed');
+  }
 }

@@ -72,3 +72,13 @@ export const PingStatus = {
   Expired: 1, Changes: 2, MissingParameters: 3, SyntaxError: 4, HeartbeatOutOfBounds: 5, TooManyFolders: 6,
   FolderSyncRequired: 7, ServerError: 8,
 } as const;
+
+/** [MS-ASCMD] 2.2.3.177.9 MeetingResponse Status. */
+export const MeetingResponseStatus = {
+  Success: 1,
+  /** Not a meeting request or calendar item, the user's own meeting, a bad InstanceId. */
+  InvalidMeetingRequest: 2,
+  MailboxError: 3,
+  /** The response could not be sent to the organizer (no outbound mail, a refused hand-over). */
+  ServerError: 4,
+} as const;

@@ -11,6 +11,7 @@ import type { Device, DeviceAccess } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
 import { deviceSignal } from '../model/signals.js';
+import { sendQuarantineNotice } from '../mail/quarantine-notice.js';
 
 export interface WipeActor {
   /** Who: an admin's address, 'cli', or the account for protocol events. */
@@ -78,5 +79,7 @@ export async function setDeviceAccess(store: Store, email: string, deviceId: str
   const updated = await store.updateDevice(device.id, { access, info: { ...device.info, accessSource: 'admin' } });
   await store.signal(account.id, deviceSignal(deviceId, 'access'));
   await store.audit({ actor: by.actor, action: `device.${access}`, target: deviceAuditTarget(account.email, deviceId), source: by.source, detail: { was: device.access } });
+  // One notice per quarantine: only on the way in (src/mail/quarantine-notice.ts); never fails the decision.
+  if (access === 'quarantined' && device.access !== 'quarantined') await sendQuarantineNotice(store, account, updated).catch(() => []);
   return updated;
 }

@@ -20,6 +20,7 @@ import { sendMail, smartForward, smartReply } from './compose-mail.js';
 import { itemOperations } from './item-operations.js';
 import { search } from './search.js';
 import { resolveRecipients } from './resolve-recipients.js';
+import { meetingResponse } from './meeting-response.js';
 
 export type { CommandContext, CommandHandler, CommandResult } from './types.js';
 
@@ -51,6 +52,7 @@ export class CommandRegistry {
 export const BUILTIN_COMMANDS: readonly CommandHandler[] = [
   provision, folderSync, folderCreate, folderUpdate, folderDelete, settings, sync, getItemEstimate, moveItems, ping,
   sendMail, smartReply, smartForward, itemOperations, search, resolveRecipients,
+  meetingResponse,
 ];
 
 export function createRegistry(extra: Iterable<CommandHandler> = []): CommandRegistry {

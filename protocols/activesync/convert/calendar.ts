@@ -182,6 +182,11 @@ function writeCommon(c: Component, items: WbxmlElement[], opts: Partial<ConvertO
   }
   const attendees = find(items, 'Attendees', NS)?.children.filter((a) => a.tag === 'Attendee') ?? [];
   const user = opts?.userEmail?.toLowerCase();
+  // [MS-ASCAL] 2.2.2.33/34: 16.x clients do not send the organizer; the server sets it (the
+  // stored one, else the user, who is creating a meeting with attendees).
+  if (!orgEmail && attendees.length && isV16(opts?.protocolVersion ?? '') && (prior?.hasProperty('organizer') || user)) {
+    c.addProperty(prior?.getFirstProperty('organizer') ? ICAL.Property.fromString(prior.getFirstProperty('organizer')!.toICALString()) : ICAL.Property.fromString(`ORGANIZER:mailto:${user}`));
+  }
   const responseType = toInt(get(items, 'ResponseType', NS));
   for (const a of attendees) {
     const email = get(a.children, 'Email', NS);

@@ -11,6 +11,7 @@ import { decodedText } from '../../../src/mail/part-content.js';
 import { el, type WbxmlElement } from '../wbxml/types.js';
 import { htmlToText, truncateUtf8 } from './body.js';
 import { categoriesOf, flagElement, lastVerbOf, readOf } from './email-flags.js';
+import { meetingOf } from './meeting-request.js';
 
 export const BODY_PLAIN = 1;
 export const BODY_HTML = 2;
@@ -210,7 +211,10 @@ export async function messageToEas(msg: MailMessage, read: ReadBytes, o: EmailCo
   out.push(await bodyElement(msg, read, pref));
   const atts = attachmentsElement(msg);
   if (atts) out.push(atts);
-  out.push(el('Email', 'MessageClass', messageClass(msg)));
+  // Meeting requests and cancellations (iMIP): ./meeting-request.ts.
+  const meeting = await meetingOf(msg, read, o);
+  out.push(el('Email', 'MessageClass', meeting?.messageClass ?? messageClass(msg)));
+  if (meeting?.element) out.push(meeting.element);
   out.push(el('Email', 'InternetCPID', codePage(textBody(msg.parsed.mime).plain ?? textBody(msg.parsed.mime).html)));
   out.push(flagElement(msg.flags));
   out.push(el('Email', 'ContentClass', 'urn:content-classes:message'));

@@ -26,6 +26,7 @@ import type { Applied } from './collection-state.js';
 import { SyncStatus } from '../statuses.js';
 import { itemOverLimit } from './item-limits.js';
 import { syncItemStatusOf } from '../errors.js';
+import { organizerWrote } from './meeting-requests.js';
 
 const NS = 'AirSync';
 
@@ -106,12 +107,14 @@ async function add(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement> {
       const { uid: _uid, ...patch } = o.cls.fields(merged);
       const item = await store.updateItem(same.id, patch);
       wrote(o, item);
+      await organizerWrote(o, same.content, item.content);
       return answer(serverIdOf(o.folder.id, item.id), SyncStatus.Success);
     }
     for (let attempt = 0; ; attempt++) {
       try {
         const item = await store.createItem({ folderId: o.folder.id, name: resourceName(fields.uid, o.cls, attempt), ...fields });
         wrote(o, item);
+        await organizerWrote(o, null, item.content);
         return answer(serverIdOf(o.folder.id, item.id), SyncStatus.Success);
       } catch (e) {
         // Another object took the resource name: try the next one.
@@ -155,6 +158,7 @@ async function change(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
     const full = uid !== item.uid ? { ...patch, uid } : patch;
     const updated = await o.ctx.store.updateItem(item.id, full, o.conflict === 1 ? { ifModseq: item.modseq } : {});
     wrote(o, updated);
+    await organizerWrote(o, item.content, updated.content);
     return fail(SyncStatus.Success);
   } catch (e) {
     return fail(statusOf(o, e, 'change'));
@@ -196,6 +200,7 @@ async function remove(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
     // PIM deletes are real deletes; DeletesAsMoves ([MS-ASCMD] 2.2.3.43) concerns mail only.
     await o.ctx.store.deleteItem(item.id, o.conflict === 1 ? { ifModseq: item.modseq } : {});
     o.have.delete(item.id);
+    await organizerWrote(o, item.content, null);
     return fail(SyncStatus.Success);
   } catch (e) {
     if (isStoreError(e, 'NotFound')) { o.have.delete(item.id); return fail(SyncStatus.Success); }

@@ -5,13 +5,12 @@
  * reply merges an attendee's PARTSTAT into the organizer's copy ("inconsequential" changes), so
  * that an organizer client's If-Schedule-Tag-Match (§8.3) still holds after replies arrive.
  */
-import { randomBytes } from 'node:crypto';
 import type { Item } from '../../../src/model/types.js';
 import type { DavRequest } from '../request.js';
 import { header } from '../request.js';
 import { DavError } from '../errors.js';
 
-export const newScheduleTag = () => `"${randomBytes(9).toString('base64url')}"`;
+export { newScheduleTag } from '../../../src/pim/itip-deliver.js';
 
 export const scheduleTagOf = (item: Item | null | undefined): string | null =>
   typeof item?.props['scheduleTag'] === 'string' ? (item.props['scheduleTag'] as string) : null;

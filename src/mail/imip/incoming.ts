@@ -23,6 +23,7 @@ import type { Store } from '../../store/store.js';
 import { setAttendeeParam } from '../../pim/attendee-params.js';
 import { calendarItemFields } from '../../pim/item.js';
 import { fileInScheduleInbox } from '../../pim/schedule-inbox.js';
+import { fileInvitation } from '../../pim/invitation.js';
 import { allParts } from '../mime-parts.js';
 import { decodedText } from '../part-content.js';
 
@@ -49,23 +50,32 @@ const mailto = (v: unknown) =>
     .toLowerCase();
 
 /** The text/calendar part that carries iTIP (RFC 6047 §2.4: the method parameter), else the first one. */
-function calendarPart(root: MimePart): MimePart | null {
+export function calendarPart(root: MimePart): MimePart | null {
   const cals = allParts(root).filter((p) => p.type === 'text' && p.subtype === 'calendar');
   return cals.find((p) => p.params.method) ?? cals[0] ?? null;
 }
 
+/** A readable iTIP object: its METHOD, text, VCALENDAR and main component (the master, if any). */
+export interface Itip { method: string; text: string; root: Component; main: Component }
+
 /** The iTIP object of the message, or why there is none. */
-async function readItip(
-  raw: Buffer,
-  parsed: ParsedMessage,
-): Promise<{ method: string; text: string; root: Component; main: Component } | string> {
+async function readItip(raw: Buffer, parsed: ParsedMessage): Promise<Itip | string> {
   const part = calendarPart(parsed.mime);
   if (!part) return 'no calendar part';
   if (part.bodyEnd - part.bodyStart > MAX_IMIP_PART_BYTES) return 'calendar part too large';
   let text: string;
-  let root: Component;
   try {
     text = await decodedText(raw, part);
+  } catch {
+    return 'unreadable iCalendar';
+  }
+  return itipFromText(text, part);
+}
+
+/** Parses the decoded text of a calendar part as iTIP (shared with ActiveSync's MeetingRequest). */
+export function itipFromText(text: string, part: Pick<MimePart, 'params'>): Itip | string {
+  let root: Component;
+  try {
     root = new ICAL.Component(ICAL.parse(text));
   } catch {
     return 'unreadable iCalendar';
@@ -110,6 +120,8 @@ export async function acceptImip(store: Store, recipients: Account[], raw: Buffe
           continue;
         }
         await fileInScheduleInbox(store, account, itip.text);
+        // Exchange's behaviour, which phones expect: the invitation is also a tentative event.
+        if (itip.main.name === 'vevent') await fileInvitation(store, account, itip.method, itip.text);
         out.push({ ...base, result: 'filed' });
       } else out.push({ ...base, result: 'ignored', reason: 'method not handled' });
     } catch (e) {
@@ -151,7 +163,7 @@ async function applyReply(
 }
 
 /** The organizer's event with this UID in any of the organizer's own calendars or task lists. */
-async function findByUid(store: Store, account: Account, uid: string) {
+export async function findByUid(store: Store, account: Account, uid: string) {
   const folders = (await store.listFolders(account.id)).filter(
     (f) => (f.kind === 'calendar' || f.kind === 'tasks') && f.role !== 'schedule-inbox' && f.role !== 'schedule-outbox',
   );

@@ -303,10 +303,14 @@ for (const backend of backends) {
           mail.some((m) => m.parsed.subject === 'Invitation: Budget review'),
           "and in Bob's mail inbox",
         );
-        // Bob's calendar client accepts: its PUT replies to the organizer (RFC 6638 §3.2.2), by iMIP.
-        const bobCal = `/dav/calendars/${BOB}/${(await h.store.findFolderByRole(bob.id, 'calendar'))!.id}/`;
+        // The invitation waits in Bob's calendar as a tentative event (src/pim/invitation.ts), where
+        // Bob's calendar client finds it and accepts: its PUT replies to the organizer (RFC 6638 §3.2.2), by iMIP.
+        const bobFolder = (await h.store.findFolderByRole(bob.id, 'calendar'))!;
+        const tentative = (await h.store.getItemByUid(bobFolder.id, uid))!;
+        assert.match(unfold(tentative.content!), /PARTSTAT=NEEDS-ACTION[^\r\n]*:mailto:bob@other-customer\.test/);
+        const bobCal = `/dav/calendars/${BOB}/${bobFolder.id}/`;
         const accepted = ics.replace(`PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${BOB}`, `PARTSTAT=ACCEPTED:mailto:${BOB}`);
-        assert.equal((await davAs(BOB, 'PUT', `${bobCal}x.ics`, accepted, { 'content-type': 'text/calendar' })).statusCode, 201);
+        assert.equal((await davAs(BOB, 'PUT', `${bobCal}${tentative.name}`, accepted, { 'content-type': 'text/calendar' })).statusCode, 204);
         assert.match(
           unfold((await dav('GET', `${calPath}x.ics`)).body),
           /ATTENDEE;CN=Ext;[^\r\n]*PARTSTAT=ACCEPTED[^\r\n]*:mailto:bob@other-customer\.test/,

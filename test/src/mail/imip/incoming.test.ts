@@ -236,7 +236,7 @@ for (const factory of await storeFactories()) {
       assert.equal((await store.getItem(itemId))!.modseq, before.modseq);
     });
 
-    it('a REQUEST and a CANCEL from outside land in the schedule inbox and stay in the mail inbox; the calendar is untouched', async () => {
+    it('a REQUEST and a CANCEL from outside land in the schedule inbox and stay in the mail inbox; the event is tentative until cancelled', async () => {
       const d = await store.createDomain({ name: `imip${++seq}.example` });
       const bob = await store.createAccount({ domainId: d.id, email: `bob@${d.name}` });
       const cal = (await store.findFolderByRole(bob.id, 'calendar'))!;
@@ -245,6 +245,14 @@ for (const factory of await storeFactories()) {
         const bytes = await composeImip({ from: 'boss@remote.example', to: [bob.email], method, ics }, 'remote.example');
         const r = await deliver(store, [bob.email], bytes, { envelope: { mailFrom: 'boss@remote.example' } });
         assert.deepEqual(r.imip, [{ address: bob.email, method, result: 'filed' }]);
+        const events = await store.listItems(cal.id);
+        if (method === 'REQUEST') {
+          // Exchange's behaviour: a tentative copy waits in the calendar (src/pim/invitation.ts).
+          assert.equal(events.length, 1);
+          assert.match(events[0].content!, /PARTSTAT=NEEDS-ACTION/);
+          assert.match(events[0].content!, /X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE/);
+          assert.doesNotMatch(events[0].content!, /^METHOD:/m);
+        } else assert.equal(events.length, 0, 'the CANCEL removed the tentative copy');
       }
       const filed = await scheduleInbox(bob);
       assert.equal(filed.length, 2);
