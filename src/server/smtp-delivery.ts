@@ -53,6 +53,7 @@ export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras 
       let report;
       try {
         report = await deliver(store, mailboxes.map((m) => m.email), bytes, {
+          accounts: mailboxes,
           ...(junk ? { folderRole: () => 'junk' as const } : {}),
           envelope: {
             mailFrom: envelope.mailFrom || null, remoteAddress: envelope.remoteAddress, heloName: envelope.helo,

@@ -5,7 +5,8 @@
  * the same run for the baseline: a private Postfix delivering over LMTP to a private Dovecot
  * (test/bench/postfix-dovecot.ts). The same load for every side: the same wire client (one
  * transaction at a time per connection, no pipelining, as smtp-source sends), the same ~4 KB
- * message to 20 mailboxes of one domain in turn.
+ * message to 20 mailboxes of one domain in turn, from a worker thread (test/bench/smtp-load.ts) so
+ * that the client never shares the event loop of the server it measures.
  *
  * "Stored" means: Hearth answers 250 only after the store's commit (SQLite WAL with
  * synchronous=FULL, PostgreSQL with its default synchronous_commit=on), so its rate is the 250
@@ -20,10 +21,11 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { startHarness, type SmtpHarness } from '../protocols/smtp/harness.js';
-import { Wire } from '../protocols/smtp/wire.js';
+import { Worker } from 'node:worker_threads';
 import { storeDelivery } from '../../src/server/smtp-delivery.js';
 import { freshPostgresUrl, postgresSkipReason } from '../helpers/stores.js';
 import { baselineMissing, startPostfixDovecot } from './postfix-dovecot.js';
+import type { LoadJob, LoadResult } from './smtp-load.js';
 
 const TOTAL = Number(process.env.BENCH_SMTP_MESSAGES ?? 1000);
 const ONLY = (process.env.BENCH_SMTP_ONLY ?? 'sqlite,postgres,postfix').split(',');
@@ -39,24 +41,27 @@ const notes: string[] = [];
  * and `stored()` reaches `before + TOTAL` (polled every 10 ms).
  */
 async function run(port: number, side: string, connections: number, stored: () => number | Promise<number>): Promise<void> {
-  const latencies: number[] = [];
-  const per = Math.ceil(TOTAL / connections);
+  // The worker loads the client module through tsx (as this process does) before the clock starts.
+  const worker = new Worker(`require('tsx/cjs/api').register(); import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./smtp-load.ts', import.meta.url).href)}); });`, { eval: true });
+  const messages: unknown[] = [];
+  let wake = () => {};
+  let failed: Error | null = null;
+  worker.on('message', (m) => { messages.push(m); wake(); });
+  worker.once('error', (e) => { failed = e; wake(); });
+  const next = async () => {
+    while (!messages.length && !failed) await new Promise<void>((r) => { wake = r; });
+    if (failed) throw failed;
+    return messages.shift();
+  };
+  await next(); // 'ready'
+  const job: LoadJob = { port, connections, total: TOTAL, users: USERS, tag: `${side.replace(/\W/g, '')}.${connections}`, body: BODY };
   const before = await stored();
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: connections }, async (_, c) => {
-    const { wire } = await Wire.open(port);
-    await wire.cmd('EHLO bench.example.net');
-    for (let i = 0; i < per; i++) {
-      const t = performance.now();
-      const m = await wire.cmd('MAIL FROM:<load@example.net>');
-      const r1 = await wire.cmd(`RCPT TO:<user${(c * per + i) % USERS}@bench.test>`);
-      const r = await wire.data(`From: load@example.net\r\nTo: user@bench.test\r\nSubject: bench ${c}-${i}\r\nMessage-ID: <${side}.${connections}.${c}.${i}@bench>\r\n\r\n${BODY}`);
-      if (m.code !== 250 || r1.code !== 250 || r.code !== 250) throw new Error(`${side}: unexpected reply: ${m.text} / ${r1.text} / ${r.text}`);
-      latencies.push(performance.now() - t);
-    }
-    await wire.cmd('QUIT');
-    wire.close();
-  }));
+  worker.postMessage(job);
+  const result = await next() as LoadResult;
+  await worker.terminate();
+  if (!result.ok) throw new Error(`${side}: ${result.error}`);
+  const latencies = result.latencies;
   const accepted = (performance.now() - t0) / 1000;
   const want = before + latencies.length;
   const deadline = Date.now() + 600_000;
