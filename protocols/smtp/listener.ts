@@ -22,7 +22,7 @@ import { readBounded } from './bounded-data.js';
 import { smtpAuthFailure } from './auth-answer.js';
 import { fromAddresses } from './from-header.js';
 import { receivedHeader } from './received.js';
-import type { MailDelivery } from './delivery.js';
+import type { MailDelivery, SmtpDsn } from './delivery.js';
 import type { SmtpSettings } from './settings.js';
 import { sizeLimitOf } from './size-limit.js';
 
@@ -59,6 +59,19 @@ interface Transaction {
   /** Submission: addresses of other domains (and forwarding targets), for the outbound queue. */
   remote: Set<string>;
   limit: number;
+}
+
+/** The transaction's RFC 3461 parameters as smtp-server parsed them; undefined when none were given. */
+function dsnOf(session: SMTPServerSession): SmtpDsn | undefined {
+  const dsn: SmtpDsn = {};
+  const e = session.envelope.dsn;
+  if (e?.ret === 'FULL' || e?.ret === 'HDRS') dsn.ret = e.ret;
+  if (e?.envid) dsn.envid = e.envid;
+  for (const r of session.envelope.rcptTo) {
+    if (r.dsn?.notify?.length) (dsn.notify ??= {})[r.address] = r.dsn.notify;
+    if (r.dsn?.orcpt) (dsn.orcpt ??= {})[r.address] = r.dsn.orcpt;
+  }
+  return Object.keys(dsn).length ? dsn : undefined;
 }
 
 export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
@@ -106,7 +119,9 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
     size: settings.maxMessageSize,
     // Off by default in smtp-server; RFC 2034 codes help clients tell "no such user" from "mailbox full".
     hideENHANCEDSTATUSCODES: false,
-    hideDSN: true, // RFC 3461 parameters (NOTIFY, RET, ENVID) are not taken yet; failures still get a DSN (src/mail/queue/)
+    // RFC 3461: NOTIFY and ORCPT at RCPT, RET and ENVID at MAIL (checked by smtp-server, 501 when
+    // malformed), kept with the queued message and honoured in its DSNs (src/mail/queue/).
+    hideDSN: false,
     disableReverseLookup: !settings.reverseDns,
     maxClients: settings.maxConnections,
     socketTimeout: settings.socketTimeoutSeconds * 1000,
@@ -214,7 +229,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         try {
           await deps.delivery.deliver([...t.mailboxes.values()], bytes, {
             mailFrom, rcptTo, remoteAddress: session.remoteAddress, helo: session.hostNameAppearsAs, authenticatedAs: user?.email ?? null,
-            remote: [...t.remote],
+            remote: [...t.remote], dsn: dsnOf(session),
           });
         } catch (e) {
           const r = deliveryErrorReply(e);
