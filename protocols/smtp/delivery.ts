@@ -16,6 +16,8 @@ export interface SmtpEnvelope {
   remote: string[];
   /** RFC 3461 parameters of the transaction (the DSN extension): RET and ENVID of MAIL, NOTIFY and ORCPT per RCPT address. */
   dsn?: SmtpDsn;
+  /** MX forwarding: the reverse-path of the queued copies (SRS, src/mail/srs.ts) when it differs from mailFrom. */
+  remoteMailFrom?: string;
 }
 
 export interface SmtpDsn {

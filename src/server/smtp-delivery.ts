@@ -64,7 +64,7 @@ export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras 
       if (remote.length) {
         if (!queue) throw reply.temporary();
         queueId = (await queue.send({
-          mailFrom: envelope.mailFrom, recipients: remote, bytes, ...(envelope.authenticatedAs ? { submittedBy: envelope.authenticatedAs } : {}),
+          mailFrom: envelope.remoteMailFrom ?? envelope.mailFrom, recipients: remote, bytes, ...(envelope.authenticatedAs ? { submittedBy: envelope.authenticatedAs } : {}),
           ...(envelope.dsn ? { dsn: envelope.dsn } : {}),
         })).queueId;
       }
