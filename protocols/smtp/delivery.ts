@@ -14,6 +14,19 @@ export interface SmtpEnvelope {
   authenticatedAs: string | null;
   /** Submission: recipients in other domains (or forwarding targets there), for the outbound queue. */
   remote: string[];
+  /** RFC 3461 parameters of the transaction (the DSN extension): RET and ENVID of MAIL, NOTIFY and ORCPT per RCPT address. */
+  dsn?: SmtpDsn;
+  /** MX forwarding: the reverse-path of the queued copies (SRS, src/mail/srs.ts) when it differs from mailFrom. */
+  remoteMailFrom?: string;
+}
+
+export interface SmtpDsn {
+  ret?: 'FULL' | 'HDRS';
+  envid?: string;
+  /** Per recipient address as given at RCPT: NEVER, or some of SUCCESS, FAILURE, DELAY. */
+  notify?: Record<string, string[]>;
+  /** Per recipient address: the ORCPT value ("rfc822;user@example.org", xtext). */
+  orcpt?: Record<string, string>;
 }
 
 export interface MailDelivery {

@@ -22,9 +22,10 @@ import { readBounded } from './bounded-data.js';
 import { smtpAuthFailure } from './auth-answer.js';
 import { fromAddresses } from './from-header.js';
 import { receivedHeader } from './received.js';
-import type { MailDelivery } from './delivery.js';
+import type { MailDelivery, SmtpDsn } from './delivery.js';
 import type { SmtpSettings } from './settings.js';
 import { sizeLimitOf } from './size-limit.js';
+import type { Srs } from '../../src/mail/srs.js';
 
 export type SmtpMode = 'mx' | 'submission' | 'submissions';
 
@@ -49,6 +50,8 @@ export interface SmtpDeps {
   /** Authentication auth answers (swap point for src/auth/answers.ts). */
   authFailure?: typeof smtpAuthFailure;
   now?: () => number;
+  /** SRS for the MX's forwarding to other domains (src/mail/srs.ts); without it such aliases answer 451. */
+  srs?: Srs;
 }
 
 /** What one transaction has accepted so far, reset by each MAIL FROM. */
@@ -59,6 +62,21 @@ interface Transaction {
   /** Submission: addresses of other domains (and forwarding targets), for the outbound queue. */
   remote: Set<string>;
   limit: number;
+  /** MX: the domain of an alias that forwards elsewhere (the SRS forwarding domain), or of an SRS bounce. */
+  forwardingDomain: string | null;
+}
+
+/** The transaction's RFC 3461 parameters as smtp-server parsed them; undefined when none were given. */
+function dsnOf(session: SMTPServerSession): SmtpDsn | undefined {
+  const dsn: SmtpDsn = {};
+  const e = session.envelope.dsn;
+  if (e?.ret === 'FULL' || e?.ret === 'HDRS') dsn.ret = e.ret;
+  if (e?.envid) dsn.envid = e.envid;
+  for (const r of session.envelope.rcptTo) {
+    if (r.dsn?.notify?.length) (dsn.notify ??= {})[r.address] = r.dsn.notify;
+    if (r.dsn?.orcpt) (dsn.orcpt ??= {})[r.address] = r.dsn.orcpt;
+  }
+  return Object.keys(dsn).length ? dsn : undefined;
 }
 
 export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
@@ -74,7 +92,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
   const tx = (session: SMTPServerSession, fresh = false): Transaction => {
     let t = transactions.get(session);
     if (fresh || !t || t.number !== session.transaction) {
-      t = { number: session.transaction, mailboxes: new Map(), remote: new Set(), limit: settings.maxMessageSize };
+      t = { number: session.transaction, mailboxes: new Map(), remote: new Set(), limit: settings.maxMessageSize, forwardingDomain: null };
       transactions.set(session, t);
     }
     return t;
@@ -106,7 +124,9 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
     size: settings.maxMessageSize,
     // Off by default in smtp-server; RFC 2034 codes help clients tell "no such user" from "mailbox full".
     hideENHANCEDSTATUSCODES: false,
-    hideDSN: true, // RFC 3461 parameters (NOTIFY, RET, ENVID) are not taken yet; failures still get a DSN (src/mail/queue/)
+    // RFC 3461: NOTIFY and ORCPT at RCPT, RET and ENVID at MAIL (checked by smtp-server, 501 when
+    // malformed), kept with the queued message and honoured in its DSNs (src/mail/queue/).
+    hideDSN: false,
     disableReverseLookup: !settings.reverseDns,
     maxClients: settings.maxConnections,
     socketTimeout: settings.socketTimeoutSeconds * 1000,
@@ -160,6 +180,9 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
       const max = submission ? settings.recipientsPerMessage : settings.mxMaxRecipients;
       // RFC 5321 §4.5.3.1.10: 452 for too many recipients; the client sends the rest later.
       if (session.envelope.rcptTo.length >= max) throw reply.tooManyRecipients(max);
+      // A bounce to an SRS address this server made goes back to the original sender (through the queue).
+      const srsOriginal = !submission && deps.srs ? deps.srs.reverse(address.address) : null;
+      if (srsOriginal) { t.remote.add(srsOriginal); return; }
       const r = await resolveRecipient(store, address.address);
       // Submission relays to other domains through the outbound queue (src/mail/queue/); the MX never relays.
       if (r.kind === 'remote' && !submission) throw reply.relayDenied();
@@ -171,8 +194,11 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         if (!(await mayPost(store, r.list, session.envelope.mailFrom ? session.envelope.mailFrom.address : '', submission ? (session.user as Account).email : null))) throw reply.listPostRefused();
         return;
       }
-      // Forwarding from the MX to another domain would need SRS (SPF breaks otherwise): refused temporarily.
-      if (r.remote.length > 0 && !submission) throw reply.noRemoteForwarding();
+      // Forwarding from the MX to another domain: only with SRS (SPF breaks otherwise), else refused temporarily.
+      if (r.remote.length > 0 && !submission) {
+        if (!deps.srs) throw reply.noRemoteForwarding();
+        t.forwardingDomain ??= r.domain.name;
+      }
       const mailFromArgs = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;
       const declaredSize = mailFromArgs && typeof mailFromArgs.SIZE === 'string' ? Number(mailFromArgs.SIZE) : 0;
       let limit = t.limit;
@@ -214,7 +240,9 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         try {
           await deps.delivery.deliver([...t.mailboxes.values()], bytes, {
             mailFrom, rcptTo, remoteAddress: session.remoteAddress, helo: session.hostNameAppearsAs, authenticatedAs: user?.email ?? null,
-            remote: [...t.remote],
+            remote: [...t.remote], dsn: dsnOf(session),
+            // SRS: the forwarded copies leave with a rewritten reverse-path (the null sender stays null).
+            ...(t.forwardingDomain && deps.srs && t.remote.size ? { remoteMailFrom: deps.srs.forward(mailFrom, t.forwardingDomain) } : {}),
           });
         } catch (e) {
           const r = deliveryErrorReply(e);

@@ -25,6 +25,8 @@ export interface DeliverOptions {
   /** The message already parsed by the caller (the SMTP layer may parse during DATA). */
   parsed?: ParsedMessage;
   internalDate?: number;
+  /** The recipients' accounts as the caller already read them (SMTP resolves them at RCPT): not read again. */
+  accounts?: Account[];
 }
 
 export interface DeliverReport {
@@ -57,8 +59,9 @@ export async function deliver(store: Store, recipients: string[], raw: Uint8Arra
   const byAccount = new Map<number, Account>();
   const domainLimit = new Map<number, number | null>();
   const toInbox = new Set<number>();
+  const known = new Map((opts.accounts ?? []).map((a) => [a.email.toLowerCase(), a]));
   for (const address of [...new Set(recipients.map((r) => r.trim().toLowerCase()))]) {
-    const account = await store.getAccount(address);
+    const account = known.get(address) ?? await store.getAccount(address);
     if (!account || account.kind !== 'user' || account.disabled) { report.unknown.push(address); continue; }
     if (!domainLimit.has(account.domainId)) domainLimit.set(account.domainId, (await store.getDomain(account.domainId))?.maxMessageSize ?? null);
     const limit = domainLimit.get(account.domainId);

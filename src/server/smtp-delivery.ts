@@ -17,6 +17,29 @@ import { reply, SmtpReply } from '../../protocols/smtp/replies.js';
 import { archiveAccepted, screenForSmtp, type DeliveryExtras } from './mail-filters.js';
 import { postToLists } from './list-delivery.js';
 
+/**
+ * The envelope's DSN parameters keyed by the local mailboxes' addresses as well: a mailbox reached
+ * through an alias (RCPT TO:<alias>) takes the NOTIFY and ORCPT given for the alias, and the
+ * Original-Recipient of its DSN names the alias when no ORCPT was given (RFC 3461 §4.2).
+ */
+function dsnForMailboxes(envelope: SmtpEnvelope, mailboxes: Account[]): SmtpEnvelope['dsn'] {
+  const dsn = envelope.dsn;
+  if (!dsn?.notify && !dsn?.orcpt) return dsn;
+  const notify = { ...dsn.notify };
+  const orcpt = { ...dsn.orcpt };
+  const given = envelope.rcptTo.map((r) => r.toLowerCase());
+  for (const m of mailboxes) {
+    const email = m.email.toLowerCase();
+    if (notify[email] || orcpt[email] || given.includes(email)) continue;
+    // The mailbox came from an alias: with one RCPT, that one; otherwise the first with parameters.
+    const via = envelope.rcptTo.find((r) => dsn.notify?.[r] || dsn.orcpt?.[r]);
+    if (!via) continue;
+    if (dsn.notify?.[via]) notify[email] = dsn.notify[via];
+    orcpt[email] = dsn.orcpt?.[via] ?? `rfc822;${via}`;
+  }
+  return { ...dsn, notify, orcpt };
+}
+
 export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras = {}): MailDelivery {
   const { queue, policies } = extras;
   return {
@@ -41,7 +64,8 @@ export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras 
       if (remote.length) {
         if (!queue) throw reply.temporary();
         queueId = (await queue.send({
-          mailFrom: envelope.mailFrom, recipients: remote, bytes, ...(envelope.authenticatedAs ? { submittedBy: envelope.authenticatedAs } : {}),
+          mailFrom: envelope.remoteMailFrom ?? envelope.mailFrom, recipients: remote, bytes, ...(envelope.authenticatedAs ? { submittedBy: envelope.authenticatedAs } : {}),
+          ...(envelope.dsn ? { dsn: envelope.dsn } : {}),
         })).queueId;
       }
       if (mailboxes.length === 0) {
@@ -49,10 +73,14 @@ export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras 
         return;
       }
       // Once the remote copy is queued the message is accepted: what fails locally is bounced, not refused.
-      const bounce = (recipients: DsnRecipient[]) => queue?.bounce({ mailFrom: envelope.mailFrom, original: bytes, queueId, arrivalDate: Date.now(), recipients });
+      // RFC 3461: NOTIFY and ORCPT were given per RCPT address; a local mailbox may stand for an alias.
+      const bounce = (recipients: DsnRecipient[]) => queue?.bounce({
+        mailFrom: envelope.mailFrom, original: bytes, queueId, arrivalDate: Date.now(), recipients, dsn: dsnForMailboxes(envelope, mailboxes),
+      });
       let report;
       try {
         report = await deliver(store, mailboxes.map((m) => m.email), bytes, {
+          accounts: mailboxes,
           ...(junk ? { folderRole: () => 'junk' as const } : {}),
           envelope: {
             mailFrom: envelope.mailFrom || null, remoteAddress: envelope.remoteAddress, heloName: envelope.helo,
@@ -84,6 +112,10 @@ export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras 
           ...report.tooLarge.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.3.4', diagnostic: '552 5.3.4 Message too big for the recipient' })),
           ...report.unknown.map((address): DsnRecipient => ({ address, action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 No such user here' })),
         ]);
+      }
+      // RFC 3461 §4.1 NOTIFY=SUCCESS: "delivered" for the copies now in their mailboxes (bounce() sends only what was asked).
+      if (envelope.dsn?.notify && report.delivered.length) {
+        await bounce(report.delivered.map((d): DsnRecipient => ({ address: d.address, action: 'delivered', status: '2.0.0', diagnostic: null })));
       }
       await archiveAccepted(extras.archive, bytes, envelope, log);
       await policies?.afterDelivery({ bytes, ...envelope }, junk ? 'junk' : prepared.verdict, report.delivered, report.parsed);

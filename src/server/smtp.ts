@@ -11,6 +11,8 @@ import { IpLimiter } from '../../protocols/smtp/rate-limits.js';
 import { SendRate } from '../mail/submission-policy.js';
 import type { MailDelivery } from '../../protocols/smtp/delivery.js';
 import { loadTls } from './tls.js';
+import { join } from 'node:path';
+import { Srs } from '../mail/srs.js';
 
 export interface RunningSmtp {
   /** Banner lines, one per listener. */
@@ -35,13 +37,15 @@ export async function startSmtp(config: Config, ctx: ProtocolContext, delivery: 
   const tls = await loadTls(config);
   const limiter = new IpLimiter(config.smtp, ctx.now);
   const sendRate = new SendRate(config.smtp.messagesPerHour, ctx.now);
+  // SRS for the MX's forwarding to other domains: the secret lives in the data directory (every node shares it).
+  const srs = Srs.fromKeyFile(join(config.dataDir, 'srs.key'), ctx.now);
   try {
     for (const mode of modes) {
       const [key, envName] = NAMES[mode];
       const l = config.listeners[key] as Listener;
       const server = createSmtpServer(mode, {
         store: ctx.store, auth: ctx.auth, log: ctx.log, hostname: config.hostname, settings: config.smtp, delivery, limiter, sendRate,
-        tls: { key: tls.key, cert: tls.cert, SNICallback: tls.SNICallback }, now: ctx.now,
+        tls: { key: tls.key, cert: tls.cert, SNICallback: tls.SNICallback }, now: ctx.now, srs,
       });
       await new Promise<void>((resolve, reject) => {
         const onError = (e: NodeJS.ErrnoException) => {

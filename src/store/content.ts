@@ -8,7 +8,7 @@ import type { ItemRow } from './schema.js';
 import { toFolder, toItem, toTombstone } from './rows.js';
 import { ItemWriter } from './item-writer.js';
 import { nextUidValidity } from './uid-validity-schema.js';
-import { ITEM_COLUMNS, now, type Trx } from './sql-store-base.js';
+import { ITEM_COLUMNS, now, type Trx, type WriteScope } from './sql-store-base.js';
 import { DirectoryStore } from './directory.js';
 import { hashInto, type BlobRange, type BlobReadStream, type BlobStreamOptions, type StoredBlob } from './blob-stream.js';
 
@@ -234,12 +234,14 @@ export abstract class ContentStore extends DirectoryStore {
   // Blobs
 
   async putBlob(data: Uint8Array): Promise<string> {
+    return this.write((scope) => this.putBlobIn(scope, data));
+  }
+
+  /** putBlob inside a write: one more reference, or the new blob (its row and bytes) in this transaction. */
+  async putBlobIn({ trx }: WriteScope, data: Uint8Array): Promise<string> {
     const hash = createHash('sha256').update(data).digest('hex');
-    await this.write(async ({ trx }) => {
-      const updated = await trx.updateTable('blobs').set({ ref_count: sql`ref_count + 1` }).where('hash', '=', hash).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) > 0) return;
-      await this.blobs.write(trx, hash, data);
-    });
+    const updated = await trx.updateTable('blobs').set({ ref_count: sql`ref_count + 1` }).where('hash', '=', hash).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) await this.blobs.write(trx, hash, data);
     return hash;
   }
 

@@ -8,8 +8,14 @@ import { randomBytes } from 'node:crypto';
 
 export interface DsnRecipient {
   address: string;
-  /** RFC 3464 §2.3.3: failed (permanent or expired) or delayed (still retrying). */
-  action: 'failed' | 'delayed';
+  /**
+   * RFC 3464 §2.3.3: failed (permanent or expired), delayed (still retrying), and on a NOTIFY=SUCCESS
+   * request (RFC 3461 §4.1): delivered (into a local mailbox) or relayed (to a server that was not
+   * asked for DSNs).
+   */
+  action: 'failed' | 'delayed' | 'delivered' | 'relayed';
+  /** RFC 3461 §4.2 ORCPT as given at RCPT ("rfc822;user@example.org"), reported as Original-Recipient. */
+  originalRecipient?: string;
   /** RFC 3463 status, e.g. 5.1.1. */
   status: string;
   /** The remote's reply line ("550 5.1.1 ...") or our own reason. */
@@ -39,6 +45,11 @@ export function statusOf(reply: string | null, fallbackClass: 4 | 5): string {
   return `${code ? code[1] : fallbackClass}.0.0`;
 }
 
+/** RFC 3461 §4: xtext, "+" and two hex digits for a byte outside "!".."~" or "+" and "=". */
+function xtextDecode(s: string): string {
+  return s.replace(/\+([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
 const date = (ms: number) => new Date(ms).toUTCString().replace('GMT', '+0000');
 /** Header fields are one line each (RFC 3464 §2.1.1 text is US-ASCII). */
 const field = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
@@ -52,10 +63,11 @@ function headersOf(message: Buffer): string {
 export function buildDsn(input: DsnInput): Buffer {
   const boundary = `dsn-${randomBytes(12).toString('hex')}`;
   const failed = input.recipients.filter((r) => r.action === 'failed');
-  const subject = failed.length ? 'Undelivered Mail Returned to Sender' : 'Delayed Mail (still being retried)';
+  const success = input.recipients.every((r) => r.action === 'delivered' || r.action === 'relayed');
+  const subject = failed.length ? 'Undelivered Mail Returned to Sender' : success ? 'Successful Mail Delivery Report' : 'Delayed Mail (still being retried)';
   const human = failed.length
     ? ['Your message could not be delivered to the following recipients:', '']
-    : [
+    : success ? ['Your message was delivered to the following recipients (or passed on to a server that does not report):', ''] : [
         'Your message has not been delivered yet to the following recipients. Delivery will be retried',
         `until ${input.willRetryUntil ? date(input.willRetryUntil) : 'the message expires'}; you do not need to resend it.`,
         '',
@@ -70,15 +82,19 @@ export function buildDsn(input: DsnInput): Buffer {
     `Arrival-Date: ${date(input.arrivalDate)}`,
   ];
   for (const r of input.recipients) {
-    status.push('', `Final-Recipient: rfc822; ${field(r.address)}`, `Action: ${r.action}`, `Status: ${r.status}`);
+    status.push('');
+    // RFC 3464 §2.3.1: the ORCPT address type and address as the client gave them.
+    const orcpt = r.originalRecipient ? /^([^;\s]+);\s*(.+)$/.exec(r.originalRecipient) : null;
+    if (orcpt) status.push(`Original-Recipient: ${field(orcpt[1])}; ${field(xtextDecode(orcpt[2]))}`);
+    status.push(`Final-Recipient: rfc822; ${field(r.address)}`, `Action: ${r.action}`, `Status: ${r.status}`);
     if (r.diagnostic && /^[245]\d\d\b/.test(r.diagnostic)) status.push(`Diagnostic-Code: smtp; ${field(r.diagnostic)}`);
     status.push(`Last-Attempt-Date: ${date(input.now)}`);
     if (r.action === 'delayed' && input.willRetryUntil) status.push(`Will-Retry-Until: ${date(input.willRetryUntil)}`);
   }
 
   const returned = input.returnFull
-    ? ['Content-Type: message/rfc822', 'Content-Description: Undelivered message', '', input.original.toString('latin1')]
-    : ['Content-Type: text/rfc822-headers', 'Content-Description: Undelivered message headers', '', headersOf(input.original)];
+    ? ['Content-Type: message/rfc822', `Content-Description: ${success ? 'Delivered' : 'Undelivered'} message`, '', input.original.toString('latin1')]
+    : ['Content-Type: text/rfc822-headers', `Content-Description: ${success ? 'Delivered' : 'Undelivered'} message headers`, '', headersOf(input.original)];
   const text = [
     `From: Mail Delivery System <MAILER-DAEMON@${input.reportingMta}>`,
     `To: <${field(input.to)}>`,

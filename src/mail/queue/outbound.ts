@@ -121,10 +121,16 @@ export class QueueOutbound implements Outbound {
   async bounce(b: Bounce): Promise<void> {
     if (!b.mailFrom) return;
     // RFC 3461 §4.1: a recipient submitted with NOTIFY gets only the notices it asked for (NEVER: none).
+    // Without NOTIFY: failures and delays, never successes (RFC 3461 §4.1 leaves the default to the MTA).
     const notify = b.dsn?.notify ?? {};
+    const orcpt = b.dsn?.orcpt ?? {};
+    const kind = (action: DsnRecipient['action']) => (action === 'failed' ? 'FAILURE' : action === 'delayed' ? 'DELAY' : 'SUCCESS');
     const recipients = b.recipients.filter((r) => {
       const asked = notify[r.address] ?? notify[r.address.toLowerCase()];
-      return !asked || asked.map((n) => n.toUpperCase()).includes(r.action === 'failed' ? 'FAILURE' : 'DELAY');
+      return asked ? asked.map((n) => n.toUpperCase()).includes(kind(r.action)) : kind(r.action) !== 'SUCCESS';
+    }).map((r) => {
+      const original = orcpt[r.address] ?? orcpt[r.address.toLowerCase()];
+      return original && !r.originalRecipient ? { ...r, originalRecipient: original } : r;
     });
     if (recipients.length === 0) return;
     b = { ...b, recipients };

@@ -148,6 +148,14 @@ export class QueueRunner {
     const original = bytes ?? Buffer.alloc(0);
     if (failedNow.length)
       await outbound.bounce({ mailFrom: m.mailFrom, original, queueId: m.id, arrivalDate: m.createdAt, recipients: failedNow, dsn });
+    // RFC 3461 §4.1 NOTIFY=SUCCESS: the next server took it, and DSN parameters are not passed on to
+    // it, so the notice is ours: "relayed" (bounce() sends only what NOTIFY asked for).
+    const relayed = results.filter((r) => r.state === 'delivered');
+    if (relayed.length && dsn?.notify)
+      await outbound.bounce({
+        mailFrom: m.mailFrom, original, queueId: m.id, arrivalDate: m.createdAt, dsn,
+        recipients: relayed.map((r) => ({ address: r.address, action: 'relayed', status: '2.0.0', diagnostic: null })),
+      });
     // One delay warning per message (RFC 3464 Action: delayed), once it has waited delayWarningHours.
     let warnedAt: number | undefined;
     if (

@@ -122,10 +122,14 @@ test('aliases fan out, loops end, groups expand, catch-all catches; each mailbox
   wire.close();
 });
 
-test('an alias forwarding off-site is refused temporarily on the MX (forwarding would need SRS)', async () => {
+test('an alias forwarding off-site is taken on the MX, its remote copy with an SRS0 reverse-path (src/mail/srs.ts)', async () => {
   const wire = await mx();
   await wire.cmd('MAIL FROM:<x@example.net>');
-  assert.match((await wire.cmd('RCPT TO:<fwd@example.test>')).text, /^451 4\.3\.0/);
+  assert.equal((await wire.cmd('RCPT TO:<fwd@example.test>')).code, 250);
+  assert.equal((await wire.data(message('x@example.net', 'fwd@example.test', 'forwarded'))).code, 250);
+  const last = delivery.delivered.at(-1)!;
+  assert.ok(last.envelope.remote.length > 0);
+  assert.match(last.envelope.remoteMailFrom ?? '', /^SRS0=[a-z2-7]{8}=[a-z2-7]{2}=example\.net=x@example\.test$/);
   wire.close();
 });
 
