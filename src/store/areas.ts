@@ -49,6 +49,7 @@ export type ContentArea = Pick<
   | 'getItemByUid'
   | 'getItemsByNames'
   | 'listItems'
+  | 'listItemFields'
   | 'countItems'
   | 'updateItem'
   | 'deleteItem'

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Folder, FolderKind, FolderRole, Item } from '../model/types.js';
-import type { Changes, FolderChanges, ItemPatch, ListItemsOptions, NewFolder, NewItem, WriteOptions } from './store.js';
+import type { Changes, FolderChanges, ItemPatch, ListedField, ListedItem, ListFieldsOptions, ListItemsOptions, NewFolder, NewItem, WriteOptions } from './store.js';
 import { StoreError, conflict, notFound } from './errors.js';
 import type { ItemRow } from './schema.js';
-import { toFolder, toItem, toTombstone } from './rows.js';
+import { json, toFolder, toItem, toTombstone } from './rows.js';
 import { ItemWriter } from './item-writer.js';
 import { nextUidValidity } from './uid-validity-schema.js';
 import { ITEM_COLUMNS, now, type Trx, type WriteScope } from './sql-store-base.js';
@@ -199,6 +199,42 @@ export abstract class ContentStore extends DirectoryStore {
     return (await q.execute()).map((r) => toItem({ content: null, ...(r as object) } as ItemRow));
   }
 
+  async listItemFields<F extends ListedField>(folderId: number, fields: readonly F[], opts: ListFieldsOptions = {}): Promise<ListedItem<F>[]> {
+    // Columns come out under the model's names: the rows need no second object each. Empty props
+    // (nearly every row) come as NULL: cheaper to read than 10,000 copies of '{}'.
+    const columns = ['id', 'name', 'modseq', ...fields.map((f) => (f === 'props' ? sql`nullif(props, '{}')`.as('props') : LISTED_COLUMNS[f] === f ? f : `${LISTED_COLUMNS[f]} as ${f}`))];
+    // Ordered in SQL only when a limit needs it: with a name or date filter the planner must stay
+    // free to use the (folder, name) or (folder, start) index rather than walk (folder, modseq).
+    const filtered = opts.names !== undefined || opts.from !== undefined || opts.to !== undefined;
+    const run = async (names?: string[]) => {
+      let q = this.db.selectFrom('items').select(columns as never[]).where('folder_id', '=', folderId);
+      if (opts.afterModseq !== undefined) q = q.where('modseq', '>', opts.afterModseq);
+      if (names) q = q.where('name', 'in', names);
+      if (opts.to !== undefined) q = q.where((eb) => eb.or([eb('start_at', 'is', null), eb('start_at', '<', opts.to!)]));
+      if (opts.from !== undefined) q = q.where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', opts.from!)]));
+      if (opts.componentType) q = q.where('component_type', '=', opts.componentType);
+      if (!filtered || opts.limit !== undefined) q = q.orderBy('modseq');
+      if (opts.limit !== undefined) q = q.limit(opts.limit);
+      return (await q.execute()) as unknown as Record<string, unknown>[];
+    };
+    let rows: Record<string, unknown>[];
+    if (!opts.names) rows = await run();
+    else {
+      rows = [];
+      // Bounded IN lists, as getItemsByNames.
+      for (let i = 0; i < opts.names.length; i += 500) for (const r of await run(opts.names.slice(i, i + 500))) rows.push(r);
+    }
+    if (filtered) rows.sort((a, b) => Number(a.modseq) - Number(b.modseq));
+    if (opts.limit !== undefined && rows.length > opts.limit) rows.length = opts.limit;
+    const props = fields.includes('props' as F);
+    const recurring = fields.includes('recurring' as F);
+    if (props || recurring) for (const r of rows) {
+      if (props) r.props = json(r.props as string | null, {});
+      if (recurring) r.recurring = !!r.recurring;
+    }
+    return rows as unknown as ListedItem<F>[];
+  }
+
   async countItems(folderId: number): Promise<{ count: number; size: number }> {
     const row = await this.db.selectFrom('items')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('size')])
@@ -274,3 +310,9 @@ export abstract class ContentStore extends DirectoryStore {
     return /^[0-9a-f]{64}$/.test(hash) ? this.blobs.readStream(this.db, hash, range) : null;
   }
 }
+
+/** The column of each field a lean listing may select. */
+const LISTED_COLUMNS: Record<ListedField, string> = {
+  contentType: 'content_type', size: 'size', props: 'props', createdAt: 'created_at', updatedAt: 'updated_at', blobHash: 'blob_hash',
+  content: 'content', componentType: 'component_type', startAt: 'start_at', endAt: 'end_at', recurring: 'recurring',
+};

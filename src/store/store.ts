@@ -81,6 +81,24 @@ export interface ListItemsOptions {
   withoutContent?: boolean;
 }
 
+/** Item fields a lean listing (Store.listItemFields) may ask for besides id, name and modseq. */
+export type ListedField = 'contentType' | 'size' | 'props' | 'createdAt' | 'updatedAt' | 'blobHash' | 'content' | 'componentType' | 'startAt' | 'endAt' | 'recurring';
+/** An item as a lean listing returns it: id, name, modseq and the fields asked for, nothing else. */
+export type ListedItem<F extends ListedField = never> = Pick<Item, 'id' | 'name' | 'modseq' | F>;
+
+export interface ListFieldsOptions {
+  /** Only items with modseq greater than this. */
+  afterModseq?: number;
+  /** Only items of these names (missing names are left out). */
+  names?: string[];
+  /** Only items whose [startAt, endAt) overlaps [from, to), as ListItemsOptions. */
+  from?: number;
+  to?: number;
+  componentType?: string;
+  /** At most this many, the lowest modseqs first. */
+  limit?: number;
+}
+
 export interface Changes {
   /** Items created or changed after the given modseq, in modseq order. */
   changed: Item[];
@@ -227,6 +245,12 @@ export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore, A
   getItemsByNames(folderId: number, names: string[]): Promise<Item[]>;
   /** The folder's items, by id, filtered by `opts` ([] for an unknown folder). */
   listItems(folderId: number, opts?: ListItemsOptions): Promise<Item[]>;
+  /**
+   * A lean listing for protocols that answer many items from a few fields (WebDAV ETag listings,
+   * reports): the folder's items in modseq order with only `fields` besides id, name and modseq
+   * ([] for an unknown folder). One query; no tombstones. Much cheaper than listItems for 10,000s of rows.
+   */
+  listItemFields<F extends ListedField>(folderId: number, fields: readonly F[], opts?: ListFieldsOptions): Promise<ListedItem<F>[]>;
   /** Number and total size of the folder's items. */
   countItems(folderId: number): Promise<{ count: number; size: number }>;
   /**

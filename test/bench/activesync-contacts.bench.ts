@@ -6,7 +6,11 @@
  * 2. Ping wakes on a store write, then the Sync that returns the one changed item: ms per cycle.
  * 3. Ping round trip with a change pending (answered at once): requests per second.
  * Median of BENCH_RUNS (default 5) after one warm-up; real password checks (cached after the first).
+ * Besides wall time, CPU time of the process (process.cpuUsage: server and the test device's
+ * WBXML codec together, so an upper bound of the server's): on a loaded machine wall time is
+ * mostly the wait for a core. Requests per second per core = 1000 / CPU ms per request.
  */
+import { loadavg } from 'node:os';
 import { el } from '../../protocols/activesync/wbxml/types.js';
 import { ITEM_CLASSES } from '../../protocols/activesync/sync/classes.js';
 import { makeHarness, SETTINGS } from '../protocols/activesync/harness.js';
@@ -16,6 +20,8 @@ const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const P = 'Ping';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const spread = (xs: number[], d = 1) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
 
 async function main(): Promise<void> {
   const h = await makeHarness({ ...SETTINGS, activesync: { ...SETTINGS.activesync, minHeartbeat: 1, maxHeartbeat: 600 } });
@@ -40,14 +46,17 @@ async function main(): Promise<void> {
     }
     const id = String(f.id);
     const initial: Record<string, number[]> = { 'first device': [], 'second device (cache warm)': [] };
+    const initialCpu: Record<string, number[]> = { 'first device': [], 'second device (cache warm)': [] };
     for (let r = 0; r <= RUNS; r++) {
       for (const label of Object.keys(initial)) {
         const p = await phone(h, 'bench@example.com', 'bench-pass-1', `B${r}${label.length}`, '14.1');
         const t0 = performance.now();
+        const c0 = cpuMs();
         const { items } = await primed(p, id);
         const ms = performance.now() - t0;
+        const cpu = cpuMs() - c0;
         if (items.length !== CONTACTS) throw new Error(`synced ${items.length} of ${CONTACTS}`);
-        if (r > 0) initial[label].push(ms);
+        if (r > 0) { initial[label].push(ms); initialCpu[label].push(cpu); }
         // A new run's first device must convert again: touch every item (new modseqs).
         if (label !== 'first device') {
           const all = await h.ctx.store.listItems(f.id);
@@ -64,32 +73,45 @@ async function main(): Promise<void> {
       el(P, 'Folders', [el(P, 'Folder', [el(P, 'Id', id), el(P, 'Class', 'Contacts')])]),
     ]);
     const wake: number[] = [];
+    const wakeCpu: number[] = [];
     for (let r = 0; r <= RUNS; r++) {
       const ping = p.dev.send('Ping', pingBody);
       await new Promise((res) => setTimeout(res, 200)); // let the Ping be held before the write
       const t0 = performance.now();
+      const c0 = cpuMs();
       await h.ctx.store.updateItem(items[r].id, { summary: `changed ${r}` });
       const answer = await ping;
       const s = await sync(p, { key, id, windowSize: 100 });
       const c = collection(s.doc, id);
       if (commands(c).length !== 1 || answer.status !== 200) throw new Error('expected one change');
       key = keyOf(c);
-      if (r > 0) wake.push(performance.now() - t0);
+      if (r > 0) { wake.push(performance.now() - t0); wakeCpu.push(cpuMs() - c0); }
     }
     // 3. Ping round trips answered at once (a change is pending and stays pending).
     await h.ctx.store.updateItem(items[RUNS + 1].id, { summary: 'pending' });
     const rates: number[] = [];
+    const pingCpu: number[] = [];
     for (let r = 0; r <= RUNS; r++) {
       const n = 200;
       const t0 = performance.now();
+      const c0 = cpuMs();
       for (let i = 0; i < n; i++) await p.dev.send('Ping', pingBody);
-      if (r > 0) rates.push(n / ((performance.now() - t0) / 1000));
+      if (r > 0) { rates.push(n / ((performance.now() - t0) / 1000)); pingCpu.push((cpuMs() - c0) / n); }
     }
-    console.log(`${CONTACTS} contacts, WindowSize 100, median of ${RUNS} runs`);
+    // primed(): one SyncKey 0 request, then one request per window.
+    const requests = 1 + Math.ceil(CONTACTS / 100);
+    console.log(`${CONTACTS} contacts, WindowSize 100, median (min-max) of ${RUNS} runs after a warm-up; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     console.table([
-      ...Object.entries(initial).map(([k, v]) => ({ measure: `initial sync, ${k}`, value: `${median(v).toFixed(0)} ms` })),
-      { measure: 'Ping woken by a write + Sync of the one change', value: `${median(wake).toFixed(1)} ms` },
-      { measure: 'Ping round trip, change pending', value: `${median(rates).toFixed(0)} requests/s` },
+      ...Object.keys(initial).flatMap((k) => [
+        { measure: `initial sync, ${k}: wall ms per window`, value: spread(initial[k].map((x) => x / requests)) },
+        { measure: `initial sync, ${k}: CPU ms per window`, value: spread(initialCpu[k].map((x) => x / requests)) },
+      ]),
+      { measure: 'Ping woken by a write + Sync of the one change: wall ms per cycle', value: spread(wake) },
+      { measure: 'Ping woken by a write + Sync of the one change: CPU ms per cycle (2 requests)', value: spread(wakeCpu, 2) },
+      { measure: 'Ping wake + Sync cycles per second per core', value: (1000 / median(wakeCpu)).toFixed(0) },
+      { measure: 'Ping round trip, change pending: wall requests/s', value: spread(rates, 0) },
+      { measure: 'Ping round trip: CPU ms per request', value: spread(pingCpu, 2) },
+      { measure: 'Ping round trips per second per core', value: (1000 / median(pingCpu)).toFixed(0) },
     ]);
   } finally {
     await h.close();

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import { PimParseError } from '../../../src/pim/errors.js';
-import { parseVCard } from '../../../src/pim/parse.js';
+import { MAX_OBJECT_BYTES, parseVCard } from '../../../src/pim/parse.js';
 import { patchObject, type PatchSpec } from '../../../src/pim/patch.js';
 import { fold, parseRaw, unfold, type RawComp, type RawProp } from '../../../src/pim/raw.js';
 import { el, type WbxmlElement } from '../wbxml/types.js';
@@ -297,26 +297,62 @@ function splitStructured(s: string): string[] {
   return out;
 }
 
-function textValue(card: Card, name: string): string | undefined {
-  const p = card.getFirstProperty(name);
-  if (!p) return undefined;
-  const v = p.getValues().map((x) => (Array.isArray(x) ? x.join(' ') : String(x))).join(',');
-  // ical.js leaves values of properties it does not know (X-) escaped.
-  const out = p.type === 'unknown' ? unescapeText(v) : v;
-  return out === '' ? undefined : out;
+/** The value of a content line (after the first ':' outside a quoted parameter). */
+function valueOf(line: string): string {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === ':' && !quoted) return line.slice(i + 1);
+  }
+  return '';
+}
+
+/** Values of a list property (CATEGORIES, NICKNAME: RFC 6350 §6.7.1), split at unescaped commas. */
+function splitList(v: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === '\\' && i + 1 < v.length) { cur += v[i] + v[i + 1]; i++; continue; }
+    if (v[i] === ',') { out.push(unescapeText(cur)); cur = ''; continue; }
+    cur += v[i];
+  }
+  out.push(unescapeText(cur));
+  return out;
+}
+
+/**
+ * The one VCARD of a stored object as raw content lines (src/pim/raw.ts): parsed once for every
+ * field, without a second parse by ical.js. Throws PimParseError where parseVCard would: not
+ * text, too large, not exactly one complete VCARD, a property line without a value.
+ */
+function cardOf(vcf: unknown): RawComp {
+  if (typeof vcf !== 'string') throw new PimParseError('invalid-vcard', 'input is not text');
+  if (vcf.length > MAX_OBJECT_BYTES) throw new PimParseError('too-large', 'object too large');
+  const roots = parseRaw(vcf).roots.filter((x) => x.kind === 'comp' || unfold(x.lines).trim() !== '');
+  const root = roots[0];
+  if (roots.length !== 1 || root.kind !== 'comp' || root.name !== 'VCARD' || root.end.length === 0) throw new PimParseError('invalid-vcard', 'expected one complete vcard');
+  for (const x of root.items) if (x.kind === 'prop' && (x.name === '' || !unfold(x.lines).includes(':'))) throw new PimParseError('invalid-vcard', 'invalid content line');
+  return root;
 }
 
 /** ApplicationData children for a stored vCard ([MS-ASCNTC] 2.2.2). */
 export function vcardToEasContact(vcf: string, opts: Pick<ConvertOptions, 'protocolVersion' | 'bodyPreference'>): WbxmlElement[] {
-  const card = parseVCard(vcf);
+  const root = cardOf(vcf);
   const out: WbxmlElement[] = [];
   const put = (ns: string, tag: string, v: string | undefined) => { if (v !== undefined && v !== '') out.push(el(ns, tag, v)); };
-  // The raw lines are split once for every field below (they were split once per field before).
-  const root = parseRaw(vcf).roots.find((x): x is RawComp => x.kind === 'comp');
   const raw = rawAssignments(vcf, root);
+  const propsNamed = (name: string) => root.items.filter((x): x is RawProp => x.kind === 'prop' && x.name === name);
   const rawLine = (name: string) => {
-    const p = root?.items.find((x): x is RawProp => x.kind === 'prop' && x.name === name);
+    const p = root.items.find((x): x is RawProp => x.kind === 'prop' && x.name === name);
     return p ? unfold(p.lines) : undefined;
+  };
+  // Text values unescaped (RFC 6350 §3.4); URL is a URI, taken as written.
+  const textValue = (name: string) => {
+    const line = rawLine(name);
+    if (line === undefined) return undefined;
+    const v = name === 'URL' ? valueOf(line) : unescapeText(valueOf(line));
+    return v === '' ? undefined : v;
   };
   const nLine = rawLine('N');
   const n = nLine ? splitStructured(nLine.slice(nLine.indexOf(':') + 1)) : [];
@@ -330,7 +366,7 @@ export function vcardToEasContact(vcf: string, opts: Pick<ConvertOptions, 'proto
   put(C, 'CompanyName', org[0]);
   put(C, 'Department', org[1]);
   for (const [tag, { ns, value }] of raw.fields) put(ns, tag, value);
-  for (const [ns, tag, prop] of TEXT_FIELDS) put(ns, tag, textValue(card, prop.toLowerCase()));
+  for (const [ns, tag, prop] of TEXT_FIELDS) put(ns, tag, textValue(prop));
   const date = (name: string) => {
     const line = rawLine(name);
     if (!line) return undefined;
@@ -339,9 +375,9 @@ export function vcardToEasContact(vcf: string, opts: Pick<ConvertOptions, 'proto
   };
   put(C, 'Birthday', date('BDAY'));
   put(C, 'Anniversary', date('ANNIVERSARY') ?? date('X-ANNIVERSARY') ?? date('X-EVOLUTION-ANNIVERSARY'));
-  const cats = card.getAllProperties('categories').flatMap((p) => p.getValues().map(String)).filter(Boolean);
+  const cats = propsNamed('CATEGORIES').flatMap((p) => splitList(valueOf(unfold(p.lines)))).filter(Boolean);
   if (cats.length) out.push(el(C, 'Categories', cats.map((x) => el(C, 'Category', x))));
-  const kids = card.getAllProperties('x-child').map((p) => String(p.getFirstValue() ?? '')).filter(Boolean);
+  const kids = propsNamed('X-CHILD').map((p) => unescapeText(valueOf(unfold(p.lines)))).filter(Boolean);
   if (kids.length) out.push(el(C, 'Children', kids.map((x) => el(C, 'Child', x))));
   const photo = rawLine('PHOTO');
   if (photo) {
@@ -350,7 +386,7 @@ export function vcardToEasContact(vcf: string, opts: Pick<ConvertOptions, 'proto
     // [MS-ASCNTC] 2.2.2.54: Picture is at most 48 KB on the wire.
     if (b64 && b64.length <= 48 * 1024) put(C, 'Picture', b64.replace(/\s+/g, ''));
   }
-  const note = textValue(card, 'note');
+  const note = textValue('NOTE');
   const body = writeBody(note, opts.bodyPreference);
   if (body) out.push(body);
   return out;

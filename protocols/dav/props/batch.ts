@@ -7,16 +7,18 @@
  * The output is byte for byte what renderResponse gives (test/protocols/dav/batch.test.ts).
  */
 import type { Item } from '../../../src/model/types.js';
+import type { ListedField, ListedItem } from '../../../src/store/store.js';
 import type { DavRequest } from '../request.js';
 import type { Res } from '../resolve.js';
 import { NS, clark, parseClark } from '../xml/names.js';
 import { el, esc } from '../xml/writer.js';
 import { renderResponse, propstat, type ExtraProps, type PropRequest } from './engine.js';
-import { memberGetter, NO_MEMBER, type Member, type MemberGetter } from './live.js';
+import { memberFields, memberGetter, NO_MEMBER, type Member, type MemberGetter } from './live.js';
+import { memberRes } from '../members.js';
 
 /** One requested property, compiled: its markup around the value, or how it is answered. */
 type Part =
-  | { kind: 'member'; open: string; close: string; empty: string; get: MemberGetter }
+  | { kind: 'member'; name: string; open: string; close: string; empty: string; get: MemberGetter }
   | { kind: 'absent'; missing: string }
   | { kind: 'extra'; name: string };
 
@@ -38,7 +40,7 @@ function compile(req: PropRequest, extra: ExtraProps | undefined): Part[] | null
     else if (get) {
       const mark = '\u0001';
       const [open, close] = el(ns, local, mark).split(mark);
-      parts.push({ kind: 'member', open, close, empty: el(ns, local), get });
+      parts.push({ kind: 'member', name: n, open, close, empty: el(ns, local), get });
     } else if (EXTRA.has(n) && extra) parts.push({ kind: 'extra', name: n });
     else return null;
   }
@@ -70,6 +72,53 @@ function renderFast(parts: Part[], r: Member & { item: Item }, extra: ExtraProps
   if (missing) out += propstat(missing, 404);
   if (!found && !missing) out += propstat('', 200);
   return out + '</D:response>';
+}
+
+/** Rows listed with the fields a listing plan asked for. */
+export type ListedRow = ListedItem<ListedField>;
+
+/**
+ * How a listing of many members answers one request from a lean store read
+ * (Store.listItemFields): the fields to select, and the renderer of the rows. null when some
+ * property needs more than a member's row (then list full items and use responseRenderer).
+ */
+export interface ListingPlan {
+  fields: ListedField[];
+  /** The DAV:response elements of the rows, in chunks of about `chunk` members (streamed by the caller). */
+  render(q: DavRequest, parent: Extract<Res, { kind: 'collection' | 'schedule' }>, rows: ListedRow[], chunk?: number): AsyncGenerator<string>;
+  /** One row's DAV:response. */
+  one(q: DavRequest, parent: Extract<Res, { kind: 'collection' | 'schedule' }>, row: ListedRow): string | Promise<string>;
+}
+
+export function listingPlan(req: PropRequest, extra?: ExtraProps, contentAsked = false): ListingPlan | null {
+  const parts = compile(req, extra);
+  if (!parts) return null;
+  // props always: a member with dead properties takes the general path (renderResponse).
+  const fields = new Set<ListedField>(['props']);
+  for (const p of parts) {
+    if (p.kind === 'extra') { fields.add('content'); }
+    else if (p.kind === 'member') for (const f of memberFields(p.name)) fields.add(f);
+  }
+  if (contentAsked) fields.add('content');
+  const one = (q: DavRequest, parent: Extract<Res, { kind: 'collection' | 'schedule' }>, row: ListedRow): string | Promise<string> => {
+    // The row has every field the compiled getters read (their `fields`); nothing else reads it.
+    const r = memberRes(parent, row as unknown as Item) as Member & { item: Item };
+    return (fastMember(r) ? renderFast(parts, r, extra) : null) ?? renderResponse(q, r, req, extra);
+  };
+  return {
+    fields: [...fields],
+    one,
+    async *render(q, parent, rows, chunk = 500) {
+      let out = '';
+      let n = 0;
+      for (const row of rows) {
+        const v = one(q, parent, row);
+        out += typeof v === 'string' ? v : await v;
+        if (++n % chunk === 0) { yield out; out = ''; }
+      }
+      if (out) yield out;
+    },
+  };
 }
 
 /** A renderer for one request's property list: synchronous for members on the fast path. */

@@ -7,7 +7,7 @@
  * RFC 6638 §2-3, CalendarServer caldav-ctag, caldav-proxy and caldav-sharing.
  */
 import { contentTypeOf } from '../../../src/pim/item.js';
-import { itemEtag } from '../../../src/model/types.js';
+import type { ListedField } from '../../../src/store/store.js';
 import type { DavRequest } from '../request.js';
 import { hrefOf } from '../request.js';
 import type { Res } from '../resolve.js';
@@ -35,6 +35,8 @@ interface PropDef {
   get?: Getter;
   /** Members: their value from the member alone, or NO_MEMBER. Absent: `get` answers members too. */
   member?: MemberGetter | typeof NO_MEMBER;
+  /** The item fields `member` reads besides id, name and modseq (a lean listing selects only these). */
+  fields?: ListedField[];
   allprop?: boolean;
 }
 
@@ -91,7 +93,8 @@ const defs: Record<string, PropDef> = {
   },
   [clark(NS.DAV, 'getetag')]: {
     allprop: true,
-    member: (r) => (r.item ? esc(itemEtag(r.item)) : undefined),
+    // esc(itemEtag(item)) without the scan: the tag is digits and a hyphen in quotes.
+    member: (r) => (r.item ? `&quot;${r.item.id}-${r.item.modseq}&quot;` : undefined),
     get: (q, r) => {
       if (r.kind === 'collection' && r.area !== 'files') return esc(folderEtag(r.folder));
       if (r.kind === 'gal-card' && r.account) return esc(hashEtag(galCard(r.account, r.domain)));
@@ -101,6 +104,7 @@ const defs: Record<string, PropDef> = {
   [clark(NS.DAV, 'getcontenttype')]: {
     allprop: true,
     member: (r) => (r.item ? escType(contentTypeOf(r.item, r.folder.kind)) : undefined),
+    fields: ['contentType'],
     get: (q, r) => {
       if (r.kind === 'gal-card' && r.account) return 'text/vcard; charset=utf-8';
       if (r.kind === 'notification') return 'application/xml; charset=utf-8';
@@ -110,16 +114,19 @@ const defs: Record<string, PropDef> = {
   [clark(NS.DAV, 'getcontentlength')]: {
     allprop: true,
     member: (r) => (r.item ? String(r.item.size) : undefined),
+    fields: ['size'],
     get: (q, r) => (r.kind === 'gal-card' && r.account ? String(Buffer.byteLength(galCard(r.account, r.domain))) : undefined),
   },
   [clark(NS.DAV, 'getlastmodified')]: {
     allprop: true,
     member: (r) => (r.item ? date(r.item.updatedAt) : undefined),
+    fields: ['updatedAt'],
     get: (q, r) => (r.kind === 'collection' ? date(r.folder.createdAt) : undefined),
   },
   [clark(NS.DAV, 'creationdate')]: {
     allprop: true,
     member: (r) => (r.item ? new Date(r.item.createdAt).toISOString() : undefined),
+    fields: ['createdAt'],
     get: (q, r) => (r.kind === 'collection' ? new Date(r.folder.createdAt).toISOString() : undefined),
   },
   [clark(NS.DAV, 'supportedlock')]: { allprop: true, get: (q, r) => (r.kind === 'member' || (r.kind === 'collection' && r.area === 'files') ? supportedLock() : undefined) },
@@ -197,6 +204,7 @@ const defs: Record<string, PropDef> = {
   // RFC 6638 §3.2.10
   [clark(NS.CALDAV, 'schedule-tag')]: {
     member: (r) => (r.area === 'calendars' && typeof r.item?.props['scheduleTag'] === 'string' ? esc(r.item.props['scheduleTag'] as string) : undefined),
+    fields: ['props'],
     get: () => undefined,
   },
 };
@@ -279,4 +287,9 @@ export function getLive(q: DavRequest, r: Res, name: string): Promise<string | u
  */
 export function memberGetter(name: string): MemberGetter | typeof NO_MEMBER | undefined {
   return defs[name]?.member;
+}
+
+/** The item fields a member getter reads besides id, name and modseq ([] for NO_MEMBER and getters of none). */
+export function memberFields(name: string): ListedField[] {
+  return defs[name]?.fields ?? [];
 }

@@ -7,7 +7,7 @@ import { NS } from '../xml/names.js';
 import { type XmlElement, childrenOf } from '../xml/parser.js';
 import { documentRoot } from '../xml/writer.js';
 import { statusResponse } from '../props/engine.js';
-import { responseRenderer } from '../props/batch.js';
+import { responseRenderer, listingPlan, type ListedRow } from '../props/batch.js';
 import { memberRes } from '../members.js';
 import { reportProps } from './render.js';
 import { exists } from '../conditions.js';
@@ -28,6 +28,22 @@ export async function multiget(q: DavRequest, r: Res, body: XmlElement): Promise
     }
   }
   const found = new Map<string, Res>();
+  // Members of the collection from one lean read of only the fields the properties need.
+  const plan = local.size ? listingPlan(rp.req, rp.extra, rp.needsContent) : null;
+  if (plan && (r.kind === 'collection' || r.kind === 'schedule')) {
+    const rows = await q.svc.ctx.store.listItemFields(r.folder.id, plan.fields, { names: [...new Set(local.values())] });
+    const byName = new Map<string, ListedRow>(rows.map((i) => [i.name, i]));
+    for (const h of hrefs) {
+      const n = local.get(h);
+      const row = n !== undefined ? byName.get(n) : undefined;
+      let v: string | Promise<string>;
+      if (row) v = plan.one(q, r, row);
+      else if (n !== undefined) v = statusResponse(h, 404, 'Not Found');
+      else v = other(q, h, responseRenderer(q, rp.req, rp.extra));
+      parts.push(typeof v === 'string' ? v : await v);
+    }
+    return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('')));
+  }
   if (local.size && (r.kind === 'collection' || r.kind === 'schedule')) {
     const items = await q.svc.ctx.store.getItemsByNames(r.folder.id, [...new Set(local.values())]);
     const byName = new Map(items.map((i) => [i.name, i]));
@@ -35,14 +51,16 @@ export async function multiget(q: DavRequest, r: Res, body: XmlElement): Promise
   }
   const render = responseRenderer(q, rp.req, rp.extra);
   for (const h of hrefs) {
-    let m = found.get(h);
-    if (!m && !local.has(h)) {
-      const segs = urlToSegments(h);
-      const res = segs ? await resolve(q, segs) : null;
-      if (res && exists(res) && (res.kind === 'member' || res.kind === 'gal-card')) m = res;
-    }
-    const v = m ? render(m) : statusResponse(h, 404, 'Not Found');
+    const m = found.get(h);
+    const v = m ? render(m) : local.has(h) ? statusResponse(h, 404, 'Not Found') : other(q, h, render);
     parts.push(typeof v === 'string' ? v : await v);
   }
   return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('')));
+}
+
+/** An href outside the request collection: resolved on its own (RFC 4791 §7.9 allows any). */
+async function other(q: DavRequest, h: string, render: (r: Res) => string | Promise<string>): Promise<string> {
+  const segs = urlToSegments(h);
+  const res = segs ? await resolve(q, segs) : null;
+  return res && exists(res) && (res.kind === 'member' || res.kind === 'gal-card') ? render(res) : statusResponse(h, 404, 'Not Found');
 }

@@ -15,7 +15,8 @@ import { statusResponse } from '../props/engine.js';
 import { syncToken, parseSyncToken } from '../sync-token.js';
 import { memberRes, members } from '../members.js';
 import { reportProps } from './render.js';
-import { renderResponses } from '../props/batch.js';
+import { renderResponses, listingPlan } from '../props/batch.js';
+import { multistatus, STREAM_ABOVE } from '../multistatus.js';
 import { syncInfinite } from './sync-infinite.js';
 
 const MAX_RESULTS = 100_000;
@@ -39,6 +40,24 @@ export async function syncCollection(q: DavRequest, r: Res, body: XmlElement): P
     const m = parseSyncToken(tokenText, r.folder.id);
     if (m === null || m > r.folder.contentModseq) throw new DavError(403, C.validSyncToken());
     since = m;
+  }
+  // RFC 6578 §3.8: an initial sync lists every member and no removals: one lean query (no
+  // tombstones), rendered and streamed like a PROPFIND Depth 1 of the members.
+  const plan = since === 0 ? listingPlan(rp.req, rp.extra, rp.needsContent) : null;
+  if (plan) {
+    const rows = await q.svc.ctx.store.listItemFields(r.folder.id, plan.fields, limit !== undefined ? { limit: limit + 1 } : {});
+    let more = false;
+    let top = r.folder.contentModseq;
+    if (limit !== undefined && rows.length > limit) {
+      // Cut at `limit`, keeping a modseq's items together (the next token starts after it).
+      const cut = rows[limit - 1].modseq;
+      while (rows.length && rows[rows.length - 1].modseq > cut) rows.pop();
+      more = true;
+      top = cut;
+    } else for (const it of rows) if (it.modseq > top) top = it.modseq;
+    const tail = (more ? d('response', d('href', esc(r.href)) + d('status', 'HTTP/1.1 507 Insufficient Storage') + d('error', d('number-of-matches-within-limits'))) : '')
+      + d('sync-token', esc(syncToken(r.folder.id, top)));
+    return multistatus('', plan.render(q, r, rows), tail, rows.length > STREAM_ABOVE);
   }
   // ETag-only listings leave the content in the store (most clients ask for getetag only).
   const changes = await q.svc.ctx.store.changesSince(r.folder.id, since, limit, { withoutContent: !rp.needsContent });

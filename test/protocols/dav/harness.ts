@@ -41,8 +41,9 @@ export async function davApp(store: Store, opts: { maxResourceSize?: number } = 
   return { app: await appOver(ctx), ctx };
 }
 
-export async function createDavHarness(opts: { maxResourceSize?: number } = {}): Promise<DavHarness> {
-  const t = await createTestContext({ settings: davSettings(opts.maxResourceSize), auth: LOCKOUT, log: davLog() });
+/** `database`: a HEARTH_DATABASE value (a PostgreSQL URL); a temporary SQLite store without it. */
+export async function createDavHarness(opts: { maxResourceSize?: number; database?: string } = {}): Promise<DavHarness> {
+  const t = await createTestContext({ settings: davSettings(opts.maxResourceSize), auth: LOCKOUT, log: davLog(), ...(opts.database ? { database: opts.database } : {}) });
   const { ctx, store } = t;
   const app = await appOver(ctx);
   return {

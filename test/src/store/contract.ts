@@ -162,6 +162,27 @@ export function storeContract(factory: StoreFactory): void {
         assert.equal((await store.countItems(cal.id)).count, 1, 'a failed batch writes nothing');
       });
 
+      it('lists only the fields asked for with listItemFields, in modseq order, filtered by modseq, names, dates and limit', async () => {
+        const { account } = await userWithDomain();
+        const cal = await folderOf(account.id, 'calendar');
+        const made = await store.createItems(Array.from({ length: 4 }, (_, i) => ({
+          folderId: cal.id, name: `${i}.ics`, uid: `l${i}`, content: `C${i}`, contentType: 'text/calendar', size: 2,
+          componentType: 'VEVENT', startAt: i * 1000, endAt: i * 1000 + 500, recurring: i === 2,
+        })));
+        await store.updateItem(made[0].id, { content: 'C0b', props: { davDead: { x: '<x/>' } } });
+        const lean = await store.listItemFields(cal.id, []);
+        assert.deepEqual(lean.map((r) => Object.keys(r).sort()), lean.map(() => ['id', 'modseq', 'name']), 'nothing but id, name, modseq');
+        assert.deepEqual(lean.map((r) => r.name), ['1.ics', '2.ics', '3.ics', '0.ics'], 'modseq order');
+        const full = await store.getItem(made[0].id);
+        const [row] = await store.listItemFields(cal.id, ['content', 'props', 'size', 'contentType', 'recurring', 'startAt', 'endAt', 'componentType', 'updatedAt', 'createdAt', 'blobHash'], { names: ['0.ics', 'zz.ics'] });
+        assert.deepEqual(row, { id: full!.id, name: '0.ics', modseq: full!.modseq, content: 'C0b', props: { davDead: { x: '<x/>' } }, size: full!.size, contentType: 'text/calendar', recurring: false, startAt: 0, endAt: 500, componentType: 'VEVENT', updatedAt: full!.updatedAt, createdAt: full!.createdAt, blobHash: null });
+        assert.deepEqual((await store.listItemFields(cal.id, ['props', 'recurring'], { names: ['2.ics'] }))[0], { id: made[2].id, name: '2.ics', modseq: made[2].modseq, props: {}, recurring: true });
+        assert.deepEqual((await store.listItemFields(cal.id, [], { afterModseq: made[2].modseq })).map((r) => r.name), ['3.ics', '0.ics']);
+        assert.deepEqual((await store.listItemFields(cal.id, [], { limit: 2 })).map((r) => r.name), ['1.ics', '2.ics']);
+        assert.deepEqual((await store.listItemFields(cal.id, [], { from: 1600, to: 3000 })).map((r) => r.name), ['2.ics']);
+        assert.deepEqual(await store.listItemFields(999_999, ['content']), []);
+      });
+
       it('answers changesSince with changes, tombstones and paging', async () => {
         const { account } = await userWithDomain();
         const book = await folderOf(account.id, 'contacts');
