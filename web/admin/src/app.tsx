@@ -21,6 +21,9 @@ import { Aliases } from './pages/aliases';
 import { Groups } from './pages/groups';
 import { Delegation } from './pages/delegation';
 import { Audit } from './pages/audit';
+import { Lists } from './pages/lists';
+import { ListDetail } from './pages/list-detail';
+import { Queue, QueuedMessageDetail } from './pages/queue';
 
 const DOMAIN_KEY = 'hearth.admin.domain';
 
@@ -125,6 +128,8 @@ function Console({ loaded, signOut }: { loaded: Loaded; signOut: () => void }) {
     { to: `d/${d}/aliases`, label: 'Aliases', domain: true },
     { to: `d/${d}/groups`, label: 'Groups', domain: true },
     { to: `d/${d}/delegation`, label: 'Delegation', domain: true },
+    { to: `d/${d}/lists`, label: 'Mailing lists', domain: true },
+    { to: 'queue', label: 'Queue' },
     { to: 'audit', label: 'Audit log' },
   ];
   const here = (to: string) => (to === '' ? path === '' : path === to || path.startsWith(`${to}/`));
@@ -189,6 +194,10 @@ function Route({ path }: { path: string }) {
   if ((p = match('d/:domain/aliases', path))) return <Aliases domain={p.domain} />;
   if ((p = match('d/:domain/groups', path))) return <Groups domain={p.domain} />;
   if ((p = match('d/:domain/delegation', path))) return <Delegation domain={p.domain} />;
+  if ((p = match('d/:domain/lists', path))) return <Lists domain={p.domain} />;
+  if ((p = match('d/:domain/lists/:address', path))) return <ListDetail domain={p.domain} address={p.address} />;
+  if (match('queue', path)) return <Queue />;
+  if ((p = match('queue/:id', path))) return <QueuedMessageDetail id={p.id} />;
   return (
     <section>
       <h1 tabIndex={-1}>Not found</h1>

@@ -80,3 +80,47 @@ export interface Usage {
   currentStorageBytes: number;
   days: { day: string; users: number; storageBytes: number }[];
 }
+export type PostPolicy = 'allow' | 'moderate' | 'deny';
+export interface MailingList {
+  address: string;
+  name: string;
+  subjectPrefix: string | null;
+  description: string | null;
+  posting: string;
+  replyTo: string;
+  subscription: string;
+  memberPosts: string;
+  nonMemberPosts: string;
+  moderatorPosts: string;
+  bounceLimit: number;
+  createdAt: string;
+}
+export interface ListMember {
+  address: string;
+  role: string;
+  disabled: boolean;
+  bounces: number;
+  createdAt: string;
+}
+export interface QueuedMessage {
+  id: string;
+  mailFrom: string;
+  submittedBy: string | null;
+  size: number;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string;
+  expiresAt: string;
+  recipients: { address: string; state: string; attempts: number; lastError: string | null; updatedAt: string }[];
+}
+export interface DkimKey {
+  domain: string;
+  selector: string;
+  algorithm: string;
+  bits: number;
+  dnsName: string;
+  dnsType: 'TXT';
+  dnsValue: string;
+  zoneFileValue: string;
+  createdAt: string;
+}

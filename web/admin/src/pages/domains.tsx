@@ -1,13 +1,15 @@
 /**
  * Domains: the list the administrator may see; server administrators create domains and set
  * their limits; a domain's administrators set its footer. Edits carry the ETag as If-Match, so a
- * change made meanwhile by someone else is refused (412) instead of overwritten.
+ * change made meanwhile by someone else is refused (412) instead of overwritten. Below the edit
+ * form: the domain's DKIM key and the DNS record to publish.
  */
 import { useState } from 'preact/hooks';
 import { get, putBytes, query, request, send, seg, type Page } from '../api';
 import { ErrorLine, Field, Link, Notice, Pager, bytes, parseBytes, useAction, useLoad } from '../components/ui';
 import { useSession } from '../session';
 import type { Domain } from '../types';
+import { DkimPanel } from '../components/dkim-panel';
 
 const LIMIT = 50;
 
@@ -67,6 +69,7 @@ export function Domains() {
         </>
       )}
       {editing && <EditDomain key={editing} name={editing} limits={me.roles.serverAdmin} onDone={list.reload} />}
+      {editing && <DkimPanel key={`dkim-${editing}`} domain={editing} writable={canWrite(editing)} />}
     </section>
   );
 }
