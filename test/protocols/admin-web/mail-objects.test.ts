@@ -77,14 +77,18 @@ describe('admin console: mailing lists, queue and DKIM in chromium', { skip, tim
       [['ann@a.test', 'moderator']],
     );
 
-    // A policy change, saved with If-Match.
-    await page.getByLabel('Posts by non-members').selectOption('deny');
+    // The form shows the list's settings (a new list: members may post, non-members may not), and
+    // a policy change is saved with If-Match, leaving the others as they were.
+    assert.equal(await page.getByLabel('Posts by non-members').inputValue(), 'deny');
+    assert.equal(await page.getByLabel('Subscription by mail').inputValue(), list.subscription);
+    await page.getByLabel('Posts by non-members').selectOption('moderate');
     await page.getByLabel('Subject prefix').fill('[team]');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const changed = (await h.t.store.getList('team@a.test'))!;
-    assert.equal(changed.nonMemberPosts, 'deny');
+    assert.equal(changed.nonMemberPosts, 'moderate');
     assert.equal(changed.subjectPrefix, '[team]');
+    assert.deepEqual([changed.memberPosts, changed.moderatorPosts, changed.replyTo, changed.subscription, changed.bounceLimit], [list.memberPosts, list.moderatorPosts, list.replyTo, list.subscription, list.bounceLimit]);
     // The page holds the ETag of its last save: a change made elsewhere meanwhile makes its next
     // save fail with 412 instead of overwriting that change.
     const { updateList } = await import('../../../src/admin/lists.js');

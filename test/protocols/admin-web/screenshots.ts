@@ -70,6 +70,26 @@ async function main(): Promise<void> {
     await api('PATCH', '/users/keira@a.test', { disabled: true });
     await api('POST', '/users/ann@a.test/devices/androidc1348977/wipe', { accountOnly: true });
     await api('PUT', '/users/alice@a.test/devices/SEC1A2B3C4D5E6/access', { access: 'quarantined' });
+    await api('POST', '/domains/a.test/lists', { address: 'news@a.test', name: 'Company news', subjectPrefix: '[news]', posting: 'owners' });
+    await api('PUT', '/lists/news@a.test/members/alice@a.test', { role: 'owner' });
+    for (const m of ['ann@a.test', 'bruno@a.test', 'partner@elsewhere.example']) await api('PUT', `/lists/news@a.test/members/${m}`, { role: 'member' });
+    await api('PUT', '/domains/a.test/dkim');
+    const body = Buffer.from('From: ann@a.test\r\nSubject: Quarterly figures\r\n\r\nSee attached.\r\n');
+    const queued = await store.enqueueMessage({
+      mailFrom: 'ann@a.test',
+      recipients: ['cfo@partner.example', 'board@partner.example'],
+      blobHash: await store.putBlob(body),
+      size: body.length,
+      now: Date.now(),
+      expiresAt: Date.now() + 5 * 24 * 3_600_000,
+      submittedBy: 'ann@a.test',
+    });
+    for (const c of await store.claimQueuedMessages('screenshots', Date.now(), 60_000, 10))
+      await store.completeQueueAttempt(c.id, 'screenshots', {
+        recipients: c.recipients.map((r) => ({ address: r.address, state: 'deferred', lastError: '451 4.7.1 greylisted, try again later' })),
+        nextAttemptAt: Date.now() + 15 * 60_000,
+        now: Date.now(),
+      });
 
     const shot = async (page: Page, name: string, ready: () => Promise<unknown>) => {
       await ready();
@@ -120,6 +140,20 @@ async function main(): Promise<void> {
     await shot(root, 'audit', async () => {
       await go(root, 'audit', 'Audit log');
       await root.getByText('device.wipe.requested').first().waitFor();
+    });
+    await shot(root, 'list', async () => {
+      await go(root, 'd/a.test/lists/news%40a.test', 'news@a.test');
+      await root.getByRole('rowheader', { name: 'partner@elsewhere.example' }).waitFor();
+    });
+    await shot(root, 'queue', async () => {
+      await go(root, `queue/${queued.id}`, `Queued message #${queued.id}`);
+      await root.getByRole('rowheader', { name: 'cfo@partner.example' }).waitFor();
+    });
+    await shot(root, 'dkim', async () => {
+      await go(root, 'domains', 'Domains');
+      await root.getByRole('button', { name: 'Edit a.test' }).click();
+      await root.getByLabel('TXT value').waitFor();
+      await root.getByRole('heading', { name: 'DKIM signing key' }).scrollIntoViewIfNeeded();
     });
 
     await root.setViewportSize({ width: 390, height: 844 });

@@ -63,9 +63,10 @@ function Choice({ label, name, value, options }: { label: string; name: string; 
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value}>
+      {/* `selected` on the option: Preact has no defaultValue for <select>, which would show the first option. */}
+      <select id={id} name={name}>
         {options.map((o) => (
-          <option key={o} value={o}>
+          <option key={o} value={o} selected={o === value}>
             {o}
           </option>
         ))}
