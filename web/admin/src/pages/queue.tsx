@@ -99,6 +99,8 @@ export function Queue() {
 
 export function QueuedMessageDetail({ id }: { id: string }) {
   const { me } = useSession();
+  // Read-only roles get no buttons (the API would refuse them anyway).
+  const writer = !me.readOnly && (me.roles.serverAdmin || me.roles.adminDomains.length > 0);
   const current = useLoad(() => request<QueuedMessage>('GET', `/queue/${seg(id)}`), [id]);
   const [asking, setAsking] = useState<'retry' | 'delete' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -152,7 +154,7 @@ export function QueuedMessageDetail({ id }: { id: string }) {
               </tbody>
             </table>
           </div>
-          {!me.readOnly && (
+          {writer && (
             <div class="buttons">
               <button type="button" onClick={() => setAsking('retry')}>
                 Retry now
