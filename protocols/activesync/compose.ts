@@ -26,6 +26,7 @@ export const ComposeStatus = {
   InvalidContent: 101, InvalidWBXML: 102, InvalidMIME: 107, ServerError: 110, ServerErrorRetryLater: 111, AccessDenied: 130,
   MailboxQuotaExceeded: 113, SendQuotaExceeded: 115, MessageRecipientUnresolved: 116, MessagePreviouslySent: 118,
   MessageHasNoRecipient: 119, MailSubmissionFailed: 120, MessageReplyFailed: 121, ItemNotFound: 150,
+  InvalidAccountId: 166, AccountSendDisabled: 167,
 } as const;
 
 export class ComposeError extends Error {
