@@ -18,7 +18,7 @@ import { attachments, partBySection } from '../../src/mail/mime-parts.js';
 import { isStoreError } from '../../src/store/errors.js';
 import type { CommandContext } from './commands/types.js';
 import { bodyContent, BODY_HTML, BODY_PLAIN } from './convert/email.js';
-import { messageReader } from './sync/mail.js';
+import { messageReader } from './sync/message-reader.js';
 import { blobSlice } from './part-stream.js';
 
 /** [MS-ASCMD] 2.2.3.177.16 Status (SendMail, SmartForward, SmartReply). */
