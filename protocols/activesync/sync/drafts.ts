@@ -139,12 +139,25 @@ function sendStatus(e: ComposeError): number {
   return fixable.includes(e.status) ? SyncStatus.ConversionError : SyncStatus.ServerError;
 }
 
+/**
+ * The draft without its Date field: a draft's Date is when it was saved, the message's must be
+ * when it is sent (RFC 5322 §3.6.1 origination date), which submit() adds when it is missing.
+ */
+function withoutDate(raw: Buffer): Buffer {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const end = crlf >= 0 ? crlf + 2 : raw.indexOf('\n\n') + 1;
+  if (end <= 0) return raw;
+  const head = raw.subarray(0, end).toString('latin1');
+  const kept = head.replace(/^date:[^\n]*\n(?:[ \t][^\n]*\n)*/gim, '');
+  return kept === head ? raw : Buffer.concat([Buffer.from(kept, 'latin1'), raw.subarray(end)]);
+}
+
 /** Sends a stored draft (see the module comment) and takes it out of Drafts. */
 export async function sendDraft(o: OpsContext, msg: MailMessage, bytes?: Buffer): Promise<void> {
   const mime = bytes ?? await o.ctx.store.readMessageBytes(msg.itemId);
   if (!mime) throw new DraftSendError(SyncStatus.ObjectNotFound, 'draft gone');
   try {
-    await submit(o.ctx, { kind: 'send', mime, saveInSent: true, replaceMime: false }, o.ctx.sendRate);
+    await submit(o.ctx, { kind: 'send', mime: withoutDate(mime), saveInSent: true, replaceMime: false }, o.ctx.sendRate);
   } catch (e) {
     if (!(e instanceof ComposeError)) throw e;
     o.ctx.log.info({ status: e.status, err: e.message }, 'eas.drafts.send-refused');

@@ -56,6 +56,7 @@ test('16.1 Email2:Send in a Drafts Add and Change sends the draft through Outbou
     assert.deepEqual([...out.recipients].sort(), ['bob@example.test', 'hidden@example.net']);
     assert.equal(out.mailFrom, 'ann@example.test');
     assert.doesNotMatch(out.bytes.toString(), /^bcc:/im);
+    assert.equal(out.bytes.toString().match(/^date:/gim)?.length, 1, 'one Date, the sending time');
     // The receiving end: Bob's Inbox has it, without the Bcc.
     const bobInbox = (await m.h.store.findFolderByRole(bob.id, 'inbox'))!;
     const got = await m.h.store.listMessages(bobInbox.id);
