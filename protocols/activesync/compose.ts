@@ -18,7 +18,7 @@ import { attachments, partBySection } from '../../src/mail/mime-parts.js';
 import { isStoreError } from '../../src/store/errors.js';
 import type { CommandContext } from './commands/types.js';
 import { bodyContent, BODY_HTML, BODY_PLAIN } from './convert/email.js';
-import { messageReader } from './sync/mail.js';
+import { messageReader } from './sync/message-reader.js';
 import { blobSlice } from './part-stream.js';
 
 /** [MS-ASCMD] 2.2.3.177.16 Status (SendMail, SmartForward, SmartReply). */
@@ -26,6 +26,7 @@ export const ComposeStatus = {
   InvalidContent: 101, InvalidWBXML: 102, InvalidMIME: 107, ServerError: 110, ServerErrorRetryLater: 111, AccessDenied: 130,
   MailboxQuotaExceeded: 113, SendQuotaExceeded: 115, MessageRecipientUnresolved: 116, MessagePreviouslySent: 118,
   MessageHasNoRecipient: 119, MailSubmissionFailed: 120, MessageReplyFailed: 121, ItemNotFound: 150,
+  InvalidAccountId: 166, AccountSendDisabled: 167,
 } as const;
 
 export class ComposeError extends Error {

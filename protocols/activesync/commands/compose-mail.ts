@@ -37,6 +37,18 @@ async function seen(ctx: CommandContext, clientId: string | undefined): Promise<
   return ids;
 }
 
+/**
+ * AccountId (14.1+, [MS-ASCMD] 2.2.3.3.1): the account to send from. Settings offers one account,
+ * the user's own (its PrimarySmtpAddress), so that address (or the account's number) is the only
+ * valid value; anything else is 166. Before 14.1 the element is not part of the protocol (101).
+ */
+function checkAccount(ctx: CommandContext, accountId: string | undefined): void {
+  if (accountId === undefined) return;
+  if (!ctx.atLeast('14.1')) throw new ComposeError(ComposeStatus.InvalidContent, 'AccountId before 14.1');
+  const id = accountId.trim().toLowerCase();
+  if (id !== ctx.account.email.toLowerCase() && id !== String(ctx.account.id)) throw new ComposeError(ComposeStatus.InvalidAccountId, 'not this account');
+}
+
 async function parseRequest(ctx: CommandContext, kind: Kind): Promise<ComposeRequest & { earlier: string[] | null }> {
   if (!ctx.atLeast('14.0')) {
     // 12.1: the body is the MIME; parameters on the request line ([MS-ASHTTP] 2.2.1.1.1.2).
@@ -52,6 +64,13 @@ async function parseRequest(ctx: CommandContext, kind: Kind): Promise<ComposeReq
     throw e;
   }
   if (doc.ns !== NS || doc.tag !== TAGS[kind]) throw new ComposeError(ComposeStatus.InvalidContent, 'wrong root element');
+  checkAccount(ctx, childText(doc, 'AccountId', NS));
+  // 16.x SmartForward may carry Forwardees and airsyncbase:Body instead of Mime, only to forward a
+  // calendar item ([MS-ASCMD] 2.2.3.169), and never together with Mime: a mail source, or both
+  // forms at once, is not a valid request. Forwarding a calendar item this way is not served.
+  if (child(doc, 'Forwardees', NS) || child(doc, 'Body', 'AirSyncBase')) {
+    throw new ComposeError(ComposeStatus.InvalidContent, 'Forwardees / Body form (calendar items only) not served');
+  }
   const mimeEl = child(doc, 'Mime', NS);
   const mime = mimeEl?.opaque ? Buffer.from(mimeEl.opaque) : Buffer.from(mimeEl?.text ?? '', 'utf8');
   const clientId = childText(doc, 'ClientId', NS);

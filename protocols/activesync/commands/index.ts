@@ -19,6 +19,7 @@ import { ping } from './ping.js';
 import { sendMail, smartForward, smartReply } from './compose-mail.js';
 import { itemOperations } from './item-operations.js';
 import { search } from './search.js';
+import { find } from './find.js';
 import { resolveRecipients } from './resolve-recipients.js';
 import { meetingResponse } from './meeting-response.js';
 
@@ -52,7 +53,7 @@ export class CommandRegistry {
 export const BUILTIN_COMMANDS: readonly CommandHandler[] = [
   provision, folderSync, folderCreate, folderUpdate, folderDelete, settings, sync, getItemEstimate, moveItems, ping,
   sendMail, smartReply, smartForward, itemOperations, search, resolveRecipients,
-  meetingResponse,
+  meetingResponse, find,
 ];
 
 export function createRegistry(extra: Iterable<CommandHandler> = []): CommandRegistry {

@@ -54,15 +54,20 @@ function storeAnswer(status: number, results: WbxmlElement[] = [], total?: numbe
 
 const words = (s: string) => s.toLowerCase().split(/[\s"'<>(),;.@_-]+/).filter(Boolean);
 
+/** The domain's enabled accounts matching a GAL query, by display name (shared with Find). */
+export async function galHits(ctx: CommandContext, q: string) {
+  const accounts = (await ctx.store.listAccounts(ctx.account.domainId)).filter((a) => !a.disabled);
+  return accounts.filter((a) => {
+    const name = (a.displayName ?? '').toLowerCase();
+    return name.startsWith(q) || words(name).some((w) => w.startsWith(q)) || a.email.toLowerCase().startsWith(q);
+  }).sort((a, b) => (a.displayName ?? a.email).localeCompare(b.displayName ?? b.email));
+}
+
 async function searchGal(ctx: CommandContext, query: string, options: WbxmlElement | undefined): Promise<WbxmlElement> {
   const r = range(options);
   const q = query.trim().toLowerCase();
   if (!r || q.length === 0) return storeAnswer(SearchStatus.InvalidRequest);
-  const accounts = (await ctx.store.listAccounts(ctx.account.domainId)).filter((a) => !a.disabled);
-  const hits = accounts.filter((a) => {
-    const name = (a.displayName ?? '').toLowerCase();
-    return name.startsWith(q) || words(name).some((w) => w.startsWith(q)) || a.email.toLowerCase().startsWith(q);
-  }).sort((a, b) => (a.displayName ?? a.email).localeCompare(b.displayName ?? b.email));
+  const hits = await galHits(ctx, q);
   const page = hits.slice(r.start, r.end + 1);
   const results = page.map((a) => {
     const name = a.displayName ?? a.email.split('@')[0];
@@ -75,7 +80,7 @@ async function searchGal(ctx: CommandContext, query: string, options: WbxmlEleme
   return storeAnswer(SearchStatus.Success, results, hits.length, r.start);
 }
 
-interface MailQuery { folderIds: string[]; words: string[]; after?: number; before?: number; }
+export interface MailQuery { folderIds: string[]; words: string[]; after?: number; before?: number; }
 
 /** The mailbox Query: And of Class, CollectionId, FreeText, GreaterThan / LessThan DateReceived. */
 function mailQuery(q: WbxmlElement): MailQuery | null {
@@ -95,7 +100,7 @@ function mailQuery(q: WbxmlElement): MailQuery | null {
   return out;
 }
 
-function matches(m: MailMessage, q: MailQuery): boolean {
+export function matches(m: MailMessage, q: MailQuery): boolean {
   if (q.after !== undefined && m.internalDate <= q.after) return false;
   if (q.before !== undefined && m.internalDate >= q.before) return false;
   if (q.words.length === 0) return true;

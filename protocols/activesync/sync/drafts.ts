@@ -8,6 +8,12 @@
  * The message store keeps a message's bytes immutable, so a Change writes the edited draft as a
  * new message and expunges the old one: the Change is answered with Status 1, and the phone's next
  * Sync brings a Delete of the old ServerId and an Add of the new one.
+ *
+ * Email2:Send ([MS-ASEMAIL] 2.2.2.69, in an Add or Change, 16.0+) sends the draft once stored:
+ * its bytes go through ../compose.ts `submit` (the same policy, rate, Outbound queue and Sent
+ * copy as SendMail with SaveInSentItems) and the draft leaves the Drafts folder, so the next Sync
+ * brings the phone a Delete of it. When the sending is refused the draft stays in Drafts and the
+ * Add / Change answers an error status (sendStatus below).
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Readable } from 'node:stream';
@@ -20,6 +26,7 @@ import { addressList, bodyContent, BODY_HTML, BODY_PLAIN, fileReference, parseFi
 import { blobSlice } from '../part-stream.js';
 import { messageReader } from './message-reader.js';
 import { SyncStatus } from '../statuses.js';
+import { ComposeError, ComposeStatus, submit } from '../compose.js';
 import type { OpsContext } from './client-ops.js';
 
 const NS = 'AirSync';
@@ -109,10 +116,62 @@ async function store(o: OpsContext, bytes: Buffer): Promise<MailMessage> {
   return msg;
 }
 
-/** Sync Add of a draft: stored, answered with its ServerId (and its attachments' FileReferences). */
-export async function addDraft(o: OpsContext, clientId: string, data: WbxmlElement): Promise<{ element: WbxmlElement; itemId: number | null; modseq: number }> {
+/** True when the Add or Change carries Email2:Send (directly or, as some clients put it, in ApplicationData). */
+export function wantsSend(cmd: WbxmlElement): boolean {
+  const data = child(cmd, 'ApplicationData', NS);
+  return child(cmd, 'Send', E2) !== undefined || (data !== undefined && child(data, 'Send', E2) !== undefined);
+}
+
+/** A refused sending of a draft, with the Sync status to answer; the draft stays in Drafts. */
+export class DraftSendError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'DraftSendError';
+  }
+}
+
+/**
+ * Sync has no status of its own for a refused submission: what the phone must change (no
+ * recipient, a sender it may not use, MIME that cannot be read) is 6, anything else 5 (retry).
+ */
+function sendStatus(e: ComposeError): number {
+  const fixable: number[] = [ComposeStatus.MessageHasNoRecipient, ComposeStatus.AccessDenied, ComposeStatus.InvalidMIME, ComposeStatus.InvalidContent];
+  return fixable.includes(e.status) ? SyncStatus.ConversionError : SyncStatus.ServerError;
+}
+
+/**
+ * The draft without its Date field: a draft's Date is when it was saved, the message's must be
+ * when it is sent (RFC 5322 §3.6.1 origination date), which submit() adds when it is missing.
+ */
+function withoutDate(raw: Buffer): Buffer {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const end = crlf >= 0 ? crlf + 2 : raw.indexOf('\n\n') + 1;
+  if (end <= 0) return raw;
+  const head = raw.subarray(0, end).toString('latin1');
+  const kept = head.replace(/^date:[^\n]*\n(?:[ \t][^\n]*\n)*/gim, '');
+  return kept === head ? raw : Buffer.concat([Buffer.from(kept, 'latin1'), raw.subarray(end)]);
+}
+
+/** Sends a stored draft (see the module comment) and takes it out of Drafts. */
+export async function sendDraft(o: OpsContext, msg: MailMessage, bytes?: Buffer): Promise<void> {
+  const mime = bytes ?? await o.ctx.store.readMessageBytes(msg.itemId);
+  if (!mime) throw new DraftSendError(SyncStatus.ObjectNotFound, 'draft gone');
+  try {
+    await submit(o.ctx, { kind: 'send', mime: withoutDate(mime), saveInSent: true, replaceMime: false }, o.ctx.sendRate);
+  } catch (e) {
+    if (!(e instanceof ComposeError)) throw e;
+    o.ctx.log.info({ status: e.status, err: e.message }, 'eas.drafts.send-refused');
+    throw new DraftSendError(sendStatus(e), e.message);
+  }
+  await o.ctx.store.storeFlags(o.folder.id, [msg.uid], 'add', [DELETED]);
+  await o.ctx.store.expungeMessages(o.folder.id, [msg.uid]);
+}
+
+/** Sync Add of a draft: stored, answered with its ServerId (and its attachments' FileReferences); sent with Email2:Send. */
+export async function addDraft(o: OpsContext, clientId: string, data: WbxmlElement, send = false): Promise<{ element: WbxmlElement; itemId: number | null; modseq: number }> {
   const { bytes, added } = await compose(o, data, null);
   const msg = await store(o, bytes);
+  if (send) await sendDraft(o, msg, bytes);
   return {
     element: el(NS, 'Add', [el(NS, 'ClientId', clientId), el(NS, 'ServerId', `${o.folder.id}:${msg.itemId}`), el(NS, 'Status', String(SyncStatus.Success)), ...addedRefs(msg, added)]),
     itemId: msg.itemId, modseq: msg.modseq,
@@ -120,11 +179,15 @@ export async function addDraft(o: OpsContext, clientId: string, data: WbxmlEleme
 }
 
 /** Sync Change of a draft: the edited draft replaces the stored one (see the module comment). */
-export async function changeDraft(o: OpsContext, serverId: string, old: MailMessage, data: WbxmlElement): Promise<WbxmlElement | null> {
+export async function changeDraft(o: OpsContext, serverId: string, old: MailMessage, data: WbxmlElement, send = false): Promise<WbxmlElement | null> {
   const { bytes, added } = await compose(o, data, old);
   const msg = await store(o, bytes);
   await o.ctx.store.storeFlags(o.folder.id, [old.uid], 'add', [DELETED]);
   await o.ctx.store.expungeMessages(o.folder.id, [old.uid]);
+  if (send) {
+    await sendDraft(o, msg, bytes);
+    return null;
+  }
   const refs = addedRefs(msg, added);
   return refs.length ? el(NS, 'Change', [el(NS, 'ServerId', serverId), el(NS, 'Status', String(SyncStatus.Success)), ...refs]) : null;
 }

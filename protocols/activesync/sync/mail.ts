@@ -21,7 +21,7 @@ import { parseItemServerId } from './ids.js';
 import { SyncStatus } from '../statuses.js';
 import { encodable } from './encodable.js';
 import { syncItemStatusOf } from '../errors.js';
-import { addDraft, changeDraft, takesDrafts } from './drafts.js';
+import { addDraft, changeDraft, DraftSendError, sendDraft, takesDrafts, wantsSend } from './drafts.js';
 import { messageReader } from './message-reader.js';
 
 export { messageReader } from './message-reader.js';
@@ -102,11 +102,13 @@ async function add(o: OpsContext, clientId: string, cmd: WbxmlElement): Promise<
   const appData = child(cmd, 'ApplicationData', NS);
   if (!takesDrafts(o) || !appData || o.readOnly) return answer('', SyncStatus.ConversionError);
   try {
-    const r = await addDraft(o, clientId, appData);
+    const r = await addDraft(o, clientId, appData, wantsSend(cmd));
     if (r.itemId !== null) wrote(o, r.itemId, r.modseq);
     o.applied.adds[clientId] = [childText(r.element, 'ServerId', NS) ?? '', SyncStatus.Success];
     return r.element;
   } catch (e) {
+    // A refused Email2:Send: the draft is stored and comes to the phone as a server Add.
+    if (e instanceof DraftSendError) return answer('', e.status);
     return answer('', statusOf(o, e, 'add-draft'));
   }
 }
@@ -128,14 +130,18 @@ async function change(o: OpsContext, cmd: WbxmlElement): Promise<WbxmlElement | 
   const item = await resolveItem(o, serverId);
   if (!item || item.imapUid === null) return fail(SyncStatus.ObjectNotFound);
   if (o.readOnly) { o.resend.add(item.id); return fail(SyncStatus.Conflict); }
-  if (takesDrafts(o) && appData.children.some((c) => DRAFT_FIELDS.has(`${c.ns}:${c.tag}`))) {
+  const send = takesDrafts(o) && wantsSend(cmd);
+  const edits = takesDrafts(o) && appData.children.some((c) => DRAFT_FIELDS.has(`${c.ns}:${c.tag}`));
+  if (edits || send) {
     try {
       const old = await o.ctx.store.getMessage(item.id);
       if (!old) return fail(SyncStatus.ObjectNotFound);
-      const r = await changeDraft(o, serverId, old, appData);
+      // Email2:Send alone sends the stored draft's bytes as they are.
+      const r = edits ? await changeDraft(o, serverId, old, appData, send) : (await sendDraft(o, old), null);
       o.applied.ops[key] = SyncStatus.Success;
       return r;
     } catch (e) {
+      if (e instanceof DraftSendError) return fail(e.status);
       return fail(statusOf(o, e, 'change-draft'));
     }
   }
