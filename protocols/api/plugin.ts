@@ -27,6 +27,7 @@ import { listRoutes } from './routes/lists.js';
 import { queueRoutes } from './routes/queue.js';
 import { dkimRoutes } from './routes/dkim.js';
 import { logoRoutes } from './routes/logo.js';
+import { passwordPolicyRoutes } from './routes/password-policy.js';
 
 export interface ApiPluginOptions {
   ctx: ProtocolContext;
@@ -91,6 +92,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     routes(app, deps);
   }
   logoRoutes(app, deps);
+  passwordPolicyRoutes(app, deps);
 }
 
 export type { ProblemType };

@@ -8,7 +8,8 @@ import type { Account, AccountKind, Domain } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
 import { hashPassword } from '../auth/password.js';
-import { normaliseAddress, passwordProblem } from './names.js';
+import { normaliseAddress } from './names.js';
+import { checkPasswordAgainst } from './password-policy.js';
 import { auditChange, type AdminActor } from './actor.js';
 import { recordUsageNow } from './usage.js';
 
@@ -73,9 +74,7 @@ export async function createAccount(store: Store, by: AdminActor, domain: Domain
   const kind = input.kind ?? 'user';
   let passwordHash: string | null = null;
   if (kind === 'user') {
-    const problem = passwordProblem(input.password);
-    if (problem) throw new StoreError('Invalid', problem);
-    passwordHash = await hashPassword(input.password!);
+    passwordHash = await hashPassword(checkPasswordAgainst(domain, input.password, email));
   }
   checkQuotaLimit(domain, input.quotaBytes);
   const a = await store.createAccount({
@@ -121,11 +120,10 @@ export async function updateAccount(
   return after;
 }
 
-/** Sets a new password and clears the login's failures (a reset also unlocks). */
+/** Sets a new password (if the domain's password policy accepts it) and clears the login's failures (a reset also unlocks). */
 export async function resetPassword(store: Store, by: AdminActor, account: Account, password: string): Promise<void> {
-  const problem = passwordProblem(password);
-  if (problem) throw new StoreError('Invalid', problem);
   if (account.kind !== 'user') throw new StoreError('Invalid', `${account.email} is a ${account.kind}: it has no password`);
+  checkPasswordAgainst(await store.getDomain(account.domainId), password, account.email);
   await store.updateAccount(account.id, { passwordHash: await hashPassword(password) });
   await store.clearLoginFailures(account.email);
   await store.audit({

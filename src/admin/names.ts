@@ -1,10 +1,9 @@
 /**
- * What an address, a domain name and a password must look like, for every administrative path
+ * What an address and a domain name must look like (passwords: the domain's policy, password-policy.ts), for every administrative path
  * (the CLI turns a refusal into a usage error, the API into 422 problem+json).
  */
 const ADDRESS = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const MIN_PASSWORD = 8;
 
 /** The address lower-cased, or null when it is none (RFC 5321 §4.5.3.1.3: at most 254 characters in practice). */
 export function normaliseAddress(email: string): string | null {
@@ -15,11 +14,4 @@ export function normaliseAddress(email: string): string | null {
 export function normaliseDomainName(name: string): string | null {
   const d = name.trim().toLowerCase();
   return DOMAIN.test(d) && d.length <= 253 ? d : null;
-}
-
-/** Why the password is refused, or null when it is acceptable. */
-export function passwordProblem(pw: string | undefined): string | null {
-  if (!pw) return 'a password is required';
-  if (pw.length < MIN_PASSWORD) return `the password must have at least ${MIN_PASSWORD} characters`;
-  return null;
 }

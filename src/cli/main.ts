@@ -17,6 +17,7 @@ import { queueCommands } from './queue.js';
 import { archiveCommands } from './archive.js';
 import { listCommands } from './lists.js';
 import { mailPolicyCommands } from './mail-policy.js';
+import { passwordPolicyCommands } from './password-policy.js';
 
 /** Where one run of the command reads its environment and writes its output. */
 export interface CliIo {
@@ -85,6 +86,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
   devicePolicyCommands(domain, withStore, print, by);
   mailPolicyCommands(domain, withStore, print, by);
+  passwordPolicyCommands(domain, withStore, print, by);
 
   const user = program.command('user').description('manage users');
   user.command('add <email>').description('add a user')
@@ -98,10 +100,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       const password = checkPassword(o.password);
       const d = await domainOf(s, email);
       const quotaBytes = checkQuota(d, o.quota);
-      const a = await createAccount(s, by, d, {
+      const a = await refusedIsUsage(createAccount(s, by, d, {
         email, displayName: o.name ?? null, password,
         ...(quotaBytes !== undefined ? { quotaBytes } : {}), domainAdmin: !!o.admin, serverAdmin: !!o.serverAdmin,
-      });
+      }));
       print(`added user ${a.email}`);
     }));
   user.command('list [domain]').description('list users, of one domain or of all').action((name: string | undefined) => withStore(async (s) => {
@@ -116,7 +118,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   user.command('passwd <email>').description("set a user's password").option('--password <pw>', 'new password')
     .action((email: string, o: { password?: string }) => withStore(async (s) => {
       const a = await accountOf(s, email);
-      await resetPassword(s, by, a, checkPassword(o.password));
+      await refusedIsUsage(resetPassword(s, by, a, checkPassword(o.password)));
       print(`password changed for ${a.email}`);
     }));
 
@@ -152,6 +154,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return reportError(e, io);
   } finally {
     await (store as Store | undefined)?.close().catch(() => {});
+  }
+}
+
+/** What src/admin refuses as invalid (a password the domain's policy refuses ...) is a mistake in what was typed: exit 2. */
+async function refusedIsUsage<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw isStoreError(e, 'Invalid') ? new UsageError(e.message) : e;
   }
 }
 
