@@ -137,8 +137,15 @@ export class ImapConnection {
         break;
       }
     }
+    // End, do not destroy: destroy() drops what the socket has not flushed yet, which is the BYE
+    // and the tagged OK of LOGOUT (RFC 9051 §6.1.3: the server sends both, then closes). The 'close'
+    // handler runs shutdown() once the client has read them and closed; one that never closes is
+    // cut after 30 s.
     this.socket.end();
-    this.shutdown();
+    const force = setTimeout(() => this.shutdown(), 30_000);
+    force.unref();
+    this.socket.once('close', () => clearTimeout(force));
+    if (this.socket.destroyed) this.shutdown();
   }
 
   private async handle(ev: Event): Promise<void> {
