@@ -10,9 +10,11 @@
  * ItemOperations and SmartReply/SmartForward take) and the Properties of [MS-ASCMD] 2.2.3.139.1.
  * Range "a-b" (at most 100 per answer), Total the number of matches.
  *
- * Status ([MS-ASCMD] 2.2.3.177.2): 1 success; 2 an invalid request (no or two criteria, a Class
- * other than Email, an unreadable Range or empty query); 3 a CollectionId the device does not
- * know (FolderSync required).
+ * Status ([MS-ASCMD] 2.2.3.177.2, checked against the table): 1 success; 2 an invalid request
+ * (no or two criteria, a Class other than Email, an unreadable Range or empty query), in Find;
+ * 3 a CollectionId the device does not know (FolderSync required), in Find; 4 StartWithRangeZero,
+ * in Response: Find pages only from 0 (a client asks for a larger 0-based range instead), so a
+ * Range that starts elsewhere is answered with Find Status 1 and a Response of Store and Status 4.
  */
 import type { MailMessage } from '../../../src/model/mail.js';
 import { child, childText, el, type WbxmlElement } from '../wbxml/types.js';
@@ -27,7 +29,7 @@ import { type CommandContext, type CommandResult, type WbxmlCommand, httpStatus,
 const NS = 'Find';
 const AS = 'AirSync';
 
-export const FindStatus = { Success: 1, InvalidRequest: 2, FolderSyncRequired: 3 } as const;
+export const FindStatus = { Success: 1, InvalidRequest: 2, FolderSyncRequired: 3, StartWithRangeZero: 4 } as const;
 
 const MAX_RESULTS = 100;
 const MAX_SCANNED = 20_000;
@@ -36,12 +38,18 @@ class FindError extends Error {
   constructor(readonly status: number) { super(`Find status ${status}`); }
 }
 
-function range(options: WbxmlElement | undefined): { start: number; end: number } {
+/** A failure scoped to the Response element (its Store and Status), under a Find Status of 1. */
+class FindResponseError extends Error {
+  constructor(readonly store: string, readonly status: number) { super(`Find response status ${status}`); }
+}
+
+function range(options: WbxmlElement | undefined, store: string): { start: number; end: number } {
   const r = options ? childText(options, 'Range', NS) : undefined;
   if (r === undefined) return { start: 0, end: MAX_RESULTS - 1 };
   const m = /^\s*(\d{1,6})-(\d{1,6})\s*$/.exec(r);
   if (!m || Number(m[2]) < Number(m[1])) throw new FindError(FindStatus.InvalidRequest);
-  return { start: Number(m[1]), end: Math.min(Number(m[2]), Number(m[1]) + MAX_RESULTS - 1) };
+  if (Number(m[1]) !== 0) throw new FindResponseError(store, FindStatus.StartWithRangeZero);
+  return { start: 0, end: Math.min(Number(m[2]), MAX_RESULTS - 1) };
 }
 
 function response(store: string, results: WbxmlElement[], total: number, start: number): WbxmlElement {
@@ -90,7 +98,7 @@ async function findMail(ctx: CommandContext, crit: WbxmlElement): Promise<WbxmlE
   const free = childText(query, 'FreeText', NS) ?? '';
   const q: MailQuery = { folderIds: [], words: free.toLowerCase().split(/\s+/).filter(Boolean) };
   if (q.words.length === 0) throw new FindError(FindStatus.InvalidRequest);
-  const r = range(options);
+  const r = range(options, 'Mailbox');
   const ids = await folders(ctx, childText(query, 'CollectionId', AS), !!options && child(options, 'DeepTraversal', NS) !== undefined);
   const hits: MailMessage[] = [];
   let scanned = 0;
@@ -115,7 +123,7 @@ async function findMail(ctx: CommandContext, crit: WbxmlElement): Promise<WbxmlE
 async function findGal(ctx: CommandContext, crit: WbxmlElement): Promise<WbxmlElement> {
   const q = (childText(crit, 'Query', NS) ?? '').trim().toLowerCase();
   if (!q) throw new FindError(FindStatus.InvalidRequest);
-  const r = range(child(crit, 'Options', NS));
+  const r = range(child(crit, 'Options', NS), 'GAL');
   const hits = await galHits(ctx, q);
   const results = hits.slice(r.start, r.end + 1).map((a) => {
     const name = a.displayName ?? a.email.split('@')[0];
@@ -140,6 +148,10 @@ async function run(ctx: CommandContext, req: WbxmlElement): Promise<CommandResul
     const answer = mail ? await findMail(ctx, mail) : await findGal(ctx, gal!);
     return wbxml(el(NS, 'Find', [el(NS, 'Status', '1'), answer]));
   } catch (e) {
+    if (e instanceof FindResponseError) {
+      return wbxml(el(NS, 'Find', [el(NS, 'Status', '1'),
+        el(NS, 'Response', [el('ItemOperations', 'Store', e.store), el(NS, 'Status', String(e.status))])]));
+    }
     if (!(e instanceof FindError)) throw e;
     return wbxml(el(NS, 'Find', [el(NS, 'Status', String(e.status))]));
   }

@@ -2,7 +2,8 @@
  * Find ([MS-ASCMD] 2.2.1.2, 16.1) at the wire level: messages delivered through the real MX
  * listener (and one appended into a subfolder of the Inbox), then a 16.1 phone's Find of the
  * Mailbox by FreeText in every folder, in one CollectionId with and without DeepTraversal, with a
- * Range, and of the GAL; malformed requests answer Status 2, an unknown CollectionId Status 3, and
+ * Range, and of the GAL; malformed requests answer Status 2, an unknown CollectionId Status 3, a
+ * Range that does not start at 0 Response Status 4 (StartWithRangeZero), and
  * a 16.0 client still gets HTTP 501. The Find code page (25) is not known to libwbxml 0.11.8, so
  * the requests are encoded with the project's codec only.
  */
@@ -71,11 +72,18 @@ test('16.1 Find: Mailbox by FreeText, CollectionId, DeepTraversal, Range; GAL; s
     assert.deepEqual(new Set(subjectsOf(flat.doc!)), new Set(['Harbour budget 2027', 'Lunch']));
     const deep = await p.dev.send('Find', mailFind('harbour', { collectionId: String(inbox.id), deep: true }));
     assert.equal(childText(child(deep.doc!, 'Response', F)!, 'Total', F), '3');
-    // Range: the second match only.
-    const ranged = await p.dev.send('Find', mailFind('harbour', { range: '1-1' }));
+    // Range: the first match only, Total still all three.
+    const ranged = await p.dev.send('Find', mailFind('harbour', { range: '0-0' }));
     assert.equal(resultsOf(ranged.doc!).length, 1);
-    assert.equal(childText(child(ranged.doc!, 'Response', F)!, 'Range', F), '1-1');
+    assert.equal(childText(child(ranged.doc!, 'Response', F)!, 'Range', F), '0-0');
     assert.equal(childText(child(ranged.doc!, 'Response', F)!, 'Total', F), '3');
+    // A Range that does not start at 0: Find Status 1, Response Status 4 (StartWithRangeZero), no results.
+    const later = await p.dev.send('Find', mailFind('harbour', { range: '1-1' }));
+    assert.equal(childText(later.doc!, 'Status', F), '1');
+    const laterResp = child(later.doc!, 'Response', F)!;
+    assert.equal(childText(laterResp, 'Status', F), '4');
+    assert.equal(childText(laterResp, 'Store', 'ItemOperations'), 'Mailbox');
+    assert.equal(resultsOf(later.doc!).length, 0);
     // No match.
     const none = await p.dev.send('Find', mailFind('zeppelin'));
     assert.equal(childText(child(none.doc!, 'Response', F)!, 'Total', F), '0');
