@@ -9,6 +9,7 @@
 import ICAL from 'ical.js';
 import { setAttendeeParam } from './attendee-params.js';
 import { patchObject } from './patch.js';
+import { findOccurrence, overrideFor } from './occurrence.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 
@@ -130,16 +131,8 @@ export function replyItip(ics: string, attendee: string, answer: Answer, now: Da
 export function answerOccurrence(ics: string, attendee: string, answer: Answer, instance: number): { text: string; recurrenceId: InstanceType<typeof ICAL.Time> } | null {
   const root = new ICAL.Component(ICAL.parse(ics));
   const master = root.getAllSubcomponents('vevent').find((c) => !c.hasProperty('recurrence-id'));
-  if (!master || !(master.hasProperty('rrule') || master.hasProperty('rdate'))) return null;
-  const event = new ICAL.Event(master);
-  const it = event.iterator();
-  let hit: InstanceType<typeof ICAL.Time> | null = null;
-  for (let i = 0, next = it.next(); next && i < 100_000; i++, next = it.next()) {
-    const ms = next.toJSDate().getTime();
-    if (ms === instance) { hit = next; break; }
-    if (ms > instance) break;
-  }
-  if (!hit) return null;
+  const hit = master ? findOccurrence(master, instance) : null;
+  if (!master || !hit) return null;
   const me = attendee.toLowerCase();
   if (answer === 'DECLINED') {
     master.addPropertyWithValue('exdate', hit.clone());
@@ -152,27 +145,7 @@ export function answerOccurrence(ics: string, attendee: string, answer: Answer, 
     }
     return { text: patchObject(ics, crlf(root), { managed: { VEVENT: ['EXDATE'] }, managedComponents: ['VEVENT'] }), recurrenceId: hit };
   }
-  let override = root.getAllSubcomponents('vevent').find((o) => {
-    const rid = o.getFirstPropertyValue('recurrence-id');
-    return rid instanceof ICAL.Time && rid.toJSDate().getTime() === instance;
-  });
-  if (!override) {
-    override = ICAL.Component.fromString(master.toString());
-    for (const n of ['rrule', 'rdate', 'exdate']) override.removeAllProperties(n);
-    const start = master.getFirstProperty('dtstart')!;
-    const dur = event.duration;
-    override.updatePropertyWithValue('dtstart', hit.clone());
-    const tzid = start.getParameter('tzid');
-    const rid = override.addPropertyWithValue('recurrence-id', hit.clone());
-    if (typeof tzid === 'string') { rid.setParameter('tzid', tzid); override.getFirstProperty('dtstart')!.setParameter('tzid', tzid); }
-    if (override.hasProperty('dtend')) {
-      const end = hit.clone();
-      end.addDuration(dur);
-      override.updatePropertyWithValue('dtend', end);
-      if (typeof tzid === 'string') override.getFirstProperty('dtend')!.setParameter('tzid', tzid);
-    }
-    root.addSubcomponent(override);
-  }
+  const override = overrideFor(root, master, hit);
   for (const p of override.getAllProperties('attendee')) if (mailto(p.getFirstValue()) === me) p.setParameter('partstat', answer);
   const busy = answer === 'ACCEPTED' ? intended(override) : 'TENTATIVE';
   override.updatePropertyWithValue('x-microsoft-cdo-busystatus', busy);

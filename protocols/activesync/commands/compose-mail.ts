@@ -10,6 +10,7 @@ import { child, childText, el, type WbxmlElement } from '../wbxml/types.js';
 import { collectionFolder } from '../sync/collection.js';
 import { parseItemServerId } from '../sync/ids.js';
 import { ComposeError, ComposeStatus, type ComposeRequest, submit } from '../compose.js';
+import { forwardMeetingItem, meetingForwardRequest, type MeetingForwardRequest } from '../forward-meeting.js';
 import { type CommandContext, type CommandResult, type RawCommand, empty, httpStatus, wbxml } from './types.js';
 
 const NS = 'ComposeMail';
@@ -49,7 +50,9 @@ function checkAccount(ctx: CommandContext, accountId: string | undefined): void 
   if (id !== ctx.account.email.toLowerCase() && id !== String(ctx.account.id)) throw new ComposeError(ComposeStatus.InvalidAccountId, 'not this account');
 }
 
-async function parseRequest(ctx: CommandContext, kind: Kind): Promise<ComposeRequest & { earlier: string[] | null }> {
+type Parsed = (ComposeRequest & { earlier: string[] | null }) | { kind: 'meeting-forward'; meeting: MeetingForwardRequest; clientId?: string; earlier: string[] | null };
+
+async function parseRequest(ctx: CommandContext, kind: Kind): Promise<Parsed> {
   if (!ctx.atLeast('14.0')) {
     // 12.1: the body is the MIME; parameters on the request line ([MS-ASHTTP] 2.2.1.1.1.2).
     const q = ctx.query;
@@ -66,14 +69,14 @@ async function parseRequest(ctx: CommandContext, kind: Kind): Promise<ComposeReq
   if (doc.ns !== NS || doc.tag !== TAGS[kind]) throw new ComposeError(ComposeStatus.InvalidContent, 'wrong root element');
   checkAccount(ctx, childText(doc, 'AccountId', NS));
   // 16.x SmartForward may carry Forwardees and airsyncbase:Body instead of Mime, only to forward a
-  // calendar item ([MS-ASCMD] 2.2.3.169), and never together with Mime: a mail source, or both
-  // forms at once, is not a valid request. Forwarding a calendar item this way is not served.
+  // calendar item ([MS-ASCMD] 2.2.3.169), and never together with Mime (../forward-meeting.ts).
+  const clientId = childText(doc, 'ClientId', NS);
   if (child(doc, 'Forwardees', NS) || child(doc, 'Body', 'AirSyncBase')) {
-    throw new ComposeError(ComposeStatus.InvalidContent, 'Forwardees / Body form (calendar items only) not served');
+    const meeting = meetingForwardRequest(ctx, doc);
+    return { kind: 'meeting-forward', meeting, ...(clientId ? { clientId } : {}), earlier: await seen(ctx, clientId) };
   }
   const mimeEl = child(doc, 'Mime', NS);
   const mime = mimeEl?.opaque ? Buffer.from(mimeEl.opaque) : Buffer.from(mimeEl?.text ?? '', 'utf8');
-  const clientId = childText(doc, 'ClientId', NS);
   const earlier = await seen(ctx, clientId);
   const src = child(doc, 'Source', NS);
   let original;
@@ -101,7 +104,8 @@ function composeCommand(kind: Kind): RawCommand {
     async handle(ctx: CommandContext): Promise<CommandResult> {
       try {
         const req = await parseRequest(ctx, kind);
-        await submit(ctx, req, ctx.sendRate);
+        if (req.kind === 'meeting-forward') await forwardMeetingItem(ctx, req.meeting, ctx.sendRate);
+        else await submit(ctx, req, ctx.sendRate);
         if (req.clientId && req.earlier) {
           await ctx.store.putSyncState(ctx.device.id, SENT_IDS, '1', { ids: [...req.earlier, req.clientId].slice(-100) });
         }

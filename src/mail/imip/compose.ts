@@ -18,6 +18,10 @@ export interface ImipMessage {
   method: string;
   /** The iTIP object: a complete VCALENDAR with METHOD. */
   ics: string;
+  /** The sender's own words, above the summary (a forwarded meeting's note). */
+  note?: string;
+  /** Replaces the Subject made from the method and title. */
+  subject?: string;
 }
 
 /** What the text/plain part and the Subject say, read from the first VEVENT/VTODO. */
@@ -60,7 +64,8 @@ function subjectAndText(msg: ImipMessage): { subject: string; text: string } {
     '',
     'Your calendar program can read the attached invitation.',
   ];
-  return { subject, text: lines.join('\n') };
+  const note = msg.note?.trim();
+  return { subject: msg.subject ?? subject, text: (note ? `${note}\n\n` : '') + lines.join('\n') };
 }
 
 /** The complete message bytes for `msg`; `hostname` names the Message-ID's right-hand side. */

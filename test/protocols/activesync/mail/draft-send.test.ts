@@ -5,7 +5,7 @@
  * the copy that leaves, the Sent copy is stored and the draft leaves Drafts (the next Sync brings
  * the phone a Delete). A Send without recipients or from a forged sender is refused (Status 6) and
  * the draft stays. Also the 16.x ComposeMail elements that are answered with a status:
- * AccountId (166 unless the user's account) and the calendar-only Forwardees form (101).
+ * AccountId (166 unless the user's account) and the calendar-only Forwardees form with a mail source (101).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,7 +135,7 @@ test('16.1 Email2:Send refused (no recipient): Status 6, nothing sent, the draft
   }
 });
 
-test('16.x ComposeMail: AccountId other than the user is 166, Forwardees form is 101, nothing sent', async () => {
+test('16.x ComposeMail: AccountId other than the user is 166, the Forwardees form with a mail source is 101, nothing sent', async () => {
   const m = await mailHarness();
   try {
     await m.h.addUser('ann@example.test', PW);
