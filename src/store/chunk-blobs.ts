@@ -73,8 +73,18 @@ export class ChunkBlobs implements BlobBackend {
     const size = Number(row.size);
     const { start, end } = clampRange(size, range);
     if (row.inline) {
-      const inline = await db.selectFrom('blobs').select('data').where('hash', '=', hash).executeTakeFirst();
-      return { stream: Readable.from([inline?.data?.subarray(start, end + 1) ?? Buffer.alloc(0)]), size, start, end };
+      // A whole message written by delivery (putBlob) sits in blobs.data: read it in slices of
+      // one chunk (bytea substring, 1-based) as the consumer asks, never the whole value at once.
+      async function* slices(): AsyncGenerator<Buffer> {
+        for (let at = start; at <= end; at += BLOB_CHUNK_BYTES) {
+          const len = Math.min(BLOB_CHUNK_BYTES, end - at + 1);
+          const r = await db.selectFrom('blobs').select(sql<Buffer>`substring(data from ${at + 1} for ${len})`.as('part'))
+            .where('hash', '=', hash).executeTakeFirst();
+          if (!r) throw new Error(`blob ${hash} went away while it was read`);
+          yield r.part;
+        }
+      }
+      return { stream: Readable.from(slices(), { objectMode: false }), size, start, end };
     }
     // One chunk row per read, fetched when the consumer wants more: memory stays near one chunk.
     async function* pieces(): AsyncGenerator<Buffer> {

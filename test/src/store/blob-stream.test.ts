@@ -85,6 +85,23 @@ for (const factory of await storeFactories()) {
       assert.equal(await leftovers(store, dataDir), 0);
     });
 
+    it('reads a blob written whole (a delivered message) in pieces of at most one chunk, by ranges too', async () => {
+      const data = bytes(2 * BLOB_CHUNK_BYTES + 777, 9);
+      const h = await store.putBlob(data);
+      const r = await store.getBlobStream(h);
+      assert.ok(r);
+      const seen: Buffer[] = [];
+      for await (const piece of r.stream) seen.push(piece as Buffer);
+      assert.ok(Buffer.concat(seen).equals(data));
+      assert.ok(seen.length >= 3 && seen.every((p) => p.length <= BLOB_CHUNK_BYTES), `pieces of ${seen.map((p) => p.length).join(', ')} bytes`);
+      for (const [start, end] of [[0, 0], [BLOB_CHUNK_BYTES - 1, BLOB_CHUNK_BYTES], [17, 2 * BLOB_CHUNK_BYTES + 100], [data.length - 3, data.length - 1]]) {
+        const part = await store.getBlobStream(h, { start, end });
+        assert.ok((await collect(part!.stream)).equals(data.subarray(start, end + 1)), `range ${start}-${end}`);
+      }
+      await store.releaseBlob(h);
+      assert.equal(await store.getBlobStream(h), null);
+    });
+
     it('shares content and references with putBlob, both ways', async () => {
       const data = bytes(70_000, 2);
       const h = await store.putBlob(data);
