@@ -4,10 +4,14 @@
  * contacts (the EMAIL of their vCards, Type 2). An address that is exactly one entry's resolves
  * to it; otherwise display names, their words and addresses that start with the text match.
  * Response Status ([MS-ASCMD] 2.2.3.177.12): 1 one recipient, 2 ambiguous (up to
- * MaxAmbiguousRecipients listed, default 20), 4 none. Certificates, Availability and Picture
- * options are not served (no Certificates / Availability elements are answered).
+ * MaxAmbiguousRecipients listed, default 20), 4 none. With Options/Availability (14.0+) each
+ * listed recipient carries its free/busy (../availability.ts); a StartTime that is missing or
+ * not a date, or a span under 30 minutes or over 42 days, is the command's Status 5. Certificates
+ * and Picture options are not served (no such elements are answered: Hearth stores no S/MIME
+ * certificates and no photos of accounts).
  */
-import { childText, children, el, type WbxmlElement } from '../wbxml/types.js';
+import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
+import { availabilityOf, availabilityRange } from '../availability.js';
 import { type CommandContext, type CommandResult, type WbxmlCommand, wbxml } from './types.js';
 
 const NS = 'ResolveRecipients';
@@ -55,16 +59,26 @@ async function run(ctx: CommandContext, req: WbxmlElement): Promise<CommandResul
   if (to.length === 0) return wbxml(el(NS, 'ResolveRecipients', [el(NS, 'Status', String(Status.ProtocolError))]));
   const options = children(req, 'Options', NS)[0];
   const max = Math.min(Math.max(Number(options ? childText(options, 'MaxAmbiguousRecipients', NS) ?? 20 : 20) || 20, 1), 100);
+  const avail = options && ctx.atLeast('14.0') ? child(options, 'Availability', NS) : undefined;
+  const range = avail ? availabilityRange(childText(avail, 'StartTime', NS), childText(avail, 'EndTime', NS)) : null;
+  if (avail && !range) return wbxml(el(NS, 'ResolveRecipients', [el(NS, 'Status', String(Status.ProtocolError))]));
   const all = await candidates(ctx);
-  const responses = to.map((query) => {
+  const responses: WbxmlElement[] = [];
+  for (const query of to) {
     const hits = matching(all, query);
     const status = hits.length === 0 ? Status.NotFound : hits.length === 1 ? Status.Success : Status.Ambiguous;
     const shown = hits.slice(0, max);
-    return el(NS, 'Response', [
-      el(NS, 'To', query), el(NS, 'Status', String(status)), el(NS, 'RecipientCount', String(shown.length)),
-      ...shown.map((c) => el(NS, 'Recipient', [el(NS, 'Type', String(c.type)), el(NS, 'DisplayName', c.name), el(NS, 'EmailAddress', c.email)])),
-    ]);
-  });
+    const recipients: WbxmlElement[] = [];
+    for (const c of shown) {
+      const parts = [el(NS, 'Type', String(c.type)), el(NS, 'DisplayName', c.name), el(NS, 'EmailAddress', c.email)];
+      if (range) {
+        const a = await availabilityOf(ctx, c.email, range);
+        parts.push(el(NS, 'Availability', [el(NS, 'Status', String(a.status)), ...(a.merged !== undefined ? [el(NS, 'MergedFreeBusy', a.merged)] : [])]));
+      }
+      recipients.push(el(NS, 'Recipient', parts));
+    }
+    responses.push(el(NS, 'Response', [el(NS, 'To', query), el(NS, 'Status', String(status)), el(NS, 'RecipientCount', String(shown.length)), ...recipients]));
+  }
   return wbxml(el(NS, 'ResolveRecipients', [el(NS, 'Status', '1'), ...responses]));
 }
 

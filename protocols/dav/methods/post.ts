@@ -11,7 +11,8 @@ import { NS } from '../xml/names.js';
 import { documentRoot, el, d, href, esc } from '../xml/writer.js';
 import { is, child, childrenOf } from '../xml/parser.js';
 import { xmlBody } from '../body.js';
-import { busyPeriods, vfreebusy } from '../caldav/freebusy.js';
+import { vfreebusy } from '../caldav/freebusy.js';
+import { busyCalendars, busyPeriods } from '../../../src/pim/freebusy.js';
 import { internalRecipient, mailto } from '../scheduling/deliver.js';
 import { CAL_KINDS } from '../resolve.js';
 import { signalGrantee } from '../sharing/signal.js';
@@ -82,8 +83,7 @@ async function outboxFreeBusy(q: DavRequest): Promise<DavResponse> {
     let inner = el(NS.CALDAV, 'recipient', href(`mailto:${email}`));
     if (!who) inner += el(NS.CALDAV, 'request-status', '3.7;Invalid calendar user');
     else {
-      const folders = (await store.listFolders(who.id)).filter((f) => CAL_KINDS.has(f.kind) && f.role !== 'schedule-inbox' && f.role !== 'schedule-outbox');
-      const periods = await busyPeriods(store, folders.map((f) => f.id), range);
+      const periods = await busyPeriods(store, await busyCalendars(store, who), range);
       const extra = [`ORGANIZER:mailto:${q.user.email}`, `ATTENDEE:mailto:${email}`];
       const uid = fb.getFirstPropertyValue('uid');
       if (uid) extra.push(`UID:${String(uid)}`);

@@ -5,7 +5,8 @@ import { DavError, C } from '../../errors.js';
 import { NS } from '../../xml/names.js';
 import { type XmlElement, child } from '../../xml/parser.js';
 import { timeRangeOf } from '../filter.js';
-import { busyPeriods, vfreebusy } from '../freebusy.js';
+import { vfreebusy } from '../freebusy.js';
+import { busyPeriods } from '../../../../src/pim/freebusy.js';
 
 export async function freeBusyQuery(q: DavRequest, r: Res, body: XmlElement): Promise<DavResponse> {
   if (r.kind !== 'collection' || r.area !== 'calendars') throw new DavError(403, C.supportedReport());
