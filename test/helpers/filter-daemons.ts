@@ -3,8 +3,10 @@
  * with private configuration, directories and ports (never the system services). ClamAV ships no
  * signatures here: a one-line .ndb database that detects the EICAR test string is written for
  * it. rspamd gets a minimal configuration (no DNS lookups, a tiny TLD list so that it starts in
- * seconds), the GTUBE rule built into it, and a Bayes classifier on SQLite for training.
- * Readiness is polled with a generous deadline: the machine may be busy.
+ * seconds), the GTUBE rule built into it, and a Bayes classifier for training kept in a private
+ * redis-server (as rspamd recommends; its SQLite backend is shared by the scanning and the
+ * controller worker and failed training under load with "database is locked"). Readiness is
+ * polled with a generous deadline: the machine may be busy.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
@@ -27,8 +29,10 @@ function binary(name: string, dirs: string[]): string | null {
 }
 
 export const rspamdBinary = binary('rspamd', ['/usr/bin']);
+export const redisBinary = binary('redis-server', ['/usr/bin']);
 export const clamdBinary = binary('clamd', ['/usr/sbin']);
-export const rspamdSkip = rspamdBinary ? false : 'rspamd is not installed (apt-get install rspamd); CI installs it';
+export const rspamdSkip = !rspamdBinary ? 'rspamd is not installed (apt-get install rspamd); CI installs it'
+  : !redisBinary ? 'redis-server is not installed (apt-get install redis-server): rspamd keeps its Bayes data there; CI installs it' : false;
 export const clamdSkip = clamdBinary ? false : 'clamd is not installed (apt-get install clamav-daemon); CI installs it';
 
 /** A port nobody listens on right now (the daemon binds it a moment later). */
@@ -76,12 +80,59 @@ export interface RunningRspamd {
   url: string;
   controllerUrl: string;
   password: string;
+  /** How many messages the Bayes classifier has learned as spam and as ham (read from its redis). */
+  learns(): Promise<{ spam: number; ham: number }>;
   stop(): Promise<void>;
 }
+
+/** A private redis-server for rspamd's statistics: nothing saved, a free port, gone on stop. */
+async function startRedis(dir: string): Promise<{ port: number; stop(): Promise<void> }> {
+  if (!redisBinary) throw new Error('redis-server is not installed');
+  const port = await freePort();
+  const child = spawn(redisBinary, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no',
+    '--dir', dir, '--logfile', join(dir, 'redis.log')], { stdio: 'ignore' });
+  const stop = () => stopChild(child);
+  try {
+    await pollUntil('redis-server', () => redisPing(port), child, join(dir, 'redis.log'));
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, stop };
+}
+
+/** One inline command (RESP), its first reply line and the bulk string that may follow, or null. */
+function redisCommand(port: number, command: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    let got = '';
+    s.setTimeout(10_000, () => { s.destroy(); resolve(null); });
+    s.once('error', () => resolve(null));
+    s.on('data', (d) => {
+      got += d.toString();
+      const line = got.indexOf('\r\n');
+      if (line < 0) return;
+      const head = got.slice(0, line);
+      if (head.startsWith('$') && head !== '$-1') {
+        const body = got.slice(line + 2);
+        if (body.length < Number(head.slice(1)) + 2) return;
+        s.destroy();
+        resolve(body.slice(0, Number(head.slice(1))));
+        return;
+      }
+      s.destroy();
+      resolve(head === '$-1' ? '' : head);
+    });
+    s.write(`${command}\r\n`);
+  });
+}
+
+const redisPing = async (port: number) => (await redisCommand(port, 'PING')) === '+PONG';
 
 export async function startRspamd(): Promise<RunningRspamd> {
   if (!rspamdBinary) throw new Error('rspamd is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'hearth-rspamd-'));
+  const redis = await startRedis(dir).catch((e: Error) => { rmSync(dir, { recursive: true, force: true }); throw e; });
   const [normal, controller] = [await freePort(), await freePort()];
   const password = 'hearth-test-learn';
   writeFileSync(join(dir, 'tld.dat'), 'com\nnet\norg\ntest\nexample\n');
@@ -101,14 +152,13 @@ options {
 logging { type = "file"; filename = "${dir}/rspamd.log"; level = "info"; }
 actions { reject = 15; add_header = 6; }
 classifier "bayes" {
-  backend = "sqlite3";
+  backend = "redis";
+  servers = "127.0.0.1:${redis.port}";
   tokenizer { name = "osb"; }
-  # The learn cache ("already learned") defaults to /var/lib/rspamd: keep it private too.
-  cache { type = "sqlite3"; path = "${dir}/learn_cache.sqlite"; }
   min_learns = 1;
   min_tokens = 1;
-  statfile { symbol = "BAYES_SPAM"; spam = true; path = "${dir}/bayes.spam.sqlite"; }
-  statfile { symbol = "BAYES_HAM"; spam = false; path = "${dir}/bayes.ham.sqlite"; }
+  statfile { symbol = "BAYES_SPAM"; spam = true; }
+  statfile { symbol = "BAYES_HAM"; spam = false; }
 }
 worker "normal" { bind_socket = "127.0.0.1:${normal}"; count = 1; }
 worker "controller" { bind_socket = "127.0.0.1:${controller}"; count = 1; password = "${password}"; secure_ip = "192.0.2.1"; }
@@ -120,6 +170,7 @@ worker "controller" { bind_socket = "127.0.0.1:${controller}"; count = 1; passwo
   const controllerUrl = `http://127.0.0.1:${controller}`;
   const stop = async () => {
     await stopChild(child);
+    await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -136,7 +187,12 @@ worker "controller" { bind_socket = "127.0.0.1:${controller}"; count = 1; passwo
     await stop();
     throw e;
   }
-  return { url, controllerUrl, password, stop };
+  // rspamd's redis statistics keep each class's count of lessons as the field "learns" of its key.
+  const learns = async () => {
+    const n = async (key: string) => Number((await redisCommand(redis.port, `HGET ${key} learns`)) || 0);
+    return { spam: await n('BAYES_SPAM'), ham: await n('BAYES_HAM') };
+  };
+  return { url, controllerUrl, password, learns, stop };
 }
 
 export interface RunningClamd {

@@ -1,8 +1,8 @@
 /**
  * Junk training over ActiveSync (issue 12, item 7): a message delivered over SMTP and moved by the
  * phone (MoveItems) into Junk is learned as spam by a real rspamd the test starts, and moved back
- * out of Junk, as ham (src/mail/filters/training.ts is the rule; rspamd's controller counts the
- * lessons in its statfiles). A move between ordinary folders teaches nothing. IMAP MOVE by
+ * out of Junk, as ham (src/mail/filters/training.ts is the rule; rspamd's Bayes classifier counts
+ * the lessons per class). A move between ordinary folders teaches nothing. IMAP MOVE by
  * imapflow goes through the same hook (src/mail/filters/train-moves.ts).
  */
 import { test } from 'node:test';
@@ -18,13 +18,8 @@ import { startImap } from '../../imap/harness.js';
 const PW = 'Secret-pass-1';
 const MV = 'Move';
 
-/** Learned revisions of rspamd's BAYES_SPAM and BAYES_HAM statfiles. */
-async function learned(r: RunningRspamd): Promise<{ spam: number; ham: number }> {
-  const res = await fetch(`${r.controllerUrl}/stat`, { headers: { Password: r.password } });
-  const stat = await res.json() as { statfiles?: { symbol: string; revision: number }[] };
-  const rev = (sym: string) => (stat.statfiles ?? []).filter((s) => s.symbol === sym).reduce((n, s) => n + s.revision, 0);
-  return { spam: rev('BAYES_SPAM'), ham: rev('BAYES_HAM') };
-}
+/** How many lessons rspamd's Bayes classifier has taken, per class. */
+const learned = (r: RunningRspamd) => r.learns();
 
 /** Waits (at most 60 s) until `check` holds: training is not awaited by the phone's answer. */
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
