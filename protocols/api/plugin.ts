@@ -26,7 +26,8 @@ import { keyRoutes } from './routes/keys.js';
 import { listRoutes } from './routes/lists.js';
 import { queueRoutes } from './routes/queue.js';
 import { dkimRoutes } from './routes/dkim.js';
-import { logoRoutes } from './routes/logo.js';
+import { imageBodies, logoRoutes } from './routes/logo.js';
+import { photoRoutes } from './routes/photo.js';
 import { passwordPolicyRoutes } from './routes/password-policy.js';
 
 export interface ApiPluginOptions {
@@ -91,7 +92,9 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
   for (const routes of [authRoutes, domainRoutes, accountRoutes, aliasRoutes, deviceRoutes, grantRoutes, reportRoutes, keyRoutes, listRoutes, queueRoutes, dkimRoutes]) {
     routes(app, deps);
   }
+  imageBodies(app);
   logoRoutes(app, deps);
+  photoRoutes(app, deps);
   passwordPolicyRoutes(app, deps);
 }
 

@@ -10,10 +10,11 @@ import { StoreError } from '../store/errors.js';
 import { hashPassword } from '../auth/password.js';
 import { normaliseAddress } from './names.js';
 import { checkPasswordAgainst } from './password-policy.js';
-import { auditChange, type AdminActor } from './actor.js';
+import { accountTarget, auditChange, type AdminActor } from './actor.js';
+import { releaseAccountPhoto } from './account-photo.js';
 import { recordUsageNow } from './usage.js';
 
-export const accountTarget = (email: string) => `account:${email}`;
+export { accountTarget };
 
 import { PROTOCOL_ACCESS_SETTING, protocolAccessOf, type ProtocolAccess } from '../model/protocol-access.js';
 
@@ -150,6 +151,7 @@ export async function unlockLogin(store: Store, by: AdminActor, email: string): 
 
 export async function deleteAccount(store: Store, by: AdminActor, domain: Domain, account: Account): Promise<void> {
   const before = await accountView(store, account);
+  await releaseAccountPhoto(store, account);
   await store.deleteAccount(account.id);
   await auditChange(store, by, `${account.kind}.deleted`, accountTarget(account.email), before, null);
   if (account.kind === 'user') await recordUsageNow(store, domain);

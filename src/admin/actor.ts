@@ -4,6 +4,9 @@
  */
 import type { Store } from '../store/store.js';
 
+/** The audit target naming an account (users, groups and resources alike). */
+export const accountTarget = (email: string) => `account:${email}`;
+
 export interface AdminActor {
   /** An administrator's address, `apikey:KEYID (EMAIL)`, or `cli:USER`. */
   actor: string;

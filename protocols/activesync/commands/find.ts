@@ -23,7 +23,8 @@ import { serverIdOf } from '../sync/ids.js';
 import { emailOptions, messageData } from '../sync/mail.js';
 import { easFolderType } from '../folders.js';
 import { addressList } from '../convert/email.js';
-import { galHits, matches, type MailQuery } from './search.js';
+import { galHits, galProperties, matches, type MailQuery } from './search.js';
+import { galPicture, pictureOption } from '../gal-picture.js';
 import { type CommandContext, type CommandResult, type WbxmlCommand, httpStatus, wbxml } from './types.js';
 
 const NS = 'Find';
@@ -125,14 +126,14 @@ async function findGal(ctx: CommandContext, crit: WbxmlElement): Promise<WbxmlEl
   if (!q) throw new FindError(FindStatus.InvalidRequest);
   const r = range(child(crit, 'Options', NS), 'GAL');
   const hits = await galHits(ctx, q);
-  const results = hits.slice(r.start, r.end + 1).map((a) => {
-    const name = a.displayName ?? a.email.split('@')[0];
-    const [first, ...rest] = name.split(/\s+/);
-    const props = [el('GAL', 'DisplayName', name), el('GAL', 'Alias', a.email.split('@')[0])];
-    if (a.kind === 'user' && rest.length) props.push(el('GAL', 'FirstName', first), el('GAL', 'LastName', rest.join(' ')));
-    props.push(el('GAL', 'EmailAddress', a.email));
-    return el(NS, 'Result', [el(NS, 'Properties', props)]);
-  });
+  // Picture (MaxSize, MaxPictures; [MS-ASCMD] 2.2.3.135.1): each entry's photo.
+  const pictures = pictureOption(child(crit, 'Options', NS), NS);
+  const results: WbxmlElement[] = [];
+  for (const a of hits.slice(r.start, r.end + 1)) {
+    const props = galProperties(a);
+    if (pictures) props.push(galPicture(await pictures.of(ctx, a)));
+    results.push(el(NS, 'Result', [el(NS, 'Properties', props)]));
+  }
   return response('GAL', results, hits.length, r.start);
 }
 

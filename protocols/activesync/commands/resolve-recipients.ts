@@ -6,18 +6,21 @@
  * Response Status ([MS-ASCMD] 2.2.3.177.12): 1 one recipient, 2 ambiguous (up to
  * MaxAmbiguousRecipients listed, default 20), 4 none. With Options/Availability (14.0+) each
  * listed recipient carries its free/busy (../availability.ts); a StartTime that is missing or
- * not a date, or a span under 30 minutes or over 42 days, is the command's Status 5. Certificates
- * and Picture options are not served (no such elements are answered: Hearth stores no S/MIME
- * certificates and no photos of accounts).
+ * not a date, or a span under 30 minutes or over 42 days, is the command's Status 5. With
+ * Options/Picture (14.1+) each recipient carries its photo's Picture (../gal-picture.ts; a contact
+ * of the user's own has none: 173). Certificates are not served (Hearth stores no S/MIME
+ * certificates; no Certificates element is answered).
  */
+import type { Account } from '../../../src/model/types.js';
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { availabilityOf, availabilityRange } from '../availability.js';
+import { PictureStatus, pictureOption } from '../gal-picture.js';
 import { type CommandContext, type CommandResult, type WbxmlCommand, wbxml } from './types.js';
 
 const NS = 'ResolveRecipients';
 const Status = { Success: 1, Ambiguous: 2, NotFound: 4, ProtocolError: 5, ServerError: 6 } as const;
 
-interface Candidate { type: 1 | 2; name: string; email: string }
+interface Candidate { type: 1 | 2; name: string; email: string; account?: Account }
 
 /** FN and EMAIL values of a vCard (unfolded; RFC 6350 §3.2), one candidate per address. */
 function vcardCandidates(card: string): Candidate[] {
@@ -29,7 +32,7 @@ function vcardCandidates(card: string): Candidate[] {
 
 async function candidates(ctx: CommandContext): Promise<Candidate[]> {
   const gal: Candidate[] = (await ctx.store.listAccounts(ctx.account.domainId)).filter((a) => !a.disabled)
-    .map((a) => ({ type: 1, name: a.displayName ?? a.email, email: a.email }));
+    .map((a) => ({ type: 1, name: a.displayName ?? a.email, email: a.email, account: a }));
   const contacts: Candidate[] = [];
   for (const f of await ctx.store.listFolders(ctx.account.id, 'contacts')) {
     for (const item of await ctx.store.listItems(f.id)) if (item.content) contacts.push(...vcardCandidates(item.content));
@@ -62,6 +65,8 @@ async function run(ctx: CommandContext, req: WbxmlElement): Promise<CommandResul
   const avail = options && ctx.atLeast('14.0') ? child(options, 'Availability', NS) : undefined;
   const range = avail ? availabilityRange(childText(avail, 'StartTime', NS), childText(avail, 'EndTime', NS)) : null;
   if (avail && !range) return wbxml(el(NS, 'ResolveRecipients', [el(NS, 'Status', String(Status.ProtocolError))]));
+  // Picture (14.1+, [MS-ASCMD] 2.2.3.135.2): GAL entries' photos; a contact of the user has none here.
+  const pictures = options && ctx.atLeast('14.1') ? pictureOption(options, NS) : null;
   const all = await candidates(ctx);
   const responses: WbxmlElement[] = [];
   for (const query of to) {
@@ -74,6 +79,10 @@ async function run(ctx: CommandContext, req: WbxmlElement): Promise<CommandResul
       if (range) {
         const a = await availabilityOf(ctx, c.email, range);
         parts.push(el(NS, 'Availability', [el(NS, 'Status', String(a.status)), ...(a.merged !== undefined ? [el(NS, 'MergedFreeBusy', a.merged)] : [])]));
+      }
+      if (pictures) {
+        const pic = c.account ? await pictures.of(ctx, c.account) : { status: PictureStatus.NoPicture };
+        parts.push(el(NS, 'Picture', [el(NS, 'Status', String(pic.status)), ...('data' in pic && pic.data ? [el(NS, 'Data', pic.data)] : [])]));
       }
       recipients.push(el(NS, 'Recipient', parts));
     }

@@ -13,6 +13,7 @@
  * Range ([MS-ASCMD] 2.2.3.145.1) "a-b", at most 100 results per answer, Total the number of matches.
  */
 import type { MailMessage } from '../../../src/model/mail.js';
+import type { Account } from '../../../src/model/types.js';
 import { child, childText, el, type WbxmlElement } from '../wbxml/types.js';
 import { collectionFolder, parseBodyPreferences } from '../sync/collection.js';
 import { serverIdOf } from '../sync/ids.js';
@@ -21,6 +22,7 @@ import { easFolderType } from '../folders.js';
 import { parseEasDate } from '../convert/util.js';
 import { addressList } from '../convert/email.js';
 import { type CommandContext, type CommandResult, type WbxmlCommand, wbxml } from './types.js';
+import { galPicture, pictureOption } from '../gal-picture.js';
 
 const NS = 'Search';
 const AS = 'AirSync';
@@ -63,20 +65,30 @@ export async function galHits(ctx: CommandContext, q: string) {
   }).sort((a, b) => (a.displayName ?? a.email).localeCompare(b.displayName ?? b.email));
 }
 
+/** A GAL entry's Properties ([MS-ASCMD] 2.2.3.139.2): names, alias and address (shared with Find). */
+export function galProperties(a: Account): WbxmlElement[] {
+  const name = a.displayName ?? a.email.split('@')[0];
+  const [first, ...rest] = name.split(/\s+/);
+  const props = [el('GAL', 'DisplayName', name), el('GAL', 'Alias', a.email.split('@')[0])];
+  if (a.kind === 'user' && rest.length) props.push(el('GAL', 'FirstName', first), el('GAL', 'LastName', rest.join(' ')));
+  props.push(el('GAL', 'EmailAddress', a.email));
+  return props;
+}
+
 async function searchGal(ctx: CommandContext, query: string, options: WbxmlElement | undefined): Promise<WbxmlElement> {
   const r = range(options);
   const q = query.trim().toLowerCase();
   if (!r || q.length === 0) return storeAnswer(SearchStatus.InvalidRequest);
   const hits = await galHits(ctx, q);
   const page = hits.slice(r.start, r.end + 1);
-  const results = page.map((a) => {
-    const name = a.displayName ?? a.email.split('@')[0];
-    const [first, ...rest] = name.split(/\s+/);
-    const props = [el('GAL', 'DisplayName', name), el('GAL', 'Alias', a.email.split('@')[0])];
-    if (a.kind === 'user' && rest.length) props.push(el('GAL', 'FirstName', first), el('GAL', 'LastName', rest.join(' ')));
-    props.push(el('GAL', 'EmailAddress', a.email));
-    return el(NS, 'Result', [el(NS, 'Properties', props)]);
-  });
+  // Picture (14.1+, [MS-ASCMD] 2.2.3.135.3): each entry's photo within MaxSize / MaxPictures.
+  const pictures = ctx.atLeast('14.1') ? pictureOption(options, NS) : null;
+  const results: WbxmlElement[] = [];
+  for (const a of page) {
+    const props = galProperties(a);
+    if (pictures) props.push(galPicture(await pictures.of(ctx, a)));
+    results.push(el(NS, 'Result', [el(NS, 'Properties', props)]));
+  }
   return storeAnswer(SearchStatus.Success, results, hits.length, r.start);
 }
 

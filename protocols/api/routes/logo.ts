@@ -16,9 +16,15 @@ import type { ApiDeps } from '../deps.js';
 
 const resource = (name: string) => `domain-logo:${name}`;
 
-export function logoRoutes(app: FastifyInstance, { store }: ApiDeps): void {
+/**
+ * Image bodies (the logo here, account photos in ./photo.ts) arrive raw, as a Buffer, up to the
+ * largest image any route takes; each route checks its own limit and types on the bytes.
+ */
+export function imageBodies(app: FastifyInstance): void {
   app.addContentTypeParser([...LOGO_TYPES], { parseAs: 'buffer', bodyLimit: LOGO_MAX_BYTES }, (_req, body, done) => done(null, body));
+}
 
+export function logoRoutes(app: FastifyInstance, { store }: ApiDeps): void {
   app.get(
     '/domains/:domain/logo',
     { schema: { tags: ['domains'], summary: "The domain's logo image (404 when it has none)", params: DomainName } },
