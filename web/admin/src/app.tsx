@@ -24,6 +24,9 @@ import { Audit } from './pages/audit';
 import { Lists } from './pages/lists';
 import { ListDetail } from './pages/list-detail';
 import { Queue, QueuedMessageDetail } from './pages/queue';
+import { Resources } from './pages/resources';
+import { Policies } from './pages/policies';
+import { ApiKeys } from './pages/api-keys';
 
 const DOMAIN_KEY = 'hearth.admin.domain';
 
@@ -127,10 +130,13 @@ function Console({ loaded, signOut }: { loaded: Loaded; signOut: () => void }) {
     { to: `d/${d}/devices`, label: 'Devices', domain: true },
     { to: `d/${d}/aliases`, label: 'Aliases', domain: true },
     { to: `d/${d}/groups`, label: 'Groups', domain: true },
+    { to: `d/${d}/resources`, label: 'Rooms and equipment', domain: true },
     { to: `d/${d}/delegation`, label: 'Delegation', domain: true },
     { to: `d/${d}/lists`, label: 'Mailing lists', domain: true },
+    { to: `d/${d}/policies`, label: 'Policies', domain: true },
     { to: 'queue', label: 'Queue' },
     { to: 'audit', label: 'Audit log' },
+    { to: 'api-keys', label: 'API keys' },
   ];
   const here = (to: string) => (to === '' ? path === '' : path === to || path.startsWith(`${to}/`));
 
@@ -188,11 +194,14 @@ function Route({ path }: { path: string }) {
   if (path === '') return <Dashboard />;
   if (match('domains', path)) return <Domains />;
   if (match('audit', path)) return <Audit />;
+  if (match('api-keys', path)) return <ApiKeys />;
   if ((p = match('d/:domain/users', path))) return <Users domain={p.domain} />;
   if ((p = match('d/:domain/users/:email', path))) return <UserDetail domain={p.domain} email={p.email} />;
   if ((p = match('d/:domain/devices', path))) return <Devices domain={p.domain} />;
   if ((p = match('d/:domain/aliases', path))) return <Aliases domain={p.domain} />;
   if ((p = match('d/:domain/groups', path))) return <Groups domain={p.domain} />;
+  if ((p = match('d/:domain/resources', path))) return <Resources domain={p.domain} />;
+  if ((p = match('d/:domain/policies', path))) return <Policies domain={p.domain} />;
   if ((p = match('d/:domain/delegation', path))) return <Delegation domain={p.domain} />;
   if ((p = match('d/:domain/lists', path))) return <Lists domain={p.domain} />;
   if ((p = match('d/:domain/lists/:address', path))) return <ListDetail domain={p.domain} address={p.address} />;

@@ -124,3 +124,33 @@ export interface DkimKey {
   zoneFileValue: string;
   createdAt: string;
 }
+export interface ApiKey {
+  keyId: string;
+  account: string;
+  label: string;
+  access: string;
+  cidrs: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+export interface PasswordPolicy {
+  minLength: number;
+  requireMixedCase: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+  rejectContainsLocalPart: boolean;
+}
+export type DeviceAccess = 'allowed' | 'blocked' | 'quarantined';
+export interface AccessRule {
+  field: 'deviceType' | 'model' | 'userAgent';
+  pattern: string;
+  access: DeviceAccess;
+}
+export interface AccessRules {
+  default: DeviceAccess;
+  rules: AccessRule[];
+}
+export interface DevicePolicy {
+  policy: Record<string, unknown>;
+  overrides: Record<string, unknown>;
+}
