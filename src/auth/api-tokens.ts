@@ -6,7 +6,9 @@
  *
  * A token names its account and a fingerprint of the account's password hash: a password reset
  * ends every token issued before it, and a disabled account's tokens stop working (the caller
- * re-reads the account on every request).
+ * re-reads the account on every request). It also carries when its session began (`sia`): a
+ * still valid token can be exchanged for a fresh one (POST /api/v1/auth/refresh) until the
+ * session is SESSION_MAX_MS old; then the administrator signs in again.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
@@ -15,6 +17,8 @@ import type { Store } from '../store/store.js';
 
 export const TOKEN_TTL_MS = 15 * 60_000;
 export const ROTATE_MS = 24 * 3600_000;
+/** The longest a session lasts through refreshes, from the sign-in with the password. */
+export const SESSION_MAX_MS = 12 * 3600_000;
 const ISSUER = 'hearth-admin-api';
 
 export interface IssuedToken {
@@ -24,6 +28,8 @@ export interface IssuedToken {
 export interface TokenClaims {
   accountId: number;
   passwordFingerprint: string;
+  /** When the session began (the password sign-in), ms. */
+  signedInAt: number;
 }
 
 /** A short, non-reversible fingerprint of the stored hash (never the hash itself). */
@@ -46,13 +52,17 @@ export class ApiTokens {
     private readonly audience: string = ISSUER,
   ) {}
 
-  async issue(account: Account): Promise<IssuedToken> {
+  /** A token for `account`; `signedInAt` (ms) carries a refreshed session's start, else it starts now. */
+  async issue(account: Account, signedInAt?: number): Promise<IssuedToken> {
     const { kid, key } = await this.signingKey();
     const iat = Math.floor(this.now() / 1000);
     const exp = iat + TOKEN_TTL_MS / 1000;
-    const token = await new SignJWT({ pwf: passwordFingerprint(account) })
+    const sia = signedInAt === undefined ? iat : Math.floor(signedInAt / 1000);
+    const token = await new SignJWT({ pwf: passwordFingerprint(account), sia })
       .setProtectedHeader({ alg: 'HS256', kid, typ: 'JWT' })
       .setSubject(String(account.id))
+      // Each token is distinct, also two issued in the same second (a sign-in and its refresh).
+      .setJti(randomBytes(9).toString('base64url'))
       .setIssuer(ISSUER)
       .setAudience(this.audience)
       .setIssuedAt(iat)
@@ -76,7 +86,9 @@ export class ApiTokens {
       });
       const accountId = Number(payload.sub);
       if (!Number.isInteger(accountId) || typeof payload.pwf !== 'string') return null;
-      return { accountId, passwordFingerprint: payload.pwf };
+      const sia = typeof payload.sia === 'number' ? payload.sia : payload.iat;
+      if (typeof sia !== 'number') return null;
+      return { accountId, passwordFingerprint: payload.pwf, signedInAt: sia * 1000 };
     } catch {
       return null;
     }

@@ -107,4 +107,22 @@ describe('admin console: rooms, policies and API keys in chromium', { skip, time
     await other.getByRole('alert').filter({ hasText: 'domain not found' }).first().waitFor();
     await other.close();
   });
+
+  it('a token in its last minutes is exchanged for a fresh one on the next request (POST /auth/refresh)', async () => {
+    const page = await h.signIn('admin@a.test');
+    const stored = () => page.evaluate(() => [sessionStorage.getItem('hearth.admin.token'), sessionStorage.getItem('hearth.admin.expires')] as const);
+    const [before, expires] = await stored();
+    assert.ok(before && expires && Date.parse(expires) - Date.now() > 10 * 60_000, 'a fresh sign-in is not refreshed');
+    // As if 12 minutes had passed: the next page's requests refresh the token first.
+    await page.evaluate(() => sessionStorage.setItem('hearth.admin.expires', new Date(Date.now() + 3 * 60_000).toISOString()));
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    await page.waitForFunction((old) => sessionStorage.getItem('hearth.admin.token') !== old, before);
+    const [after, renewed] = await stored();
+    assert.notEqual(after, before);
+    assert.ok(Date.parse(renewed!) - Date.now() > 10 * 60_000, 'the new token has its 15 minutes');
+    const me = await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${after}` } });
+    assert.equal(me.json().email, 'admin@a.test');
+    await page.close();
+  });
 });

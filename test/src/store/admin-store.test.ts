@@ -105,6 +105,7 @@ for (const factory of await storeFactories()) {
       assert.deepEqual(await node2.verify(first.token), {
         accountId: acct.id,
         passwordFingerprint: (await node1.verify(first.token))!.passwordFingerprint,
+        signedInAt: t,
       });
       t += ROTATE_MS + 1000;
       const second = await node2.issue(acct);

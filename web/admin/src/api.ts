@@ -2,10 +2,14 @@
  * The console's one way to the admin REST API (/api/v1, docs/api.md): bearer token from the
  * sign-in, JSON in and out, and every problem+json answer (RFC 9457) turned into one clear line.
  * The token lives in sessionStorage only (this tab, gone when it closes): never a cookie, so no
- * other site can make the browser send it.
+ * other site can make the browser send it. It lives 15 minutes; while the administrator works,
+ * a request made in its last 5 minutes first exchanges it for a fresh one (POST /auth/refresh),
+ * for up to 12 hours from the sign-in. An idle tab's token simply ends.
  */
 const BASE = '/api/v1';
 const TOKEN_KEY = 'hearth.admin.token';
+const EXPIRES_KEY = 'hearth.admin.expires';
+const REFRESH_BEFORE_MS = 5 * 60_000;
 
 export class ApiError extends Error {
   constructor(
@@ -31,9 +35,40 @@ export function whenSignedOut(fn: () => void): void {
 
 export const token = {
   get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
-  set: (t: string) => sessionStorage.setItem(TOKEN_KEY, t),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+  /** `expiresAt`: the ISO time the API gave with the token. */
+  set: (t: string, expiresAt?: string) => {
+    sessionStorage.setItem(TOKEN_KEY, t);
+    if (expiresAt) sessionStorage.setItem(EXPIRES_KEY, expiresAt);
+    else sessionStorage.removeItem(EXPIRES_KEY);
+  },
+  expiresAt: (): number | null => {
+    const v = sessionStorage.getItem(EXPIRES_KEY);
+    return v ? Date.parse(v) : null;
+  },
+  clear: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(EXPIRES_KEY);
+  },
 };
+
+let refreshing: Promise<void> | null = null;
+/** Exchanges a token near its end for a fresh one; a refusal (session over) leaves it to end. */
+function refreshSoon(): Promise<void> {
+  const t = token.get();
+  const exp = token.expiresAt();
+  if (!t || exp === null || exp - Date.now() > REFRESH_BEFORE_MS || exp <= Date.now()) return Promise.resolve();
+  refreshing ??= fetch(`${BASE}/auth/refresh`, { method: 'POST', headers: { authorization: `Bearer ${t}`, accept: 'application/json' }, credentials: 'omit' })
+    .then(async (r) => {
+      if (!r.ok) return;
+      const body = (await r.json()) as { token: string; expiresAt: string };
+      if (token.get() === t) token.set(body.token, body.expiresAt);
+    })
+    .catch(() => {})
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
 
 /** One line for a failed answer: the problem's detail, else its title, else the status. */
 async function problemLine(r: Response): Promise<string> {
@@ -60,6 +95,7 @@ export interface Answer<T> {
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  if (!path.startsWith('/auth/')) await refreshSoon();
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   const t = token.get();
   if (t) h.authorization = `Bearer ${t}`;
@@ -88,6 +124,7 @@ export const send = async <T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path:
 
 /** Sends raw bytes (a logo image) with their own content type. */
 export async function putBytes(path: string, file: Blob): Promise<void> {
+  await refreshSoon();
   let r: Response;
   try {
     r = await fetch(`${BASE}${path}`, {

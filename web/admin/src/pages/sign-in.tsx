@@ -10,8 +10,8 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn: () => void; reason:
   const submit = (e: Event) => {
     e.preventDefault();
     void run(async () => {
-      const { data } = await request<{ token: string }>('POST', '/auth/token', { email: email.trim(), password });
-      token.set(data.token);
+      const { data } = await request<{ token: string; expiresAt: string }>('POST', '/auth/token', { email: email.trim(), password });
+      token.set(data.token, data.expiresAt);
       setPassword('');
       onSignedIn();
     });
