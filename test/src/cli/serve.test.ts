@@ -124,6 +124,27 @@ describe('hearth serve', () => {
     assert.equal((await login(data, 'admin@provider.example', 'something-else')).ok, false);
   });
 
+  it('a HEARTH_ADMIN_PASSWORD the password policy refuses stops the first start with one line, exit 2, nothing created', async () => {
+    const data = join(dir, 'weak-password');
+    const child = startHearth(dir, { HEARTH_DATA_DIR: data, HEARTH_HTTP: '127.0.0.1:0', HEARTH_HTTPS: 'off', ...QUIET, HEARTH_HOSTNAME: 'mx.weak.example', HEARTH_ADMIN_PASSWORD: 'short' }, 'serve');
+    let err = '';
+    child.stderr!.on('data', (c) => { err += c; });
+    child.stdout!.resume();
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(-1); }, 120_000);
+      child.once('exit', (c) => { clearTimeout(timer); resolve(c); });
+    });
+    assert.equal(code, 2, `exit status (-1: still running after 120 s); stderr: ${err}`);
+    assert.equal(err, 'hearth: HEARTH_ADMIN_PASSWORD: the password must have at least 8 characters\n');
+    assert.ok(!err.includes('short'), 'the password itself is not printed');
+    const store = await openStore(undefined, data);
+    try {
+      assert.deepEqual(await store.listDomains(), [], 'no domain, no administrator');
+    } finally {
+      await store.close();
+    }
+  });
+
   // Regression: with HTTP up and HTTPS failing to listen, serve printed the error and then ran on
   // forever, held open by the HTTP listener it had started.
   it('a listener that cannot start ends the process with one line naming it, exit 1', async () => {
