@@ -4,6 +4,7 @@
  * gives it a photo, tightens the password policy, adds a device access rule and overrides a device
  * policy setting (each saved with If-Match), and makes an API key whose secret is shown once and
  * works, then revokes it. The administrator of b.test sees none of a.test's rooms or policies.
+ * A user's page sets administrative roles; the console refreshes a token in its last minutes.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,5 +125,31 @@ describe('admin console: rooms, policies and API keys in chromium', { skip, time
     const me = await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${after}` } });
     assert.equal(me.json().email, 'admin@a.test');
     await page.close();
+  });
+
+  it("a domain administrator makes a user an administrator of the domain on the user's page; the server roles are for server administrators", async () => {
+    const page = await h.signIn('admin@a.test');
+    await page.goto(`${h.base}/admin/d/a.test/users/ann%40a.test`);
+    await page.getByRole('heading', { level: 1, name: 'ann@a.test' }).waitFor();
+    assert.equal(await page.getByText('Server administrator', { exact: true }).count(), 0, 'no server roles for a domain administrator');
+    await page.getByLabel('Role in a.test').selectOption('admin');
+    await page.getByRole('button', { name: 'Save roles' }).click();
+    await page.getByRole('status').filter({ hasText: 'Roles of ann@a.test saved.' }).waitFor();
+    const roles = await api('GET', '/api/v1/users/ann@a.test/roles');
+    assert.deepEqual(roles.json().adminDomains, ['a.test']);
+    const signIn = await h.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email: 'ann@a.test', password: PW } });
+    assert.equal(signIn.statusCode, 200, 'ann is an administrator now');
+    await page.close();
+    const root = await h.signIn('root@a.test');
+    await root.goto(`${h.base}/admin/d/a.test/users/ann%40a.test`);
+    await root.getByRole('heading', { level: 1, name: 'ann@a.test' }).waitFor();
+    await root.getByLabel('Server read-only').check();
+    await root.getByRole('button', { name: 'Save roles' }).click();
+    await root.getByRole('status').filter({ hasText: 'Roles of ann@a.test saved.' }).waitFor();
+    assert.equal((await api('GET', '/api/v1/users/ann@a.test/roles')).json().adminDomains[0], 'a.test');
+    const rootToken = (await h.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { email: 'root@a.test', password: PW } })).json().token;
+    const viaRoot = await h.app.inject({ method: 'GET', url: '/api/v1/users/ann@a.test/roles', headers: { authorization: `Bearer ${rootToken}` } });
+    assert.equal(viaRoot.json().serverReadOnly, true);
+    await root.close();
   });
 });

@@ -1,11 +1,12 @@
 /**
  * One user: name, quota and per-protocol access (PATCH with If-Match), disable or enable, a new
- * password (which also clears the lockout), unlock, and the user's devices.
+ * password (which also clears the lockout), unlock, administrative roles, and the user's devices.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get, request, send, seg } from '../api';
 import { ErrorLine, Field, Link, Notice, bytes, parseBytes, useAction, useLoad } from '../components/ui';
 import { DeviceTable } from '../components/device-table';
+import { RolesPanel } from '../components/roles-panel';
 import { useSession } from '../session';
 import { PROTOCOLS, type Account, type Device, type Protocol } from '../types';
 
@@ -31,6 +32,7 @@ export function UserDetail({ domain, email }: { domain: string; email: string })
           </p>
           {writable && <EditUser key={email} account={user.data.data} etag={user.data.etag} onDone={user.reload} />}
           {writable && <PasswordAndLock email={email} onDone={user.reload} />}
+          {user.data.data.kind === 'user' && <RolesPanel email={email} writable={writable} />}
         </>
       )}
       <h2>Devices</h2>
