@@ -63,7 +63,7 @@ export abstract class DirectoryStore extends SqlStoreBase {
       if (!email.endsWith(`@${domain.name}`)) throw new StoreError('Invalid', `${email} is not an address of ${domain.name}`);
       if (kind === 'user' && domain.max_users !== null) {
         // Serialize concurrent creations in the domain (PostgreSQL): lock the domain row first.
-        if (this.dialect === 'postgres') await sql`select id from domains where id = ${a.domainId} for update`.execute(trx);
+        if (this.dialect === 'postgres') await sql`select id from domains where id = ${a.domainId} for no key update`.execute(trx);
         const { n } = await trx.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n'))
           .where('domain_id', '=', a.domainId).where('kind', '=', 'user').executeTakeFirstOrThrow();
         if (Number(n) >= Number(domain.max_users)) {
