@@ -5,14 +5,15 @@
  * names forwarding as the case SRS solves), so the forwarded copy leaves with
  *   SRS0=<hash>=<time>=<sender domain>=<sender local part>@<forwarding domain>
  * and a bounce to that address is routed back to the original sender. The hash is an HMAC-SHA256
- * over time, domain and local part with a secret kept in the data directory, so that nobody can
- * make Hearth relay to an address of their choosing; the time (days, modulo 1024) bounds a
+ * over time, domain and local part with a secret shared by every node (the store's `srs` server
+ * secret: a bounce may reach any node behind the load balancer), so that nobody can make Hearth
+ * relay to an address of their choosing; the time (days, modulo 1024) bounds a
  * bounce address's life to MAX_AGE_DAYS. Comparisons are case-insensitive (some MTAs change the
  * case of local parts) and constant-time.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Store } from '../store/store.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const DAY_MS = 86_400_000;
@@ -42,13 +43,15 @@ export class Srs {
   }
 
   /** The secret in `file` (made with 32 random bytes, mode 0600, when missing). */
-  static fromKeyFile(file: string, now?: () => number): Srs {
-    if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-    }
-    chmodSync(file, 0o600);
-    return new Srs(Buffer.from(readFileSync(file, 'utf8').trim(), 'hex'), now);
+  /**
+   * The key every node shares: the store's `srs` secret, made by the first node that asks. A
+   * server that kept the key in DATA/srs.key before (one node) offers that one, so that the
+   * addresses it handed out still come back.
+   */
+  static async fromStore(store: Pick<Store, 'serverSecret'>, legacyKeyFile: string | null, now?: () => number): Promise<Srs> {
+    const legacy = legacyKeyFile && existsSync(legacyKeyFile) ? readFileSync(legacyKeyFile, 'utf8').trim() : '';
+    const initial = /^[0-9a-f]{64}$/i.test(legacy) ? legacy.toLowerCase() : randomBytes(32).toString('hex');
+    return new Srs(Buffer.from(await store.serverSecret('srs', initial), 'hex'), now);
   }
 
   private hash(time: string, domain: string, local: string): string {

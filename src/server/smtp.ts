@@ -37,8 +37,9 @@ export async function startSmtp(config: Config, ctx: ProtocolContext, delivery: 
   const tls = await loadTls(config);
   const limiter = new IpLimiter(config.smtp, ctx.now);
   const sendRate = new SendRate(config.smtp.messagesPerHour, ctx.now);
-  // SRS for the MX's forwarding to other domains: the secret lives in the data directory (every node shares it).
-  const srs = Srs.fromKeyFile(join(config.dataDir, 'srs.key'), ctx.now);
+  // SRS for the MX's forwarding to other domains: the secret is the store's, shared by every node
+  // (DATA/srs.key, where a single node kept it before, is offered the first time).
+  const srs = await Srs.fromStore(ctx.store, join(config.dataDir, 'srs.key'), ctx.now);
   try {
     for (const mode of modes) {
       const [key, envName] = NAMES[mode];

@@ -9,6 +9,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   by a compare-and-set so that two concurrent If-Match writes cannot both win (RFC 9110 §13.1.1);
  * - `usage_daily`: users and storage per domain per day, the SaaS billing figures;
  * - `audit.domain`: the domain an audit event concerns, so a domain administrator can query theirs.
+ * And (migration '0020-server-secrets'):
+ * - `server_secrets`: named secrets every node must share (the SRS key: a bounce to a rewritten
+ *   address may reach any node behind the load balancer), made once by whichever node asks first.
  */
 export interface ApiKeyRow {
   id: number;
@@ -37,7 +40,14 @@ export interface UsageDailyRow {
   storage_bytes: number;
 }
 
+export interface ServerSecretRow {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
 export interface AdminDatabase {
+  server_secrets: ServerSecretRow;
   api_keys: ApiKeyRow;
   api_signing_keys: ApiSigningKeyRow;
   resource_versions: ResourceVersionRow;
@@ -82,6 +92,16 @@ export function adminMigrations(dialect: 'sqlite' | 'postgres'): Record<string, 
           .execute();
         await db.schema.alterTable('audit').addColumn('domain', 'text').execute();
         await db.schema.createIndex('audit_domain').on('audit').columns(['domain', 'id']).execute();
+      },
+    },
+    '0020-server-secrets': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('server_secrets')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
       },
     },
   };

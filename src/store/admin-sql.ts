@@ -108,6 +108,16 @@ export abstract class AdminSqlStore extends ListSqlStore implements AdminStore {
     await this.db.updateTable('api_keys').set({ last_used_at: at }).where('key_id', '=', keyId).execute();
   }
 
+  async serverSecret(name: string, initial: string): Promise<string> {
+    await this.db
+      .insertInto('server_secrets')
+      .values({ name, value: initial, created_at: Date.now() } as never)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await this.db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+    return row.value;
+  }
+
   async listSigningKeys(): Promise<SigningKey[]> {
     const rows = await this.db.selectFrom('api_signing_keys').selectAll().orderBy('created_at', 'desc').execute();
     return rows.map((r) => ({ kid: r.kid, secret: r.secret, createdAt: Number(r.created_at) }));

@@ -84,6 +84,12 @@ export interface AdminStore {
   /** Records a use (at most the caller's resolution; failures are ignored by callers). */
   touchApiKey(keyId: string, at: number): Promise<void>;
 
+  /**
+   * The server secret called `name`, shared by every node: the stored one, or, the first time,
+   * `initial` stored and returned (two nodes asking at once both get the one that was stored first).
+   */
+  serverSecret(name: string, initial: string): Promise<string>;
+
   /** Every signing key, newest first. */
   listSigningKeys(): Promise<SigningKey[]>;
   /** Idempotent per kid (a second node racing to rotate keeps the first row). */

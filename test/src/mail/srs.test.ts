@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Srs, MAX_AGE_DAYS } from '../../../src/mail/srs.js';
@@ -32,17 +32,24 @@ test('SRS0: a changed hash, sender or secret, a malformed address and an expired
   assert.equal(srs.reverse(good), null);
 });
 
-test('the key file is made once with 32 random bytes, mode 0600, and read back', () => {
+test('the key is the store\'s, shared by every node; a key kept in DATA/srs.key before is the one stored', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-srs-'));
+  const stored = new Map<string, string>();
+  // The store's contract (test/src/store/admin-store.test.ts): the first value stored stays.
+  const store = { async serverSecret(name: string, initial: string) { if (!stored.has(name)) stored.set(name, initial); return stored.get(name)!; } };
   try {
+    const a = await Srs.fromStore(store, join(dir, 'none.key'));
+    assert.equal(Buffer.from(stored.get('srs')!, 'hex').length, 32, '32 random bytes');
+    const b = await Srs.fromStore(store, null);
+    assert.equal(b.reverse(a.forward('x@y.example', 'f.test')), 'x@y.example', 'a second node reads the same key');
+    // An upgraded single node: its file's key becomes the shared one.
     const file = join(dir, 'srs.key');
-    const a = Srs.fromKeyFile(file);
-    const key = readFileSync(file, 'utf8');
-    assert.equal(Buffer.from(key, 'hex').length, 32);
-    assert.equal(statSync(file).mode & 0o777, 0o600);
-    const b = Srs.fromKeyFile(file);
-    assert.equal(readFileSync(file, 'utf8'), key);
-    assert.equal(b.reverse(a.forward('x@y.example', 'f.test')), 'x@y.example');
+    writeFileSync(file, 'ab'.repeat(32));
+    const old = new Srs(Buffer.from('ab'.repeat(32), 'hex'));
+    stored.clear();
+    const upgraded = await Srs.fromStore(store, file);
+    assert.equal(upgraded.reverse(old.forward('x@y.example', 'f.test')), 'x@y.example');
+    assert.equal(statSync(file).isFile(), true, 'the file is left as it was');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

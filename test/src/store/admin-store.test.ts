@@ -94,6 +94,15 @@ for (const factory of await storeFactories()) {
       await assert.rejects(store.deleteApiKey('k1'), { code: 'NotFound' });
     });
 
+    it('a server secret is made once and shared by every node; racing nodes get the first one stored', async () => {
+      const peer = await opened.peer();
+      const [x, y] = await Promise.all([store.serverSecret('race', 'from-node-1'), peer.serverSecret('race', 'from-node-2')]);
+      assert.equal(x, y, 'both nodes hold the same secret');
+      assert.ok(x === 'from-node-1' || x === 'from-node-2');
+      assert.equal(await store.serverSecret('race', 'a-third-value'), x, 'a later offer does not replace it');
+      assert.equal(await peer.serverSecret('other', 'v2'), 'v2', 'names are separate');
+    });
+
     it('a token issued on one node verifies on another; rotation keeps old keys until their tokens expire', async () => {
       const peer = await opened.peer();
       let t = Date.UTC(2026, 0, 1);
