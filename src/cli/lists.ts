@@ -9,6 +9,7 @@ import type { ListDeps } from '../mail/lists/deps.js';
 import { checkAddress, domainOf } from './accounts.js';
 import { UsageError } from './sizes.js';
 import { addListMembers, createList, deleteList, removeListMembers, updateList, type ListFields } from '../admin/lists.js';
+import { oneClickOf } from '../mail/lists/one-click.js';
 
 type WithStore = (fn: (store: Store) => Promise<void>) => Promise<void>;
 
@@ -191,11 +192,14 @@ export function listCommands(
       }),
     );
 
-  const deps = (s: Store): ListDeps => {
+  const deps = async (s: Store): Promise<ListDeps> => {
     const c = config();
     if (!c) throw new UsageError('no configuration');
     const log = pino({ level: 'silent' });
-    return { store: s, log, now: Date.now, outbound: new QueueOutbound({ store: s, settings: c.queue, hostname: c.hostname, log, now: Date.now }) };
+    return {
+      store: s, log, now: Date.now, outbound: new QueueOutbound({ store: s, settings: c.queue, hostname: c.hostname, log, now: Date.now }),
+      oneClick: await oneClickOf(s, c.publicUrl),
+    };
   };
   const heldId = (id: string) => {
     if (!/^\d+$/.test(id)) throw new UsageError(`not a held post id: '${id}'`);
@@ -217,7 +221,7 @@ export function listCommands(
     .action((address: string, id: string) =>
       withStore(async (s) => {
         const l = await listOf(s, address);
-        const d = await approveHeldPost(deps(s), l, heldId(id));
+        const d = await approveHeldPost(await deps(s), l, heldId(id));
         if (d.outcome === 'not-held') throw new UsageError(`no held post ${id} on ${l.address}`);
         await s.audit({ ...by, action: 'list.post.approve', target: l.address, detail: { id: heldId(id) } });
         print(`approved post ${id} to ${l.address}`);
@@ -230,7 +234,7 @@ export function listCommands(
     .action((address: string, id: string, o: { reason?: string }) =>
       withStore(async (s) => {
         const l = await listOf(s, address);
-        const d = await rejectHeldPost(deps(s), l, heldId(id), o.reason);
+        const d = await rejectHeldPost(await deps(s), l, heldId(id), o.reason);
         if (d.outcome === 'not-held') throw new UsageError(`no held post ${id} on ${l.address}`);
         await s.audit({ ...by, action: 'list.post.reject', target: l.address, detail: { id: heldId(id) } });
         print(`rejected post ${id} to ${l.address}`);

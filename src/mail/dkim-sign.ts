@@ -21,6 +21,18 @@ export function fromDomain(raw: Buffer): string | null {
  * otherwise the message unchanged. relaxed/relaxed canonicalization (§3.4.2, §3.4.4) survives
  * the header refolding relays do; rsa-sha256 (§3.3).
  */
+/**
+ * The fields signed when present: mailauth's default list (RFC 6376 §5.4.1's recommendations and
+ * the RFC 2369 List-* fields) and List-Unsubscribe-Post, which RFC 8058 §4 requires to be
+ * signed together with List-Unsubscribe for a one-click unsubscription to be honoured.
+ */
+const SIGNED_FIELDS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
+  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References', 'List-Id', 'List-Help',
+  'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+].join(':');
+
 export async function signOutgoing(
   store: Pick<Store, 'getDomain' | 'getDkimKey'>,
   raw: Buffer,
@@ -37,6 +49,7 @@ export async function signOutgoing(
     signTime: new Date(),
     canonicalization: 'relaxed/relaxed',
     algorithm: 'rsa-sha256',
+    headerList: SIGNED_FIELDS,
     signatureData: [{ signingDomain: domain.name, selector: key.selector, privateKey: key.privateKey }],
   } as never);
   if (res.errors?.length || !res.signatures.trim()) throw new Error(`DKIM signing for ${domain.name} failed`);

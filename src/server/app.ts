@@ -11,6 +11,7 @@ import { createMetrics } from './metrics.js';
 import { protocolAuthenticator } from '../auth/protocol-access.js';
 import type { Outbound } from '../mail/outbound.js';
 import { imipOverOutbound } from '../mail/imip/sender.js';
+import { listsWebPlugin } from '../../protocols/lists-web/plugin.js';
 
 export interface BuildOptions {
   /** Where mail leaves (the outbound queue): CalDAV invitations to outside attendees go by iMIP through it. */
@@ -65,6 +66,7 @@ export async function buildServer(ctx: ProtocolContext, opts: BuildOptions = {})
   });
   await app.register(apiPlugin, { ctx, prefix: '/api/v1' });
   await app.register(setupPlugin, { ctx });
+  await app.register(listsWebPlugin, { ctx });
   await app.register(adminWebPlugin, { root: opts.adminAssets ?? defaultAdminAssets(), prefix: '/admin' });
   return app;
 }

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import type { Outbound } from '../mail/outbound.js';
 import { findListAddress } from '../mail/lists/addresses.js';
 import { receiveListMail } from '../mail/lists/receive.js';
+import type { OneClick } from '../mail/lists/one-click.js';
 
 export interface ListEnvelope {
   mailFrom: string;
@@ -22,9 +23,10 @@ export async function postToLists(
   message: Buffer,
   envelope: ListEnvelope,
   log: Logger,
+  oneClick?: OneClick,
 ): Promise<number> {
   if (!outbound) return 0;
-  const deps = { store, outbound, log, now: Date.now };
+  const deps = { store, outbound, log, now: Date.now, ...(oneClick ? { oneClick } : {}) };
   let lists = 0;
   for (const rcpt of new Set(envelope.rcptTo.map((r) => r.toLowerCase()))) {
     const target = await findListAddress(store, rcpt);

@@ -3,6 +3,7 @@
  * and applies them to one SMTP delivery: a filter decision becomes the listener's reply
  * (RFC 3463 codes), an accepted message is archived after its commit.
  */
+import type { OneClick } from '../mail/lists/one-click.js';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Store } from '../store/store.js';
@@ -27,6 +28,8 @@ export interface DeliveryExtras {
   queue?: Pick<QueueOutbound, 'send' | 'bounce'>;
   /** Sender authentication, footer, DKIM signing and out-of-office (src/mail/policies.ts). */
   policies?: MailPolicies;
+  /** One-click unsubscribe links in list copies for members elsewhere (RFC 8058). */
+  oneClick?: OneClick;
 }
 
 /** The rspamd client, also the training hook (SpamTrainer) IMAP and ActiveSync call; null when not configured. */

@@ -17,6 +17,7 @@ import { protocolAuthenticator } from '../auth/protocol-access.js';
 import { mailPolicies, submissionOutbound } from './mail-policies.js';
 
 import { startImap, type RunningImap } from './imap.js';
+import { oneClickOf } from '../mail/lists/one-click.js';
 
 
 /**
@@ -43,7 +44,7 @@ export async function serve(config: Config, out: NodeJS.WritableStream = process
     });
     queue = createQueue(config, store, log);
     const policies = mailPolicies(config, store, log, queue.outbound);
-    const extras = { ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound, policies };
+    const extras = { ...deliveryExtras(config, store, queue.outbound, log), queue: queue.outbound, policies, oneClick: await oneClickOf(store, config.publicUrl) };
     // Mail a phone sends (ActiveSync SendMail/SmartReply/SmartForward) gets the footer and the DKIM
     // signature like SMTP submission, is archived when the archive is on, and leaves through the queue.
     const outbound = submissionOutbound(extras.outbound ?? queue.outbound, policies);

@@ -58,7 +58,7 @@ export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras 
       const bytes = prepared.bytes;
       const junk = screened.junk || prepared.verdict === 'junk';
       // Mailing lists among the recipients (accepted at RCPT): the post is fanned out to their members.
-      const lists = await postToLists(store, extras.outbound, bytes, envelope, log);
+      const lists = await postToLists(store, extras.outbound, bytes, envelope, log, extras.oneClick);
       const remote = envelope.remote ?? [];
       let queueId: string | null = null;
       if (remote.length) {

@@ -1,6 +1,7 @@
 /** What the list engine needs from its caller (src/server/list-delivery.ts, the CLI, later the API). */
 import type { Store } from '../../store/store.js';
 import type { Outbound } from '../outbound.js';
+import type { OneClick } from './one-click.js';
 
 export interface ListLog {
   info(obj: object, msg: string): void;
@@ -12,6 +13,8 @@ export interface ListDeps {
   outbound: Outbound;
   log: ListLog;
   now: () => number;
+  /** One-click unsubscribe links (RFC 8058) for members elsewhere; none without a public URL. */
+  oneClick?: OneClick;
 }
 
 /** How long a subscriber has to confirm, and a moderator to decide on a subscription. */

@@ -4,8 +4,9 @@
  * the new originator (RFC 5321 §3.6.2), so the poster never sees the members' bounces: local
  * members get one copy in one delivery with envelope sender LIST-bounces@; each remote member
  * gets a VERP-like LIST-bounces+MEMBER=DOMAIN@ sender, so that a bounce names the member
- * whatever the remote MTA writes in it (src/mail/lists/bounces.ts counts them). Members whose
- * delivery was disabled by bounces get nothing.
+ * whatever the remote MTA writes in it (src/mail/lists/bounces.ts counts them); its copy also
+ * carries the member's own one-click unsubscribe link (RFC 8058, ./one-click.ts) when the server
+ * has a public URL. Members whose delivery was disabled by bounces get nothing.
  */
 import type { Outbound } from '../outbound.js';
 import type { Store } from '../../store/store.js';
@@ -13,6 +14,7 @@ import type { MailingList } from '../../store/list-store.js';
 import { isLoop, listCopy } from './post.js';
 import { commandAddress, verpAddress } from './addresses.js';
 import { domainPart } from '../recipients.js';
+import type { OneClick } from './one-click.js';
 
 export type Distribution =
   | { outcome: 'sent'; recipients: number; queueId: string | null }
@@ -26,6 +28,7 @@ export async function distributeListPost(
   outbound: Outbound,
   list: MailingList,
   message: Uint8Array,
+  oneClick?: OneClick,
 ): Promise<Distribution> {
   if (isLoop(message, list)) return { outcome: 'loop' };
   const members = (await store.listListMembers(list.id)).filter((m) => !m.disabled && m.address !== list.address);
@@ -41,6 +44,9 @@ export async function distributeListPost(
   }
   let queueId: string | null = null;
   if (local.length) queueId = (await outbound.send({ mailFrom: commandAddress(list, 'bounces'), recipients: local, bytes })).queueId;
-  for (const r of remote) queueId = (await outbound.send({ mailFrom: verpAddress(list, r), recipients: [r], bytes })).queueId ?? queueId;
+  for (const r of remote) {
+    const copy = oneClick ? listCopy(list, message, oneClick.url(list.id, r)) : bytes;
+    queueId = (await outbound.send({ mailFrom: verpAddress(list, r), recipients: [r], bytes: copy })).queueId ?? queueId;
+  }
   return { outcome: 'sent', recipients: members.length, queueId };
 }

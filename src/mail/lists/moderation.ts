@@ -75,7 +75,7 @@ export type Decision = { outcome: 'approved'; distribution: Distribution } | { o
 export async function approveHeldPost(deps: ListDeps, list: MailingList, id: number): Promise<Decision> {
   const post = await deps.store.takeHeldPost(list.id, id, deps.now());
   if (!post) return { outcome: 'not-held' };
-  const distribution = await distributeListPost(deps.store, deps.outbound, list, post.bytes);
+  const distribution = await distributeListPost(deps.store, deps.outbound, list, post.bytes, deps.oneClick);
   deps.log.info({ list: list.address, held: id, outcome: distribution.outcome }, 'list.post.approved');
   return { outcome: 'approved', distribution };
 }

@@ -30,6 +30,7 @@ const LIST_FIELDS = new Set([
   'list-subscribe',
   'list-owner',
   'list-archive',
+  'list-unsubscribe-post',
   'precedence',
 ]);
 
@@ -39,7 +40,11 @@ function phrase(text: string): string {
   return /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/.test(text) ? text : `"${text.replace(/(["\\])/g, '\\$1')}"`;
 }
 
-export function listCopy(list: MailingList, message: Uint8Array): Buffer {
+/**
+ * `oneClickUrl`: the member's RFC 8058 unsubscribe URL, for a copy made for one member; the
+ * List-Unsubscribe then names it first and List-Unsubscribe-Post says it takes a one-click POST.
+ */
+export function listCopy(list: MailingList, message: Uint8Array, oneClickUrl?: string): Buffer {
   const add = [
     `List-Id: ${phrase(list.name)} <${listIdOf(list)}>`,
     // RFC 2369 §3.4: NO when members may not post (an announcement list).
@@ -47,7 +52,8 @@ export function listCopy(list: MailingList, message: Uint8Array): Buffer {
     `List-Owner: <mailto:${ownerAddressOf(list)}>`,
     `List-Help: <mailto:${commandAddress(list, 'request')}?subject=help>`,
     `List-Subscribe: <mailto:${commandAddress(list, 'subscribe')}>`,
-    `List-Unsubscribe: <mailto:${commandAddress(list, 'unsubscribe')}>`,
+    `List-Unsubscribe: ${oneClickUrl ? `<${oneClickUrl}>, ` : ''}<mailto:${commandAddress(list, 'unsubscribe')}>`,
+    ...(oneClickUrl ? ['List-Unsubscribe-Post: List-Unsubscribe=One-Click'] : []),
     'Precedence: list',
   ];
   if (list.replyTo === 'list') add.push(`Reply-To: <${list.address}>`);

@@ -39,7 +39,7 @@ export async function receiveListMail(deps: ListDeps, target: ListAddress, messa
     await holdPost(deps, target, message, envelope.mailFrom || senders[0]);
     return 'held';
   }
-  const d = await distributeListPost(deps.store, deps.outbound, target, message);
+  const d = await distributeListPost(deps.store, deps.outbound, target, message, deps.oneClick);
   log.info({ list: target.address, outcome: d.outcome, ...(d.outcome === 'sent' ? { recipients: d.recipients } : {}) }, 'list.post');
   return d.outcome;
 }

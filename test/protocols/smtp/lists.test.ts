@@ -13,6 +13,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import pino from 'pino';
 import { startHarness, type SmtpHarness } from './harness.js';
 import { storeDelivery } from '../../../src/server/smtp-delivery.js';
+import { oneClickOf } from '../../../src/mail/lists/one-click.js';
 import { deliveryExtras } from '../../../src/server/mail-filters.js';
 import { QueueOutbound } from '../../../src/mail/queue/outbound.js';
 import { resolveRecipient } from '../../../src/mail/recipients.js';
@@ -28,7 +29,7 @@ describe('mailing lists over SMTP', () => {
     h = await startHarness({ delivery: { deliver: (m, b, e) => holder.d!.deliver(m, b, e) } });
     const log = pino({ level: 'silent' });
     const outbound = new QueueOutbound({ store: h.store, settings: h.config.queue, hostname: h.config.hostname, log, now: Date.now });
-    holder.d = storeDelivery(h.store, log, deliveryExtras(h.config, h.store, outbound));
+    holder.d = storeDelivery(h.store, log, { ...deliveryExtras(h.config, h.store, outbound), oneClick: await oneClickOf(h.store, h.ctx.settings.publicUrl) });
     for (const u of ['ann', 'bob', 'olga', 'sam', 'vic', 'pat', 'tom']) await h.addUser(`${u}@example.test`, PW);
     const team = await h.store.createList({ address: 'team@example.test', name: 'The Team', subjectPrefix: '[team]', replyTo: 'list', description: 'Where the team talks.' });
     for (const m of ['ann@example.test', 'bob@example.test']) await h.store.addListMember(team.id, m);
@@ -100,7 +101,12 @@ describe('mailing lists over SMTP', () => {
     assert.deepEqual(await inbox('sam@example.test', 'post-one'), []);
     // The remote member's copy waits in the queue with its own VERP sender.
     const queued = await h.store.listQueue();
-    assert.ok(queued.some((q) => q.mailFrom === 'team-bounces+zed=elsewhere.example@example.test'), JSON.stringify(queued));
+    const zed = queued.find((q) => q.mailFrom === 'team-bounces+zed=elsewhere.example@example.test');
+    assert.ok(zed, JSON.stringify(queued));
+    // ... with its own one-click unsubscribe link (RFC 8058), which the local copies do not carry.
+    const zedCopy = (await h.store.getBlob(zed.blobHash))!.toString('utf8');
+    assert.match(zedCopy, /^List-Unsubscribe: <https:\/\/[^>\s]+\/lists\/unsubscribe\/[^>\s]+>, <mailto:team-unsubscribe@example\.test>$/m);
+    assert.match(zedCopy, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
   });
 
   test('posting policy at RCPT: a stranger and the null sender get 550 5.7.1; an announcement list takes only its owners', async () => {

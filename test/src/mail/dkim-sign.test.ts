@@ -46,6 +46,19 @@ describe('DKIM signing', () => {
     assert.deepEqual(res.results.map((r) => r.status.result), ['pass']);
   });
 
+  it("a list copy's List-Unsubscribe and List-Unsubscribe-Post are signed (RFC 8058 §4)", async () => {
+    const raw = Buffer.from([
+      'From: ann@acme.test', 'To: far@example.net', 'Subject: news', 'Date: Thu, 03 Dec 2026 12:00:00 +0000',
+      'List-Unsubscribe: <https://mail.acme.test/lists/unsubscribe/1.x.y>, <mailto:team-unsubscribe@acme.test>',
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click', '', 'body', '',
+    ].join('\r\n'));
+    const { bytes } = await signOutgoing(store, raw);
+    const h = /\bh=([^;]+);/.exec(bytes.toString().replace(/\r\n\s+/g, ''))![1].toLowerCase().split(/\s*:\s*/).map((x) => x.trim());
+    assert.ok(h.includes('list-unsubscribe') && h.includes('list-unsubscribe-post'), h.join(':'));
+    const res = await dkimVerify(bytes, { resolver: fakeResolver(zone) as never });
+    assert.deepEqual(res.results.map((r) => r.status.result), ['pass']);
+  });
+
   it('mail from a domain without a key leaves unsigned and unchanged', async () => {
     const raw = Buffer.from('From: bob@elsewhere.example\r\nSubject: s\r\n\r\nbody\r\n');
     const out = await signOutgoing(store, raw);
