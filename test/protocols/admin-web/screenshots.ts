@@ -74,6 +74,11 @@ async function main(): Promise<void> {
     await api('PUT', '/lists/news@a.test/members/alice@a.test', { role: 'owner' });
     for (const m of ['ann@a.test', 'bruno@a.test', 'partner@elsewhere.example']) await api('PUT', `/lists/news@a.test/members/${m}`, { role: 'member' });
     await api('PUT', '/domains/a.test/dkim');
+    await api('POST', '/domains/a.test/resources', { email: 'boardroom@a.test', displayName: 'Board room (12 seats)', resourceType: 'room' });
+    await api('POST', '/domains/a.test/resources', { email: 'projector@a.test', displayName: 'Projector', resourceType: 'equipment' });
+    await api('PUT', '/domains/a.test/access-rules', { default: 'allowed', rules: [{ field: 'deviceType', pattern: 'Android*', access: 'quarantined' }, { field: 'userAgent', pattern: '*OldMail*', access: 'blocked' }] });
+    await api('PATCH', '/domains/a.test/password-policy', { minLength: 12, requireDigit: true });
+    await api('POST', '/api-keys', { label: 'billing system', access: 'read', cidrs: ['203.0.113.0/24'] });
     const body = Buffer.from('From: ann@a.test\r\nSubject: Quarterly figures\r\n\r\nSee attached.\r\n');
     const queued = await store.enqueueMessage({
       mailFrom: 'ann@a.test',
@@ -154,6 +159,19 @@ async function main(): Promise<void> {
       await root.getByRole('button', { name: 'Edit a.test' }).click();
       await root.getByLabel('TXT value').waitFor();
       await root.getByRole('heading', { name: 'DKIM signing key' }).scrollIntoViewIfNeeded();
+    });
+
+    await shot(root, 'resources', async () => {
+      await go(root, 'd/a.test/resources', 'Rooms and equipment of a.test');
+      await root.getByRole('rowheader', { name: 'boardroom@a.test' }).waitFor();
+    });
+    await shot(root, 'policies', async () => {
+      await go(root, 'd/a.test/policies', 'Policies of a.test');
+      await root.getByLabel('Rule 2 pattern').waitFor();
+    });
+    await shot(root, 'api-keys', async () => {
+      await go(root, 'api-keys', 'API keys');
+      await root.getByRole('cell', { name: 'billing system' }).waitFor();
     });
 
     await root.setViewportSize({ width: 390, height: 844 });
