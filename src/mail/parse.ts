@@ -74,19 +74,33 @@ function envelopeOf(top: SplitNode): Envelope {
   };
 }
 
+/**
+ * Obsolete source routes (RFC 5322 §4.4 obs-route: `<@a,@b:user@domain>`) by the address they
+ * lead to, in header order: addressparser drops them, IMAP's ENVELOPE still carries them (addr-adl).
+ */
+function sourceRoutes(raw: string): { route: string; address: string }[] {
+  return [...raw.matchAll(/<\s*(@[^<>:"]+?)\s*:\s*([^<>\s]+)\s*>/g)].map((m) => ({ route: m[1].replace(/\s+/g, ''), address: m[2].toLowerCase() }));
+}
+
 /** Addresses with the display name as written (encoded words kept); groups as start/end markers. */
 function parseAddresses(raw: string | null): MailAddress[] {
   if (!raw) return [];
+  const routes = raw.includes('<@') ? sourceRoutes(raw) : [];
+  const one = (name: string, address: string): MailAddress => {
+    const r = address ? routes.findIndex((x) => x.address === address.toLowerCase()) : -1;
+    const route = r >= 0 ? routes.splice(r, 1)[0].route : undefined;
+    return { name: name || null, address: address || null, ...(route ? { route } : {}) };
+  };
   const out: MailAddress[] = [];
   for (const a of addressparser(raw)) {
     const group = (a as { group?: { name: string; address: string }[] }).group;
     if (group) {
       out.push({ name: null, address: null, group: a.name });
-      for (const m of group) out.push({ name: m.name || null, address: m.address || null });
+      for (const m of group) out.push(one(m.name, m.address));
       out.push({ name: null, address: null });
     } else {
-      const one = a as { name: string; address: string };
-      out.push({ name: one.name || null, address: one.address || null });
+      const single = a as { name: string; address: string };
+      out.push(one(single.name, single.address));
     }
   }
   return out;

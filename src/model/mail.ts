@@ -21,6 +21,8 @@ export interface MailAddress {
   address: string | null;
   /** Set on group markers only (RFC 3501 §7.4.2 group syntax). */
   group?: string;
+  /** Obsolete source route of the angle-addr (RFC 5322 §4.4 obs-route, e.g. "@a,@b"); IMAP's addr-adl. */
+  route?: string;
 }
 
 /** RFC 3501 §7.4.2 ENVELOPE fields, raw header values (unfolded) as IMAP must send them. */

@@ -4,11 +4,12 @@
 import type { Envelope as ModelEnvelope, MailAddress, MimePart } from '../../../src/model/mail.js';
 import type { AddressEntry, Envelope, MimeNode } from '../codec/index.js';
 
-function address(a: MailAddress): { name: string | null; mailbox: string | null; host: string | null } {
+function address(a: MailAddress): { name: string | null; adl: string | null; mailbox: string | null; host: string | null } {
   const at = a.address ? a.address.lastIndexOf('@') : -1;
-  if (!a.address) return { name: a.name, mailbox: null, host: null };
+  const adl = a.route ?? null;
+  if (!a.address) return { name: a.name, adl, mailbox: null, host: null };
   // A local-only address gets an empty host rather than NIL (NIL host marks a group, §7.5.2).
-  return at < 0 ? { name: a.name, mailbox: a.address, host: '' } : { name: a.name, mailbox: a.address.slice(0, at), host: a.address.slice(at + 1) };
+  return at < 0 ? { name: a.name, adl, mailbox: a.address, host: '' } : { name: a.name, adl, mailbox: a.address.slice(0, at), host: a.address.slice(at + 1) };
 }
 
 /** Group markers (start with `group`, end with neither) become AddressGroup entries. */

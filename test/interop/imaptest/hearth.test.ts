@@ -7,9 +7,7 @@ import { DEFAULT_SCRIPTS_DIR, formatResults, listScripts, runScripts, type Runne
 import { startImap, type ImapHarness } from '../../protocols/imap/harness.js';
 
 /** Scripts Hearth is known to fail, with the reason (kept in step with docs/protocols/imap.md). */
-export const KNOWN_FAILURES: Record<string, string> = {
-  'fetch-envelope': 'source routes (addr-adl, RFC 5322 §4.4 obs-route) are not kept by the parser (src/mail/parse.ts), so ENVELOPE sends NIL for them',
-};
+export const KNOWN_FAILURES: Record<string, string> = {};
 
 const PASSWORD = 'Imaptest-secret-1';
 const userOf = (script: string) => `t-${script.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}@imaptest.test`;

@@ -66,6 +66,19 @@ describe('mail parser: what the readers rely on', () => {
     assert.equal(p.preview, 'Hi Bob, the report is attached.');
   });
 
+  it('keeps obsolete source routes (RFC 5322 §4.4) for the envelope, and the plain address for everything else', async () => {
+    const raw = Buffer.from([
+      'From: <@route:user@domain>', 'To: Ann <@a.example,@b.example:ann@example.org>, bob@example.org, Group: <@g.example:carl@example.org>;',
+      'Subject: routed', '', 'body', '',
+    ].join('\r\n'));
+    const p = await parseMessage(raw);
+    assert.deepEqual(p.envelope.from, [{ name: null, address: 'user@domain', route: '@route' }]);
+    assert.deepEqual(p.envelope.to.map((a) => [a.group ?? a.address, a.route ?? null]), [
+      ['ann@example.org', '@a.example,@b.example'], ['bob@example.org', null], ['Group', null], ['carl@example.org', '@g.example'], [null, null],
+    ]);
+    assert.equal(p.from, 'user@domain');
+  });
+
   it('decodes encoded words for display but keeps them raw in the envelope', async () => {
     const p = await parseMessage(load('005-encoded-words.eml'));
     assert.equal(p.subject, 'Привет, мир');
