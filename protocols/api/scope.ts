@@ -40,7 +40,8 @@ export async function accountFor(
 ): Promise<{ account: Account; domain: Domain }> {
   const what = kind ?? 'account';
   const account = await store.getAccount(email.trim().toLowerCase());
-  if (!account || (kind && account.kind !== kind)) throw new StoreError('NotFound', `${what} not found`);
+  // The public-folder owner is no account an administrator manages (src/admin/public-folders.ts).
+  if (!account || account.kind === 'public' || (kind && account.kind !== kind)) throw new StoreError('NotFound', `${what} not found`);
   requireAccess(p, account.domainId, need, what);
   const domain = await store.getDomain(account.domainId);
   if (!domain) throw new StoreError('NotFound', `${what} not found`);

@@ -38,7 +38,7 @@ export type Res =
 
 export const CAL_KINDS = new Set(['calendar', 'tasks']);
 
-export const PRINCIPAL_KIND: Record<Account['kind'], string> = { user: 'users', group: 'groups', resource: 'resources' };
+export const PRINCIPAL_KIND: Record<Account['kind'], string> = { user: 'users', group: 'groups', resource: 'resources', public: 'public' };
 export const principalHref = (a: Account) => hrefOf(['dav', 'principals', PRINCIPAL_KIND[a.kind], a.email], true);
 export const homeHref = (area: Area, a: Account) => hrefOf(['dav', area, a.email], true);
 

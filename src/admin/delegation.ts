@@ -14,8 +14,9 @@ export interface Actor { actor: string; source: string | null }
 async function pair(store: Store, ownerEmail: string, delegateEmail: string): Promise<[Account, Account]> {
   const owner = await store.getAccount(ownerEmail);
   const delegate = await store.getAccount(delegateEmail);
-  if (!owner) throw new StoreError('NotFound', `no such account: ${ownerEmail}`);
-  if (!delegate) throw new StoreError('NotFound', `no such account: ${delegateEmail}`);
+  // Public folders have their own grants (src/admin/public-folders.ts); their owner is no account here.
+  if (!owner || owner.kind === 'public') throw new StoreError('NotFound', `no such account: ${ownerEmail}`);
+  if (!delegate || delegate.kind === 'public') throw new StoreError('NotFound', `no such account: ${delegateEmail}`);
   if (owner.domainId !== delegate.domainId) throw new StoreError('Invalid', 'delegation stays inside one domain');
   if (owner.id === delegate.id) throw new StoreError('Invalid', 'an account cannot delegate to itself');
   return [owner, delegate];

@@ -10,6 +10,7 @@ import { StoreError } from '../store/errors.js';
 import { normaliseDomainName } from './names.js';
 import { auditChange, type AdminActor } from './actor.js';
 import { recordUsageNow } from './usage.js';
+import { deletePublicFolderOwner } from './public-folders.js';
 
 export const domainTarget = (name: string) => `domain:${name}`;
 
@@ -85,6 +86,7 @@ export async function updateDomain(
 /** Deletes the domain with its accounts (their blobs released first). */
 export async function deleteDomain(store: Store, by: AdminActor, domain: Domain): Promise<void> {
   for (const a of await store.listAccounts(domain.id)) await store.deleteAccount(a.id);
+  await deletePublicFolderOwner(store, domain);
   await store.deleteDomain(domain.id);
   // The logo's blob reference (src/admin/domain-logo.ts) goes with the domain.
   if (domain.logoBlob) await store.releaseBlob(domain.logoBlob);

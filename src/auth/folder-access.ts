@@ -8,6 +8,9 @@
  *   hidden from everyone else, as it is from the GAL and the principal collections), and only
  *   through an accepted grant given to the user or to a group the user belongs to, on the folder
  *   or on all of the owner's folders (folderId null). The best such grant wins.
+ * - A public folder (a folder of the domain's 'public' account, src/admin/public-folders.ts) also
+ *   gives every enabled user of its domain the folder's own default access (`publicAccess` in
+ *   its props: 'none', 'read' or 'write'); grants to users or groups add to it, never take away.
  * - A 'freebusy' grant gives 'freebusy' and nothing more: busy times may be asked
  *   (CalDAV free-busy-query, RFC 4791 §7.10), the folder is never listed as shared and its
  *   items are never read.
@@ -44,6 +47,19 @@ function grantAccess(g: Grant): FolderAccess {
 
 const best = (a: FolderAccess, b: FolderAccess): FolderAccess => (atLeast(a, b) ? a : b);
 
+/** The props key of a public folder's access for everyone in its domain. */
+export const PUBLIC_ACCESS_PROP = 'publicAccess';
+
+/** The access every user of the domain has to `folder` of `owner` without a grant: only public folders give any. */
+export function publicAccessOf(owner: Account, folder: Folder): 'none' | 'read' | 'write' {
+  if (owner.kind !== 'public') return 'none';
+  const v = folder.props[PUBLIC_ACCESS_PROP];
+  return v === 'read' || v === 'write' ? v : 'none';
+}
+
+/** The address of a domain's public-folder owner: a leading dot is not a valid dot-atom (RFC 5322 §3.4.1), so no mailbox can ever have it. */
+export const publicOwnerAddress = (domainName: string): string => `.public@${domainName.toLowerCase()}`;
+
 /** Whether `owner`'s data may be shown to `user` at all (through grants): same domain, enabled. */
 export function mayShareWith(owner: Account | null, user: Account): owner is Account {
   return owner !== null && owner.id !== user.id && owner.domainId === user.domainId && !owner.disabled;
@@ -75,6 +91,9 @@ export async function accountAccess(
     if (scope !== 'any' && g.folderId !== null && g.folderId !== scope) continue;
     out = best(out, grantAccess(g));
   }
+  if (owner.kind === 'public' && scope !== null) {
+    for (const f of await store.listFolders(owner.id)) if (scope === 'any' || f.id === scope) out = best(out, publicAccessOf(owner, f));
+  }
   return out;
 }
 
@@ -83,13 +102,14 @@ export async function folderAccess(store: AccessStore, user: Account, folder: Fo
   if (folder.accountId === user.id) return 'owner';
   const owner = await store.getAccount(folder.accountId);
   if (!mayShareWith(owner, user)) return 'none';
-  return accountAccess(store, user, owner, folder.id);
+  return best(publicAccessOf(owner, folder), await accountAccess(store, user, owner, folder.id));
 }
 
 /**
  * Every folder of other accounts the user may read (grants to the user or its groups, 'read' or
- * 'write'; free-busy grants excluded), of any kind, ordered by folder id. Protocols filter the
- * kinds they can show.
+ * 'write'; free-busy grants excluded; the domain's public folders the user may read), of any kind,
+ * ordered by folder id. Protocols filter the kinds they can show; a public folder is one whose
+ * owner has kind 'public'.
  */
 export async function sharedFolders(store: AccessStore, user: Account): Promise<SharedFolder[]> {
   const byOwner = new Map<number, Grant[]>();
@@ -101,12 +121,15 @@ export async function sharedFolders(store: AccessStore, user: Account): Promise<
       list.push(g);
     }
   }
+  const domainName = user.email.slice(user.email.lastIndexOf('@') + 1);
+  const publicOwner = await store.getAccount(publicOwnerAddress(domainName));
+  if (publicOwner && publicOwner.kind === 'public' && !byOwner.has(publicOwner.id)) byOwner.set(publicOwner.id, []);
   const out: SharedFolder[] = [];
   for (const [ownerId, grants] of byOwner) {
     const owner = await store.getAccount(ownerId);
     if (!mayShareWith(owner, user)) continue;
     for (const folder of await store.listFolders(owner.id)) {
-      let access: FolderAccess = 'none';
+      let access: FolderAccess = publicAccessOf(owner, folder);
       for (const g of grants) if (g.folderId === null || g.folderId === folder.id) access = best(access, grantAccess(g));
       if (access === 'read' || access === 'write') out.push({ folder, owner, access });
     }

@@ -30,7 +30,7 @@ export async function domainOf(store: Store, email: string): Promise<Domain> {
 
 export async function accountOf(store: Store, email: string): Promise<Account> {
   const account = await store.getAccount(checkAddress(email));
-  if (!account) throw new UsageError(`no such account: ${email}`);
+  if (!account || account.kind === 'public') throw new UsageError(`no such account: ${email}`);
   return account;
 }
 

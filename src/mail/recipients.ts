@@ -82,7 +82,8 @@ async function expand(store: Store, addr: string, original: boolean, mailboxes: 
   if (account) {
     if (account.disabled) return [];
     // Resource accounts (rooms, equipment) book meetings over CalDAV/ActiveSync; they have no mailbox.
-    if (account.kind === 'resource') return [];
+    // Nor has the domain's public-folder owner (src/admin/public-folders.ts).
+    if (account.kind === 'resource' || account.kind === 'public') return [];
     if (account.kind === 'user') {
       mailboxes.set(account.id, account);
       return [];

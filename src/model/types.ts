@@ -1,6 +1,10 @@
 /** Plain data types shared by the core and every protocol. No behaviour lives here. */
 
-export type AccountKind = 'user' | 'group' | 'resource';
+/**
+ * 'public': the one account of a domain that owns its public folders (src/admin/public-folders.ts).
+ * It never signs in, receives no mail and is not a directory entry (listAccounts leaves it out).
+ */
+export type AccountKind = 'user' | 'group' | 'resource' | 'public';
 export type FolderKind = 'mail' | 'calendar' | 'contacts' | 'tasks' | 'notes' | 'files';
 /** Special folders created for each new user (see DEFAULT_FOLDERS in src/store/defaults.ts). */
 export type FolderRole =

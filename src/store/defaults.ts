@@ -25,4 +25,6 @@ export const DEFAULT_FOLDERS: Record<AccountKind, { name: string; kind: FolderKi
     { name: 'Schedule Outbox', kind: 'calendar', role: 'schedule-outbox' },
   ],
   group: [],
+  // Public folders are made one by one by administrators (src/admin/public-folders.ts).
+  public: [],
 };

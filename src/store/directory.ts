@@ -101,7 +101,8 @@ export abstract class DirectoryStore extends SqlStoreBase {
   }
 
   async listAccounts(domainId?: number): Promise<Account[]> {
-    let q = this.db.selectFrom('accounts').selectAll().orderBy('email');
+    // The public-folder owner is not a directory entry: no GAL, principal search or user list shows it.
+    let q = this.db.selectFrom('accounts').selectAll().where('kind', '!=', 'public').orderBy('email');
     if (domainId !== undefined) q = q.where('domain_id', '=', domainId);
     return (await q.execute()).map(toAccount);
   }

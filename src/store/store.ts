@@ -179,7 +179,7 @@ export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore, A
   createAccount(a: NewAccount): Promise<Account>;
   /** By address (any case) or id; null when there is none (aliases are not followed: see getAlias). */
   getAccount(emailOrId: string | number): Promise<Account | null>;
-  /** Accounts of one domain, or of every domain when domainId is omitted; users, groups and resources. */
+  /** Accounts of one domain, or of every domain when domainId is omitted; users, groups and resources (never a domain's public-folder owner). */
   listAccounts(domainId?: number): Promise<Account[]>;
   /** NotFound when the account does not exist. Returns the account as stored after the change. */
   updateAccount(id: number, patch: Partial<Omit<Account, 'id' | 'domainId' | 'email' | 'createdAt'>>): Promise<Account>;

@@ -28,7 +28,7 @@ export function grantRoutes(app: FastifyInstance, { store }: ApiDeps): void {
   /** The delegate, in the owner's domain (another domain's account does not exist here). */
   const delegateOf = async (ownerDomainId: number, email: string) => {
     const d = await store.getAccount(email.trim().toLowerCase());
-    if (!d || d.domainId !== ownerDomainId) throw new StoreError('NotFound', 'delegate not found');
+    if (!d || d.domainId !== ownerDomainId || d.kind === 'public') throw new StoreError('NotFound', 'delegate not found');
     return d;
   };
 

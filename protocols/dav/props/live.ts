@@ -163,7 +163,7 @@ const defs: Record<string, PropDef> = {
   [clark(NS.CALDAV, 'calendar-home-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(homeHref('calendars', a)) : undefined; } },
   [clark(NS.CARDDAV, 'addressbook-home-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(homeHref('addressbooks', a)) : undefined; } },
   [clark(NS.CALDAV, 'calendar-user-address-set')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? href(`mailto:${a.email}`) + href(principalHref(a)) : undefined; } },
-  [clark(NS.CALDAV, 'calendar-user-type')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? ({ user: 'INDIVIDUAL', group: 'GROUP', resource: 'RESOURCE' } as const)[a.kind] : undefined; } },
+  [clark(NS.CALDAV, 'calendar-user-type')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a ? ({ user: 'INDIVIDUAL', group: 'GROUP', resource: 'RESOURCE', public: 'UNKNOWN' } as const)[a.kind] : undefined; } },
   [clark(NS.CALDAV, 'schedule-inbox-URL')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a && a.id === q.user.id ? href(homeHref('calendars', a) + 'inbox/') : undefined; } },
   [clark(NS.CALDAV, 'schedule-outbox-URL')]: { member: NO_MEMBER, get: (q, r) => { const a = principalProps(q, r); return a && a.id === q.user.id ? href(homeHref('calendars', a) + 'outbox/') : undefined; } },
   [clark(NS.CALDAV, 'schedule-default-calendar-URL')]: {
