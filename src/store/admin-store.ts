@@ -115,8 +115,8 @@ export interface AdminStore {
 
 /**
  * The domain an audit target names (`domain:NAME`, `account:EMAIL`, `device:EMAIL/ID`,
- * `alias:ADDRESS`, `group:EMAIL`), stored with the event so that domain administrators can list
- * theirs. null for server-wide targets.
+ * `alias:ADDRESS`, `group:EMAIL`, `public-folder:DOMAIN/PATH`), stored with the event so that
+ * domain administrators can list theirs. null for server-wide targets.
  */
 export function auditDomainOf(target: string): string | null {
   const colon = target.indexOf(':');
@@ -124,6 +124,8 @@ export function auditDomainOf(target: string): string | null {
   const kind = target.slice(0, colon);
   const rest = target.slice(colon + 1).toLowerCase();
   if (kind === 'domain') return rest || null;
+  // The domain comes first; the folder path after it is the administrator's text and may hold an '@'.
+  if (kind === 'public-folder') return rest.split('/')[0] || null;
   const at = rest.indexOf('@');
   if (at < 0) return null;
   return rest.slice(at + 1).split('/')[0] || null;

@@ -49,6 +49,11 @@ for (const factory of await storeFactories()) {
       await rejects(updatePublicFolder(store, BY, d, sales.id, { parentId: cal.id }), 'Invalid');
       const audit = await store.listAudit({ target: 'public-folder:pub.example/Sales/Holidays' });
       assert.deepEqual(audit.map((e) => e.action), ['public-folder.created']);
+      // The events are the domain's: its administrators list them (GET /api/v1/audit scopes by domain).
+      const mine = await store.pageAudit({ domain: 'pub.example', action: 'public-folder.', limit: 10, offset: 0 });
+      assert.deepEqual(mine.events.map((e) => e.target).sort(), ['public-folder:pub.example/Sales', 'public-folder:pub.example/Sales/Holidays']);
+      await createPublicFolder(store, BY, d, { name: 'for x@elsewhere.example', kind: 'mail' });
+      assert.equal((await store.pageAudit({ domain: 'elsewhere.example', limit: 10, offset: 0 })).total, 0, "an '@' in a name never files the event under another domain");
     });
 
     it('gives every user of the domain the default access, grants raise it, another domain sees nothing', async () => {

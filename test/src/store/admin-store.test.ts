@@ -166,6 +166,8 @@ describe('auditDomainOf', () => {
     assert.equal(auditDomainOf('account:ann@a.test'), 'a.test');
     assert.equal(auditDomainOf('device:ann@a.test/DEV@1'), 'a.test');
     assert.equal(auditDomainOf('alias:@a.test'), 'a.test');
+    assert.equal(auditDomainOf('public-folder:A.test/Sales/Holidays'), 'a.test');
+    assert.equal(auditDomainOf('public-folder:a.test/mail for x@b.test'), 'a.test', "a folder name with an '@' stays in its domain");
     assert.equal(auditDomainOf('apikey:abc'), null);
     assert.equal(auditDomainOf('nonsense'), null);
   });
