@@ -1,12 +1,13 @@
 /**
  * Tenant isolation: an administrator of a.test against everything of b.test — users, groups,
- * resources, aliases, devices, grants, audit, usage, policy, roles — by every verb. Every answer
+ * resources, aliases, devices, grants, audit, usage, policy, roles, public folders — by every verb. Every answer
  * is 404, exactly as for something that does not exist (never 403, which would confirm it does),
  * and nothing of b.test changes.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiHarness, PW, type ApiHarness, type Caller } from './harness.js';
+import { listPublicFolders } from '../../../src/admin/public-folders.js';
 
 describe('admin API: a domain administrator of A learns nothing of B', () => {
   let h: ApiHarness;
@@ -19,7 +20,10 @@ describe('admin API: a domain administrator of A learns nothing of B', () => {
       domains: await h.t.store.listDomains(),
       devices: await h.t.store.listDevices((await h.t.store.getAccount('bob@b.test'))!.id),
       grants: await h.t.store.listGrantsByOwner((await h.t.store.getAccount('bob@b.test'))!.id),
+      publicFolders: await listPublicFolders(h.t.store, (await h.t.store.getDomain('b.test'))!),
     });
+  let folderB = 0;
+  let folderA = 0;
 
   before(async () => {
     h = await apiHarness();
@@ -35,6 +39,13 @@ describe('admin API: a domain administrator of A learns nothing of B', () => {
     await ok(root.req('PUT', '/api/v1/users/bob@b.test/grants/carol@b.test', { rights: 'read' }));
     const bob = (await h.t.store.getAccount('bob@b.test'))!;
     await h.t.store.touchDevice({ accountId: bob.id, deviceId: 'BOBPHONE', deviceType: 'iPhone' });
+    const pf = await root.req('POST', '/api/v1/domains/b.test/public-folders', { name: 'B board', kind: 'calendar', defaultAccess: 'none' });
+    await ok(Promise.resolve(pf));
+    folderB = pf.json().id;
+    await ok(root.req('PUT', `/api/v1/domains/b.test/public-folders/${folderB}/grants/carol@b.test`, { rights: 'read' }));
+    const pfA = await root.req('POST', '/api/v1/domains/a.test/public-folders', { name: 'A news', kind: 'notes' });
+    await ok(Promise.resolve(pfA));
+    folderA = pfA.json().id;
     adminA = await h.as('admin@a.test');
     snapshot = await state();
   });
@@ -42,7 +53,7 @@ describe('admin API: a domain administrator of A learns nothing of B', () => {
     await h.close();
   });
 
-  const cases: [string, string, unknown?][] = [
+  const cases = (): [string, string, unknown?][] => [
     ['GET', '/api/v1/domains/b.test'],
     ['PATCH', '/api/v1/domains/b.test', { footerText: 'x' }],
     ['DELETE', '/api/v1/domains/b.test'],
@@ -85,10 +96,17 @@ describe('admin API: a domain administrator of A learns nothing of B', () => {
     ['PATCH', '/api/v1/domains/b.test/device-policy', { DevicePasswordEnabled: true }],
     ['GET', '/api/v1/domains/b.test/access-rules'],
     ['PUT', '/api/v1/domains/b.test/access-rules', { default: 'blocked', rules: [] }],
+    ['GET', '/api/v1/domains/b.test/public-folders'],
+    ['POST', '/api/v1/domains/b.test/public-folders', { name: 'Evil', kind: 'mail' }],
+    ['GET', `/api/v1/domains/b.test/public-folders/${folderB}`],
+    ['PATCH', `/api/v1/domains/b.test/public-folders/${folderB}`, { defaultAccess: 'write' }],
+    ['DELETE', `/api/v1/domains/b.test/public-folders/${folderB}`],
+    ['PUT', `/api/v1/domains/b.test/public-folders/${folderB}/grants/bob@b.test`, { rights: 'write' }],
+    ['DELETE', `/api/v1/domains/b.test/public-folders/${folderB}/grants/carol@b.test`],
   ];
 
   it('every route of B answers 404 with the same problem as a name that does not exist', async () => {
-    for (const [method, url, body] of cases) {
+    for (const [method, url, body] of cases()) {
       const r = await adminA.req(method, url, body);
       assert.equal(r.statusCode, 404, `${method} ${url}: ${r.body}`);
       const ghost = await adminA.req(method, url.replace(/b\.test/g, 'nowhere.test'), body);
@@ -104,6 +122,34 @@ describe('admin API: a domain administrator of A learns nothing of B', () => {
     const r = await adminA.req('POST', '/api/v1/domains/a.test/users', { email: 'x@b.test', password: 'long-enough-1' });
     assert.equal(r.statusCode, 422);
     assert.equal(await state(), snapshot);
+  });
+
+  it("B's public folders are not A's: named under A, granted to B's users, or made B's parent, they answer 404", async () => {
+    const ghostId = folderB + 100_000;
+    for (const [method, url, body] of [
+      ['GET', `/api/v1/domains/a.test/public-folders/${folderB}`],
+      ['PATCH', `/api/v1/domains/a.test/public-folders/${folderB}`, { name: 'Mine now' }],
+      ['DELETE', `/api/v1/domains/a.test/public-folders/${folderB}`],
+      ['PUT', `/api/v1/domains/a.test/public-folders/${folderB}/grants/ann@a.test`, { rights: 'write' }],
+      ['DELETE', `/api/v1/domains/a.test/public-folders/${folderB}/grants/carol@b.test`],
+    ] as [string, string, unknown?][]) {
+      const r = await adminA.req(method, url, body);
+      assert.equal(r.statusCode, 404, `${method} ${url}: ${r.body}`);
+      const ghost = await adminA.req(method, url.replace(String(folderB), String(ghostId)), body);
+      assert.equal(r.json().detail, ghost.json().detail.replace(String(ghostId), String(folderB)), `${method} ${url}: same detail as for nothing`);
+    }
+    // A's own folder: a grant to B's user is 404 like a user that does not exist; B's folder as a parent is 404.
+    const grant = await adminA.req('PUT', `/api/v1/domains/a.test/public-folders/${folderA}/grants/bob@b.test`, { rights: 'read' });
+    assert.equal(grant.statusCode, 404);
+    const nobody = await adminA.req('PUT', `/api/v1/domains/a.test/public-folders/${folderA}/grants/nobody@b.test`, { rights: 'read' });
+    assert.equal(grant.json().detail, nobody.json().detail.replace('nobody@', 'bob@'));
+    assert.equal((await adminA.req('POST', '/api/v1/domains/a.test/public-folders', { name: 'Under B', kind: 'mail', parentId: folderB })).statusCode, 404);
+    assert.equal((await adminA.req('PATCH', `/api/v1/domains/a.test/public-folders/${folderA}`, { parentId: folderB })).statusCode, 404);
+    // A's listing holds only A's.
+    const listing = (await adminA.req('GET', '/api/v1/domains/a.test/public-folders')).json();
+    assert.deepEqual(listing.items.map((f: { path: string }) => f.path), ['A news']);
+    assert.deepEqual((await adminA.req('GET', `/api/v1/domains/a.test/public-folders/${folderA}`)).json().grants, []);
+    assert.equal(await state(), snapshot, 'nothing of b.test changed');
   });
 
   it('listings and the audit log of A hold nothing of B', async () => {

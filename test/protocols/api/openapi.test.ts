@@ -48,6 +48,9 @@ describe('admin API: OpenAPI document', () => {
       '/api/v1/domains/{domain}/usage',
       '/api/v1/api-keys',
       '/api/v1/domains/{domain}/access-rules',
+      '/api/v1/domains/{domain}/public-folders',
+      '/api/v1/domains/{domain}/public-folders/{id}',
+      '/api/v1/domains/{domain}/public-folders/{id}/grants/{email}',
     ]) {
       assert.ok(paths.includes(p), `${p} in the document`);
     }
@@ -60,6 +63,17 @@ describe('admin API: OpenAPI document', () => {
     const create = doc.paths['/api/v1/domains/{domain}/users'].post;
     assert.deepEqual(create.requestBody.content['application/json'].schema.required, ['email']);
     assert.equal(create.requestBody.content['application/json'].schema.additionalProperties, false);
+    // Public folders: the create body, the PATCH body, the grant body and the paged answer are described.
+    const folders = doc.paths['/api/v1/domains/{domain}/public-folders'];
+    assert.deepEqual(folders.post.requestBody.content['application/json'].schema.required.sort(), ['kind', 'name']);
+    assert.deepEqual(Object.keys(folders.get.responses['200'].content['application/json'].schema.properties).sort(), ['items', 'limit', 'offset', 'total']);
+    assert.deepEqual(folders.get.parameters.map((p: { name: string }) => p.name).sort(), ['defaultAccess', 'domain', 'kind', 'limit', 'offset', 'order', 'q', 'sort']);
+    const one = doc.paths['/api/v1/domains/{domain}/public-folders/{id}'];
+    assert.deepEqual(Object.keys(one.patch.requestBody.content['application/json'].schema.properties).sort(), ['defaultAccess', 'name', 'parentId']);
+    assert.ok(one.delete && one.get);
+    const grant = doc.paths['/api/v1/domains/{domain}/public-folders/{id}/grants/{email}'];
+    assert.ok(grant.put.requestBody.content['application/json'].schema.properties.rights);
+    assert.ok(grant.delete);
   });
 
   it('documents problem+json errors and bearer security (public sign-in)', async () => {
