@@ -18,6 +18,7 @@ import { archiveCommands } from './archive.js';
 import { listCommands } from './lists.js';
 import { mailPolicyCommands } from './mail-policy.js';
 import { passwordPolicyCommands } from './password-policy.js';
+import { publicFolderCommands } from './public-folders.js';
 
 /** Where one run of the command reads its environment and writes its output. */
 export interface CliIo {
@@ -146,6 +147,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   queueCommands(program, withStore, print, by);
   archiveCommands(program, withStore, print, io.out);
   listCommands(program, withStore, print, by, () => config);
+  publicFolderCommands(program, withStore, print, by);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
