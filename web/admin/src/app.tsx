@@ -27,6 +27,8 @@ import { Queue, QueuedMessageDetail } from './pages/queue';
 import { Resources } from './pages/resources';
 import { Policies } from './pages/policies';
 import { ApiKeys } from './pages/api-keys';
+import { PublicFolders } from './pages/public-folders';
+import { PublicFolderDetail } from './pages/public-folder-detail';
 
 const DOMAIN_KEY = 'hearth.admin.domain';
 
@@ -133,6 +135,7 @@ function Console({ loaded, signOut }: { loaded: Loaded; signOut: () => void }) {
     { to: `d/${d}/resources`, label: 'Rooms and equipment', domain: true },
     { to: `d/${d}/delegation`, label: 'Delegation', domain: true },
     { to: `d/${d}/lists`, label: 'Mailing lists', domain: true },
+    { to: `d/${d}/public-folders`, label: 'Public folders', domain: true },
     { to: `d/${d}/policies`, label: 'Policies', domain: true },
     { to: 'queue', label: 'Queue' },
     { to: 'audit', label: 'Audit log' },
@@ -205,6 +208,8 @@ function Route({ path }: { path: string }) {
   if ((p = match('d/:domain/delegation', path))) return <Delegation domain={p.domain} />;
   if ((p = match('d/:domain/lists', path))) return <Lists domain={p.domain} />;
   if ((p = match('d/:domain/lists/:address', path))) return <ListDetail domain={p.domain} address={p.address} />;
+  if ((p = match('d/:domain/public-folders', path))) return <PublicFolders domain={p.domain} />;
+  if ((p = match('d/:domain/public-folders/:id', path))) return <PublicFolderDetail domain={p.domain} id={p.id} />;
   if (match('queue', path)) return <Queue />;
   if ((p = match('queue/:id', path))) return <QueuedMessageDetail id={p.id} />;
   return (

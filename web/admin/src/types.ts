@@ -154,3 +154,16 @@ export interface DevicePolicy {
   policy: Record<string, unknown>;
   overrides: Record<string, unknown>;
 }
+export type PublicFolderKind = 'mail' | 'calendar' | 'contacts' | 'tasks' | 'notes';
+export type PublicAccess = 'none' | 'read' | 'write';
+export interface PublicFolder {
+  id: number;
+  name: string;
+  /** Names from the top of the tree, joined with '/'. */
+  path: string;
+  parentId: number | null;
+  kind: PublicFolderKind;
+  defaultAccess: PublicAccess;
+  grants: { grantee: string; granteeKind: 'user' | 'group'; rights: 'read' | 'write' }[];
+  createdAt: string;
+}
