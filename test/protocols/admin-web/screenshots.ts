@@ -79,6 +79,30 @@ async function main(): Promise<void> {
     await api('PUT', '/domains/a.test/access-rules', { default: 'allowed', rules: [{ field: 'deviceType', pattern: 'Android*', access: 'quarantined' }, { field: 'userAgent', pattern: '*OldMail*', access: 'blocked' }] });
     await api('PATCH', '/domains/a.test/password-policy', { minLength: 12, requireDigit: true });
     await api('POST', '/api-keys', { label: 'billing system', access: 'read', cidrs: ['203.0.113.0/24'] });
+    // Public folders: a small tree with its default access and a few grants.
+    const folder = async (name: string, kind: string, defaultAccess: string, parentId?: number): Promise<number> => {
+      const id = await root.evaluate(
+        async ([n, k, a, p]) => {
+          const r = await fetch('/api/v1/domains/a.test/public-folders', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${sessionStorage.getItem('hearth.admin.token')}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ name: n, kind: k, defaultAccess: a, parentId: p }),
+          });
+          if (!r.ok) throw new Error(`public folder ${n}: ${r.status} ${await r.text()}`);
+          return ((await r.json()) as { id: number }).id;
+        },
+        [name, kind, defaultAccess, parentId ?? null] as const,
+      );
+      return id;
+    };
+    const company = await folder('Company', 'mail', 'read');
+    await folder('Announcements', 'mail', 'read', company);
+    const holidays = await folder('Holidays', 'calendar', 'read', company);
+    await folder('Suppliers', 'contacts', 'write');
+    const board = await folder('Board', 'notes', 'none');
+    await api('PUT', `/domains/a.test/public-folders/${holidays}/grants/alice@a.test`, { rights: 'write' });
+    await api('PUT', `/domains/a.test/public-folders/${board}/grants/team@a.test`, { rights: 'read' });
+    await api('PUT', `/domains/a.test/public-folders/${board}/grants/ann@a.test`, { rights: 'write' });
     const body = Buffer.from('From: ann@a.test\r\nSubject: Quarterly figures\r\n\r\nSee attached.\r\n');
     const queued = await store.enqueueMessage({
       mailFrom: 'ann@a.test',
@@ -168,6 +192,15 @@ async function main(): Promise<void> {
     await shot(root, 'policies', async () => {
       await go(root, 'd/a.test/policies', 'Policies of a.test');
       await root.getByLabel('Rule 2 pattern').waitFor();
+    });
+    await shot(root, 'public-folders', async () => {
+      await go(root, 'd/a.test/public-folders', 'Public folders of a.test');
+      await root.getByText('New public folder').click();
+      await root.getByRole('link', { name: 'Company/Holidays' }).waitFor();
+    });
+    await shot(root, 'public-folder', async () => {
+      await go(root, `d/a.test/public-folders/${board}`, 'Board');
+      await root.getByRole('rowheader', { name: 'team@a.test' }).waitFor();
     });
     await shot(root, 'api-keys', async () => {
       await go(root, 'api-keys', 'API keys');

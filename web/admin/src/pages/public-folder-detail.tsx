@@ -11,8 +11,10 @@ import { ErrorLine, Field, Link, Notice, useAction, useLoad, when } from '../com
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { PublicFolder } from '../types';
-import { ACCESS, accessLabel, allFolders, kindLabel } from './public-folders';
+import { ACCESS, allFolders, kindLabel } from './public-folders';
 
+const defaultSentence = (access: string, domain: string) =>
+  access === 'write' ? `Everyone in ${domain} may read and write it.` : access === 'read' ? `Everyone in ${domain} may read it.` : `Nobody in ${domain} sees it without a grant.`;
 const full = (text: string, domain: string) => (text.includes('@') ? text.trim().toLowerCase() : `${text.trim().toLowerCase()}@${domain}`);
 
 export function PublicFolderDetail({ domain, id }: { domain: string; id: string }) {
@@ -162,10 +164,7 @@ function Grants({ domain, url, current, writable, onSaved }: { domain: string; u
   return (
     <div class="panel">
       <h2>Grants</h2>
-      <p class="hint">
-        Everyone in {domain} has the default access ({accessLabel(folder.defaultAccess).toLowerCase()}); a grant gives a user, or every member of a
-        group, more.
-      </p>
+      <p class="hint">{defaultSentence(folder.defaultAccess, domain)} A grant gives a user, or every member of a group, more; never less.</p>
       {folder.grants.length === 0 ? (
         <p>No grants.</p>
       ) : (
