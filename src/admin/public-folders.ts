@@ -12,6 +12,7 @@
  * Shared by the admin API, the console and the CLI; every change is audited (target
  * `public-folder:DOMAIN/PATH`, before and after).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Account, Domain, Folder, FolderKind, Grant } from '../model/types.js';
 import type { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
@@ -166,6 +167,8 @@ export async function updatePublicFolder(store: Store, by: AdminActor, domain: D
   const props = patch.defaultAccess !== undefined ? { ...folder.props, [PUBLIC_ACCESS_PROP]: checkAccess(patch.defaultAccess) } : folder.props;
   await store.updateFolder(id, { name, parentId, props });
   const after = await getPublicFolder(store, domain, id);
+  // An idempotent repeat (the same PATCH again) changes nothing and leaves no audit entry.
+  if (isDeepStrictEqual(before, after)) return after;
   await auditChange(store, by, 'public-folder.updated', publicFolderTarget(domain, after.path), before, after);
   await signalDomain(store, domain);
   return after;
@@ -203,6 +206,7 @@ export async function setPublicFolderGrant(
     await store.createGrant({ ownerId: owner.id, granteeId: grantee.id, folderId: id, rights, status: 'accepted' });
   }
   const after = await getPublicFolder(store, domain, id);
+  if (isDeepStrictEqual(before, after)) return after; // nothing changed: nothing to audit or signal
   await auditChange(store, by, 'public-folder.grant', publicFolderTarget(domain, after.path), before, after, { grantee: grantee.email, rights });
   const members = grantee.kind === 'group' ? await store.listGroupMembers(grantee.id) : [grantee];
   for (const a of members) await store.signal(a.id, GRANTS_SIGNAL);
