@@ -1,6 +1,8 @@
 // COPY, MOVE and their UID forms (RFC 9051 §6.4.7, RFC 6851) with COPYUID (RFC 4315 §3).
 import { atom, untaggedStatus } from '../../codec/index.js';
 import type { UidMapping } from '../../../../src/model/mail.js';
+import type { Folder } from '../../../../src/model/types.js';
+import { copyAcrossAccounts, removeMoved } from '../cross-account.js';
 import { decodeName } from '../mailboxes.js';
 import { resolveMailbox } from '../shared.js';
 import { trainMovedMessages } from '../../../../src/mail/filters/train-moves.js';
@@ -21,9 +23,9 @@ async function transfer(c: CommandContext, cmd: CommandOf<'COPY' | 'MOVE'>): Pro
   if (!found) return no('No such mailbox', 'TRYCREATE');
   if (!found.writable) return no('Shared read-only', 'NOPERM');
   const target = found.folder;
-  // The store moves and copies within one account (RFC 6851 as the MailStore implements it).
-  if (target.accountId !== sel.folder.accountId) return no('Copying between accounts is not supported', 'CANNOT');
   if (uids.length === 0) return ok(`${cmd.command} completed (no messages)`);
+  // Into or out of a shared or public mailbox: another account (../cross-account.ts).
+  if (target.accountId !== sel.folder.accountId) return across(c, cmd, uids, target);
   if (cmd.command === 'COPY') {
     const mapping = await c.ctx.store.copyMessages(sel.folder.id, uids, target.id);
     return ok('COPY completed', mapping.pairs.length ? copyUid(mapping) : undefined);
@@ -36,6 +38,18 @@ async function transfer(c: CommandContext, cmd: CommandOf<'COPY' | 'MOVE'>): Pro
   const pre = mapping.pairs.length ? [untaggedStatus('OK', 'Moved', copyUid(mapping))] : [];
   // RFC 6851 §3.3: the moved messages are expunged from the source, announced before the OK.
   pre.push(...sel.expunge(mapping.pairs.map(([src]) => src), s.enabled.has('QRESYNC')));
+  return ok('MOVE completed', undefined, pre);
+}
+
+async function across(c: CommandContext, cmd: CommandOf<'COPY' | 'MOVE'>, uids: number[], target: Folder): Promise<Outcome> {
+  const sel = c.session.selected!;
+  if (cmd.command === 'MOVE' && sel.readOnly) return no('Mailbox is read-only', 'READ-ONLY');
+  const mapping = await copyAcrossAccounts(c.ctx.store, sel.folder, uids, target);
+  if (mapping === 'too-big') return no('Too much to copy between accounts at once', 'LIMIT');
+  if (cmd.command === 'COPY') return ok('COPY completed', mapping.pairs.length ? copyUid(mapping) : undefined);
+  const gone = await removeMoved(c.ctx.store, sel.folder, mapping.pairs.map(([src]) => src));
+  const pre = mapping.pairs.length ? [untaggedStatus('OK', 'Moved', copyUid(mapping))] : [];
+  pre.push(...sel.expunge(gone, c.session.enabled.has('QRESYNC')));
   return ok('MOVE completed', undefined, pre);
 }
 

@@ -5,7 +5,7 @@ import type { Session } from '../session.js';
 import { DELIMITER, encodeName, mailboxEntries, patternRegex } from '../mailboxes.js';
 import { Subscriptions } from '../subscriptions.js';
 import { statusResponse } from '../status-items.js';
-import { sharedMailboxes } from '../shared.js';
+import { otherMailboxes } from '../shared.js';
 import { ok } from '../respond.js';
 import { AUTHED, command } from './types.js';
 
@@ -18,7 +18,8 @@ export const list = command({
       return ok('LIST completed', undefined, [untagged([atom('LIST'), [atom('\\Noselect')], DELIMITER, ''])]);
     }
     const store = c.ctx.store;
-    const entries = [...await mailboxEntries(store, s.account!.id), ...await sharedMailboxes(store, s.account!)];
+    const others = await otherMailboxes(store, s.account!);
+    const entries = [...await mailboxEntries(store, s.account!.id), ...others.mailboxes];
     const subs = await Subscriptions.load(store, s.account!.id);
     const regexes = cmd.patterns.map((p) => patternRegex(decodeRef(s, cmd.reference), decodeRef(s, p)));
     const matches = (name: string) => regexes.some((r) => r.test(name));
@@ -39,6 +40,14 @@ export const list = command({
       listed.add(e.name);
       out.push(line(e.name, attrs));
       if (ret.status && ret.status.length > 0) out.push(await statusResponse(store, e.folder.accountId, e.folder.id, encodeName(s, e.name), ret.status));
+    }
+    // Names above public mail folders (the namespace root, unreadable or non-mail public folders): \Noselect.
+    if (!sel.subscribed && !sel.specialUse) {
+      for (const name of others.noselect) {
+        if (byName.has(name) || !matches(name)) continue;
+        listed.add(name);
+        out.push(line(name, ['\\Noselect', '\\HasChildren']));
+      }
     }
     if (sel.subscribed && !sel.specialUse) {
       // Subscribed names with no mailbox (RFC 5258 §3.1: \NonExistent).
@@ -76,7 +85,7 @@ export const lsub = command({
   name: 'LSUB', states: AUTHED,
   handle: async (c, cmd) => {
     const s = c.session;
-    const entries = await mailboxEntries(c.ctx.store, s.account!.id);
+    const entries = [...await mailboxEntries(c.ctx.store, s.account!.id), ...(await otherMailboxes(c.ctx.store, s.account!)).mailboxes];
     const subs = await Subscriptions.load(c.ctx.store, s.account!.id);
     const re = patternRegex(decodeRef(s, cmd.reference), decodeRef(s, cmd.pattern));
     const byName = new Map(entries.map((e) => [e.name, e]));

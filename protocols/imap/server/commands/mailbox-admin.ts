@@ -3,6 +3,8 @@ import type { FolderRole } from '../../../../src/model/types.js';
 import { SPECIAL_USE } from '../../../../src/mail/mailbox-view.js';
 import { DELIMITER, decodeName, mailboxEntries, resolveFolder } from '../mailboxes.js';
 import { Subscriptions } from '../subscriptions.js';
+import { resolveMailbox } from '../shared.js';
+import { PUBLIC_PREFIX, PUBLIC_ROOT } from '../public.js';
 import type { CommandContext } from '../session.js';
 import { no, ok, type Outcome } from '../respond.js';
 import { AUTHED, command } from './types.js';
@@ -35,6 +37,8 @@ export const create = command({
     // A trailing delimiter only says that children will follow (RFC 9051 §6.3.4).
     const name = decodeName(c.session, cmd.mailbox).replace(/\/+$/, '');
     if (name === 'INBOX' || (await resolveFolder(c.ctx.store, c.session.account!.id, name))) return no('Mailbox exists', 'ALREADYEXISTS');
+    // The public namespace is the administrator's (src/admin/public-folders.ts), not a personal folder.
+    if (name === PUBLIC_ROOT || name.startsWith(PUBLIC_PREFIX)) return no('Public folders are made by an administrator', 'NOPERM');
     let role: FolderRole | null = null;
     for (const use of cmd.specialUse) {
       const r = ROLE_OF_USE.get(use.toLowerCase());
@@ -90,7 +94,8 @@ export const subscribe = command({
   name: 'SUBSCRIBE', states: AUTHED,
   handle: async (c, cmd) => {
     const name = decodeName(c.session, cmd.mailbox);
-    if (!(await resolveFolder(c.ctx.store, c.session.account!.id, name))) return no('No such mailbox', 'NONEXISTENT');
+    // Shared and public mailboxes may be subscribed too: clients that show only subscribed folders need it.
+    if (!(await resolveMailbox(c.ctx.store, c.session.account!, name))) return no('No such mailbox', 'NONEXISTENT');
     await (await Subscriptions.load(c.ctx.store, c.session.account!.id)).set(name, true);
     return ok('SUBSCRIBE completed');
   },

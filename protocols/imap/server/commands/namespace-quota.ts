@@ -1,15 +1,23 @@
-// NAMESPACE (RFC 2342: personal, and other users' shared folders under "Shared/") and QUOTA (RFC 9208: GETQUOTAROOT, GETQUOTA;
+// NAMESPACE (RFC 2342: personal, other users' shared folders under "Shared/", and the domain's
+// public folders under "Public Folders/" when the user may read a public mail folder) and QUOTA (RFC 9208: GETQUOTAROOT, GETQUOTA;
 // one root "" per account, STORAGE in KiB and MESSAGE, the account's limit or else its domain's).
 import { atom, untagged, type ResponseValue } from '../../codec/index.js';
 import { DELIMITER, decodeName, resolveFolder } from '../mailboxes.js';
 import { SHARED_PREFIX } from '../shared.js';
+import { PUBLIC_PREFIX, hasPublicMail } from '../public.js';
+import { sharedFolders } from '../../../../src/auth/folder-access.js';
 import type { CommandContext } from '../session.js';
 import { no, ok } from '../respond.js';
 import { AUTHED, command } from './types.js';
 
 export const namespace = command({
   name: 'NAMESPACE', states: AUTHED,
-  handle: async () => ok('NAMESPACE completed', undefined, [untagged([atom('NAMESPACE'), [['', DELIMITER]], [[SHARED_PREFIX, DELIMITER]], null])]),
+  handle: async (c) => {
+    // RFC 2342 §5: the third list is the shared namespaces; NIL when there is nothing to show.
+    const user = c.session.account!;
+    const pub = hasPublicMail(await sharedFolders(c.ctx.store, user), user) ? [[PUBLIC_PREFIX, DELIMITER]] : null;
+    return ok('NAMESPACE completed', undefined, [untagged([atom('NAMESPACE'), [['', DELIMITER]], [[SHARED_PREFIX, DELIMITER]], pub])]);
+  },
 });
 
 async function quotaLine(c: CommandContext): Promise<Buffer | null> {
