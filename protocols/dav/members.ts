@@ -5,6 +5,7 @@ import { hrefOf } from './request.js';
 import type { Res } from './resolve.js';
 import { homeHref, principalHref, folderSegment, visibleFolders, accessTo, resolve } from './resolve.js';
 import { galAccounts, galName } from './carddav/gal.js';
+import { publicMounts, publicSegment } from './public-folders.js';
 
 export function memberRes(parent: Extract<Res, { kind: 'collection' | 'schedule' }>, item: Item): Res {
   const area = parent.kind === 'schedule' ? 'calendars' : parent.area;
@@ -49,6 +50,9 @@ export async function members(q: DavRequest, r: Res, opts: { withContent?: boole
           const res = await resolve(q, ['dav', r.area, r.account.email, `shared-${g.id}`]);
           if (res.kind === 'collection') out.push(res);
         }
+        // The domain's public folders the user may read (public-folders.ts).
+        for (const m of await publicMounts(q, r.area, r.account))
+          out.push({ kind: 'collection', href: r.href + publicSegment(m.folder) + '/', area: r.area, account: r.account, folder: m.folder, access: m.access, publicMount: true });
       }
       return out;
     }

@@ -16,6 +16,7 @@ import { accountAccess, atLeast, folderAccess, type FolderAccess } from '../../s
 import type { DavRequest } from './request.js';
 import { hrefOf } from './request.js';
 import { scheduleFolder } from '../../src/pim/schedule-inbox.js';
+import { PUBLIC_SEGMENT_PREFIX, resolvePublicMount } from './public-folders.js';
 
 export type Access = FolderAccess;
 export { atLeast };
@@ -26,7 +27,7 @@ export type Res =
   | { kind: 'principal'; href: string; account: Account }
   | { kind: 'proxy'; href: string; account: Account; mode: 'read' | 'write' }
   | { kind: 'home'; href: string; area: Area; account: Account; access: Access }
-  | { kind: 'collection'; href: string; area: Area; account: Account; folder: Folder; access: Access; grant?: Grant }
+  | { kind: 'collection'; href: string; area: Area; account: Account; folder: Folder; access: Access; grant?: Grant; publicMount?: true }
   | { kind: 'member'; href: string; area: Area; account: Account; folder: Folder; item: Item | null; name: string; access: Access; folderHref: string }
   | { kind: 'new-collection'; href: string; area: Area; account: Account; parent: Folder | null; name: string; access: Access }
   | { kind: 'schedule'; href: string; box: 'inbox' | 'outbox'; account: Account; folder: Folder; access: Access }
@@ -140,6 +141,7 @@ async function resolvePim(q: DavRequest, area: 'calendars' | 'addressbooks', acc
   let folder: Folder | undefined;
   let grant: Grant | undefined;
   let access: Access = 'none';
+  let mount: Awaited<ReturnType<typeof resolvePublicMount>> = null;
   if (area === 'calendars' && (seg === 'inbox' || seg === 'outbox')) {
     if (account.id !== q.user.id) return hidden(segments);
     const f = await roleFolder(q, account, seg === 'inbox' ? 'schedule-inbox' : 'schedule-outbox');
@@ -162,17 +164,22 @@ async function resolvePim(q: DavRequest, area: 'calendars' | 'addressbooks', acc
     access = await folderAccess(store, account, f);
     if (!atLeast(access, 'read')) return hidden(segments);
     folder = f;
+  } else if (seg.startsWith(PUBLIC_SEGMENT_PREFIX) && account.id === q.user.id && (mount = await resolvePublicMount(q, area, account, seg))) {
+    // A public folder of the domain the user may read (public-folders.ts).
+    folder = mount.folder;
+    access = mount.access;
   } else {
     folder = (await listAreaFolders(q, account, area)).find((f) => folderSegment(f) === seg);
     access = await accessTo(q, account, folder ?? null);
     if (!folder) {
-      if (access !== 'owner' || name !== undefined) return hidden(segments);
+      // public-N is the public folders' name space in the home: no own collection is made there.
+      if (access !== 'owner' || name !== undefined || /^public-\d+$/.test(seg)) return hidden(segments);
       return { kind: 'new-collection', href: home + encodeURIComponent(seg) + '/', area, account, parent: null, name: seg, access };
     }
   }
   if (access === 'none') return hidden(segments);
   const folderHref = home + encodeURIComponent(seg) + '/';
-  if (name === undefined) return { kind: 'collection', href: folderHref, area, account, folder, access, grant };
+  if (name === undefined) return { kind: 'collection', href: folderHref, area, account, folder, access, grant, ...(mount ? { publicMount: true as const } : {}) };
   const item = await store.getItemByName(folder.id, name);
   return { kind: 'member', href: folderHref + encodeURIComponent(name), area, account, folder, item, name, access, folderHref };
 }

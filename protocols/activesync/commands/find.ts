@@ -24,7 +24,8 @@ import { emailOptions, messageData } from '../sync/mail.js';
 import { easFolderType } from '../folders.js';
 import { addressList } from '../convert/email.js';
 import { galHits, galProperties, matches, type MailQuery } from './search.js';
-import { galPicture, pictureOption } from '../gal-picture.js';
+import { pictureOption } from '../gal-picture.js';
+import { entryProperties, withPublicContacts } from '../gal.js';
 import { type CommandContext, type CommandResult, type WbxmlCommand, httpStatus, wbxml } from './types.js';
 
 const NS = 'Find';
@@ -125,15 +126,12 @@ async function findGal(ctx: CommandContext, crit: WbxmlElement): Promise<WbxmlEl
   const q = (childText(crit, 'Query', NS) ?? '').trim().toLowerCase();
   if (!q) throw new FindError(FindStatus.InvalidRequest);
   const r = range(child(crit, 'Options', NS), 'GAL');
-  const hits = await galHits(ctx, q);
+  // The domain's accounts and its public contacts the user may read (../gal.ts).
+  const hits = await withPublicContacts(ctx, await galHits(ctx, q), q);
   // Picture (MaxSize, MaxPictures; [MS-ASCMD] 2.2.3.135.1): each entry's photo.
   const pictures = pictureOption(child(crit, 'Options', NS), NS);
   const results: WbxmlElement[] = [];
-  for (const a of hits.slice(r.start, r.end + 1)) {
-    const props = galProperties(a);
-    if (pictures) props.push(galPicture(await pictures.of(ctx, a)));
-    results.push(el(NS, 'Result', [el(NS, 'Properties', props)]));
-  }
+  for (const e of hits.slice(r.start, r.end + 1)) results.push(el(NS, 'Result', [el(NS, 'Properties', await entryProperties(ctx, e, galProperties, pictures))]));
   return response('GAL', results, hits.length, r.start);
 }
 

@@ -1,6 +1,7 @@
 /**
  * ResolveRecipients ([MS-ASCMD] 2.2.1.15): each To (a name or an address the user typed) against
- * the global address list (the enabled accounts of the user's domain, Type 1) and the user's own
+ * the global address list (the enabled accounts of the user's domain and the contacts of the
+ * domain's public address books the user may read, Type 1) and the user's own
  * contacts (the EMAIL of their vCards, Type 2). An address that is exactly one entry's resolves
  * to it; otherwise display names, their words and addresses that start with the text match.
  * Response Status ([MS-ASCMD] 2.2.3.177.12): 1 one recipient, 2 ambiguous (up to
@@ -14,6 +15,7 @@
 import type { Account } from '../../../src/model/types.js';
 import { child, childText, children, el, type WbxmlElement } from '../wbxml/types.js';
 import { availabilityOf, availabilityRange } from '../availability.js';
+import { publicContacts } from '../../../src/pim/public-contacts.js';
 import { PictureStatus, pictureOption } from '../gal-picture.js';
 import { type CommandContext, type CommandResult, type WbxmlCommand, wbxml } from './types.js';
 
@@ -33,6 +35,8 @@ function vcardCandidates(card: string): Candidate[] {
 async function candidates(ctx: CommandContext): Promise<Candidate[]> {
   const gal: Candidate[] = (await ctx.store.listAccounts(ctx.account.domainId)).filter((a) => !a.disabled)
     .map((a) => ({ type: 1, name: a.displayName ?? a.email, email: a.email, account: a }));
+  // The domain's public address books the user may read are part of the GAL (Type 1).
+  for (const c of await publicContacts(ctx.store, ctx.account)) if (c.email) gal.push({ type: 1, name: c.displayName, email: c.email });
   const contacts: Candidate[] = [];
   for (const f of await ctx.store.listFolders(ctx.account.id, 'contacts')) {
     for (const item of await ctx.store.listItems(f.id)) if (item.content) contacts.push(...vcardCandidates(item.content));

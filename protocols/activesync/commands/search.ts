@@ -1,8 +1,9 @@
 /**
  * Search ([MS-ASCMD] 2.2.1.16) of the global address list and of the mailbox.
  *
- * GAL: the enabled accounts of the user's domain (users, groups, resources) whose display name,
- * any word of it, or address starts with the query (case-insensitive), by display name.
+ * GAL: the enabled accounts of the user's domain (users, groups, resources) and the contacts of
+ * the domain's public address books the user may read (../gal.ts) whose display name, any word
+ * of it, or address starts with the query (case-insensitive), by display name.
  *
  * Mailbox: the Query's And of Class Email, CollectionId (else every mail folder the user can
  * see; DeepTraversal is implied), FreeText (every word must occur in the subject, the senders or
@@ -22,7 +23,8 @@ import { easFolderType } from '../folders.js';
 import { parseEasDate } from '../convert/util.js';
 import { addressList } from '../convert/email.js';
 import { type CommandContext, type CommandResult, type WbxmlCommand, wbxml } from './types.js';
-import { galPicture, pictureOption } from '../gal-picture.js';
+import { pictureOption } from '../gal-picture.js';
+import { entryProperties, withPublicContacts } from '../gal.js';
 
 const NS = 'Search';
 const AS = 'AirSync';
@@ -79,16 +81,13 @@ async function searchGal(ctx: CommandContext, query: string, options: WbxmlEleme
   const r = range(options);
   const q = query.trim().toLowerCase();
   if (!r || q.length === 0) return storeAnswer(SearchStatus.InvalidRequest);
-  const hits = await galHits(ctx, q);
+  // The domain's accounts and its public contacts the user may read (../gal.ts).
+  const hits = await withPublicContacts(ctx, await galHits(ctx, q), q);
   const page = hits.slice(r.start, r.end + 1);
   // Picture (14.1+, [MS-ASCMD] 2.2.3.135.3): each entry's photo within MaxSize / MaxPictures.
   const pictures = ctx.atLeast('14.1') ? pictureOption(options, NS) : null;
   const results: WbxmlElement[] = [];
-  for (const a of page) {
-    const props = galProperties(a);
-    if (pictures) props.push(galPicture(await pictures.of(ctx, a)));
-    results.push(el(NS, 'Result', [el(NS, 'Properties', props)]));
-  }
+  for (const e of page) results.push(el(NS, 'Result', [el(NS, 'Properties', await entryProperties(ctx, e, galProperties, pictures))]));
   return storeAnswer(SearchStatus.Success, results, hits.length, r.start);
 }
 

@@ -48,6 +48,8 @@ export function planProps(r: Res, ops: PropOp[], base: Record<string, unknown>):
     const mapped = pim ? MAPPED[op.name] : undefined;
     if (mapped) {
       const text = op.el.text.trim();
+      // A public folder's name is the administrator's (src/admin/public-folders.ts, audited).
+      if (mapped === 'name' && r.kind === 'collection' && r.publicMount) { failed.set(op.name, 403); continue; }
       if (mapped === 'name') { if (!op.remove && text) rename = text; continue; }
       if (op.remove) delete props[mapped]; else props[mapped] = mapped === 'order' && /^-?\d+$/.test(text) ? Number(text) : text;
       continue;
