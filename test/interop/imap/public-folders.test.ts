@@ -93,6 +93,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.match(second, /\* LIST \(\\HasChildren\) "\/" "Public Folders\/News"/);
       assert.match(second, /\* LIST \(\\Noselect \\HasChildren\) "\/" "Public Folders\/Team"/);
       assert.doesNotMatch(second, /Archive/);
+      // LIST-EXTENDED and LSUB: a public mailbox counts as subscribed until UNSUBSCRIBEd, and may be subscribed.
+      const ext = await raw.command('x1', 'LIST (SUBSCRIBED) "" "Public Folders/*" RETURN (CHILDREN STATUS (MESSAGES))');
+      assert.match(ext, /\* LIST \(\\HasChildren \\Subscribed\) "\/" "Public Folders\/News"/);
+      assert.match(ext, /\* STATUS "Public Folders\/News" \(MESSAGES 1\)/);
+      assert.match(await raw.command('x2', 'UNSUBSCRIBE "Public Folders/Board"'), /^x2 OK/m);
+      assert.doesNotMatch(await raw.command('x3', 'LSUB "" "Public Folders/*"'), /Board/);
+      assert.match(await raw.command('x4', 'SUBSCRIBE "Public Folders/Board"'), /^x4 OK/m);
+      assert.match(await raw.command('x5', 'LSUB "" "Public Folders/*"'), /\* LSUB \(\) "\/" "Public Folders\/Board"/);
+      assert.match(await raw.command('x6', 'SUBSCRIBE "Public Folders/Secret"'), /^x6 NO/m);
       assert.match(await raw.command('l5', 'SELECT "Public Folders"'), /^l5 NO/m);
       assert.match(await raw.command('l6', 'SELECT "Public Folders/News"'), /^l6 OK \[READ-ONLY\]/m);
       assert.match(await raw.command('l7', 'STORE 1 +FLAGS (\\Deleted)'), /^l7 NO \[READ-ONLY\]/m);
