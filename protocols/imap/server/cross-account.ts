@@ -1,36 +1,32 @@
 // COPY and MOVE between two accounts' folders (a user's own mailbox and a shared or public one,
-// RFC 9051 §6.4.7, RFC 6851): the store copies within one account only, so the messages are read
-// and appended to the target in one all-or-nothing append (flags and internal date kept, the
-// target account's quota checked by the store), then, for MOVE, removed from the source.
+// RFC 9051 §6.4.7, RFC 6851): the store copies within one account only, so each message is read
+// and appended to the target on its own (flags and internal date kept, the target account's quota
+// checked by the store), one message in memory at a time. COPY is all or nothing (RFC 9051
+// §6.4.7: a failed COPY restores the destination): on a failure the messages already appended are
+// expunged from the target again. MOVE then removes the copied messages from the source.
 import type { Folder } from '../../../src/model/types.js';
-import type { NewMessage, UidMapping } from '../../../src/model/mail.js';
+import type { UidMapping } from '../../../src/model/mail.js';
 import type { Store } from '../../../src/store/store.js';
-import { MAIL_LIMITS } from '../../../src/mail/limits.js';
 
-/** Bytes one cross-account COPY may carry: it is held in memory for the one append. */
-export const MAX_CROSS_COPY_BYTES = Math.max(MAIL_LIMITS.maxMessageBytes, 256 * 1024 * 1024);
-
-export type CrossCopy = UidMapping | 'too-big';
-
-export async function copyAcrossAccounts(store: Store, from: Folder, uids: number[], to: Folder): Promise<CrossCopy> {
-  const messages: NewMessage[] = [];
-  const sources: number[] = [];
-  let total = 0;
-  for (const uid of uids) {
-    const m = await store.getMessageByUid(from.id, uid);
-    if (!m) continue; // expunged meanwhile: nothing to copy (RFC 9051 §6.4.7 copies what exists)
-    total += m.size;
-    if (total > MAX_CROSS_COPY_BYTES) return 'too-big';
-    const bytes = await store.readMessageBytes(m.itemId);
-    if (!bytes) continue;
-    // \Recent is never copied (RFC 3501 §2.3.2: it belongs to the session that saw it first).
-    messages.push({ bytes, parsed: m.parsed, flags: m.flags.filter((f) => f.toLowerCase() !== '\\recent'), internalDate: m.internalDate });
-    sources.push(uid);
+export async function copyAcrossAccounts(store: Store, from: Folder, uids: number[], to: Folder): Promise<UidMapping> {
+  const pairs: [number, number][] = [];
+  try {
+    for (const uid of uids) {
+      const m = await store.getMessageByUid(from.id, uid);
+      if (!m) continue; // expunged meanwhile: nothing to copy (RFC 9051 §6.4.7 copies what exists)
+      const bytes = await store.readMessageBytes(m.itemId);
+      if (!bytes) continue;
+      // \Recent is never copied (RFC 3501 §2.3.2: it belongs to the session that saw it first).
+      const flags = m.flags.filter((f) => f.toLowerCase() !== '\\recent');
+      const [stored] = await store.appendMessages(to.id, [{ bytes, parsed: m.parsed, flags, internalDate: m.internalDate }]);
+      pairs.push([uid, stored.uid]);
+    }
+  } catch (e) {
+    if (pairs.length) await removeMoved(store, to, pairs.map(([, target]) => target)).catch(() => undefined);
+    throw e;
   }
-  if (messages.length === 0) return { uidValidity: (await store.mailboxStatus(to.id)).uidValidity, pairs: [] };
-  const stored = await store.appendMessages(to.id, messages);
   const uidValidity = (await store.mailboxStatus(to.id)).uidValidity;
-  return { uidValidity, pairs: stored.map((m, i) => [sources[i], m.uid]) };
+  return { uidValidity, pairs };
 }
 
 /** MOVE's second half: the copied source messages are flagged \Deleted and expunged (those UIDs only). */

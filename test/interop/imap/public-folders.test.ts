@@ -162,6 +162,21 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal((await statusOf(b, 'INBOX')).messages, 1);
     });
 
+    await t.test('a COPY that fails part-way leaves the target as it was (all or nothing)', async () => {
+      // The public owner gets a quota that takes one more message but not two: the second append fails.
+      const owner = (await h.t.store.getAccount('.public@pub.test'))!;
+      const before = (await statusOf(a, 'Public Folders/Board')).messages;
+      await a.append('INBOX', mime('First of two'));
+      await a.append('INBOX', mime('Second of two'));
+      const used = (await h.t.store.accountUsage(owner.id)).bytes;
+      await h.t.store.updateAccount(owner.id, { quotaBytes: used + Buffer.byteLength(mime('First of two')) + 10 });
+      await a.mailboxOpen('INBOX');
+      await refused(a.messageCopy('1:*', 'Public Folders/Board').then((r) => { if (!r) throw new Error('NO'); }), /NO|OVERQUOTA|LIMIT/);
+      await a.mailboxClose();
+      assert.equal((await statusOf(a, 'Public Folders/Board')).messages, before, 'the first message was taken back');
+      await h.t.store.updateAccount(owner.id, { quotaBytes: null });
+    });
+
     await t.test('another domain sees nothing and cannot open a public name', async () => {
       assert.ok(!e.namespaces?.shared, 'no shared namespace list for another domain (NIL)');
       assert.ok(!(await e.list()).some((m) => m.path.startsWith('Public Folders')));

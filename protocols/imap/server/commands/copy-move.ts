@@ -45,7 +45,6 @@ async function across(c: CommandContext, cmd: CommandOf<'COPY' | 'MOVE'>, uids: 
   const sel = c.session.selected!;
   if (cmd.command === 'MOVE' && sel.readOnly) return no('Mailbox is read-only', 'READ-ONLY');
   const mapping = await copyAcrossAccounts(c.ctx.store, sel.folder, uids, target);
-  if (mapping === 'too-big') return no('Too much to copy between accounts at once', 'LIMIT');
   if (cmd.command === 'COPY') return ok('COPY completed', mapping.pairs.length ? copyUid(mapping) : undefined);
   const gone = await removeMoved(c.ctx.store, sel.folder, mapping.pairs.map(([src]) => src));
   const pre = mapping.pairs.length ? [untaggedStatus('OK', 'Moved', copyUid(mapping))] : [];
