@@ -13,3 +13,4 @@ export type * from './mime-tree.js';
 export * from './compose-values.js';
 export * from './compose-response.js';
 export * from './compose-body.js';
+export * from './compose-thread.js';

@@ -14,6 +14,7 @@ import { taggedLine, type Outcome } from './respond.js';
 import { storeErrorOutcome } from './store-errors.js';
 import { capabilities } from './capabilities.js';
 import { RateLimiter } from './rate-limiter.js';
+import { numberingBefore, resultUpdates } from './search-context.js';
 
 export interface ConnectionOptions {
   ctx: ProtocolContext;
@@ -176,6 +177,7 @@ export class ImapConnection {
       return;
     }
     const condstoreBefore = this.session.condstore;
+    const numbering = numberingBefore(this.session);
     let outcome: Outcome;
     try {
       outcome = await spec.handle(this.commandContext(), cmd as never);
@@ -194,6 +196,10 @@ export class ImapConnection {
       const quiet = outcome.noExpunges || (NO_EXPUNGE_DURING.has(cmd.command) && !cmd.uid);
       out.push(...await sel.sync({ expunges: !quiet, qresync: this.session.enabled.has('QRESYNC'), condstore: this.session.condstore }));
     }
+    // Live SEARCH results (RFC 5267 §4): REMOVEFROM before this command's answers, ADDTO after.
+    const updates = await resultUpdates(this.commandContext(), numbering);
+    out.unshift(...updates.first);
+    out.push(...updates.last);
     if (!outcome.silent) out.push(taggedLine(cmd.tag, outcome));
     await this.write(Buffer.concat(out));
   }

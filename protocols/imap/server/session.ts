@@ -5,6 +5,7 @@ import type { ProtocolContext } from '../../../src/model/context.js';
 import type { ComposeOptions } from '../codec/index.js';
 import type { SelectedMailbox } from './selected.js';
 import type { ImapLimits } from './limits.js';
+import type { SearchUpdate } from './search-context.js';
 
 export type SessionState = 'notauth' | 'auth' | 'selected' | 'logout';
 
@@ -18,6 +19,8 @@ export interface Session {
   condstore: boolean;
   /** The UIDs of the last SEARCH RETURN (SAVE), for "$" (RFC 5182). */
   saved: number[] | null;
+  /** Live SEARCH results, RETURN (UPDATE) (RFC 5267 §4; search-context.ts). */
+  updates?: SearchUpdate[];
   secure: boolean;
   remoteAddress: string;
   readonly compose: ComposeOptions;

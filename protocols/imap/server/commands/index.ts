@@ -10,7 +10,10 @@ import { status } from './status.js';
 import { append } from './append.js';
 import { getquota, getquotaroot, namespace } from './namespace-quota.js';
 import { fetch } from './fetch.js';
-import { search } from './search.js';
+import { searchWithContext } from './search-context.js';
+import { sort } from './sort.js';
+import { thread } from './thread.js';
+import { cancelupdate } from './cancelupdate.js';
 import { store } from './store.js';
 import { copy, move } from './copy-move.js';
 import { expunge } from './expunge.js';
@@ -18,8 +21,8 @@ import { idle } from './idle.js';
 
 const ALL: CommandSpec<never>[] = [
   capability, noop, check, logout, id, enable, starttls, login, authenticate, select, examine, close, unselect, create, del,
-  rename, subscribe, unsubscribe, list, lsub, status, append, namespace, getquota, getquotaroot, fetch, search, store, copy,
-  move, expunge, idle,
+  rename, subscribe, unsubscribe, list, lsub, status, append, namespace, getquota, getquotaroot, fetch, searchWithContext, store, copy,
+  move, expunge, idle, sort, thread, cancelupdate,
 ] as unknown as CommandSpec<never>[];
 
 export const COMMANDS = new Map<ImapCommand['command'], CommandSpec>(ALL.map((s) => [s.name, s as unknown as CommandSpec]));
