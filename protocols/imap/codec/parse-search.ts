@@ -121,7 +121,7 @@ function readPartialRange(c: Cursor): PartialRange {
   return last ? { from: -from, to: -to } : { from, to };
 }
 
-/** RETURN (MIN MAX ALL COUNT SAVE UPDATE PARTIAL r) (RFC 4731 §3.1, RFC 5182 §2.1, RFC 5267 §4.1, RFC 9394). */
+/** RETURN (MIN MAX ALL COUNT SAVE UPDATE CONTEXT PARTIAL r) (RFC 4731 §3.1, RFC 5182 §2.1, RFC 5267 §4.1, RFC 9394). */
 function readReturn(c: Cursor): SearchReturn {
   return c.list(() => {
     const option = c.atom().toUpperCase();
@@ -129,7 +129,7 @@ function readReturn(c: Cursor): SearchReturn {
       c.sp();
       return { partial: readPartialRange(c) };
     }
-    if (option !== 'MIN' && option !== 'MAX' && option !== 'ALL' && option !== 'COUNT' && option !== 'SAVE' && option !== 'UPDATE') {
+    if (option !== 'MIN' && option !== 'MAX' && option !== 'ALL' && option !== 'COUNT' && option !== 'SAVE' && option !== 'UPDATE' && option !== 'CONTEXT') {
       c.fail(`unknown RETURN option "${option}"`);
     }
     return option;

@@ -26,7 +26,7 @@ export type SearchKey =
 export interface PartialRange { from: number; to: number }
 
 /**
- * ESEARCH result options (RFC 4731 §3.1, RFC 5182 SAVE, RFC 5267 §4.1 UPDATE, RFC 9394 PARTIAL);
+ * ESEARCH result options (RFC 4731 §3.1, RFC 5182 SAVE, RFC 5267 §4.1 UPDATE and CONTEXT (a hint), RFC 9394 PARTIAL);
  * empty means "ALL".
  */
-export type SearchReturn = Array<'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE' | 'UPDATE' | { partial: PartialRange }>;
+export type SearchReturn = Array<'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE' | 'UPDATE' | 'CONTEXT' | { partial: PartialRange }>;

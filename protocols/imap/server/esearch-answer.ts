@@ -35,8 +35,9 @@ export function returnOptions(ret: SearchReturn): { options: Set<string>; partia
     if (typeof r === 'string') options.add(r);
     else partial = r.partial;
   }
-  // RETURN () means ALL (RFC 4731 §3.1, RFC 5267 §3.1).
-  if (ret.length === 0) options.add('ALL');
+  // RETURN () means ALL (RFC 4731 §3.1, RFC 5267 §3.1); so does a RETURN with only the CONTEXT
+  // hint. UPDATE alone asks for no result data (RFC 5267 §4.3).
+  if (ret.length === 0 || (ret.length === 1 && options.has('CONTEXT'))) options.add('ALL');
   return { options, partial };
 }
 

@@ -1,5 +1,6 @@
 // SEARCH with the CONTEXT=SEARCH return options (RFC 5267 §4): UPDATE (the result stays live,
-// search-context.ts) and PARTIAL (a window of the result, §4.4; RFC 9394 for negative ranges).
+// search-context.ts), CONTEXT (a hint, nothing to do) and PARTIAL (a window of the result, §4.4;
+// RFC 9394 for negative ranges).
 // Any other SEARCH is answered by search.ts as before.
 import { atom, untagged } from '../../codec/index.js';
 import { matchingMessages, SUPPORTED_CHARSETS, unsupportedCharset } from '../search-run.js';
@@ -14,7 +15,7 @@ export const searchWithContext = command({
   name: 'SEARCH', states: SELECTED,
   handle: async (c, cmd) => {
     const ret = cmd.return && returnOptions(cmd.return);
-    if (!ret || (!ret.partial && !ret.options.has('UPDATE'))) return search.handle(c, cmd);
+    if (!ret || (!ret.partial && !ret.options.has('UPDATE') && !ret.options.has('CONTEXT'))) return search.handle(c, cmd);
     const s = c.session;
     const sel = s.selected!;
     if (cmd.charset && unsupportedCharset(cmd.charset)) {
@@ -27,12 +28,9 @@ export const searchWithContext = command({
     const found = await matchingMessages(c, cmd.key, false);
     const numbers = found.map((m) => (cmd.uid ? m.uid : sel.seqOf(m.uid)));
     if (ret.options.has('SAVE')) s.saved = found.map((m) => m.uid);
-    if (ret.options.has('UPDATE')) {
-      const refused = startUpdate(c, { tag: cmd.tag, uid: cmd.uid, key: cmd.key }, found.map((m) => m.uid));
-      if (refused) return refused;
-    }
+    const refused = ret.options.has('UPDATE') ? startUpdate(s, { tag: cmd.tag, uid: cmd.uid, key: cmd.key }, found.map((m) => m.uid)) : null;
     const values = esearchValues(cmd.tag, cmd.uid, numbers, cmd.return!);
     if (modseqKey && found.length > 0) values.push(atom('MODSEQ'), found.reduce((a, m) => Math.max(a, m.modseq), 0));
-    return { ...ok('SEARCH completed', undefined, [untagged(values)]), noExpunges: !cmd.uid };
+    return { ...ok('SEARCH completed', undefined, [...(refused ? [refused] : []), untagged(values)]), noExpunges: !cmd.uid };
   },
 });
