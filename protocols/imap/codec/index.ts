@@ -14,3 +14,4 @@ export * from './compose-values.js';
 export * from './compose-response.js';
 export * from './compose-body.js';
 export * from './compose-thread.js';
+export { parseImapMessageUrl, type ImapMessageUrl } from './imap-url.js';

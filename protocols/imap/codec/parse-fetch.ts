@@ -27,7 +27,7 @@ function readPartNumbers(c: Cursor, textMayFollow: boolean): number[] {
 }
 
 /** section = "[" [section-spec] "]" (RFC 9051 §9). */
-function readSection(c: Cursor): Section {
+export function readSection(c: Cursor): Section {
   c.expect('[');
   const part = readPartNumbers(c, true);
   const section: Section = { part };

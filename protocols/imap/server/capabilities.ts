@@ -6,8 +6,8 @@ const AFTER_LOGIN = [
   'IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE', 'UNSELECT',
   'CHILDREN', 'SPECIAL-USE', 'CREATE-SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'ESEARCH', 'SEARCHRES', 'CONDSTORE',
   'QRESYNC', 'QUOTA', 'QUOTA=RES-STORAGE', 'QUOTA=RES-MESSAGE', 'UTF8=ACCEPT', 'STATUS=SIZE', 'APPENDLIMIT', 'MULTIAPPEND', 'BINARY',
-  // RFC 5256, RFC 5957, RFC 5267 (sort/, commands/sort.ts, thread.ts, search-context.ts)
-  'SORT', 'SORT=DISPLAY', 'THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES', 'ESORT', 'CONTEXT=SEARCH', 'CONTEXT=SORT',
+  // RFC 5256, RFC 5957, RFC 5267 (sort/, commands/sort.ts, thread.ts, search-context.ts), RFC 4469 (catenate.ts)
+  'CATENATE', 'SORT', 'SORT=DISPLAY', 'THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES', 'ESORT', 'CONTEXT=SEARCH', 'CONTEXT=SORT',
 ];
 
 export function capabilities(s: Session, appendLimit: number): string[] {

@@ -1,4 +1,5 @@
-// APPEND and MULTIAPPEND (RFC 9051 §6.3.12, RFC 3502) with APPENDUID (RFC 4315 §3). The message
+// APPEND and MULTIAPPEND (RFC 9051 §6.3.12, RFC 3502) with APPENDUID (RFC 4315 §3) and CATENATE
+// (RFC 4469). The message
 // is parsed once here (src/mail/parse.ts) and stored with its MIME tree; the store checks quota
 // atomically (NO [OVERQUOTA], RFC 9208 §4) and the reader has already bounded its size.
 import { parseMessage } from '../../../../src/mail/parse.js';
@@ -9,6 +10,7 @@ import { atom, compressNumbers } from '../../codec/index.js';
 import { decodeName } from '../mailboxes.js';
 import { resolveMailbox } from '../shared.js';
 import { encodeBinaryParts } from '../binary-append.js';
+import { catenateMessage } from '../catenate.js';
 import { no, ok } from '../respond.js';
 import { AUTHED, command } from './types.js';
 
@@ -22,11 +24,14 @@ export const append = command({
     const { folder } = found;
     const messages: NewMessage[] = [];
     let total = 0;
+    const maxBytes = Math.min(MAIL_LIMITS.maxMessageBytes, c.limits.maxLiteralBytes);
     for (const m of cmd.messages) {
-      if (m.catenate) return no('CATENATE is not supported', 'CANNOT');
-      if (m.message.length === 0) return no('Empty message', 'CANNOT');
-      if (m.message.length > Math.min(MAIL_LIMITS.maxMessageBytes, c.limits.maxLiteralBytes)) return no('Message too large', 'TOOBIG');
-      let bytes = m.message;
+      // CATENATE (RFC 4469): the message is built from text and URL parts first (catenate.ts).
+      const built = m.catenate ? await catenateMessage(c, m.catenate, maxBytes) : m.message;
+      if (!Buffer.isBuffer(built)) return built;
+      if (built.length === 0) return no('Empty message', 'CANNOT');
+      if (built.length > maxBytes) return no('Message too large', 'TOOBIG');
+      let bytes = built;
       let parsed = await parseMessage(bytes);
       const reencoded = encodeBinaryParts(bytes, parsed.mime);
       if (reencoded) {
