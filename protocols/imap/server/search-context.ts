@@ -30,6 +30,13 @@ export interface SearchUpdate {
   sel: SelectedMailbox;
   /** UIDs in the result as last told to the client, in result order. */
   result: number[];
+  /** The view (modseq, messages) the result was computed on: unchanged, no search is needed. */
+  view?: string;
+}
+
+/** Changes whenever a flag, a message or the session's numbering changes (selected.ts). */
+function viewStamp(sel: SelectedMailbox): string {
+  return `${sel.modseq}:${sel.uids.length}:${sel.uids[sel.uids.length - 1] ?? 0}`;
 }
 
 /** The session's live updates, dropping those of an earlier selection. */
@@ -47,7 +54,7 @@ function live(s: Session): SearchUpdate[] {
 export function startUpdate(s: Session, u: { tag: string; uid: boolean; key: SearchKey; criteria?: SortCriterion[] }, uids: number[]): Buffer | null {
   const list = live(s).filter((x) => x.tag !== u.tag);
   if (list.length >= MAX_UPDATES) return untaggedStatus('NO', 'Too many live results', { code: 'NOUPDATE', args: [u.tag] });
-  list.push({ ...u, sel: s.selected!, result: uids });
+  list.push({ ...u, sel: s.selected!, result: uids, view: viewStamp(s.selected!) });
   s.updates = list;
   return null;
 }
@@ -107,6 +114,11 @@ export async function resultUpdates(c: Pick<CommandContext, 'ctx' | 'session'>, 
   const sel = c.session.selected;
   const oldSeq = new Map(before.map((uid, i) => [uid, i + 1]));
   for (const u of live(c.session)) {
+    // Nothing changed in the mailbox since the last evaluation: the result cannot have either
+    // (keys that depend on the clock, OLDER/YOUNGER, are not re-evaluated for that alone).
+    const view = viewStamp(sel!);
+    if (u.view === view) continue;
+    u.view = view;
     const found = await matchingMessages(c, u.key, u.criteria ? sortNeedsParse(u.criteria) : false);
     const now = (u.criteria ? sortMessages(found, u.criteria) : found).map((m) => m.uid);
     const { removed, added } = resultChanges(u.result, now, !!u.criteria);

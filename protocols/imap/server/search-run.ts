@@ -18,10 +18,9 @@ export async function matchingMessages(c: Pick<CommandContext, 'ctx' | 'session'
   return found;
 }
 
-const CHARSETS = ['UTF-8', 'US-ASCII'];
+/** SORT and THREAD name a charset (RFC 5256 §3): the ones SEARCH accepts, else NO [BADCHARSET]. */
+export const SUPPORTED_CHARSETS = ['UTF-8', 'US-ASCII'];
 
-/** SORT and THREAD name a charset (RFC 5256 §3); the ones SEARCH accepts, else NO [BADCHARSET]. */
 export function unsupportedCharset(charset: string): boolean {
-  return !CHARSETS.includes(charset.toUpperCase());
+  return !SUPPORTED_CHARSETS.includes(charset.toUpperCase());
 }
-export const SUPPORTED_CHARSETS = CHARSETS;
