@@ -44,8 +44,26 @@ interface Container {
 }
 
 function isAncestor(candidate: Container, of: Container): boolean {
+  // A container without children is nobody's ancestor but its own (the common case: a new reply).
+  if (candidate.children.length === 0) return candidate === of;
   for (let c: Container | null = of; c; c = c.parent) if (c === candidate) return true;
   return false;
+}
+
+/**
+ * Every container under `roots`, each after its parent (pre-order). The passes below walk it
+ * backwards (children before parents) rather than recursing: a reply chain thousands of
+ * messages deep must not exhaust the stack.
+ */
+function preOrder(roots: Container[]): Container[] {
+  const order: Container[] = [];
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    order.push(c);
+    for (const child of c.children) stack.push(child);
+  }
+  return order;
 }
 
 function unlink(child: Container): void {
@@ -74,24 +92,34 @@ function sortSiblings(list: Container[]): void {
 }
 
 /** Step 6 (children before their parents, so that a dummy's first child is known). */
-function sortTree(list: Container[]): void {
-  for (const c of list) sortTree(c.children);
-  sortSiblings(list);
+function sortTree(roots: Container[]): void {
+  const order = preOrder(roots);
+  for (let i = order.length - 1; i >= 0; i--) sortSiblings(order[i].children);
+  sortSiblings(roots);
 }
 
 /** Step 3: dummies without children go; others give their children to their parent's level,
  * except at the top when they have more than one. */
-function prune(list: Container[], top: boolean): Container[] {
+function pruneLevel(list: Container[], top: boolean): Container[] {
   const out: Container[] = [];
   for (const c of list) {
-    c.children = prune(c.children, false);
-    for (const child of c.children) child.parent = c;
-    if (c.message) { out.push(c); continue; }
-    if (c.children.length === 0) continue;
-    if (!top || c.children.length === 1) out.push(...c.children);
+    if (c.message) out.push(c);
+    else if (c.children.length === 0) continue;
+    else if (!top || c.children.length === 1) for (const child of c.children) out.push(child);
     else out.push(c);
   }
   return out;
+}
+
+function prune(roots: Container[]): Container[] {
+  const order = preOrder(roots);
+  // Children before parents: a dummy's children are pruned before it gives them away.
+  for (let i = order.length - 1; i >= 0; i--) {
+    const c = order[i];
+    c.children = pruneLevel(c.children, false);
+    for (const child of c.children) child.parent = c;
+  }
+  return pruneLevel(roots, true);
 }
 
 function threadSubject(c: Container): { key: Buffer; replyOrForward: boolean } | null {
@@ -110,15 +138,17 @@ function mergeBySubject(roots: Container[]): Container[] {
     if (!held) table.set(k, c);
     else if (held.message && (!c.message || (held.message.replyOrForward && !s.replyOrForward))) table.set(k, c);
   }
-  const result = [...roots];
+  const merged = new Set<Container>();
+  const replaced = new Map<Container, Container>();
   for (const c of roots) {
-    if (!result.includes(c)) continue;
+    // Merged into another thread, or put under a new dummy already: done with.
+    if (merged.has(c) || replaced.has(c)) continue;
     const s = threadSubject(c);
     if (!s) continue;
     const k = s.key.toString('latin1');
     const held = table.get(k)!;
     if (held === c) continue;
-    result.splice(result.indexOf(c), 1);
+    merged.add(c);
     if (!held.message && !c.message) {
       for (const child of c.children) { child.parent = held; held.children.push(child); }
     } else if (!held.message || (c.message!.replyOrForward && !held.message.replyOrForward)) {
@@ -128,15 +158,24 @@ function mergeBySubject(roots: Container[]): Container[] {
       const dummy: Container = { message: null, parent: null, children: [held, c] };
       held.parent = dummy;
       c.parent = dummy;
-      result[result.indexOf(held)] = dummy;
+      replaced.set(held, dummy);
       table.set(k, dummy);
     }
   }
-  return result;
+  return roots.filter((c) => !merged.has(c)).map((c) => replaced.get(c) ?? c);
 }
 
-function toNodes(list: Container[]): ThreadNode[] {
-  return list.map((c) => ({ id: c.message?.id ?? null, children: toNodes(c.children) }));
+function toNodes(roots: Container[]): ThreadNode[] {
+  const out: ThreadNode[] = [];
+  const stack: Array<[Container, ThreadNode[]]> = [];
+  for (let i = roots.length - 1; i >= 0; i--) stack.push([roots[i], out]);
+  while (stack.length > 0) {
+    const [c, into] = stack.pop()!;
+    const node: ThreadNode = { id: c.message?.id ?? null, children: [] };
+    into.push(node);
+    for (let i = c.children.length - 1; i >= 0; i--) stack.push([c.children[i], node.children]);
+  }
+  return out;
 }
 
 /** RFC 5256 §3 REFERENCES (after JWZ): parent/child links from References (or In-Reply-To),
@@ -176,7 +215,7 @@ export function referencesThreads(messages: ThreadMessage[]): ThreadNode[] {
     if (previous && previous !== own) link(previous, own);
   });
   // Step 2: the messages without parent are the top level.
-  let roots = prune(all.filter((c) => !c.parent), true);
+  let roots = prune(all.filter((c) => !c.parent));
   // Step 4: the top level by sent date (a dummy by its earliest child) before grouping by subject.
   for (const c of roots) if (!c.message) sortSiblings(c.children);
   sortSiblings(roots);

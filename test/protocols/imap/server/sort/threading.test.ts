@@ -66,6 +66,16 @@ describe('THREAD=REFERENCES (RFC 5256 §3)', () => {
     // A dummy thread takes a message of its subject as a child.
     assert.equal(refs(msgs({ references: ['z'], subject: 'Re: foo' }, { references: ['z'], subject: 'Re: foo' }, { subject: 'foo' })), '((1)(2)(3))');
   });
+  it('threads reply chains tens of thousands deep without exhausting the stack', () => {
+    const n = 30_000;
+    const chain = Array.from({ length: n }, (_, i) => ({ id: i + 1, messageId: `m${i}`, references: i ? [`m${i - 1}`] : [], subject: 'x', date: i }));
+    assert.equal(refs(chain), `(${chain.map((m) => m.id).join(' ')})`);
+    // Each message answered twice, one answer continuing: nested lists as deep as the chain.
+    const branching = Array.from({ length: n }, (_, i) => ({ id: i + 1, messageId: `b${i}`, references: i ? [`b${Math.floor((i - 1) / 2) * 2}`] : [], subject: 'x', date: i }));
+    const text = refs(branching);
+    assert.ok(text.startsWith('(1 (2)(3 (4)(5 (6)(7 ') && text.endsWith('))'), text.slice(0, 40));
+    assert.equal(text.split('(').length, text.split(')').length);
+  });
   it('answers an empty mailbox with no threads', () => {
     assert.equal(refs([]), '');
   });
