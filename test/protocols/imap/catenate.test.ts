@@ -13,8 +13,8 @@ function literal(text: string): string {
   return `{${Buffer.byteLength(text)}+}\r\n${text}`;
 }
 
-test('CATENATE builds messages from text and IMAP URLs', async (t) => {
-  const h = await startImap();
+for (const backend of ['sqlite', 'postgres'] as const) test(`CATENATE builds messages from text and IMAP URLs (${backend})`, async (t) => {
+  const h = await startImap({ backend });
   t.after(() => h.close());
   const me = await h.t.addUser('cat@example.test', PASS);
   const other = await h.t.addUser('other@example.test', PASS);

@@ -32,8 +32,8 @@ const MESSAGES = [
   'From: dave@example.test\r\nSubject: Fwd: agenda\r\n\r\nforwarded\r\n',
 ];
 
-test('SORT, THREAD, ESORT and CONTEXT on the wire', async (t) => {
-  const h = await startImap({ limits: { maxBadInARow: 1000 } });
+for (const backend of ['sqlite', 'postgres'] as const) test(`SORT, THREAD, ESORT and CONTEXT on the wire (${backend})`, async (t) => {
+  const h = await startImap({ backend, limits: { maxBadInARow: 1000 } });
   await h.t.addUser(USER, PASS);
   t.after(() => h.close());
   const a = await loggedIn(h);
