@@ -13,26 +13,13 @@
 import { atom, untagged, untaggedStatus, type ResponseValue, type SearchKey } from '../codec/index.js';
 import type { CommandContext, Session } from './session.js';
 import type { SelectedMailbox } from './selected.js';
+import type { SearchUpdate } from './search-update.js';
 import { matchingMessages } from './search-run.js';
 import { orderedSet } from './esearch-answer.js';
 import { sortMessages, sortNeedsParse, type SortCriterion } from './sort/sort-keys.js';
 
 /** Live results per session at most; more are refused with NOUPDATE (RFC 5267 §4.3.1). */
 const MAX_UPDATES = 5;
-
-export interface SearchUpdate {
-  tag: string;
-  uid: boolean;
-  key: SearchKey;
-  /** Set for SORT: the result is ordered. */
-  criteria?: SortCriterion[];
-  /** The selection the update belongs to: another SELECT ends it. */
-  sel: SelectedMailbox;
-  /** UIDs in the result as last told to the client, in result order. */
-  result: number[];
-  /** The view (modseq, messages) the result was computed on: unchanged, no search is needed. */
-  view?: string;
-}
 
 /** Changes whenever a flag, a message or the session's numbering changes (selected.ts). */
 function viewStamp(sel: SelectedMailbox): string {

@@ -5,7 +5,7 @@ import type { ProtocolContext } from '../../../src/model/context.js';
 import type { ComposeOptions } from '../codec/index.js';
 import type { SelectedMailbox } from './selected.js';
 import type { ImapLimits } from './limits.js';
-import type { SearchUpdate } from './search-context.js';
+import type { SearchUpdate } from './search-update.js';
 
 export type SessionState = 'notauth' | 'auth' | 'selected' | 'logout';
 
