@@ -58,6 +58,8 @@ export interface PostfixDovecot {
   stored(): number;
   /** Postfix's and Dovecot's own logs, for a failure report. */
   dir: string;
+  /** Process ids of Postfix's master and of Dovecot's (their daemons are their descendants). */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -194,6 +196,7 @@ export async function startPostfixDovecot(): Promise<PostfixDovecot> {
     return {
       port: smtpPort,
       dir,
+      pids: [master.pid!, dovecot.pid!],
       stored() {
         let n = 0;
         let users: string[];
