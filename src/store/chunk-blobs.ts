@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import type { BlobBackend, Db, Trx } from './sql-store-base.js';
+import { upsertInlineBlobs, type BlobBackend, type BlobRefs, type Db, type Trx } from './sql-store-base.js';
 import { clampRange, type BlobRange, type BlobReadStream, type StagedBlob } from './blob-stream.js';
 
 /** Bytes per chunk row: big enough that a row costs little, small enough to hold a few at once. */
@@ -57,6 +57,11 @@ export class ChunkBlobs implements BlobBackend {
 
   async write(trx: Trx, hash: string, data: Uint8Array): Promise<void> {
     await trx.insertInto('blobs').values({ hash, size: data.byteLength, ref_count: 1, data: Buffer.from(data) } as never).execute();
+  }
+
+  /** Whole blobs keep their bytes in the row (as write does): one upsert for the batch. */
+  addOrCreate(trx: Trx, blobs: BlobRefs[]): Promise<void> {
+    return upsertInlineBlobs(trx, blobs);
   }
 
   async read(db: Db, hash: string): Promise<Buffer | null> {

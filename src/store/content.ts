@@ -8,7 +8,7 @@ import type { ItemRow } from './schema.js';
 import { json, toFolder, toItem, toTombstone } from './rows.js';
 import { ItemWriter } from './item-writer.js';
 import { nextUidValidity } from './uid-validity-schema.js';
-import { ITEM_COLUMNS, now, type Trx, type WriteScope } from './sql-store-base.js';
+import { ITEM_COLUMNS, now, type BlobRefs, type Trx, type WriteScope } from './sql-store-base.js';
 import { DirectoryStore } from './directory.js';
 import { hashInto, type BlobRange, type BlobReadStream, type BlobStreamOptions, type StoredBlob } from './blob-stream.js';
 
@@ -279,6 +279,14 @@ export abstract class ContentStore extends DirectoryStore {
     const updated = await trx.updateTable('blobs').set({ ref_count: sql`ref_count + 1` }).where('hash', '=', hash).executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) await this.blobs.write(trx, hash, data);
     return hash;
+  }
+
+  /**
+   * Inside a write: each blob gains `refs` references, its row and bytes created when it is not
+   * stored yet; the blobs of a delivery batch in one statement where the backend can.
+   */
+  async addBlobsIn({ trx }: WriteScope, blobs: BlobRefs[]): Promise<void> {
+    if (blobs.length) await this.blobs.addOrCreate(trx, blobs);
   }
 
   getBlob(hash: string): Promise<Buffer | null> {

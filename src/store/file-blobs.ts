@@ -13,7 +13,8 @@ import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/p
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import type { BlobBackend, Db, Trx } from './sql-store-base.js';
+import { sql } from 'kysely';
+import { upsertInlineBlobs, type BlobBackend, type BlobRefs, type Db, type Trx } from './sql-store-base.js';
 import { clampRange, type BlobRange, type BlobReadStream, type StagedBlob } from './blob-stream.js';
 
 const STALE_TEMP_MS = 24 * 3600 * 1000;
@@ -80,6 +81,20 @@ export class FileBlobs implements BlobBackend {
       }
     }
     await trx.insertInto('blobs').values({ hash, size: data.byteLength, ref_count: 1, data: null } as never).execute();
+  }
+
+  /**
+   * Small blobs (kept in the row): one upsert for the batch. A larger one is a file, written
+   * only when its row does not exist yet (write() places it), then given its further references.
+   */
+  async addOrCreate(trx: Trx, blobs: BlobRefs[]): Promise<void> {
+    await upsertInlineBlobs(trx, blobs.filter((b) => b.data.byteLength <= INLINE_BLOB_BYTES));
+    for (const b of blobs.filter((x) => x.data.byteLength > INLINE_BLOB_BYTES)) {
+      const updated = await trx.updateTable('blobs').set({ ref_count: sql`ref_count + ${b.refs}` }).where('hash', '=', b.hash).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) continue;
+      await this.write(trx, b.hash, b.data);
+      if (b.refs > 1) await trx.updateTable('blobs').set({ ref_count: b.refs }).where('hash', '=', b.hash).execute();
+    }
   }
 
   /** The inline bytes of a blob row, or null for a blob kept as a file (or no row). */

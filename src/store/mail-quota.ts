@@ -22,6 +22,30 @@ function domainLimits(settings: string): { quotaBytes: number | null; quotaMessa
   return { quotaBytes: n(s.quotaBytes), quotaMessages: n(s.quotaMessages) };
 }
 
+/** What locking an account for a mail write returns: its quota state, its modseq and its domain's settings. */
+export interface LockedAccount { quota: QuotaState; modseq: number; domainSettings: string }
+
+/**
+ * Locks the account row (a no-op UPDATE: PostgreSQL row lock; SQLite holds the database's write
+ * lock already) and reads, in the same statement, its usage, limits, current modseq and its
+ * domain's settings: one round trip where a lock, an account read and a domain read were three.
+ */
+export async function lockAccountQuota(trx: MailTrx, accountId: number): Promise<LockedAccount> {
+  const a = await trx.updateTable('accounts').set({ modseq: sql`modseq` }).where('id', '=', accountId)
+    .returning(['domain_id', 'used_bytes', 'used_messages', 'quota_bytes', 'quota_messages', 'modseq',
+      sql<string>`(select settings from domains where domains.id = accounts.domain_id)`.as('domain_settings')])
+    .executeTakeFirst();
+  if (!a) throw notFound('account');
+  return {
+    quota: {
+      accountId, domainId: Number(a.domain_id), bytes: Number(a.used_bytes), messages: Number(a.used_messages),
+      quotaBytes: a.quota_bytes === null ? null : Number(a.quota_bytes), quotaMessages: a.quota_messages === null ? null : Number(a.quota_messages),
+    },
+    modseq: Number(a.modseq),
+    domainSettings: a.domain_settings ?? '{}',
+  };
+}
+
 export async function readAccountQuota(db: MailDb | MailTrx, accountId: number): Promise<QuotaState> {
   const a = await db.selectFrom('accounts').select(['id', 'domain_id', 'used_bytes', 'used_messages', 'quota_bytes', 'quota_messages'])
     .where('id', '=', accountId).executeTakeFirst();
@@ -40,13 +64,15 @@ export async function readAccountQuota(db: MailDb | MailTrx, accountId: number):
  * several nodes run side by side, the SMTP bench's finding), and its usage is summed only when
  * `alwaysSum` (for display).
  */
-export async function readDomainQuota(db: MailDb | MailTrx, domainId: number, lock: boolean, alwaysSum = false): Promise<DomainQuotaState> {
+export async function readDomainQuota(db: MailDb | MailTrx, domainId: number, lock: boolean, alwaysSum = false,
+  knownSettings?: string): Promise<DomainQuotaState> {
   const read = async () => {
     const d = await db.selectFrom('domains').select('settings').where('id', '=', domainId).executeTakeFirst();
     if (!d) throw notFound('domain');
     return domainLimits(d.settings);
   };
-  let limits = await read();
+  // `knownSettings`: the row as the caller just read it in this transaction (lockAccountQuota).
+  let limits = knownSettings !== undefined ? domainLimits(knownSettings) : await read();
   const limited = limits.quotaBytes !== null || limits.quotaMessages !== null;
   if (lock && limited) {
     // NO KEY UPDATE: deliveries and account creations into the domain queue behind it, but the

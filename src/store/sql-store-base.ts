@@ -11,6 +11,12 @@ export type Trx = Transaction<Database>;
 export interface BlobBackend {
   /** Called inside the transaction that creates the blob row. */
   write(trx: Trx, hash: string, data: Uint8Array): Promise<void>;
+  /**
+   * Inside a write: `refs` more references to each blob, its row (and bytes) created when it is
+   * not stored yet, in as few statements as the backend can (a delivery batch's blobs in one
+   * INSERT ... ON CONFLICT instead of an UPDATE and an INSERT each). Hashes are distinct.
+   */
+  addOrCreate(trx: Trx, blobs: BlobRefs[]): Promise<void>;
   read(db: Db, hash: string): Promise<Buffer | null>;
   /** The bytes as a stream, or null when the blob is not stored; `range` as in clampRange. */
   readStream(db: Db, hash: string, range?: BlobRange): Promise<BlobReadStream | null>;
@@ -28,6 +34,26 @@ export interface BlobBackend {
    * outside the database go, unless the blob was stored again meanwhile.
    */
   removed(db: Db, hash: string): Promise<void>;
+}
+
+/** One blob of a batch: its hash, bytes, and how many references the batch adds (at least 1). */
+export interface BlobRefs { hash: string; data: Uint8Array; refs: number }
+
+/**
+ * Rows of inline blobs (bytes in `blobs.data`) as one multi-row upsert per slice of at most
+ * `maxBytes` (one row when a single blob is larger): an existing row only gains the references.
+ */
+export async function upsertInlineBlobs(trx: Trx, blobs: BlobRefs[], maxBytes = 8 * 1024 * 1024): Promise<void> {
+  for (let i = 0; i < blobs.length;) {
+    let bytes = 0;
+    let j = i;
+    while (j < blobs.length && j - i < 100 && (j === i || bytes + blobs[j].data.byteLength <= maxBytes)) bytes += blobs[j++].data.byteLength;
+    await trx.insertInto('blobs').values(blobs.slice(i, j).map((b) => ({
+      hash: b.hash, size: b.data.byteLength, ref_count: b.refs, data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+    })) as never).onConflict((oc) => oc.column('hash').doUpdateSet({ ref_count: sql`blobs.ref_count + excluded.ref_count` }))
+      .execute();
+    i = j;
+  }
 }
 
 /** How change events leave a committed transaction: in-process, or NOTIFY to every node. */

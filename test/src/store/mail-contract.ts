@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../../src/store/store.js';
 import { isStoreError } from '../../../src/store/errors.js';
+import { hasNotificationReadiness } from '../../../src/store/capabilities.js';
 import type { ChangeEvent, Folder } from '../../../src/model/types.js';
 import { parseMessage } from '../../../src/mail/parse.js';
 import type { OpenedStore, StoreFactory } from '../../helpers/stores.js';
@@ -68,6 +69,8 @@ export function mailStoreContract(factory: StoreFactory): void {
       const [a, b] = await users(2);
       const events: ChangeEvent[] = [];
       const off = store.subscribe(a.account.id, (e) => events.push(e));
+      // PostgreSQL: the LISTEN must be up before the write, or its NOTIFY is not received (capabilities.ts).
+      if (hasNotificationReadiness(store)) await store.ready();
       const bytes = rfc822('fan out');
       const parsed = await parseMessage(bytes);
       const r = await store.deliverMessage([{ accountId: a.account.id, folderId: a.inbox.id }, { accountId: b.account.id, folderId: b.inbox.id }],
