@@ -3,7 +3,7 @@
  * mailboxes and resolve only after the commit (DESIGN: a 250 is durable). The composition root
  * (src/server) adapts src/mail/deliver.ts to this; tests may pass their own.
  */
-import type { Account } from '../../src/model/types.js';
+import type { Account, Domain } from '../../src/model/types.js';
 
 export interface SmtpEnvelope {
   mailFrom: string;
@@ -16,6 +16,8 @@ export interface SmtpEnvelope {
   remote: string[];
   /** RFC 3461 parameters of the transaction (the DSN extension): RET and ENVID of MAIL, NOTIFY and ORCPT per RCPT address. */
   dsn?: SmtpDsn;
+  /** The mailboxes' domains as read at RCPT (their size limits), so that delivery need not read them again. */
+  mailboxDomains?: Domain[];
   /** MX forwarding: the reverse-path of the queued copies (SRS, src/mail/srs.ts) when it differs from mailFrom. */
   remoteMailFrom?: string;
 }

@@ -10,10 +10,10 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp
 import type { Logger } from 'pino';
 import type { Store } from '../../src/store/store.js';
 import type { Authenticator } from '../../src/auth/authenticator.js';
-import type { Account } from '../../src/model/types.js';
+import type { Account, Domain } from '../../src/model/types.js';
 import { resolveRecipient } from '../../src/mail/recipients.js';
 import { mayPost } from '../../src/mail/lists/policy.js';
-import { accountWouldExceed } from '../../src/mail/quota.js';
+import { mailboxWouldExceed } from '../../src/mail/quota.js';
 import { mayUseSender, SendRate } from '../../src/mail/submission-policy.js';
 import { reply, deliveryErrorReply, SmtpReply } from './replies.js';
 import { usePreciseCodes } from './precise-codes.js';
@@ -59,6 +59,8 @@ interface Transaction {
   number: number;
   /** Accepted mailboxes by account id, and the smallest size limit among them. */
   mailboxes: Map<number, Account>;
+  /** Their domains as read at RCPT, by id (deliver() does not read them again). */
+  domains: Map<number, Domain>;
   /** Submission: addresses of other domains (and forwarding targets), for the outbound queue. */
   remote: Set<string>;
   limit: number;
@@ -92,7 +94,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
   const tx = (session: SMTPServerSession, fresh = false): Transaction => {
     let t = transactions.get(session);
     if (fresh || !t || t.number !== session.transaction) {
-      t = { number: session.transaction, mailboxes: new Map(), remote: new Set(), limit: settings.maxMessageSize, forwardingDomain: null };
+      t = { number: session.transaction, mailboxes: new Map(), domains: new Map(), remote: new Set(), limit: settings.maxMessageSize, forwardingDomain: null };
       transactions.set(session, t);
     }
     return t;
@@ -203,12 +205,16 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
       const declaredSize = mailFromArgs && typeof mailFromArgs.SIZE === 'string' ? Number(mailFromArgs.SIZE) : 0;
       let limit = t.limit;
       for (const m of r.mailboxes) {
-        const mine = await sizeLimitOf(store, m, settings.maxMessageSize);
+        // The mailbox's domain as the resolution just read it (an account's address is in its domain).
+        const domain = r.domains.get(m.domainId) ?? await store.getDomain(m.domainId);
+        if (!domain) throw reply.unknownUser();
+        const mine = await sizeLimitOf(store, m, settings.maxMessageSize, domain);
         // RFC 1870 §6.2: a SIZE over this recipient's limit is refused at RCPT.
         if (declaredSize > mine) throw reply.tooBig(mine);
         // The mail store's own rule (src/mail/quota.ts): one more message, of the declared size if any.
-        if (await accountWouldExceed(store, m.id, declaredSize)) throw reply.overQuota();
+        if (await mailboxWouldExceed(store, m, domain, declaredSize)) throw reply.overQuota();
         limit = Math.min(limit, mine);
+        t.domains.set(domain.id, domain);
       }
       t.limit = limit;
       for (const m of r.mailboxes) t.mailboxes.set(m.id, m);
@@ -240,7 +246,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         try {
           await deps.delivery.deliver([...t.mailboxes.values()], bytes, {
             mailFrom, rcptTo, remoteAddress: session.remoteAddress, helo: session.hostNameAppearsAs, authenticatedAs: user?.email ?? null,
-            remote: [...t.remote], dsn: dsnOf(session),
+            remote: [...t.remote], dsn: dsnOf(session), mailboxDomains: [...t.domains.values()],
             // SRS: the forwarded copies leave with a rewritten reverse-path (the null sender stays null).
             ...(t.forwardingDomain && deps.srs && t.remote.size ? { remoteMailFrom: deps.srs.forward(mailFrom, t.forwardingDomain) } : {}),
           });

@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Store } from '../store/store.js';
-import type { Account, FolderRole } from '../model/types.js';
+import type { Account, Domain, FolderRole } from '../model/types.js';
 import type { DeliveryTarget, ParsedMessage } from '../model/mail.js';
 import { MAIL_LIMITS } from './limits.js';
 import { parseMessage } from './parse.js';
@@ -27,6 +27,8 @@ export interface DeliverOptions {
   internalDate?: number;
   /** The recipients' accounts as the caller already read them (SMTP resolves them at RCPT): not read again. */
   accounts?: Account[];
+  /** Their domains as the caller already read them (SMTP at RCPT): their size limits are not read again. */
+  domains?: Domain[];
 }
 
 export interface DeliverReport {
@@ -57,7 +59,7 @@ export async function deliver(store: Store, recipients: string[], raw: Uint8Arra
   const report: DeliverReport = { delivered: [], overQuota: [], unknown: [], tooLarge: [], warned: [], imip: [], parsed };
   const targets: DeliveryTarget[] = [];
   const byAccount = new Map<number, Account>();
-  const domainLimit = new Map<number, number | null>();
+  const domainLimit = new Map<number, number | null>((opts.domains ?? []).map((d) => [d.id, d.maxMessageSize]));
   const toInbox = new Set<number>();
   const known = new Map((opts.accounts ?? []).map((a) => [a.email.toLowerCase(), a]));
   for (const address of [...new Set(recipients.map((r) => r.trim().toLowerCase()))]) {

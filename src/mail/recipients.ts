@@ -13,8 +13,11 @@ export interface ResolveLimits { maxDepth: number; maxMailboxes: number }
 export const DEFAULT_RESOLVE_LIMITS: ResolveLimits = { maxDepth: 10, maxMailboxes: 1000 };
 
 export type Resolution =
-  /** The domain is ours: `mailboxes` receive the message (deduplicated); `remote` are forwarding targets elsewhere. */
-  | { kind: 'local'; domain: Domain; mailboxes: Account[]; remote: string[] }
+  /**
+   * The domain is ours: `mailboxes` receive the message (deduplicated); `remote` are forwarding
+   * targets elsewhere; `domains` are the mailboxes' domains as read while resolving (by id).
+   */
+  | { kind: 'local'; domain: Domain; mailboxes: Account[]; remote: string[]; domains: Map<number, Domain> }
   /** The domain is ours but nothing (enabled) answers to the address. */
   | { kind: 'unknown'; domain: Domain }
   /** Alias or group chains went deeper or wider than the limits allow (a loop that grew, or a misconfiguration). */
@@ -43,7 +46,9 @@ export function domainPart(address: string): string {
 export async function resolveRecipient(store: Store, address: string, limits: ResolveLimits = DEFAULT_RESOLVE_LIMITS): Promise<Resolution> {
   const start = address.trim().toLowerCase();
   const domainName = domainPart(start);
-  const domain = domainName ? await store.getDomain(domainName) : null;
+  // Each domain is read once per resolution (an alias fan-out names the same few again and again).
+  const domains = new DomainMemo(store);
+  const domain = domainName ? await domains.byName(domainName) : null;
   if (!domain) return { kind: 'remote', domainName };
   const list = await findListAddress(store, start);
   if (list && list.endpoint !== 'owner') return { kind: 'list', domain, list };
@@ -61,20 +66,33 @@ export async function resolveRecipient(store: Store, address: string, limits: Re
     for (const addr of level) {
       if (seen.has(addr)) continue;
       seen.add(addr);
-      const targets = await expand(store, addr, depth === 0 && !ownedList, mailboxes, remote);
+      const targets = await expand(store, domains, addr, depth === 0 && !ownedList, mailboxes, remote);
       next.push(...targets);
       if (mailboxes.size > limits.maxMailboxes || seen.size + next.length > limits.maxMailboxes * 4) return { kind: 'too-complex', domain };
     }
     level = next;
   }
   if (mailboxes.size === 0 && remote.size === 0) return { kind: 'unknown', domain };
-  return { kind: 'local', domain, mailboxes: [...mailboxes.values()], remote: [...remote] };
+  return { kind: 'local', domain, mailboxes: [...mailboxes.values()], remote: [...remote], domains: domains.byId() };
+}
+
+/** Domains by name as read during one resolution (null: not ours). */
+class DomainMemo {
+  private readonly names = new Map<string, Domain | null>();
+  constructor(private readonly store: Store) {}
+  async byName(name: string): Promise<Domain | null> {
+    if (!this.names.has(name)) this.names.set(name, await this.store.getDomain(name));
+    return this.names.get(name)!;
+  }
+  byId(): Map<number, Domain> {
+    return new Map([...this.names.values()].filter((d): d is Domain => d !== null).map((d) => [d.id, d]));
+  }
 }
 
 /** One step: adds a mailbox, or returns the addresses this one points to. */
-async function expand(store: Store, addr: string, original: boolean, mailboxes: Map<number, Account>, remote: Set<string>): Promise<string[]> {
+async function expand(store: Store, domains: DomainMemo, addr: string, original: boolean, mailboxes: Map<number, Account>, remote: Set<string>): Promise<string[]> {
   const name = domainPart(addr);
-  if (!(await store.getDomain(name))) {
+  if (!(await domains.byName(name))) {
     remote.add(addr);
     return [];
   }

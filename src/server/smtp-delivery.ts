@@ -81,6 +81,7 @@ export function storeDelivery(store: Store, log: Logger, extras: DeliveryExtras 
       try {
         report = await deliver(store, mailboxes.map((m) => m.email), bytes, {
           accounts: mailboxes,
+          ...(envelope.mailboxDomains ? { domains: envelope.mailboxDomains } : {}),
           ...(junk ? { folderRole: () => 'junk' as const } : {}),
           envelope: {
             mailFrom: envelope.mailFrom || null, remoteAddress: envelope.remoteAddress, heloName: envelope.helo,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { QuotaUsage } from '../model/mail.js';
 import { notFound } from './errors.js';
+import { domainQuotaLimits } from '../model/domain-quota.js';
 import type { MailDb, MailTrx } from './mail-rows.js';
 
 /** An account's usage and limits, and its domain's, read inside a write after the account lock. */
@@ -15,12 +16,7 @@ export interface QuotaState {
 
 export interface DomainQuotaState { bytes: number; messages: number; quotaBytes: number | null; quotaMessages: number | null }
 
-/** The domain's total limits: `settings.quotaBytes` and `settings.quotaMessages` (absent = none). */
-function domainLimits(settings: string): { quotaBytes: number | null; quotaMessages: number | null } {
-  const s = JSON.parse(settings || '{}') as { quotaBytes?: unknown; quotaMessages?: unknown };
-  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
-  return { quotaBytes: n(s.quotaBytes), quotaMessages: n(s.quotaMessages) };
-}
+const domainLimits = (settings: string) => domainQuotaLimits(JSON.parse(settings || '{}') as Record<string, unknown>);
 
 /** What locking an account for a mail write returns: its quota state, its modseq and its domain's settings. */
 export interface LockedAccount { quota: QuotaState; modseq: number; domainSettings: string }
