@@ -36,7 +36,7 @@ export interface DeliverReport {
   delivered: { address: string; accountId: number; folderId: number; uid: number }[];
   /** Local accounts over their quota (user or domain): SMTP answers 452 4.2.2 (RFC 3463). */
   overQuota: string[];
-  /** Addresses that are not a local user account: the caller resolves aliases and lists before. */
+  /** Addresses that are not a local user account (or a disabled one): the caller resolves aliases and lists before. */
   unknown: string[];
   /** Over the recipient domain's maximum message size: SMTP answers 552 5.3.4. */
   tooLarge: string[];
@@ -60,7 +60,6 @@ export async function deliver(store: Store, recipients: string[], raw: Uint8Arra
   const targets: DeliveryTarget[] = [];
   const byAccount = new Map<number, Account>();
   const domainLimit = new Map<number, number | null>((opts.domains ?? []).map((d) => [d.id, d.maxMessageSize]));
-  const toInbox = new Set<number>();
   const known = new Map((opts.accounts ?? []).map((a) => [a.email.toLowerCase(), a]));
   for (const address of [...new Set(recipients.map((r) => r.trim().toLowerCase()))]) {
     const account = known.get(address) ?? await store.getAccount(address);
@@ -68,19 +67,16 @@ export async function deliver(store: Store, recipients: string[], raw: Uint8Arra
     if (!domainLimit.has(account.domainId)) domainLimit.set(account.domainId, (await store.getDomain(account.domainId))?.maxMessageSize ?? null);
     const limit = domainLimit.get(account.domainId);
     if (limit != null && raw.byteLength > limit) { report.tooLarge.push(address); continue; }
-    const role = opts.folderRole?.(address) ?? 'inbox';
-    const folder = await store.findFolderByRole(account.id, role) ?? await store.findFolderByRole(account.id, 'inbox');
-    if (!folder) { report.unknown.push(address); continue; }
+    // The folder is found by role inside the store's transaction (the role's folder, else the inbox).
     byAccount.set(account.id, account);
-    if (folder.role === 'inbox') toInbox.add(account.id);
-    targets.push({ accountId: account.id, folderId: folder.id, flags: opts.flags });
+    targets.push({ accountId: account.id, role: opts.folderRole?.(address) ?? 'inbox', flags: opts.flags });
   }
   if (targets.length === 0) return report;
   const result = await store.deliverMessage(targets, raw, parsed, { internalDate: opts.internalDate, warnRatio: MAIL_LIMITS.quotaWarnRatio });
   for (const d of result.delivered) report.delivered.push({ address: byAccount.get(d.accountId)!.email, ...d });
   report.overQuota = result.overQuota.map((id) => byAccount.get(id)!.email);
   // RFC 6047: calendar mail arriving in an inbox also reaches the calendar (never fails delivery).
-  report.imip = await acceptImip(store, result.delivered.filter((d) => toInbox.has(d.accountId)).map((d) => byAccount.get(d.accountId)!), Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), parsed)
+  report.imip = await acceptImip(store, result.delivered.filter((d) => d.role === 'inbox').map((d) => byAccount.get(d.accountId)!), Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), parsed)
     // The copies are committed: whatever happens here must not turn into a failed (retried) delivery.
     .catch((e: Error) => [{ address: '', method: '', result: 'ignored' as const, reason: e.message }]);
   for (const id of result.crossedWarning) {
@@ -109,9 +105,7 @@ async function sendQuotaWarning(store: Store, account: Account): Promise<boolean
     from: `Mail system <postmaster@${domain}>`, to: account.email, subject: 'Your mailbox is nearly full', text,
     headers: { 'Auto-Submitted': 'auto-generated' },
   }).compile().build();
-  const inbox = await store.findFolderByRole(account.id, 'inbox');
-  if (!inbox) return false;
-  const result = await store.deliverMessage([{ accountId: account.id, folderId: inbox.id }], raw, await parseMessage(raw),
+  const result = await store.deliverMessage([{ accountId: account.id, role: 'inbox' }], raw, await parseMessage(raw),
     { warnRatio: 2, ignoreQuota: true });
   return result.delivered.length > 0;
 }

@@ -3,6 +3,8 @@
  * ActiveSync email, SMTP). No behaviour lives here.
  */
 
+import type { FolderRole } from './types.js';
+
 /** IMAP system flags (RFC 9051 §2.3.2). Keywords are any other atom, stored as given. */
 export const SEEN = '\\Seen';
 export const FLAGGED = '\\Flagged';
@@ -131,11 +133,18 @@ export interface NewMessage {
   internalDate?: number;
 }
 
-/** Where one copy of a delivered message goes. */
-export interface DeliveryTarget { accountId: number; folderId: number; flags?: string[] }
+/**
+ * Where one copy of a delivered message goes: a mail folder by id, or by role: the account's
+ * first mail folder (by id) with that role, else its inbox, found inside the delivery's own
+ * transaction (SMTP delivery does not read the folder beforehand).
+ */
+export type DeliveryTarget =
+  | { accountId: number; folderId: number; flags?: string[] }
+  | { accountId: number; role: FolderRole; flags?: string[] };
 
 export interface DeliveryResult {
-  delivered: { accountId: number; folderId: number; itemId: number; uid: number }[];
+  /** Each copy written, with the role of its folder (a role target may have fallen back to the inbox). */
+  delivered: { accountId: number; folderId: number; itemId: number; uid: number; role: FolderRole | null }[];
   /** Targets refused for quota (user or domain, bytes or messages); nothing of them was written. */
   overQuota: number[];
   /** Accounts whose usage crossed MAIL_LIMITS.quotaWarnRatio with this delivery. */

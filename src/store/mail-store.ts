@@ -48,6 +48,9 @@ export interface MailStore {
    * once as one blob, and every copy is inserted in ONE transaction; resolves only after commit.
    * A target over its quota is skipped and reported in `overQuota` (nothing of it written) while
    * the others are delivered; `crossedWarning` names the accounts that crossed the warning ratio.
+   * A target by role goes to the account's first mail folder with that role, else its inbox
+   * (found in the same transaction); NotFound when there is neither. Each delivered copy names
+   * its folder and that folder's role.
    */
   deliverMessage(targets: DeliveryTarget[], bytes: Uint8Array, parsed: ParsedMessage,
     opts?: DeliverMessageOptions): Promise<DeliveryResult>;

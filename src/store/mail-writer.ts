@@ -4,6 +4,7 @@ import type {
   DeliveryResult, DeliveryTarget, FlagChange, MailMessage, NewMessage, ParsedMessage, UidMapping,
 } from '../model/mail.js';
 import type { FolderRow, ItemRow } from './schema.js';
+import type { FolderRole } from '../model/types.js';
 import { StoreError, notFound } from './errors.js';
 import type { BlobRefs, SqlStoreBase, WriteScope } from './sql-store-base.js';
 import type { DeliverMessageOptions, FlagOperation } from './mail-store.js';
@@ -34,6 +35,9 @@ interface BlobApi {
 const CHUNK = 500;
 /** Deliveries per group commit: enough for 50 SMTP connections, few enough to keep a transaction short. */
 const MAX_BATCH = 64;
+
+/** One key per target folder of a batch: by id, or by account and role (resolved in the transaction). */
+const folderKey = (t: DeliveryTarget) => ('folderId' in t ? `id ${t.folderId}` : `role ${t.accountId} ${t.role}`);
 
 /** A copy a delivery batch has decided to write: its target, modseq, and (once taken) its UID. */
 interface PlannedCopy { result: number; target: DeliveryTarget; modseq: number; src: CopySource; uid?: number }
@@ -166,8 +170,13 @@ export class MailWriter {
     }
     const folders = await this.takeFolderUids(trx, batch.flatMap((d) => d.targets), copies);
     await this.store.addBlobsIn(scope, [...blobs.values()]);
-    const items = await this.insertCopies(scope, copies.map((c) => ({ folder: folders.get(c.target.folderId)!, src: c.src, uid: c.uid!, modseq: c.modseq })));
-    copies.forEach((c, i) => out[c.result].delivered.push({ accountId: c.target.accountId, folderId: c.target.folderId, itemId: items[i].itemId, uid: items[i].uid }));
+    const items = await this.insertCopies(scope, copies.map((c) => ({ folder: folders.get(folderKey(c.target))!, src: c.src, uid: c.uid!, modseq: c.modseq })));
+    copies.forEach((c, i) => {
+      const folder = folders.get(folderKey(c.target))!;
+      out[c.result].delivered.push({
+        accountId: c.target.accountId, folderId: Number(folder.id), itemId: items[i].itemId, uid: items[i].uid, role: (folder.role ?? null) as FolderRole | null,
+      });
+    });
     for (const [accountId, u] of usage) {
       await trx.updateTable('accounts').set({
         modseq: modseqs.get(accountId)!, used_bytes: sql`used_bytes + ${u.bytes}`, used_messages: sql`used_messages + ${u.messages}`,
@@ -178,27 +187,35 @@ export class MailWriter {
 
   /**
    * Inside a delivery batch, after its accounts are locked: gives each decided copy its UID, one
-   * UPDATE per folder (ascending) that takes a block of UIDs, sets content_modseq to the folder's
-   * last new modseq and returns the row, so that a missing folder (NotFound), a folder that is
-   * not a mail folder or not the target account's (Invalid) fails the transaction. Folders of
-   * targets that get no copy (over quota) are checked the same way.
+   * UPDATE per folder that takes a block of UIDs, sets content_modseq to the folder's last new
+   * modseq and returns the row, so that a missing folder (NotFound), a folder that is not a mail
+   * folder or not the target account's (Invalid) fails the transaction. A role target's folder is
+   * found by the same UPDATE (a subquery: the account's first mail folder with the role, else its
+   * inbox). Folders of targets that get no copy (over quota) are checked the same way.
    */
-  private async takeFolderUids(trx: MailTrx, targets: DeliveryTarget[], copies: PlannedCopy[]): Promise<Map<number, FolderRow>> {
-    const folders = new Map<number, FolderRow>();
-    for (const folderId of [...new Set(targets.map((t) => t.folderId))].sort((a, b) => a - b)) {
-      const mine = copies.filter((c) => c.target.folderId === folderId);
+  private async takeFolderUids(trx: MailTrx, targets: DeliveryTarget[], copies: PlannedCopy[]): Promise<Map<string, FolderRow>> {
+    const folders = new Map<string, FolderRow>();
+    const keys = new Map(targets.map((t) => [folderKey(t), t]));
+    // Accounts are locked already (ascending): any folder order is safe; keep one for repeatability.
+    for (const [key, t] of [...keys].sort(([, a], [, b]) => a.accountId - b.accountId || folderKey(a).localeCompare(folderKey(b)))) {
+      const mine = copies.filter((c) => folderKey(c.target) === key);
       const last = Math.max(0, ...mine.map((c) => c.modseq));
-      const row = await trx.updateTable('folders')
-        .set(mine.length ? { uid_next: sql`uid_next + ${mine.length}`, content_modseq: last } : { uid_next: sql`uid_next` })
-        .where('id', '=', folderId).returningAll().executeTakeFirst() as FolderRow | undefined;
+      const update = trx.updateTable('folders')
+        .set(mine.length ? { uid_next: sql`uid_next + ${mine.length}`, content_modseq: last } : { uid_next: sql`uid_next` });
+      const row = await ('folderId' in t
+        ? update.where('id', '=', t.folderId)
+        : update.where('id', '=', (eb) => eb.selectFrom('folders as f').select('f.id')
+          .where('f.account_id', '=', t.accountId).where('f.kind', '=', 'mail').where('f.role', 'in', [t.role, 'inbox'])
+          .orderBy(sql`case when f.role = ${t.role} then 0 else 1 end`).orderBy('f.id').limit(1))
+      ).returningAll().executeTakeFirst() as FolderRow | undefined;
       if (!row) throw notFound('folder');
       if (row.kind !== 'mail') throw new StoreError('Invalid', 'not a mail folder');
       let uid = Number(row.uid_next) - mine.length;
       for (const c of mine) c.uid = uid++;
-      folders.set(folderId, row);
+      folders.set(key, row);
     }
     for (const t of targets) {
-      if (Number(folders.get(t.folderId)!.account_id) !== t.accountId) throw new StoreError('Invalid', 'the folder is not the account\'s');
+      if (Number(folders.get(folderKey(t))!.account_id) !== t.accountId) throw new StoreError('Invalid', 'the folder is not the account\'s');
     }
     return folders;
   }

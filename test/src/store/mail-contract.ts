@@ -65,6 +65,25 @@ export function mailStoreContract(factory: StoreFactory): void {
       assert.deepEqual(mail, ['archive', 'drafts', 'inbox', 'junk', 'outbox', 'sent', 'trash']);
     });
 
+    it('delivers to a folder by role inside the transaction: the role\'s folder, else the inbox, and says which', async () => {
+      const [a, b] = await users(2);
+      const junkA = await folder(a.account.id, 'junk');
+      const junkB = await folder(b.account.id, 'junk');
+      await store.updateFolder(junkB.id, { role: null }); // b has no Junk any more: its copy falls back to the inbox
+      const bytes = rfc822('by role');
+      const r = await store.deliverMessage([{ accountId: a.account.id, role: 'junk' }, { accountId: b.account.id, role: 'junk' }, { accountId: a.account.id, role: 'inbox' }],
+        bytes, await parseMessage(bytes));
+      const where = r.delivered.map((d) => [d.accountId, d.folderId, d.role]).sort((x, y) => Number(x[0]) - Number(y[0]) || Number(x[1]) - Number(y[1]));
+      assert.deepEqual(where, [[a.account.id, a.inbox.id, 'inbox'], [a.account.id, junkA.id, 'junk'], [b.account.id, b.inbox.id, 'inbox']].sort((x, y) => Number(x[0]) - Number(y[0]) || Number(x[1]) - Number(y[1])));
+      assert.equal((await store.listMessages(junkA.id)).length, 1);
+      assert.equal((await store.listMessages(junkB.id)).length, 0);
+      assert.equal((await store.listMessages(b.inbox.id))[0].parsed.subject, 'by role');
+      // UIDs come from the folder the role named, as for a target by id.
+      const again = await store.deliverMessage([{ accountId: a.account.id, role: 'junk' }], bytes, await parseMessage(bytes));
+      assert.equal(again.delivered[0].uid, 2);
+      assert.equal((await store.mailboxStatus(junkA.id)).uidNext, 3);
+    });
+
     it('delivers one message to many inboxes in one transaction, stored once', async () => {
       const [a, b] = await users(2);
       const events: ChangeEvent[] = [];
