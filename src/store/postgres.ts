@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDriver, PostgresIntrospector, PostgresQueryCompiler, sql, type DatabaseConnection, type Dialect } from 'kysely';
 import type { ChangeEvent } from '../model/types.js';
 import type { ChangeListener } from './store.js';
 import type { Database } from './schema.js';
@@ -32,13 +32,20 @@ class NotifyBus implements ChangeBus {
 
   constructor(private readonly connectionString: string, private readonly onError: (e: Error) => void) {}
 
-  /** Every event of the transaction in one statement (a round trip each cost more than the NOTIFY). */
+  /**
+   * In a transaction the notifications go with its COMMIT, in the same round trip
+   * (NotifyingPostgresDriver); outside one (signal()) they are sent at once.
+   */
   async inTransaction(trx: Trx, events: ChangeEvent[]): Promise<void> {
     if (events.length === 0) return;
     const payloads = events.map((e) => `${e.accountId}:${e.folderId ?? ''}:${e.modseq}${e.signal !== undefined ? `:${encodeURIComponent(e.signal)}` : ''}`);
-    if (payloads.length === 1) await sql`select pg_notify(${CHANNEL}, ${payloads[0]})`.execute(trx);
-    // unnest yields the array in order, so the notifications are sent (and delivered) in order.
-    else await sql`select pg_notify(${CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(trx);
+    if (trx.isTransaction) {
+      await trx.getExecutor().provideConnection(async (connection) => {
+        notificationsAtCommit.set(connection, [...(notificationsAtCommit.get(connection) ?? []), ...payloads]);
+      });
+      return;
+    }
+    for (const p of payloads) await sql`select pg_notify(${CHANNEL}, ${p})`.execute(trx);
   }
 
   committed(): void { /* delivered through LISTEN, to this node as to every other */ }
@@ -82,6 +89,41 @@ class NotifyBus implements ChangeBus {
   }
 }
 
+/** A transaction's change notifications, kept by its connection until the COMMIT carries them. */
+const notificationsAtCommit = new WeakMap<DatabaseConnection, string[]>();
+
+/**
+ * Kysely's PostgreSQL driver, except that a transaction's NOTIFYs are sent with its COMMIT as one
+ * simple-protocol query (`select pg_notify(...); ...; commit`): one round trip instead of two,
+ * which matters for a one-message SMTP delivery. Still inside the transaction, so PostgreSQL
+ * delivers them only if the COMMIT succeeds; if the transaction was aborted, the first NOTIFY
+ * fails, the COMMIT is not run, the error is thrown and Kysely rolls back.
+ */
+class NotifyingPostgresDriver extends PostgresDriver {
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const payloads = notificationsAtCommit.get(connection);
+    notificationsAtCommit.delete(connection);
+    if (!payloads?.length) return super.commitTransaction(connection);
+    // Literals, not parameters: the simple protocol takes several statements but no parameters.
+    const notify = payloads.map((p) => `select pg_notify(${pg.escapeLiteral(CHANNEL)}, ${pg.escapeLiteral(p)})`);
+    await connection.executeQuery(CompiledQuery.raw(`${notify.join('; ')}; commit`));
+  }
+
+  override async rollbackTransaction(connection: Parameters<PostgresDriver['rollbackTransaction']>[0]): Promise<void> {
+    notificationsAtCommit.delete(connection);
+    return super.rollbackTransaction(connection);
+  }
+}
+
+function postgresDialect(pool: pg.Pool): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new NotifyingPostgresDriver({ pool }),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
+}
+
 export class PostgresStore extends SqlStore implements NotificationReadiness {
   constructor(db: Kysely<Database>, private readonly notify: NotifyBus, pool: pg.Pool) {
     super('postgres', db, new ChunkBlobs(), notify, async () => { /* pool ends with db.destroy() */ void pool; });
@@ -93,7 +135,7 @@ export class PostgresStore extends SqlStore implements NotificationReadiness {
 export async function openPostgresStore(url: string, onError: (e: Error) => void = () => {}): Promise<PostgresStore> {
   const pool = new pg.Pool({ connectionString: url, max: 10, types });
   pool.on('error', onError);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: postgresDialect(pool) });
   const store = new PostgresStore(db, new NotifyBus(url, onError), pool);
   await store.migrate();
   return store;
