@@ -129,8 +129,9 @@ export class MailWriter {
    * in memory (quota, in batch order, as if the deliveries ran one after another) and the
    * decided copies are written together: one upsert of the batch's blobs, one UPDATE per folder
    * (its UIDs and content_modseq, which also checks the folder), one multi-row INSERT of items
-   * and one of messages rows, one UPDATE per account (modseq and usage), one NOTIFY. A
-   * single-recipient delivery costs 7 statements between BEGIN and COMMIT (it was 13).
+   * and one of messages rows, one UPDATE per account (modseq and usage); the change events go
+   * with the COMMIT (PostgreSQL's NOTIFY in the same round trip, postgres.ts). A one-recipient
+   * delivery makes 6 statements between BEGIN and COMMIT (it was 13).
    */
   private async deliverBatch(scope: WriteScope, batch: PendingDelivery[]): Promise<DeliveryResult[]> {
     const trx = mail(scope);
