@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import { upsertInlineBlobs, type BlobBackend, type BlobRefs, type Db, type Trx } from './sql-store-base.js';
+import { inlineBlobUpsert, inlineSlice, upsertInlineBlobs, type BlobBackend, type BlobRefs, type Db, type Trx } from './sql-store-base.js';
 import { clampRange, type BlobRange, type BlobReadStream, type StagedBlob } from './blob-stream.js';
 
 /** Bytes per chunk row: big enough that a row costs little, small enough to hold a few at once. */
@@ -62,6 +62,10 @@ export class ChunkBlobs implements BlobBackend {
   /** Whole blobs keep their bytes in the row (as write does): one upsert for the batch. */
   addOrCreate(trx: Trx, blobs: BlobRefs[]): Promise<void> {
     return upsertInlineBlobs(trx, blobs);
+  }
+
+  addOrCreateQuery(trx: Trx, blobs: BlobRefs[]) {
+    return blobs.length > 0 && inlineSlice(blobs) === blobs.length ? inlineBlobUpsert(trx, blobs) : undefined;
   }
 
   async read(db: Db, hash: string): Promise<Buffer | null> {

@@ -289,6 +289,11 @@ export abstract class ContentStore extends DirectoryStore {
     if (blobs.length) await this.blobs.addOrCreate(trx, blobs);
   }
 
+  /** addBlobsIn as a query to run as a CTE of the caller's next statement, when the backend can (BlobBackend). */
+  addBlobsQuery({ trx }: WriteScope, blobs: BlobRefs[]) {
+    return this.blobs.addOrCreateQuery?.(trx, blobs);
+  }
+
   getBlob(hash: string): Promise<Buffer | null> {
     return /^[0-9a-f]{64}$/.test(hash) ? this.blobs.read(this.db, hash) : Promise.resolve(null);
   }

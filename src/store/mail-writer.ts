@@ -6,7 +6,7 @@ import type {
 import type { FolderRow, ItemRow } from './schema.js';
 import type { FolderRole } from '../model/types.js';
 import { StoreError, notFound } from './errors.js';
-import type { BlobRefs, SqlStoreBase, WriteScope } from './sql-store-base.js';
+import type { BlobRefs, SqlStoreBase, WriteScope, inlineBlobUpsert } from './sql-store-base.js';
 import type { DeliverMessageOptions, FlagOperation } from './mail-store.js';
 import {
   MESSAGE_COLUMNS, applyFlags, flagColumns, normalizeFlags, sameFlags, threadIdOf, toMailMessage,
@@ -29,6 +29,7 @@ interface BlobApi {
   putBlob(data: Uint8Array): Promise<string>;
   putBlobIn(scope: WriteScope, data: Uint8Array): Promise<string>;
   addBlobsIn(scope: WriteScope, blobs: BlobRefs[]): Promise<void>;
+  addBlobsQuery(scope: WriteScope, blobs: BlobRefs[]): ReturnType<typeof inlineBlobUpsert> | undefined;
   releaseBlob(hash: string): Promise<void>;
 }
 
@@ -170,8 +171,11 @@ export class MailWriter {
       }
     }
     const folders = await this.takeFolderUids(trx, batch.flatMap((d) => d.targets), copies);
-    await this.store.addBlobsIn(scope, [...blobs.values()]);
-    const items = await this.insertCopies(scope, copies.map((c) => ({ folder: folders.get(folderKey(c.target))!, src: c.src, uid: c.uid!, modseq: c.modseq })));
+    // PostgreSQL: the blob upsert runs as a CTE of the items INSERT (one round trip for both).
+    const blobList = [...blobs.values()];
+    const blobQuery = this.store.addBlobsQuery(scope, blobList);
+    if (!blobQuery) await this.store.addBlobsIn(scope, blobList);
+    const items = await this.insertCopies(scope, copies.map((c) => ({ folder: folders.get(folderKey(c.target))!, src: c.src, uid: c.uid!, modseq: c.modseq })), blobQuery);
     copies.forEach((c, i) => {
       const folder = folders.get(folderKey(c.target))!;
       out[c.result].delivered.push({
@@ -408,8 +412,12 @@ export class MailWriter {
    * locked by this transaction): one multi-row INSERT of items, one of messages rows (per 200).
    * Records each folder as touched; returns the copies in the given order.
    */
-  private async insertCopies(scope: WriteScope, entries: { folder: FolderRow; src: CopySource; uid: number; modseq: number }[]): Promise<MailMessage[]> {
-    if (entries.length === 0) return [];
+  private async insertCopies(scope: WriteScope, entries: { folder: FolderRow; src: CopySource; uid: number; modseq: number }[],
+    blobQuery?: ReturnType<typeof inlineBlobUpsert>): Promise<MailMessage[]> {
+    if (entries.length === 0) {
+      if (blobQuery) await blobQuery.execute();
+      return [];
+    }
     const trx = mail(scope);
     const t = Date.now();
     const items = entries.map(({ folder, src, uid, modseq }) => {
@@ -424,7 +432,8 @@ export class MailWriter {
     const ids = new Map<string, number>();
     for (let i = 0; i < items.length; i += 200) {
       // Only the ids come back: every other column is what was just written.
-      const rows = await trx.insertInto('items').values(items.slice(i, i + 200) as never).returning(['id', 'name']).execute();
+      const into = i === 0 && blobQuery ? trx.with('new_blobs', () => blobQuery as never).insertInto('items') : trx.insertInto('items');
+      const rows = await into.values(items.slice(i, i + 200) as never).returning(['id', 'name']).execute();
       for (const r of rows) ids.set(r.name, Number(r.id));
     }
     const out: MailMessage[] = [];

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
+import { Migrator, sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import type { ChangeEvent } from '../model/types.js';
 import type { ChangeListener } from './store.js';
 import { StoreError, notFound } from './errors.js';
@@ -17,6 +17,12 @@ export interface BlobBackend {
    * INSERT ... ON CONFLICT instead of an UPDATE and an INSERT each). Hashes are distinct.
    */
   addOrCreate(trx: Trx, blobs: BlobRefs[]): Promise<void>;
+  /**
+   * addOrCreate as one INSERT query to run as a data-modifying CTE of another statement (one
+   * round trip fewer), when the backend keeps these blobs in their rows and they fit one
+   * statement; undefined otherwise (and on SQLite, which has no data-modifying CTEs).
+   */
+  addOrCreateQuery?(trx: Trx, blobs: BlobRefs[]): ReturnType<typeof inlineBlobUpsert> | undefined;
   read(db: Db, hash: string): Promise<Buffer | null>;
   /** The bytes as a stream, or null when the blob is not stored; `range` as in clampRange. */
   readStream(db: Db, hash: string, range?: BlobRange): Promise<BlobReadStream | null>;
@@ -43,17 +49,30 @@ export interface BlobRefs { hash: string; data: Uint8Array; refs: number }
  * Rows of inline blobs (bytes in `blobs.data`) as one multi-row upsert per slice of at most
  * `maxBytes` (one row when a single blob is larger): an existing row only gains the references.
  */
-export async function upsertInlineBlobs(trx: Trx, blobs: BlobRefs[], maxBytes = 8 * 1024 * 1024): Promise<void> {
+export async function upsertInlineBlobs(trx: Trx, blobs: BlobRefs[]): Promise<void> {
   for (let i = 0; i < blobs.length;) {
-    let bytes = 0;
-    let j = i;
-    while (j < blobs.length && j - i < 100 && (j === i || bytes + blobs[j].data.byteLength <= maxBytes)) bytes += blobs[j++].data.byteLength;
-    await trx.insertInto('blobs').values(blobs.slice(i, j).map((b) => ({
-      hash: b.hash, size: b.data.byteLength, ref_count: b.refs, data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
-    })) as never).onConflict((oc) => oc.column('hash').doUpdateSet({ ref_count: sql`blobs.ref_count + excluded.ref_count` }))
-      .execute();
+    const j = i + inlineSlice(blobs.slice(i));
+    await inlineBlobUpsert(trx, blobs.slice(i, j)).execute();
     i = j;
   }
+}
+
+const SLICE_BYTES = 8 * 1024 * 1024;
+const SLICE_ROWS = 100;
+
+/** How many of `blobs`, from the first, go in one upsert (at least one). */
+export function inlineSlice(blobs: BlobRefs[]): number {
+  let bytes = 0;
+  let j = 0;
+  while (j < blobs.length && j < SLICE_ROWS && (j === 0 || bytes + blobs[j].data.byteLength <= SLICE_BYTES)) bytes += blobs[j++].data.byteLength;
+  return j;
+}
+
+/** The upsert of inline blob rows, as a query (PostgreSQL may run it as a CTE of another statement). */
+export function inlineBlobUpsert(db: QueryCreator<Database>, blobs: BlobRefs[]) {
+  return db.insertInto('blobs').values(blobs.map((b) => ({
+    hash: b.hash, size: b.data.byteLength, ref_count: b.refs, data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+  })) as never).onConflict((oc) => oc.column('hash').doUpdateSet({ ref_count: sql`blobs.ref_count + excluded.ref_count` }));
 }
 
 /** How change events leave a committed transaction: in-process, or NOTIFY to every node. */
