@@ -132,7 +132,8 @@ export class MailWriter {
    * (its UIDs and content_modseq, which also checks the folder), one multi-row INSERT of items
    * and one of messages rows, one UPDATE per account (modseq and usage); the change events go
    * with the COMMIT (PostgreSQL's NOTIFY in the same round trip, postgres.ts). A one-recipient
-   * delivery makes 6 statements between BEGIN and COMMIT (it was 13).
+   * delivery makes 6 statements between BEGIN and COMMIT on SQLite, 5 on PostgreSQL (the blob
+   * upsert is a CTE of the items INSERT); it was 13.
    */
   private async deliverBatch(scope: WriteScope, batch: PendingDelivery[]): Promise<DeliveryResult[]> {
     const trx = mail(scope);
