@@ -49,6 +49,7 @@ export type CommandArgs =
   | { command: 'LOGIN'; user: string; password: string }
   | { command: 'AUTHENTICATE'; mechanism: string; initialResponse?: string }
   | { command: 'ENABLE'; capabilities: string[] }
+  | { command: 'COMPRESS'; mechanism: string }
   | { command: 'CANCELUPDATE'; tags: string[] }
   | { command: 'ID'; params: Array<[string, string | null]> | null }
   | { command: 'SELECT' | 'EXAMINE'; mailbox: MailboxName; params: SelectParams }

@@ -100,6 +100,9 @@ function parseArgs(c: Cursor, name: string, uid: boolean): CommandArgs {
     }
     case 'ID':
       return parseId(c);
+    case 'COMPRESS':
+      // RFC 4978 §5: compress = "COMPRESS" SP algorithm; the engine refuses unknown algorithms.
+      return { command: 'COMPRESS', mechanism: c.atom().toUpperCase() };
     case 'CANCELUPDATE': {
       // RFC 5267 §4.3: CANCELUPDATE tag-string *(SP tag-string)
       const tags = [c.string().toString('utf8')];

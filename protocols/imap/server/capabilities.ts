@@ -8,6 +8,7 @@ const AFTER_LOGIN = [
   'QRESYNC', 'QUOTA', 'QUOTA=RES-STORAGE', 'QUOTA=RES-MESSAGE', 'UTF8=ACCEPT', 'STATUS=SIZE', 'APPENDLIMIT', 'MULTIAPPEND', 'BINARY',
   // RFC 5256, RFC 5957, RFC 5267 (sort/, commands/sort.ts, thread.ts, search-context.ts), RFC 4469 (catenate.ts)
   'CATENATE', 'SORT', 'SORT=DISPLAY', 'THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES', 'ESORT', 'CONTEXT=SEARCH', 'CONTEXT=SORT',
+  'COMPRESS=DEFLATE',
 ];
 
 export function capabilities(s: Session, appendLimit: number): string[] {

@@ -15,6 +15,7 @@ import { storeErrorOutcome } from './store-errors.js';
 import { capabilities } from './capabilities.js';
 import { RateLimiter } from './rate-limiter.js';
 import { numberingBefore, resultUpdates } from './search-context.js';
+import { DeflateLayer } from './deflate-layer.js';
 
 export interface ConnectionOptions {
   ctx: ProtocolContext;
@@ -38,6 +39,8 @@ export class ImapConnection {
   private closeListeners = new Set<() => void>();
   private badInARow = 0;
   private readonly rate: RateLimiter;
+  /** COMPRESS=DEFLATE in force (RFC 4978): the socket carries deflated bytes both ways. */
+  private deflate: DeflateLayer | null = null;
   readonly session: Session;
 
   get limits(): ImapLimits { return this.opts.limits; }
@@ -82,18 +85,28 @@ export class ImapConnection {
     } else {
       this.queue.push(e);
       // A client that pipelines without reading is paused until the queue drains.
-      if (this.queue.length > 64) this.socket.pause();
+      if (this.queue.length > 64) this.pauseInput();
     }
   }
 
   private next(): Promise<Event | null> {
     if (this.queue.length > 0) {
       const e = this.queue.shift()!;
-      if (this.queue.length <= 16) this.socket.resume();
+      if (this.queue.length <= 16) this.resumeInput();
       return Promise.resolve(e);
     }
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => { this.waiter = resolve; });
+  }
+
+  private pauseInput(): void {
+    if (this.deflate) this.deflate.pause();
+    else this.socket.pause();
+  }
+
+  private resumeInput(): void {
+    if (this.deflate) this.deflate.resume();
+    else this.socket.resume();
   }
 
   private shutdown(): void {
@@ -101,6 +114,7 @@ export class ImapConnection {
     this.closed = true;
     this.session.state = 'logout';
     this.socket.destroy();
+    this.deflate?.destroy();
     const w = this.waiter;
     this.waiter = null;
     w?.(null);
@@ -108,8 +122,10 @@ export class ImapConnection {
   }
 
   async write(data: Buffer): Promise<void> {
-    if (this.closed || this.socket.destroyed) return;
-    if (!this.socket.write(data)) {
+    if (this.closed || this.socket.destroyed || data.length === 0) return;
+    if (this.deflate) await this.deflate.write(data);
+    else this.socket.write(data);
+    if (this.socket.writableNeedDrain && !this.socket.destroyed) {
       await new Promise<void>((resolve) => {
         const done = () => { this.socket.off('drain', done); this.socket.off('close', done); resolve(); };
         this.socket.once('drain', done);
@@ -142,7 +158,8 @@ export class ImapConnection {
     // and the tagged OK of LOGOUT (RFC 9051 §6.1.3: the server sends both, then closes). The 'close'
     // handler runs shutdown() once the client has read them and closed; one that never closes is
     // cut after 30 s.
-    this.socket.end();
+    if (this.deflate) await this.deflate.end();
+    else this.socket.end();
     const force = setTimeout(() => this.shutdown(), 30_000);
     force.unref();
     this.socket.once('close', () => clearTimeout(force));
@@ -192,7 +209,9 @@ export class ImapConnection {
     if (this.session.state !== 'notauth') this.socket.setTimeout(this.opts.limits.idleTimeoutMs);
     const out: Buffer[] = [...(outcome.untagged ?? [])];
     const sel = this.session.selected;
-    if (sel && this.session.state === 'selected' && !this.closed) {
+    // After a tagged answer the handler sent itself (COMPRESS), nothing may share the client's
+    // read with it: a change is announced at the next command instead.
+    if (sel && this.session.state === 'selected' && !this.closed && !outcome.silent) {
       const quiet = outcome.noExpunges || (NO_EXPUNGE_DURING.has(cmd.command) && !cmd.uid);
       out.push(...await sel.sync({ expunges: !quiet, qresync: this.session.enabled.has('QRESYNC'), condstore: this.session.condstore }));
     }
@@ -226,6 +245,7 @@ export class ImapConnection {
         return ev && ev.type === 'line' ? ev.bytes : ev ? Buffer.from('') : null;
       },
       startTls: () => this.startTls(),
+      startCompression: (okLine) => this.startCompression(okLine),
       onClose: (l) => {
         this.closeListeners.add(l);
         return () => this.closeListeners.delete(l);
@@ -254,6 +274,25 @@ export class ImapConnection {
       secure.once('close', () => resolve());
       secure.once('error', () => resolve());
     });
+  }
+
+  /**
+   * RFC 4978 §3: the tagged OK is the last uncompressed response; from the byte after its CRLF the
+   * server's output is deflated, and so is everything the client sends once it has read the OK.
+   * The switch is synchronous, so no client byte can reach the old reader. As for STARTTLS, a
+   * client does not pipeline past COMPRESS: what it did send in plaintext after it is dropped.
+   */
+  private startCompression(okLine: Buffer): void {
+    if (this.closed || this.socket.destroyed) return;
+    this.socket.off('data', this.onData);
+    this.queue = [];
+    this.reader = this.newReader();
+    this.socket.write(okLine);
+    this.deflate = new DeflateLayer(this.socket, this.onData, (e) => {
+      this.opts.ctx.log.info({ err: e.message, remote: this.session.remoteAddress }, 'imap.compress.failed');
+      this.shutdown();
+    });
+    this.session.compressed = true;
   }
 }
 

@@ -22,6 +22,8 @@ export interface Session {
   /** Live SEARCH results, RETURN (UPDATE) (RFC 5267 §4; search-context.ts). */
   updates?: SearchUpdate[];
   secure: boolean;
+  /** COMPRESS=DEFLATE is active (RFC 4978); a second COMPRESS is refused. */
+  compressed?: boolean;
   remoteAddress: string;
   readonly compose: ComposeOptions;
 }
@@ -37,6 +39,8 @@ export interface CommandContext {
   readLine(onWait?: () => void): Promise<Buffer | null>;
   /** Upgrades the connection to TLS after the tagged OK of STARTTLS was sent (RFC 9051 §6.2.1). */
   startTls(): Promise<void>;
+  /** Sends `okLine` (COMPRESS's tagged OK) uncompressed, then deflates both directions (RFC 4978). */
+  startCompression(okLine: Buffer): void;
   /** Sends the tagged OK of STARTTLS before the handshake begins. */
   sendNow(data: Buffer): Promise<void>;
   /** Registers a listener for the connection's end; returns its removal. */

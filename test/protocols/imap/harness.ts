@@ -5,6 +5,7 @@
  */
 import { connect as tlsConnect } from 'node:tls';
 import { connect, type Socket } from 'node:net';
+import { constants as zlib, createDeflateRaw, createInflateRaw, type DeflateRaw } from 'node:zlib';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
 import { freshPostgresUrl } from '../../helpers/stores.js';
 import { loadTls } from '../../../src/server/tls.js';
@@ -43,6 +44,11 @@ export async function startImap(opts: { backend?: 'sqlite' | 'postgres'; limits?
 export class RawClient {
   private buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
+  /** Set by compress(): what is written goes through it (RFC 4978). */
+  private deflate: DeflateRaw | null = null;
+  /** Bytes read from the socket, compressed or not, and the bytes they stood for. */
+  wireBytesIn = 0;
+  plainBytesIn = 0;
   private constructor(private socket: Socket) { this.listen(); }
 
   static async connect(port: number, implicitTls = false): Promise<RawClient> {
@@ -53,18 +59,60 @@ export class RawClient {
     return new RawClient(socket);
   }
 
+  private received(d: Buffer): void {
+    this.plainBytesIn += d.length;
+    this.buffer = Buffer.concat([this.buffer, d]);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
   private listen(): void {
     this.socket.on('data', (d: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, d]);
-      for (const w of this.waiters.splice(0)) w();
+      this.wireBytesIn += d.length;
+      if (!this.deflate) this.received(d);
     });
     this.socket.on('close', () => { for (const w of this.waiters.splice(0)) w(); });
     this.socket.on('error', () => {});
   }
 
-  get closed(): boolean { return this.socket.destroyed || this.socket.readableEnded; }
+  /** Compressed: the inflater has handed over everything (it is async, so later than the socket's end). */
+  private inflateDone = false;
 
-  write(data: string | Buffer): void { this.socket.write(data); }
+  get closed(): boolean {
+    if (this.deflate) return this.inflateDone;
+    return this.socket.destroyed || this.socket.readableEnded;
+  }
+
+  write(data: string | Buffer): void {
+    if (!this.deflate) {
+      this.socket.write(data);
+      return;
+    }
+    this.deflate.write(data);
+    this.deflate.flush(zlib.Z_SYNC_FLUSH);
+  }
+
+  /** Writes bytes as they are, around compression (a broken deflate stream in a test). */
+  writeRaw(data: Buffer): void { this.socket.write(data); }
+
+  /**
+   * Switches to COMPRESS=DEFLATE after its tagged OK (RFC 4978): raw deflate both ways. Call it with
+   * the OK read and nothing else pending.
+   */
+  compress(): void {
+    const inflate = createInflateRaw();
+    inflate.on('data', (d: Buffer) => this.received(d));
+    const done = () => {
+      this.inflateDone = true;
+      for (const w of this.waiters.splice(0)) w();
+    };
+    inflate.on('error', () => { this.socket.destroy(); done(); });
+    inflate.on('end', done);
+    this.socket.on('data', (d: Buffer) => inflate.write(d));
+    this.socket.on('end', () => inflate.end());
+    this.socket.on('close', () => { if (!inflate.writableEnded) inflate.end(); });
+    this.deflate = createDeflateRaw();
+    this.deflate.on('data', (d: Buffer) => this.socket.write(d));
+  }
 
   /** Reads until `predicate` holds for the text received so far (or the connection closes), within a generous deadline. */
   async until(predicate: (text: string) => boolean, deadlineMs = 60_000): Promise<string> {

@@ -18,11 +18,12 @@ import { store } from './store.js';
 import { copy, move } from './copy-move.js';
 import { expunge } from './expunge.js';
 import { idle } from './idle.js';
+import { compress } from './compress.js';
 
 const ALL: CommandSpec<never>[] = [
   capability, noop, check, logout, id, enable, starttls, login, authenticate, select, examine, close, unselect, create, del,
   rename, subscribe, unsubscribe, list, lsub, status, append, namespace, getquota, getquotaroot, fetch, searchWithContext, store, copy,
-  move, expunge, idle, sort, thread, cancelupdate,
+  move, expunge, idle, sort, thread, cancelupdate, compress,
 ] as unknown as CommandSpec<never>[];
 
 export const COMMANDS = new Map<ImapCommand['command'], CommandSpec>(ALL.map((s) => [s.name, s as unknown as CommandSpec]));
