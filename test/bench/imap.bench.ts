@@ -9,13 +9,16 @@
  * the command loop, and logins (Hearth's scrypt against Dovecot's static test password) are
  * reported apart as login p99. Prints a table; asserts nothing about time.
  * Run: npm run bench -- imap   (BENCH_IMAP_SESSIONS, BENCH_IMAP_ROUNDS, BENCH_IMAP_MESSAGES,
- * BENCH_IMAP_TARGETS=sqlite,postgres,dovecot)
+ * BENCH_IMAP_TARGETS=sqlite,postgres,dovecot; BENCH_IMAP_CPU_PROFILE=dir writes a V8 CPU profile of
+ * the Hearth server process covering the command loop only, one per backend)
  */
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { Session as InspectorSession } from 'node:inspector/promises';
 import { RawClient, startImap } from '../protocols/imap/harness.js';
 import { dovecotMissing, startDovecot } from '../interop/imaptest/dovecot.js';
 import { postgresSkipReason } from '../helpers/stores.js';
@@ -26,7 +29,11 @@ const MESSAGES = Number(process.env.BENCH_IMAP_MESSAGES ?? 200);
 const USERS = 5;
 const BODY = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n'.repeat(40);
 
-interface Target { name: string; port: number; tls: boolean; user: (i: number) => string; password: string; pid: number }
+interface Target {
+  name: string; port: number; tls: boolean; user: (i: number) => string; password: string; pid: number;
+  /** Around the measured loop (the Hearth child's CPU profile). */
+  loopStarts?: () => Promise<void>; loopEnds?: () => Promise<void>;
+}
 interface Row { target: string; ops: number; rate: string; cpu: string; login: string; p50: string; p99: string; perOp: string }
 const rows: Row[] = [];
 
@@ -101,6 +108,7 @@ async function run(t: Target): Promise<void> {
     logins.push(loginMs);
     return c;
   }));
+  await t.loopStarts?.();
   const cpu0 = treeCpuMs(t.pid);
   const t0 = performance.now();
   await Promise.all(sessions.map(async (c, s) => {
@@ -123,6 +131,7 @@ async function run(t: Target): Promise<void> {
   }));
   const secs = (performance.now() - t0) / 1000;
   const cpuMs = treeCpuMs(t.pid) - cpu0;
+  await t.loopEnds?.();
   await Promise.all(sessions.map(async (c) => { await c.command('z', 'LOGOUT'); c.close(); }));
   latencies.sort((a, b) => a - b);
   logins.sort((a, b) => a - b);
@@ -142,8 +151,24 @@ async function serveHearth(backend: 'sqlite' | 'postgres'): Promise<void> {
   const h = await startImap({ backend, limits: { commandsPerSecond: 1e9, commandBurst: 1e9 } });
   for (let u = 0; u < USERS; u++) await h.t.addUser(`user${u}@bench.test`, 'Bench-secret-1');
   process.stdout.write(`${JSON.stringify({ tlsPort: h.tlsPort })}\n`);
-  // The parent closes stdin when it is done (or dies): then clean up and leave.
-  process.stdin.resume();
+  // The parent closes stdin when it is done (or dies): then clean up and leave. Before that it may
+  // ask for a CPU profile of the loop: "profile-start" and "profile-stop" lines, each answered.
+  const profileDir = process.env.BENCH_IMAP_CPU_PROFILE;
+  const inspector = profileDir ? new InspectorSession() : null;
+  process.stdin.on('data', (d: Buffer) => void (async () => {
+    for (const line of d.toString().split('\n').filter(Boolean)) {
+      if (inspector && line === 'profile-start') {
+        inspector.connect();
+        await inspector.post('Profiler.enable');
+        await inspector.post('Profiler.start');
+      } else if (inspector && line === 'profile-stop') {
+        const { profile } = await inspector.post('Profiler.stop');
+        writeFileSync(join(profileDir!, `imap-${backend}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+        inspector.disconnect();
+      }
+      process.stdout.write(`${line}: done\n`);
+    }
+  })());
   await new Promise((resolve) => process.stdin.once('close', resolve));
   await h.close();
 }
@@ -160,7 +185,15 @@ async function hearth(backend: 'sqlite' | 'postgres'): Promise<void> {
       child.once('exit', (code) => reject(new Error(`Hearth bench server exited (${code})`)));
     });
     const { tlsPort } = JSON.parse(line) as { tlsPort: number };
-    await run({ name: `Hearth (${backend}, TLS)`, port: tlsPort, tls: true, user: (i) => `user${i}@bench.test`, password: 'Bench-secret-1', pid: child.pid! });
+    const ask = (what: string) => new Promise<void>((resolve) => {
+      const answer = (d: Buffer) => { if (d.toString().includes(`${what}: done`)) { child.stdout.off('data', answer); resolve(); } };
+      child.stdout.on('data', answer);
+      child.stdin.write(`${what}\n`);
+    });
+    await run({
+      name: `Hearth (${backend}, TLS)`, port: tlsPort, tls: true, user: (i) => `user${i}@bench.test`, password: 'Bench-secret-1', pid: child.pid!,
+      loopStarts: () => ask('profile-start'), loopEnds: () => ask('profile-stop'),
+    });
   } finally {
     child.stdin.end();
     await exited;

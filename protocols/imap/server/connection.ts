@@ -211,7 +211,7 @@ export class ImapConnection {
     const sel = this.session.selected;
     // After a tagged answer the handler sent itself (COMPRESS), nothing may share the client's
     // read with it: a change is announced at the next command instead.
-    if (sel && this.session.state === 'selected' && !this.closed && !outcome.silent) {
+    if (sel && this.session.state === 'selected' && !this.closed && !outcome.silent && !outcome.fresh) {
       const quiet = outcome.noExpunges || (NO_EXPUNGE_DURING.has(cmd.command) && !cmd.uid);
       out.push(...await sel.sync({ expunges: !quiet, qresync: this.session.enabled.has('QRESYNC'), condstore: this.session.condstore }));
     }

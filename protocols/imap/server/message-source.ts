@@ -11,9 +11,13 @@ const BATCH = 250;
 export async function* messagesByUid(store: Store, folderId: number, uids: number[], parsed: boolean): AsyncGenerator<MessageState | MailMessage> {
   for (let i = 0; i < uids.length; i += BATCH) {
     const slice = uids.slice(i, i + BATCH);
-    const wanted = new Set(slice);
     const range = { uidFrom: slice[0], uidTo: slice[slice.length - 1] };
-    const states = (await store.listMessageStates(folderId, range)).filter((m) => wanted.has(m.uid));
+    let states = await store.listMessageStates(folderId, range);
+    // The range may hold UIDs that were not asked for (a sparse set); the common contiguous case needs no filter.
+    if (states.length !== slice.length || states.some((m, k) => m.uid !== slice[k])) {
+      const wanted = new Set(slice);
+      states = states.filter((m) => wanted.has(m.uid));
+    }
     if (!parsed) {
       yield* states;
       continue;
@@ -34,7 +38,8 @@ export async function* messagesByUid(store: Store, folderId: number, uids: numbe
       const f = fresh.get(s.itemId);
       if (f && f.modseq >= s.modseq) { yield f; continue; }
       const p = cached[k] ?? f?.parsed;
-      if (p) yield { ...s, parsed: p };
+      // The states are this call's own objects: the parse is attached, not copied into a new one.
+      if (p) yield Object.assign(s, { parsed: p });
       // A message expunged between the two reads (and not cached) is skipped, as if gone.
     }
   }

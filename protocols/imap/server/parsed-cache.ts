@@ -14,7 +14,7 @@ const MAX_BYTES = 64 * 1024 * 1024;
  * Least recently used first: a Map keeps insertion order, and a hit is moved to the end. (A
  * plain Map, not lru-cache: its bookkeeping showed in the profile on this per-message path.)
  */
-const cache = new Map<string, { parsed: ParsedMessage; size: number }>();
+const cache = new Map<number, { blobHash: string; parsed: ParsedMessage; size: number }>();
 let held = 0;
 
 function sizeOf(p: ParsedMessage): number {
@@ -28,23 +28,21 @@ function countParts(node: { children?: unknown[] | null }): number {
   return n;
 }
 
-const key = (itemId: number, blobHash: string) => `${itemId}:${blobHash}`;
-
+// Keyed by item id (a number: no key string to build per message on the hot path); the entry
+// holds the blob hash it was parsed from, and a lookup with another hash is a miss.
 export function cachedParse(itemId: number, blobHash: string): ParsedMessage | undefined {
-  const k = key(itemId, blobHash);
-  const hit = cache.get(k);
-  if (!hit) return undefined;
-  cache.delete(k);
-  cache.set(k, hit);
+  const hit = cache.get(itemId);
+  if (!hit || hit.blobHash !== blobHash) return undefined;
+  cache.delete(itemId);
+  cache.set(itemId, hit);
   return hit.parsed;
 }
 
 export function rememberParse(itemId: number, blobHash: string, parsed: ParsedMessage): void {
-  const k = key(itemId, blobHash);
-  const old = cache.get(k);
-  if (old) { held -= old.size; cache.delete(k); }
+  const old = cache.get(itemId);
+  if (old) { held -= old.size; cache.delete(itemId); }
   const size = sizeOf(parsed);
-  cache.set(k, { parsed, size });
+  cache.set(itemId, { blobHash, parsed, size });
   held += size;
   for (const [oldest, v] of cache) {
     if (held <= MAX_BYTES) break;

@@ -9,6 +9,11 @@ export interface Outcome {
   untagged?: Buffer[];
   /** The session's pending changes must not be announced after this command (FETCH/STORE/SEARCH). */
   noExpunges?: boolean;
+  /**
+   * The handler built the selected mailbox's view from the store during this command (SELECT,
+   * EXAMINE): the change check after the command would find what it just read.
+   */
+  fresh?: boolean;
   /** The tagged answer was already sent by the handler (STARTTLS). */
   silent?: boolean;
 }

@@ -39,8 +39,12 @@ export class SelectedMailbox {
   uidValidity = 0;
   uidNext = 0;
 
-  async load(): Promise<void> {
-    const folder = await this.currentFolder();
+  /**
+   * `current`: the folder row as read earlier in the same command (SELECT resolves the name from
+   * the folder list), so it is not read twice; the message states are read after it either way.
+   */
+  async load(current?: Folder): Promise<void> {
+    const folder = current ?? await this.currentFolder();
     const states = await this.store.listMessageStates(this.folder.id);
     this.uids = states.map((m) => m.uid);
     for (const m of states) this.remember(m);
@@ -58,14 +62,14 @@ export class SelectedMailbox {
    * listing every message again. Same result as `load`: the changes feed carries every flag
    * change, new message and expunge (tombstone) after that modseq.
    */
-  async reload(previous: SelectedMailbox): Promise<void> {
+  async reload(previous: SelectedMailbox, current?: Folder): Promise<void> {
     this.uids = [...previous.uids];
     for (const uid of this.uids) this.remember({ uid, flags: previous.flags.get(uid)!, modseq: previous.modseqs.get(uid)! });
     this.highestUid = previous.highestUid;
     this.modseq = previous.modseq;
     for (const u of previous.recent) this.recent.add(u);
-    const folder = await this.currentFolder();
-    if (folder.uidValidity !== previous.uidValidity) return this.load();
+    const folder = current ?? await this.currentFolder();
+    if (folder.uidValidity !== previous.uidValidity) return this.load(folder);
     this.uidValidity = folder.uidValidity;
     this.uidNext = folder.uidNext;
     // Expunges the previous view read but had not announced yet are part of the new view too.

@@ -62,7 +62,7 @@ export const fetch = command({
       pendingBytes += pending[pending.length - 1].length;
       if (pendingBytes >= FLUSH_BYTES) await flush();
     }
-    await flush();
-    return ok('FETCH completed');
+    // The last batch goes out with the tagged OK: one write (one TLS record) for a short FETCH.
+    return ok('FETCH completed', undefined, pending);
   },
 });

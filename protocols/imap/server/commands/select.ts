@@ -27,8 +27,8 @@ async function open(c: CommandContext, cmd: CommandOf<'SELECT' | 'EXAMINE'>): Pr
   if (cmd.params.condstore || cmd.params.qresync) s.condstore = true;
   const readOnly = cmd.command === 'EXAMINE' || !found.writable;
   const sel = new SelectedMailbox(c.ctx.store, folder, readOnly, name);
-  if (previous && previous.folder.id === folder.id) await sel.reload(previous);
-  else await sel.load();
+  if (previous && previous.folder.id === folder.id) await sel.reload(previous, folder);
+  else await sel.load(folder);
   const keywords = new Set<string>();
   for (const flags of sel.flags.values()) for (const f of flags) if (!f.startsWith('\\')) keywords.add(f);
   const flags = [...SYSTEM_FLAGS, ...keywords];
@@ -47,7 +47,8 @@ async function open(c: CommandContext, cmd: CommandOf<'SELECT' | 'EXAMINE'>): Pr
   if (q && q.uidValidity === sel.uidValidity) pre.push(...await resync(c, sel, q.modseq, q.knownUids));
   s.selected = sel;
   s.state = 'selected';
-  return ok(`${cmd.command} completed`, { code: readOnly ? 'READ-ONLY' : 'READ-WRITE' }, pre);
+  // The new view was read from the store in this command: no change check after it.
+  return { ...ok(`${cmd.command} completed`, { code: readOnly ? 'READ-ONLY' : 'READ-WRITE' }, pre), fresh: true };
 }
 
 /** RFC 7162 §3.2.5.1: what vanished and what changed since the client's modseq. */
