@@ -10,11 +10,28 @@ import { ItemWriter } from './item-writer.js';
 import { nextUidValidity } from './uid-validity-schema.js';
 import { ITEM_COLUMNS, now, type BlobRefs, type Trx, type WriteScope } from './sql-store-base.js';
 import { DirectoryStore } from './directory.js';
+import { QueryShape } from './query-shape.js';
 import { hashInto, type BlobRange, type BlobReadStream, type BlobStreamOptions, type StoredBlob } from './blob-stream.js';
 
 /** Folders, items (writes in ItemWriter) and blobs. */
 export abstract class ContentStore extends DirectoryStore {
   protected readonly items = new ItemWriter(this);
+
+  // The reads every IMAP command makes (the change check, SELECT's lookup), compiled once (query-shape.ts).
+  private readonly folderById = new QueryShape(this.db as never, 1, (id: number) =>
+    this.db.selectFrom('folders').selectAll().where('id', '=', id));
+  private readonly foldersOf = new QueryShape(this.db as never, 1, (accountId: number) =>
+    this.db.selectFrom('folders').selectAll().where('account_id', '=', accountId).orderBy('id'));
+  private readonly foldersOfKind = new QueryShape(this.db as never, 2, (accountId: number, kind: FolderKind) =>
+    this.db.selectFrom('folders').selectAll().where('account_id', '=', accountId).orderBy('id').where('kind', '=', kind));
+  private readonly changedItems = ([false, true] as const).map((withoutContent) => new QueryShape(this.db as never, 3,
+    (folderId: number, modseq: number, limit: number) => this.db.selectFrom('items')
+      .select(ITEM_COLUMNS.filter((c) => !(withoutContent && c === 'content'))).where('folder_id', '=', folderId)
+      .where('modseq', '>', modseq).orderBy('modseq').limit(limit)));
+  private readonly tombstonesAfter = new QueryShape(this.db as never, 3, (folderId: number, modseq: number, limit: number) =>
+    this.db.selectFrom('tombstones').selectAll().where('folder_id', '=', folderId).where('modseq', '>', modseq).orderBy('modseq').limit(limit));
+  private readonly contentModseqOf = new QueryShape(this.db as never, 1, (folderId: number) =>
+    this.db.selectFrom('folders').select('content_modseq').where('id', '=', folderId));
 
   // Folders
 
@@ -50,14 +67,13 @@ export abstract class ContentStore extends DirectoryStore {
   }
 
   async getFolder(id: number): Promise<Folder | null> {
-    const row = await this.db.selectFrom('folders').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await this.folderById.run(id);
     return row ? toFolder(row) : null;
   }
 
   async listFolders(accountId: number, kind?: FolderKind): Promise<Folder[]> {
-    let q = this.db.selectFrom('folders').selectAll().where('account_id', '=', accountId).orderBy('id');
-    if (kind) q = q.where('kind', '=', kind);
-    return (await q.execute()).map(toFolder);
+    const rows = kind ? await this.foldersOfKind.run(accountId, kind) : await this.foldersOf.run(accountId);
+    return rows.map(toFolder);
   }
 
   async findFolderByRole(accountId: number, role: FolderRole): Promise<Folder | null> {
@@ -243,13 +259,10 @@ export abstract class ContentStore extends DirectoryStore {
   }
 
   async changesSince(folderId: number, modseq: number, limit = 10_000, opts: { withoutContent?: boolean } = {}): Promise<Changes> {
-    const columns = ITEM_COLUMNS.filter((c) => !(opts.withoutContent && c === 'content'));
-    const [changedRows, deletedRows, folder] = await Promise.all([
-      this.db.selectFrom('items').select(columns).where('folder_id', '=', folderId).where('modseq', '>', modseq)
-        .orderBy('modseq').limit(limit + 1).execute(),
-      this.db.selectFrom('tombstones').selectAll().where('folder_id', '=', folderId).where('modseq', '>', modseq)
-        .orderBy('modseq').limit(limit + 1).execute(),
-      this.db.selectFrom('folders').select('content_modseq').where('id', '=', folderId).executeTakeFirst(),
+    const [changedRows, deletedRows, [folder]] = await Promise.all([
+      this.changedItems[opts.withoutContent ? 1 : 0].run(folderId, modseq, limit + 1),
+      this.tombstonesAfter.run(folderId, modseq, limit + 1),
+      this.contentModseqOf.run(folderId),
     ]);
     if (!folder) throw notFound('folder');
     const changed = changedRows.map((r) => toItem({ content: null, ...(r as object) } as ItemRow));

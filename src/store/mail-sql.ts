@@ -11,12 +11,24 @@ import { MESSAGE_COLUMNS, toMailMessage, type JoinedRow, type MailDb } from './m
 import { MailWriter } from './mail-writer.js';
 import { quotaUsage } from './mail-quota.js';
 import { json } from './rows.js';
+import { QueryShape } from './query-shape.js';
 
 /** The MailStore over the SQL store (both backends): reads here, writes in MailWriter. */
 export abstract class MailContentStore extends ContentStore implements MailStore {
   protected readonly mail = new MailWriter(this);
 
   private get mdb(): MailDb { return this.db as unknown as MailDb; }
+
+  /** FETCH's and SEARCH's read of message states, compiled once (query-shape.ts); `range` with both UID bounds. */
+  private readonly states = ([false, true] as const).map((range) => new QueryShape(this.db as never, range ? 3 : 1,
+    (folderId: number, uidFrom?: number, uidTo?: number) => {
+      let q = this.mdb.selectFrom('items').innerJoin('messages', 'messages.item_id', 'items.id')
+        .select(['items.id', 'items.account_id', 'items.folder_id', 'items.imap_uid', 'items.modseq', 'items.flags', 'items.size',
+          'items.blob_hash', 'messages.internal_date', 'messages.thread_id'])
+        .where('items.folder_id', '=', folderId);
+      if (range) q = q.where('items.imap_uid', '>=', uidFrom!).where('items.imap_uid', '<=', uidTo!);
+      return q.orderBy('items.imap_uid');
+    }));
 
   private joined() {
     return this.mdb.selectFrom('items').innerJoin('messages', 'messages.item_id', 'items.id').selectAll('items').select(MESSAGE_COLUMNS);
@@ -51,6 +63,12 @@ export abstract class MailContentStore extends ContentStore implements MailStore
   }
 
   async listMessageStates(folderId: number, opts: ListMessagesOptions = {}): Promise<MessageState[]> {
+    const whole = opts.uidFrom === undefined && opts.uidTo === undefined;
+    const ranged = opts.uidFrom !== undefined && opts.uidTo !== undefined;
+    if (opts.limit === undefined && (whole || ranged)) {
+      const rows = ranged ? await this.states[1].run(folderId, opts.uidFrom, opts.uidTo) : await this.states[0].run(folderId);
+      return rows.map(toMessageState);
+    }
     let q = this.mdb.selectFrom('items').innerJoin('messages', 'messages.item_id', 'items.id')
       .select(['items.id', 'items.account_id', 'items.folder_id', 'items.imap_uid', 'items.modseq', 'items.flags', 'items.size',
         'items.blob_hash', 'messages.internal_date', 'messages.thread_id'])
@@ -59,11 +77,7 @@ export abstract class MailContentStore extends ContentStore implements MailStore
     if (opts.uidTo !== undefined) q = q.where('items.imap_uid', '<=', opts.uidTo);
     q = q.orderBy('items.imap_uid');
     if (opts.limit !== undefined) q = q.limit(opts.limit);
-    return (await q.execute()).map((r) => ({
-      itemId: Number(r.id), accountId: Number(r.account_id), folderId: Number(r.folder_id), uid: Number(r.imap_uid),
-      modseq: Number(r.modseq), flags: json<string[]>(r.flags, []), internalDate: Number(r.internal_date), size: Number(r.size),
-      blobHash: r.blob_hash!, threadId: r.thread_id,
-    }));
+    return (await q.execute()).map(toMessageState);
   }
 
   async readMessageBytes(itemId: number, range?: { start: number; end: number }): Promise<Buffer | null> {
@@ -149,4 +163,18 @@ export abstract class MailContentStore extends ContentStore implements MailStore
     if (f.role === 'inbox') throw new StoreError('Invalid', 'the inbox cannot be deleted');
     await this.deleteFolder(folderId);
   }
+}
+
+interface StateRow {
+  id: number | string; account_id: number | string; folder_id: number | string; imap_uid: number | string | null;
+  modseq: number | string; flags: string; size: number | string; blob_hash: string | null; internal_date: number | string;
+  thread_id: string;
+}
+
+function toMessageState(r: StateRow): MessageState {
+  return {
+    itemId: Number(r.id), accountId: Number(r.account_id), folderId: Number(r.folder_id), uid: Number(r.imap_uid),
+    modseq: Number(r.modseq), flags: json<string[]>(r.flags, []), internalDate: Number(r.internal_date), size: Number(r.size),
+    blobHash: r.blob_hash!, threadId: r.thread_id,
+  };
 }

@@ -27,6 +27,11 @@ describe('parseCommand: simple and login commands (RFC 9051 §6.1-6.2)', () => {
     assert.deepEqual(p('i ID ("name" "imaptest" "version" NIL)'), { command: 'ID', tag: 'i', uid: false, params: [['name', 'imaptest'], ['version', null]] });
     assert.deepEqual(p('i ID NIL'), { command: 'ID', tag: 'i', uid: false, params: null });
   });
+  it('COMPRESS (RFC 4978 §5)', () => {
+    assert.deepEqual(p('z COMPRESS deflate'), { command: 'COMPRESS', tag: 'z', uid: false, mechanism: 'DEFLATE' });
+    bad('z COMPRESS', 'z');
+    bad('z COMPRESS DEFLATE LEVEL9', 'z');
+  });
   it('answers malformed input with a tagged error when the tag is readable', () => {
     bad('a NOOP extra', 'a');
     bad('a LOGIN onlyuser', 'a');
