@@ -80,9 +80,21 @@ function isTextLeaf(p: MimePart): boolean {
 
 export interface SearchScope { sel: SelectedMailbox; saved: number[] | null; now: number; store: Store }
 
+/** Whether the message has the flag (case-insensitive, RFC 9051 §2.3.2). */
+function hasFlag(m: MessageState, flag: string): boolean {
+  const want = fold(flag);
+  for (const f of m.flags) if (fold(f) === want) return true;
+  return false;
+}
+
+/** Keys read from the message text (header fields, body): only they need a MessageText. */
+const TEXT_KEYS = new Set(['HEADER', 'BODY', 'TEXT']);
+
 export async function matches(scope: SearchScope, m: MessageState | MailMessage, key: SearchKey, text?: MessageText): Promise<boolean> {
-  const t = text ?? ('parsed' in m ? new MessageText(scope.store, m) : undefined);
-  const has = (flag: string) => m.flags.some((f) => fold(f) === fold(flag));
+  // Made once per message and only when a text key is met: one per message would be most of a
+  // SUBJECT search's allocations.
+  const t = text ?? ('parsed' in m && needsText(key) ? new MessageText(scope.store, m) : undefined);
+  const has = (flag: string) => hasFlag(m, flag);
   switch (key.op) {
     case 'ALL': return true;
     case 'ANSWERED': return has('\\Answered');
@@ -137,6 +149,13 @@ export async function matches(scope: SearchScope, m: MessageState | MailMessage,
     case 'BODY': return fold(await t!.bodyText()).includes(fold(key.value));
     case 'TEXT': return fold(await t!.headerText()).includes(fold(key.value)) || fold(await t!.bodyText()).includes(fold(key.value));
   }
+}
+
+function needsText(k: SearchKey): boolean {
+  if (k.op === 'NOT') return needsText(k.key);
+  if (k.op === 'OR') return needsText(k.left) || needsText(k.right);
+  if (k.op === 'AND') return k.keys.some(needsText);
+  return TEXT_KEYS.has(k.op);
 }
 
 function decodeName(name: string | null): string {
