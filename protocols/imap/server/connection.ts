@@ -213,7 +213,9 @@ export class ImapConnection {
     // read with it: a change is announced at the next command instead.
     if (sel && this.session.state === 'selected' && !this.closed && !outcome.silent && !outcome.fresh) {
       const quiet = outcome.noExpunges || (NO_EXPUNGE_DURING.has(cmd.command) && !cmd.uid);
-      out.push(...await sel.sync({ expunges: !quiet, qresync: this.session.enabled.has('QRESYNC'), condstore: this.session.condstore }));
+      out.push(...await sel.sync({
+        expunges: !quiet, qresync: this.session.enabled.has('QRESYNC'), condstore: this.session.condstore, changed: outcome.folderChanged,
+      }));
     }
     // Live SEARCH results (RFC 5267 §4): REMOVEFROM before this command's answers, ADDTO after.
     const updates = await resultUpdates(this.commandContext(), numbering);

@@ -14,6 +14,8 @@ export interface Outcome {
    * EXAMINE): the change check after the command would find what it just read.
    */
   fresh?: boolean;
+  /** The handler changed the selected folder (STORE): the change check goes straight to the change feed. */
+  folderChanged?: boolean;
   /** The tagged answer was already sent by the handler (STARTTLS). */
   silent?: boolean;
 }

@@ -16,6 +16,11 @@ export interface SyncOptions {
   qresync: boolean;
   /** CONDSTORE enabled: flag updates carry MODSEQ (RFC 7162 §3.1.4). */
   condstore: boolean;
+  /**
+   * The folder is known to have changed since the last sync (this session's own STORE changed
+   * flags in it): the folder row check is skipped and the change feed read at once.
+   */
+  changed?: boolean;
 }
 
 export class SelectedMailbox {
@@ -210,8 +215,10 @@ export class SelectedMailbox {
    */
   async sync(opts: SyncOptions): Promise<Buffer[]> {
     const out: Buffer[] = [];
-    const folder = await this.currentFolder();
-    if (folder.contentModseq !== this.modseq) {
+    // The change feed reads the folder's content modseq itself (and fails the same way when the
+    // folder is gone), so with `changed` the row read would only repeat it.
+    const folder = opts.changed ? null : await this.currentFolder();
+    if (!folder || folder.contentModseq !== this.modseq) {
       const changes = await this.changesSince(this.modseq);
       for (const uid of changes.vanished) if (this.indexOf(uid) >= 0) this.pendingExpunges.add(uid);
       const added: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];
@@ -227,7 +234,7 @@ export class SelectedMailbox {
           out.push(fetchResponse(this.seqOf(m.uid), items));
         }
       }
-      this.modseq = Math.max(changes.modseq, folder.contentModseq);
+      this.modseq = Math.max(changes.modseq, folder?.contentModseq ?? 0);
       if (opts.expunges && this.pendingExpunges.size > 0) out.unshift(...this.expunge([...this.pendingExpunges], opts.qresync));
       added.sort((a, b) => a.uid - b.uid);
       for (const m of added) {

@@ -34,8 +34,11 @@ export const store = command({
     }
     if (modified.length > 0) {
       const numbers = modified.map((u) => (cmd.uid ? u : sel.seqOf(u))).filter((n) => n > 0);
-      return { status: 'OK', text: 'Conditional STORE failed for some messages', code: { code: 'MODIFIED', args: [atom(compressNumbers(numbers))] }, untagged: out };
+      return {
+        status: 'OK', text: 'Conditional STORE failed for some messages', code: { code: 'MODIFIED', args: [atom(compressNumbers(numbers))] },
+        untagged: out, folderChanged: changed.length > 0,
+      };
     }
-    return ok('STORE completed', undefined, out);
+    return { ...ok('STORE completed', undefined, out), folderChanged: changed.length > 0 };
   },
 });
