@@ -201,5 +201,9 @@ function send(reply: FastifyReply, r: DavResponse, method: string): FastifyReply
     else if (r.body !== undefined && !r.headers?.['content-length']) reply.header('content-length', String(Buffer.byteLength(r.body)));
     return reply.send();
   }
+  // A string is encoded once here: given a string, fastify measures its UTF-8 length (a pass over
+  // a flattened copy) and the socket encodes it again (a calendar-query answer is ~240 KB). Only
+  // with a content-type: fastify would label bare bytes application/octet-stream.
+  if (typeof r.body === 'string' && r.body.length > 0 && reply.hasHeader('content-type')) return reply.send(Buffer.from(r.body));
   return reply.send(r.body ?? '');
 }

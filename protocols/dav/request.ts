@@ -73,7 +73,7 @@ export function depth(q: DavRequest, def: '0' | '1' | 'infinity'): '0' | '1' | '
 
 export const XML_TYPE = 'application/xml; charset=utf-8';
 
-export function xmlResponse(status: number, body: string, headers: Record<string, string> = {}): DavResponse {
+export function xmlResponse(status: number, body: string | Buffer, headers: Record<string, string> = {}): DavResponse {
   return { status, headers: { 'content-type': XML_TYPE, ...headers }, body };
 }
 

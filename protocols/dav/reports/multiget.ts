@@ -11,6 +11,7 @@ import { responseRenderer, listingPlan, type ListedRow } from '../props/batch.js
 import { memberRes } from '../members.js';
 import { reportProps } from './render.js';
 import { exists } from '../conditions.js';
+import { multistatusOf } from '../multistatus.js';
 
 export async function multiget(q: DavRequest, r: Res, body: XmlElement): Promise<DavResponse> {
   const rp = reportProps(body);
@@ -42,7 +43,7 @@ export async function multiget(q: DavRequest, r: Res, body: XmlElement): Promise
       else v = other(q, h, responseRenderer(q, rp.req, rp.extra));
       parts.push(typeof v === 'string' ? v : await v);
     }
-    return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', parts.join('')));
+    return multistatusOf(parts);
   }
   if (local.size && (r.kind === 'collection' || r.kind === 'schedule')) {
     const items = await q.svc.ctx.store.getItemsByNames(r.folder.id, [...new Set(local.values())]);

@@ -180,6 +180,19 @@ export function storeContract(factory: StoreFactory): void {
         assert.deepEqual((await store.listItemFields(cal.id, [], { afterModseq: made[2].modseq })).map((r) => r.name), ['3.ics', '0.ics']);
         assert.deepEqual((await store.listItemFields(cal.id, [], { limit: 2 })).map((r) => r.name), ['1.ics', '2.ics']);
         assert.deepEqual((await store.listItemFields(cal.id, [], { from: 1600, to: 3000 })).map((r) => r.name), ['2.ics']);
+        // Objects without an indexed start (or end) are candidates for every range, in modseq
+        // order with the others and cut by the limit alike.
+        const open = await store.createItems([
+          { folderId: cal.id, name: 'nostart.ics', uid: 'ns', content: 'N', componentType: 'VEVENT', startAt: null, endAt: 2500 },
+          { folderId: cal.id, name: 'noend.ics', uid: 'ne', content: 'E', componentType: 'VEVENT', startAt: 100, endAt: null },
+          { folderId: cal.id, name: 'neither.ics', uid: 'nn', content: 'X', componentType: 'VEVENT', startAt: null, endAt: null },
+          { folderId: cal.id, name: 'ended.ics', uid: 'ee', content: 'D', componentType: 'VEVENT', startAt: null, endAt: 1000 },
+        ]);
+        await store.updateItem(made[2].id, { content: 'C2b' });
+        assert.deepEqual((await store.listItemFields(cal.id, ['startAt'], { from: 1600, to: 3000 })).map((r) => r.name), ['nostart.ics', 'noend.ics', 'neither.ics', '2.ics']);
+        assert.deepEqual((await store.listItemFields(cal.id, [], { from: 1600, to: 3000, limit: 2 })).map((r) => r.name), ['nostart.ics', 'noend.ics']);
+        assert.deepEqual((await store.listItemFields(cal.id, [], { from: 1600, to: 3000, names: ['2.ics', 'neither.ics', 'ended.ics'] })).map((r) => r.name), ['neither.ics', '2.ics']);
+        assert.equal(open.length, 4);
         assert.deepEqual(await store.listItemFields(999_999, ['content']), []);
       });
 

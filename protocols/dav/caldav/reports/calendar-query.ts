@@ -16,6 +16,7 @@ import { memberRes } from '../../members.js';
 import { reportProps } from '../../reports/render.js';
 import { matchesFilter, topFilter, isOnlyTimeRange } from '../filter.js';
 import { spansOverlap } from '../instances.js';
+import { multistatusOf } from '../../multistatus.js';
 
 /** Floating times are indexed as UTC (src/pim); widen the index window by the largest offset. */
 const SLACK = 14 * 3600_000;
@@ -54,9 +55,9 @@ export async function calendarQuery(q: DavRequest, r: Res, body: XmlElement): Pr
     hits.push(it);
   }
   if (plan) {
-    let body = '';
-    for (const it of hits) { const v = plan.one(q, r, it as ListedRow); body += typeof v === 'string' ? v : await v; }
-    return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', body));
+    const parts: string[] = [];
+    for (const it of hits) { const v = plan.one(q, r, it as ListedRow); parts.push(typeof v === 'string' ? v : await v); }
+    return multistatusOf(parts);
   }
   return xmlResponse(207, documentRoot(NS.DAV, 'multistatus', await renderResponses(q, hits.map((it) => memberRes(r, it as Item)), rp.req, rp.extra)));
 }
