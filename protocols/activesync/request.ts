@@ -26,7 +26,7 @@ import { isExpectedError } from './errors.js';
 import type { CommandRegistry } from './commands/index.js';
 import type { CommandContext, CommandHandler, CommandResult } from './commands/types.js';
 import { sendQuarantineNotice } from '../../src/mail/quarantine-notice.js';
-import type { Store } from '../../src/store/store.js';
+import type { DeviceUpsert, Store } from '../../src/store/store.js';
 
 export const WBXML_TYPE = 'application/vnd.ms-sync.wbxml';
 
@@ -145,10 +145,15 @@ export async function admit(pctx: ProtocolContext, registry: CommandRegistry, li
   }
 
   const ua = request.headers['user-agent'];
-  let device = await pctx.store.touchDevice({
+  const seen: DeviceUpsert = {
     accountId: account.id, deviceId: query.deviceId, deviceType: query.deviceType,
     userAgent: typeof ua === 'string' ? ua.slice(0, 256) : null, protocolVersion: version,
-  });
+  };
+  // The record is read fresh on every request (a wipe, block or policy key set by any node counts
+  // at once); it is written only when something changed or lastSeen is a minute old, not on
+  // every request of a busy phone (a write, with its fsync, cost more than the rest of a Ping).
+  let device = await pctx.store.getDevice(account.id, query.deviceId);
+  if (!device || deviceChanged(device, seen, Date.now())) device = await pctx.store.touchDevice(seen);
 
   // Access rules ([MS-ASCMD] 2.2.2 Status 129); an administrator's or a wipe's decision sticks.
   if (accessSource(device) === 'rule') {
@@ -179,6 +184,18 @@ export async function admit(pctx: ProtocolContext, registry: CommandRegistry, li
   // Let in: the body will be read, and the connection may be kept.
   reply.removeHeader('Connection');
   return { account, domain, device, query, version, handler, policy, log, bodyLimit, limits };
+}
+
+/** lastSeen is kept to the minute: a request within it of the last write writes nothing. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/** True when touchDevice would change more than lastSeen, or lastSeen is due (the store's clock is Date.now). */
+function deviceChanged(d: Device, seen: DeviceUpsert, now: number): boolean {
+  // touchDevice sets only the fields given (a null or empty one keeps the stored value).
+  if (seen.deviceType && seen.deviceType !== d.deviceType) return true;
+  if (seen.userAgent && seen.userAgent !== d.userAgent) return true;
+  if (seen.protocolVersion && seen.protocolVersion !== d.protocolVersion) return true;
+  return !(now - d.lastSeen < LAST_SEEN_RESOLUTION_MS && now >= d.lastSeen);
 }
 
 /** <root><Status>n</Status></root>, or the command's own form of it (statusBody). */

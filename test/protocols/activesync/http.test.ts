@@ -42,6 +42,26 @@ describe('ActiveSync HTTP layer (MS-ASHTTP)', () => {
     assert.equal(dev?.protocolVersion, '14.0');
   });
 
+  it('writes the device record when the agent or version changes or lastSeen is a minute old, not on every request', async () => {
+    const d = new TestDevice(h.app, 'alice@example.com', 'alice-pass-1', 'DEVSEEN', '14.0', 'SmartPhone', 'Probe/1.0');
+    await d.send('Provision', provisionRequest());
+    const acc = (await h.ctx.store.getAccount('alice@example.com'))!;
+    const first = (await h.ctx.store.getDevice(acc.id, 'DEVSEEN'))!;
+    // Within the minute nothing changed: the record is as it was (lastSeen included).
+    await d.send('Provision', provisionRequest());
+    assert.equal((await h.ctx.store.getDevice(acc.id, 'DEVSEEN'))!.lastSeen, first.lastSeen);
+    // A new user agent and protocol version are written at once.
+    const upgraded = new TestDevice(h.app, 'alice@example.com', 'alice-pass-1', 'DEVSEEN', '14.1', 'SmartPhone', 'Probe/2.0');
+    await upgraded.send('Provision', provisionRequest());
+    const after = (await h.ctx.store.getDevice(acc.id, 'DEVSEEN'))!;
+    assert.equal(after.userAgent, 'Probe/2.0');
+    assert.equal(after.protocolVersion, '14.1');
+    // lastSeen a minute old: the next request writes it.
+    await h.ctx.store.updateDevice(first.id, { lastSeen: Date.now() - 61_000 });
+    await upgraded.send('Provision', provisionRequest());
+    assert.ok((await h.ctx.store.getDevice(acc.id, 'DEVSEEN'))!.lastSeen >= Date.now() - 30_000);
+  });
+
   it('parses the base64 query form and round-trips it', () => {
     const b64 = encodeBase64Query({ version: '14.1', cmd: 'FolderSync', deviceId: 'B64DEV', deviceType: 'WP8', policyKey: '3942919513', user: 'alice', collectionId: '12', options: 0x03 });
     const q = parseQuery(b64);
