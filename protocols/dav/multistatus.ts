@@ -3,9 +3,11 @@
  * (10,000 members are ~2 MB) is written to the socket as it is rendered instead of being
  * assembled into one string first; a small one is sent as one buffer with its length.
  *
- * Parts are encoded to UTF-8 one by one (`encodeParts`): V8 flattens one string made of many
- * concatenated parts far more slowly than it encodes the parts themselves (459 responses with
- * calendar data, 240 KB: ~2 ms to flatten and encode at once, ~0.3 ms part by part).
+ * Parts are written to UTF-8 buffers one by one (`Utf8Writer`, `encodeParts`): V8 flattens one
+ * string made of many concatenated parts far more slowly than it encodes the parts themselves
+ * (459 responses with calendar data, 240 KB: ~2 ms to flatten and encode at once, ~0.3 ms part
+ * by part), and writing into one large buffer avoids a Buffer object per part (10,000 small
+ * responses: ~2 ms against ~4 ms for a buffer each, ~3 ms for one string per 500).
  */
 import { Readable } from 'node:stream';
 import type { DavResponse } from './request.js';
@@ -39,9 +41,52 @@ export async function multistatus(head: string, body: AsyncIterable<Buffer>, tai
   return { ...xmlResponse(207, ''), body: Readable.from(all(), { objectMode: false }) };
 }
 
-/** Strings as one UTF-8 buffer, each encoded on its own (see above). */
+/** Strings written one after another as UTF-8 into buffers of about `size` bytes. */
+export class Utf8Writer {
+  private buf: Buffer;
+  private at = 0;
+  private readonly full: Buffer[] = [];
+
+  constructor(private readonly size = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  add(s: string): void {
+    // n UTF-16 code units are at most 3n bytes of UTF-8 (a surrogate pair: 2 units, 4 bytes).
+    if (this.at + s.length * 3 > this.buf.length) {
+      this.close();
+      if (s.length * 3 > this.size) { this.full.push(Buffer.from(s)); return; }
+    }
+    this.at += this.buf.write(s, this.at);
+  }
+
+  /** The buffers filled so far (the one being written stays open). */
+  takeFull(): Buffer[] {
+    return this.full.splice(0);
+  }
+
+  /** Everything written, in order. */
+  takeAll(): Buffer[] {
+    this.close();
+    return this.takeFull();
+  }
+
+  private close(): void {
+    if (this.at === 0) return;
+    this.full.push(this.buf.subarray(0, this.at));
+    this.buf = Buffer.allocUnsafe(this.size);
+    this.at = 0;
+  }
+}
+
+/** Strings as one UTF-8 buffer, written part by part (see above). */
 export function encodeParts(parts: readonly string[]): Buffer {
-  return Buffer.concat(parts.map((p) => Buffer.from(p)));
+  let units = 0;
+  for (const p of parts) units += p.length;
+  const w = new Utf8Writer(Math.max(1, units * 3));
+  for (const p of parts) w.add(p);
+  const out = w.takeAll();
+  return out.length === 1 ? out[0] : Buffer.concat(out);
 }
 
 /** A 207 multistatus of rendered DAV:response elements (and anything after them, such as a sync-token). */

@@ -15,6 +15,7 @@ import { el, esc } from '../xml/writer.js';
 import { renderResponse, propstat, type ExtraProps, type PropRequest } from './engine.js';
 import { memberFields, memberGetter, NO_MEMBER, type Member, type MemberGetter } from './live.js';
 import { memberRes } from '../members.js';
+import { Utf8Writer } from '../multistatus.js';
 
 /** One requested property, compiled: its markup around the value, or how it is answered. */
 type Part =
@@ -84,8 +85,8 @@ export type ListedRow = ListedItem<ListedField>;
  */
 export interface ListingPlan {
   fields: ListedField[];
-  /** The DAV:response elements of the rows as UTF-8, in chunks of `chunk` members (streamed by the caller). */
-  render(q: DavRequest, parent: Extract<Res, { kind: 'collection' | 'schedule' }>, rows: ListedRow[], chunk?: number): AsyncGenerator<Buffer>;
+  /** The DAV:response elements of the rows as UTF-8, in chunks of about `chunkBytes` (streamed by the caller). */
+  render(q: DavRequest, parent: Extract<Res, { kind: 'collection' | 'schedule' }>, rows: ListedRow[], chunkBytes?: number): AsyncGenerator<Buffer>;
   /** One row's DAV:response. */
   one(q: DavRequest, parent: Extract<Res, { kind: 'collection' | 'schedule' }>, row: ListedRow): string | Promise<string>;
 }
@@ -108,15 +109,15 @@ export function listingPlan(req: PropRequest, extra?: ExtraProps, contentAsked =
   return {
     fields: [...fields],
     one,
-    async *render(q, parent, rows, chunk = 500) {
-      // Each response encoded on its own, then joined: cheaper than one long string (multistatus.ts).
-      let out: Buffer[] = [];
+    async *render(q, parent, rows, chunkBytes = 64 * 1024) {
+      // Each response written into the current buffer: cheaper than one long string (multistatus.ts).
+      const out = new Utf8Writer(chunkBytes);
       for (const row of rows) {
         const v = one(q, parent, row);
-        out.push(Buffer.from(typeof v === 'string' ? v : await v));
-        if (out.length === chunk) { yield Buffer.concat(out); out = []; }
+        out.add(typeof v === 'string' ? v : await v);
+        for (const b of out.takeFull()) yield b;
       }
-      if (out.length) yield Buffer.concat(out);
+      for (const b of out.takeAll()) yield b;
     },
   };
 }
