@@ -34,9 +34,11 @@ export function Notice({ text }: { text: string | null }) {
 export function Field({
   label,
   hint,
+  id: givenId,
   ...input
-}: { label: string; hint?: string } & JSX.InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
+}: { label: string; hint?: string; id?: string } & Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id'>) {
+  const generated = useId();
+  const id = givenId ?? generated;
   return (
     <div class="field">
       <label for={id}>{label}</label>

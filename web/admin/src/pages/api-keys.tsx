@@ -5,7 +5,9 @@
  */
 import { useState } from 'preact/hooks';
 import { get, send, seg } from '../api';
-import { ErrorLine, Field, Notice, useAction, useLoad, when } from '../components/ui';
+import { DataTable, RowButton } from '../components/data-table';
+import { FormFooter, PanelForm, SelectField, useFormAction } from '../components/form-parts';
+import { ErrorLine, Field, Notice, useLoad, when } from '../components/ui';
 import { useSession } from '../session';
 import type { ApiKey } from '../types';
 
@@ -13,25 +15,22 @@ export function ApiKeys() {
   const { me } = useSession();
   const list = useLoad(() => get<{ items: ApiKey[] }>('/api-keys'), []);
   const [label, setLabel] = useState('');
-  const [access, setAccess] = useState<'read' | 'write'>('read');
+  const [access, setAccess] = useState('read');
   const [cidrs, setCidrs] = useState('');
   const [secret, setSecret] = useState<{ keyId: string; secret: string } | null>(null);
-  const act = useAction();
-  const create = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      const made = await send<ApiKey & { secret: string }>('POST', '/api-keys', {
-        label: label.trim(),
-        access,
-        cidrs: cidrs.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean),
-      });
-      setSecret({ keyId: made.keyId, secret: made.secret });
-      setLabel('');
-      setCidrs('');
-      list.reload();
-      return `Key ${made.keyId} made.`;
+  const act = useFormAction();
+  const create = act.submit(async () => {
+    const made = await send<ApiKey & { secret: string }>('POST', '/api-keys', {
+      label: label.trim(),
+      access,
+      cidrs: cidrs.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean),
     });
-  };
+    setSecret({ keyId: made.keyId, secret: made.secret });
+    setLabel('');
+    setCidrs('');
+    list.reload();
+    return `Key ${made.keyId} made.`;
+  });
   const revoke = (k: ApiKey) =>
     act.run(async () => {
       await send('DELETE', `/api-keys/${seg(k.keyId)}`);
@@ -39,25 +38,19 @@ export function ApiKeys() {
       list.reload();
       return `Key ${k.keyId} revoked.`;
     });
+  const accessOptions = [
+    { value: 'read', label: 'Read only' },
+    { value: 'write', label: `Read and write (${me.readOnly ? 'your roles are read-only' : 'your roles'})` },
+  ];
   return (
     <section>
       <h1 tabIndex={-1}>API keys</h1>
-      <form class="panel" onSubmit={create} aria-labelledby="key-h">
-        <h2 id="key-h">New API key</h2>
+      <PanelForm title="New API key" onSubmit={create}>
         <Field label="Label" value={label} onInput={(e) => setLabel(e.currentTarget.value)} hint="What uses it, e.g. billing system" />
-        <div class="field">
-          <label for="key-access">Access</label>
-          <select id="key-access" value={access} onChange={(e) => setAccess(e.currentTarget.value as 'read' | 'write')}>
-            <option value="read">Read only</option>
-            <option value="write">Read and write ({me.readOnly ? 'your roles are read-only' : 'your roles'})</option>
-          </select>
-        </div>
+        <SelectField id="key-access" label="Access" options={accessOptions} value={access} onValue={setAccess} />
         <Field label="Source networks" value={cidrs} onInput={(e) => setCidrs(e.currentTarget.value)} hint="Optional: addresses or CIDR ranges the key may be used from, separated by commas" />
-        <ErrorLine error={act.error} />
-        <button type="submit" class="primary" disabled={act.busy}>
-          Make key
-        </button>
-      </form>
+        <FormFooter act={act} submit="Make key" notice={false} />
+      </PanelForm>
       {secret && (
         <div class="panel secret" role="alert">
           <h2>Secret of key {secret.keyId}</h2>
@@ -69,39 +62,25 @@ export function ApiKeys() {
       <Notice text={act.notice} />
       <ErrorLine error={list.error} />
       {list.data && (
-        <div class="table-wrap">
-          <table>
-            <caption>Keys ({list.data.items.length})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Label</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Access</th>
-                <th scope="col">Networks</th>
-                <th scope="col">Last used</th>
-                <th scope="col"><span class="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((k) => (
-                <tr key={k.keyId}>
-                  <th scope="row">{k.keyId}</th>
-                  <td>{k.label}</td>
-                  <td>{k.account}</td>
-                  <td>{k.access}</td>
-                  <td>{k.cidrs.join(', ') || 'any'}</td>
-                  <td>{k.lastUsedAt ? when(k.lastUsedAt) : 'never'}</td>
-                  <td>
-                    <button type="button" class="danger" disabled={act.busy} onClick={() => void revoke(k)}>
-                      Revoke<span class="sr-only"> {k.keyId}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Keys (${list.data.items.length})`}
+          columns={['Key', 'Label', 'Owner', 'Access', 'Networks', 'Last used']}
+          actions
+          rows={list.data.items}
+          row={(k) => (
+            <tr key={k.keyId}>
+              <th scope="row">{k.keyId}</th>
+              <td>{k.label}</td>
+              <td>{k.account}</td>
+              <td>{k.access}</td>
+              <td>{k.cidrs.join(', ') || 'any'}</td>
+              <td>{k.lastUsedAt ? when(k.lastUsedAt) : 'never'}</td>
+              <td>
+                <RowButton label="Revoke" target={k.keyId} busy={act.busy} onClick={() => void revoke(k)} />
+              </td>
+            </tr>
+          )}
+        />
       )}
     </section>
   );

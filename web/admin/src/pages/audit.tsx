@@ -1,7 +1,7 @@
 /** The audit log, newest first: who did what, from where, when; filtered by domain, action and target. */
 import { useState } from 'preact/hooks';
-import { get, query, type Page } from '../api';
-import { ErrorLine, Pager, useLoad, when } from '../components/ui';
+import { PagedTable, usePagedList } from '../components/paged-list';
+import { when } from '../components/ui';
 import { useSession } from '../session';
 import type { AuditEvent } from '../types';
 
@@ -13,18 +13,14 @@ export function Audit() {
   const [scope, setScope] = useState(everything ? '' : (domain ?? ''));
   const [action, setAction] = useState('');
   const [target, setTarget] = useState('');
-  const [offset, setOffset] = useState(0);
-  const list = useLoad(
-    () => get<Page<AuditEvent>>(`/audit${query({ domain: scope || undefined, action: action.trim(), target: target.trim(), limit: LIMIT, offset })}`),
-    [scope, action, target, offset],
-  );
+  const list = usePagedList<AuditEvent>('/audit', LIMIT, { domain: scope || undefined, action: action.trim(), target: target.trim() });
   return (
     <section>
       <h1 tabIndex={-1}>Audit log</h1>
       <form class="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           Domain
-          <select value={scope} onChange={(e) => { setScope(e.currentTarget.value); setOffset(0); }}>
+          <select value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
             {everything && <option value="">All domains</option>}
             {domains.map((d) => (
               <option key={d} value={d}>
@@ -35,54 +31,38 @@ export function Audit() {
         </label>
         <label>
           Action starts with
-          <input type="search" value={action} placeholder="user." onInput={(e) => { setAction(e.currentTarget.value); setOffset(0); }} />
+          <input type="search" value={action} placeholder="user." onInput={(e) => setAction(e.currentTarget.value)} />
         </label>
         <label>
           Target
-          <input type="search" value={target} placeholder="ann@example.com" onInput={(e) => { setTarget(e.currentTarget.value); setOffset(0); }} />
+          <input type="search" value={target} placeholder="ann@example.com" onInput={(e) => setTarget(e.currentTarget.value)} />
         </label>
       </form>
-      <ErrorLine error={list.error} />
-      {list.data && (
-        <>
-          <div class="table-wrap">
-            <table class="audit stack">
-              <caption>Audit events ({list.data.total})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">From</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((e) => (
-                  <tr key={e.id}>
-                    <td data-label="When">
-                      <time dateTime={e.at}>{when(e.at)}</time>
-                    </td>
-                    <td data-label="Who">{e.actor}</td>
-                    <th scope="row">
-                      <code>{e.action}</code>
-                      {Object.keys(e.detail).length > 0 && (
-                        <details>
-                          <summary>Details</summary>
-                          <pre>{JSON.stringify(e.detail, null, 2)}</pre>
-                        </details>
-                      )}
-                    </th>
-                    <td data-label="Target">{e.target}</td>
-                    <td data-label="From">{e.source ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager total={list.data.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        class="audit stack"
+        caption="Audit events"
+        columns={['When', 'Who', 'What', 'Target', 'From']}
+        row={(e) => (
+          <tr key={e.id}>
+            <td data-label="When">
+              <time dateTime={e.at}>{when(e.at)}</time>
+            </td>
+            <td data-label="Who">{e.actor}</td>
+            <th scope="row">
+              <code>{e.action}</code>
+              {Object.keys(e.detail).length > 0 && (
+                <details>
+                  <summary>Details</summary>
+                  <pre>{JSON.stringify(e.detail, null, 2)}</pre>
+                </details>
+              )}
+            </th>
+            <td data-label="Target">{e.target}</td>
+            <td data-label="From">{e.source ?? ''}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

@@ -4,7 +4,9 @@
  */
 import { useState } from 'preact/hooks';
 import { get, query, send, seg } from '../api';
-import { ErrorLine, Field, Notice, useAction, useLoad } from '../components/ui';
+import { DataTable, RowButton } from '../components/data-table';
+import { FormFooter, PanelForm, SelectField, useFormAction } from '../components/form-parts';
+import { ErrorLine, Field, Notice, useLoad } from '../components/ui';
 import { useSession } from '../session';
 import type { Grant } from '../types';
 
@@ -32,25 +34,28 @@ export function Delegation({ domain }: { domain: string }) {
   );
 }
 
+const RIGHTS = [
+  { value: 'read', label: 'read' },
+  { value: 'write', label: 'write' },
+  { value: 'freebusy', label: 'free/busy only' },
+];
+
 function Grants({ user, domain }: { user: string; domain: string }) {
   const { canWrite } = useSession();
   const grants = useLoad(() => get<{ items: Grant[] }>(`/users/${seg(user)}/grants`), [user]);
   const [delegate, setDelegate] = useState('');
   const [rights, setRights] = useState('read');
   const [folder, setFolder] = useState('');
-  const act = useAction();
+  const act = useFormAction();
   const writable = canWrite(domain);
-  const add = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      const d = full(delegate, domain);
-      await send('PUT', `/users/${seg(user)}/grants/${seg(d)}`, { rights, ...(folder.trim() ? { folder: folder.trim() } : {}) });
-      setDelegate('');
-      setFolder('');
-      grants.reload();
-      return `${d} may now ${rights === 'freebusy' ? 'see free/busy of' : rights} ${folder.trim() || 'all calendars and address books'}.`;
-    });
-  };
+  const add = act.submit(async () => {
+    const d = full(delegate, domain);
+    await send('PUT', `/users/${seg(user)}/grants/${seg(d)}`, { rights, ...(folder.trim() ? { folder: folder.trim() } : {}) });
+    setDelegate('');
+    setFolder('');
+    grants.reload();
+    return `${d} may now ${rights === 'freebusy' ? 'see free/busy of' : rights} ${folder.trim() || 'all calendars and address books'}.`;
+  });
   const remove = (g: Grant) =>
     act.run(async () => {
       await send('DELETE', `/users/${seg(user)}/grants/${seg(g.delegate)}${query({ folder: g.folder ?? undefined })}`);
@@ -63,56 +68,33 @@ function Grants({ user, domain }: { user: string; domain: string }) {
       <ErrorLine error={grants.error} />
       {grants.data && grants.data.items.length === 0 && <p>{user} has delegated nothing.</p>}
       {grants.data && grants.data.items.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption>Delegations of {user}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Delegate</th>
-                <th scope="col">Rights</th>
-                <th scope="col">Folder</th>
-                <th scope="col">Status</th>
-                {writable && <th scope="col"><span class="sr-only">Actions</span></th>}
-              </tr>
-            </thead>
-            <tbody>
-              {grants.data.items.map((g) => (
-                <tr key={`${g.delegate}/${g.folder ?? ''}`}>
-                  <th scope="row">{g.delegate}</th>
-                  <td>{g.rights}</td>
-                  <td>{g.folder ?? 'all'}</td>
-                  <td>{g.status}</td>
-                  {writable && (
-                    <td>
-                      <button type="button" class="danger" disabled={act.busy} onClick={() => void remove(g)}>
-                        Remove<span class="sr-only"> delegation to {g.delegate}</span>
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Delegations of ${user}`}
+          columns={['Delegate', 'Rights', 'Folder', 'Status']}
+          actions={writable}
+          rows={grants.data.items}
+          row={(g) => (
+            <tr key={`${g.delegate}/${g.folder ?? ''}`}>
+              <th scope="row">{g.delegate}</th>
+              <td>{g.rights}</td>
+              <td>{g.folder ?? 'all'}</td>
+              <td>{g.status}</td>
+              {writable && (
+                <td>
+                  <RowButton label="Remove" target={`delegation to ${g.delegate}`} busy={act.busy} onClick={() => void remove(g)} />
+                </td>
+              )}
+            </tr>
+          )}
+        />
       )}
       {writable && (
-        <form class="panel" onSubmit={add} aria-labelledby="grant-h">
-          <h3 id="grant-h">Delegate</h3>
+        <PanelForm title="Delegate" level={3} onSubmit={add}>
           <Field label="Delegate" required value={delegate} onInput={(e) => setDelegate(e.currentTarget.value)} hint={`A user of ${domain}`} />
-          <div class="field">
-            <label for="grant-rights">Rights</label>
-            <select id="grant-rights" value={rights} onChange={(e) => setRights(e.currentTarget.value)}>
-              <option value="read">read</option>
-              <option value="write">write</option>
-              <option value="freebusy">free/busy only</option>
-            </select>
-          </div>
+          <SelectField id="grant-rights" label="Rights" options={RIGHTS} value={rights} onValue={setRights} />
           <Field label="Folder" value={folder} onInput={(e) => setFolder(e.currentTarget.value)} hint="Empty: all calendars and address books" />
-          <ErrorLine error={act.error} />
-          <button type="submit" class="primary" disabled={act.busy}>
-            Delegate
-          </button>
-        </form>
+          <FormFooter act={act} submit="Delegate" notice={false} />
+        </PanelForm>
       )}
       <Notice text={act.notice} />
     </>

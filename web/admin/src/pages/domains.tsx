@@ -5,8 +5,11 @@
  * form: the domain's DKIM key and the DNS record to publish.
  */
 import { useState } from 'preact/hooks';
-import { get, putBytes, query, request, send, seg, type Page } from '../api';
-import { ErrorLine, Field, Link, Notice, Pager, bytes, parseBytes, useAction, useLoad } from '../components/ui';
+import { putBytes, send, seg } from '../api';
+import { CreatePanel, FormFooter, PanelForm, TextAreaField, useFormAction } from '../components/form-parts';
+import { PagedTable, usePagedList } from '../components/paged-list';
+import { ErrorLine, Field, Link, Notice, bytes, parseBytes, useAction } from '../components/ui';
+import { useVersioned } from '../components/versioned';
 import { useSession } from '../session';
 import type { Domain } from '../types';
 import { DkimPanel } from '../components/dkim-panel';
@@ -16,8 +19,7 @@ const LIMIT = 50;
 export function Domains() {
   const { me, canWrite } = useSession();
   const [q, setQ] = useState('');
-  const [offset, setOffset] = useState(0);
-  const list = useLoad(() => get<Page<Domain>>(`/domains${query({ q, limit: LIMIT, offset })}`), [q, offset]);
+  const list = usePagedList<Domain>('/domains', LIMIT, { q });
   const [editing, setEditing] = useState<string | null>(null);
   return (
     <section>
@@ -26,48 +28,33 @@ export function Domains() {
       <div class="toolbar">
         <label>
           Filter
-          <input type="search" value={q} onInput={(e) => { setQ(e.currentTarget.value); setOffset(0); }} />
+          <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         </label>
       </div>
-      <ErrorLine error={list.error} />
-      {list.data && (
-        <>
-          <div class="table-wrap">
-            <table>
-              <caption>Domains</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Max users</th>
-                  <th scope="col">Default quota</th>
-                  <th scope="col">Max quota</th>
-                  <th scope="col"><span class="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((d) => (
-                  <tr key={d.name}>
-                    <th scope="row">
-                      <Link to={`d/${seg(d.name)}/users`}>{d.name}</Link>
-                    </th>
-                    <td>{d.maxUsers ?? 'no limit'}</td>
-                    <td>{bytes(d.defaultQuota)}</td>
-                    <td>{bytes(d.maxQuota)}</td>
-                    <td>
-                      {canWrite(d.name) && (
-                        <button type="button" aria-expanded={editing === d.name} onClick={() => setEditing(editing === d.name ? null : d.name)}>
-                          Edit<span class="sr-only"> {d.name}</span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager total={list.data.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        caption="Domains"
+        countInCaption={false}
+        columns={['Name', 'Max users', 'Default quota', 'Max quota']}
+        actions
+        row={(d) => (
+          <tr key={d.name}>
+            <th scope="row">
+              <Link to={`d/${seg(d.name)}/users`}>{d.name}</Link>
+            </th>
+            <td>{d.maxUsers ?? 'no limit'}</td>
+            <td>{bytes(d.defaultQuota)}</td>
+            <td>{bytes(d.maxQuota)}</td>
+            <td>
+              {canWrite(d.name) && (
+                <button type="button" aria-expanded={editing === d.name} onClick={() => setEditing(editing === d.name ? null : d.name)}>
+                  Edit<span class="sr-only"> {d.name}</span>
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       {editing && <EditDomain key={editing} name={editing} limits={me.roles.serverAdmin} onDone={list.reload} />}
       {editing && <DkimPanel key={`dkim-${editing}`} domain={editing} writable={canWrite(editing)} />}
     </section>
@@ -79,63 +66,49 @@ function NewDomain({ onDone }: { onDone: () => void }) {
   const [maxUsers, setMaxUsers] = useState('');
   const [maxQuota, setMaxQuota] = useState('');
   const [defaultQuota, setDefaultQuota] = useState('');
-  const act = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      const n = name.trim().toLowerCase();
-      await send('PUT', `/domains/${seg(n)}`, {
-        maxUsers: maxUsers.trim() ? Number(maxUsers) : null,
-        maxQuota: parseBytes(maxQuota),
-        defaultQuota: parseBytes(defaultQuota),
-      });
-      setName('');
-      onDone();
-      return `Domain ${n} saved.`;
+  const act = useFormAction();
+  const submit = act.submit(async () => {
+    const n = name.trim().toLowerCase();
+    await send('PUT', `/domains/${seg(n)}`, {
+      maxUsers: maxUsers.trim() ? Number(maxUsers) : null,
+      maxQuota: parseBytes(maxQuota),
+      defaultQuota: parseBytes(defaultQuota),
     });
-  };
+    setName('');
+    onDone();
+    return `Domain ${n} saved.`;
+  });
   return (
-    <details class="panel">
-      <summary>New domain</summary>
-      <form onSubmit={submit}>
-        <Field label="Domain name" required value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="customer.example" />
-        <Field label="Max users" type="number" min={1} value={maxUsers} onInput={(e) => setMaxUsers(e.currentTarget.value)} hint="Empty: no limit" />
-        <Field label="Max quota" value={maxQuota} onInput={(e) => setMaxQuota(e.currentTarget.value)} hint="e.g. 10 GiB; empty: no limit" />
-        <Field label="Default quota" value={defaultQuota} onInput={(e) => setDefaultQuota(e.currentTarget.value)} hint="e.g. 2 GiB" />
-        <ErrorLine error={act.error} />
-        <button type="submit" class="primary" disabled={act.busy}>Create domain</button>
-        <Notice text={act.notice} />
-      </form>
-    </details>
+    <CreatePanel summary="New domain" onSubmit={submit}>
+      <Field label="Domain name" required value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="customer.example" />
+      <Field label="Max users" type="number" min={1} value={maxUsers} onInput={(e) => setMaxUsers(e.currentTarget.value)} hint="Empty: no limit" />
+      <Field label="Max quota" value={maxQuota} onInput={(e) => setMaxQuota(e.currentTarget.value)} hint="e.g. 10 GiB; empty: no limit" />
+      <Field label="Default quota" value={defaultQuota} onInput={(e) => setDefaultQuota(e.currentTarget.value)} hint="e.g. 2 GiB" />
+      <FormFooter act={act} submit="Create domain" />
+    </CreatePanel>
   );
 }
 
 function EditDomain({ name, limits, onDone }: { name: string; limits: boolean; onDone: () => void }) {
-  const current = useLoad(() => request<Domain>('GET', `/domains/${seg(name)}`), [name]);
-  const act = useAction();
-  if (current.error) return <ErrorLine error={current.error} />;
-  if (!current.data) return <p>Loading…</p>;
-  const d = current.data.data;
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget as HTMLFormElement);
-    void act.run(async () => {
-      const body: Record<string, unknown> = { footerText: String(f.get('footerText') ?? '') || null };
-      if (limits) {
-        const mu = String(f.get('maxUsers') ?? '').trim();
-        body.maxUsers = mu ? Number(mu) : null;
-        body.maxQuota = parseBytes(String(f.get('maxQuota') ?? ''));
-        body.defaultQuota = parseBytes(String(f.get('defaultQuota') ?? ''));
-      }
-      await send('PATCH', `/domains/${seg(name)}`, body, current.data!.etag);
-      current.reload();
-      onDone();
-      return `Domain ${name} saved.`;
-    });
-  };
+  const domain = useVersioned<Domain>(`/domains/${seg(name)}`);
+  const act = useFormAction();
+  if (domain.error) return <ErrorLine error={domain.error} />;
+  if (!domain.current) return <p>Loading…</p>;
+  const d = domain.current.data;
+  const submit = act.submit(async (f) => {
+    const body: Record<string, unknown> = { footerText: String(f.get('footerText') ?? '') || null };
+    if (limits) {
+      const mu = String(f.get('maxUsers') ?? '').trim();
+      body.maxUsers = mu ? Number(mu) : null;
+      body.maxQuota = parseBytes(String(f.get('maxQuota') ?? ''));
+      body.defaultQuota = parseBytes(String(f.get('defaultQuota') ?? ''));
+    }
+    await domain.write('PATCH', body);
+    onDone();
+    return `Domain ${name} saved.`;
+  });
   return (
-    <form class="panel" onSubmit={submit} aria-labelledby="edit-domain-h">
-      <h2 id="edit-domain-h">Edit {name}</h2>
+    <PanelForm title={`Edit ${name}`} onSubmit={submit}>
       {limits && (
         <>
           <Field label="Max users" name="maxUsers" type="number" min={1} defaultValue={d.maxUsers?.toString() ?? ''} hint="Empty: no limit" />
@@ -143,15 +116,10 @@ function EditDomain({ name, limits, onDone }: { name: string; limits: boolean; o
           <Field label="Default quota" name="defaultQuota" defaultValue={d.defaultQuota ? bytes(d.defaultQuota) : ''} />
         </>
       )}
-      <div class="field">
-        <label for="footer-text">Footer added to outgoing mail</label>
-        <textarea id="footer-text" name="footerText" rows={3} defaultValue={d.footerText ?? ''} />
-      </div>
-      <ErrorLine error={act.error} />
-      <button type="submit" class="primary" disabled={act.busy}>Save</button>
-      <Notice text={act.notice} />
+      <TextAreaField id="footer-text" label="Footer added to outgoing mail" name="footerText" rows={3} defaultValue={d.footerText ?? ''} />
+      <FormFooter act={act} submit="Save" />
       <Logo name={name} />
-    </form>
+    </PanelForm>
   );
 }
 

@@ -4,15 +4,22 @@
  * the grants to users and groups of the domain (read or write beyond the default; idempotent PUT,
  * DELETE); delete with its subfolders after a confirmation.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { request, send, seg } from '../api';
-import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorLine, Field, Link, Notice, useAction, useLoad, when } from '../components/ui';
+import { ConfirmButton } from '../components/confirm-button';
+import { DataTable, RowButton } from '../components/data-table';
+import { FormFooter, PanelForm, SelectField, useFormAction } from '../components/form-parts';
+import { ErrorLine, Field, Link, Notice, useLoad, when } from '../components/ui';
+import { useVersioned, type Versioned } from '../components/versioned';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { PublicFolder } from '../types';
-import { ACCESS, allFolders, kindLabel } from './public-folders';
+import { ACCESS, TOP, allFolders, folderOptions, kindLabel } from './public-folders';
 
+const RIGHTS = [
+  { value: 'read', label: 'Read' },
+  { value: 'write', label: 'Read and write' },
+];
 const defaultSentence = (access: string, domain: string) =>
   access === 'write' ? `Everyone in ${domain} may read and write it.` : access === 'read' ? `Everyone in ${domain} may read it.` : `Nobody in ${domain} sees it without a grant.`;
 const full = (text: string, domain: string) => (text.includes('@') ? text.trim().toLowerCase() : `${text.trim().toLowerCase()}@${domain}`);
@@ -20,48 +27,39 @@ const full = (text: string, domain: string) => (text.includes('@') ? text.trim()
 export function PublicFolderDetail({ domain, id }: { domain: string; id: string }) {
   const { canWrite } = useSession();
   const url = `/domains/${seg(domain)}/public-folders/${seg(id)}`;
-  const loaded = useLoad(() => request<PublicFolder>('GET', url), [url]);
   // The folder and tag on screen: from the load, then from each write's answer.
-  const [current, setCurrent] = useState<{ folder: PublicFolder; etag: string | null } | null>(null);
-  useEffect(() => setCurrent(loaded.data ? { folder: loaded.data.data, etag: loaded.data.etag } : null), [loaded.data]);
-  const [deleting, setDeleting] = useState(false);
+  const folder = useVersioned<PublicFolder>(url);
   const writable = canWrite(domain);
-  const folder = current?.folder;
+  const shown = folder.current?.data;
   return (
     <section>
       <p>
         <Link to={`d/${seg(domain)}/public-folders`}>Public folders of {domain}</Link>
       </p>
-      <h1 tabIndex={-1}>{folder ? folder.path : 'Public folder'}</h1>
-      <ErrorLine error={loaded.error} />
-      {current && folder && (
+      <h1 tabIndex={-1}>{shown ? shown.path : 'Public folder'}</h1>
+      <ErrorLine error={folder.error} />
+      {shown && (
         <>
           <dl class="facts">
             <dt>Kind</dt>
-            <dd>{kindLabel(folder.kind)}</dd>
+            <dd>{kindLabel(shown.kind)}</dd>
             <dt>Created</dt>
-            <dd>{when(folder.createdAt)}</dd>
+            <dd>{when(shown.createdAt)}</dd>
           </dl>
-          <Settings key={folder.id} domain={domain} url={url} current={current} writable={writable} onSaved={setCurrent} />
-          <Grants domain={domain} url={url} current={current} writable={writable} onSaved={setCurrent} />
+          <Settings key={shown.id} domain={domain} folder={folder} writable={writable} />
+          <Grants domain={domain} url={url} folder={folder} writable={writable} />
           {writable && (
-            <button type="button" class="danger" onClick={() => setDeleting(true)}>
-              Delete folder
-            </button>
-          )}
-          {deleting && (
-            <ConfirmDialog
-              title={`Delete ${folder.path}?`}
-              confirm="Delete folder"
+            <ConfirmButton
+              label="Delete folder"
+              title={`Delete ${shown.path}?`}
               danger
               onConfirm={async () => {
-                await send('DELETE', url, undefined, current.etag);
+                await folder.write('DELETE');
                 navigate(`d/${seg(domain)}/public-folders`);
               }}
-              onClose={() => setDeleting(false)}
             >
               <p>The folder, its subfolders and everything in them are deleted for everyone in {domain}. This cannot be undone.</p>
-            </ConfirmDialog>
+            </ConfirmButton>
           )}
         </>
       )}
@@ -69,145 +67,84 @@ export function PublicFolderDetail({ domain, id }: { domain: string; id: string 
   );
 }
 
-type Current = { folder: PublicFolder; etag: string | null };
-type Saved = (c: Current) => void;
-
-function Settings({ domain, url, current, writable, onSaved }: { domain: string; url: string; current: Current; writable: boolean; onSaved: Saved }) {
-  const { folder, etag } = current;
+function Settings({ domain, folder, writable }: { domain: string; folder: Versioned<PublicFolder>; writable: boolean }) {
+  const shown = folder.current!.data;
   const all = useLoad(() => allFolders(domain), [domain]);
-  const act = useAction();
+  const act = useFormAction();
   // Not itself nor anything under it: the API refuses a folder moved under itself.
-  const parents = (all.data?.items ?? []).filter((f) => f.id !== folder.id && !f.path.startsWith(`${folder.path}/`));
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget as HTMLFormElement);
+  const parents = (all.data?.items ?? []).filter((f) => f.id !== shown.id && !f.path.startsWith(`${shown.path}/`));
+  const submit = act.submit(async (f) => {
     const parent = String(f.get('parentId') ?? '');
-    void act.run(async () => {
-      const saved = await request<PublicFolder>(
-        'PATCH',
-        url,
-        { name: String(f.get('name') ?? '').trim(), parentId: parent ? Number(parent) : null, defaultAccess: String(f.get('defaultAccess')) },
-        etag ? { 'if-match': etag } : {},
-      );
-      onSaved({ folder: saved.data, etag: saved.etag });
-      all.reload();
-      return `Saved: ${saved.data.path}.`;
-    });
-  };
+    const saved = await folder.write(
+      'PATCH',
+      { name: String(f.get('name') ?? '').trim(), parentId: parent ? Number(parent) : null, defaultAccess: String(f.get('defaultAccess')) },
+      { adopt: true },
+    );
+    all.reload();
+    return `Saved: ${saved.data.path}.`;
+  });
   return (
-    <form class="panel" onSubmit={submit} aria-labelledby="pf-settings-h">
-      <h2 id="pf-settings-h">Name, place and default access</h2>
+    <PanelForm title="Name, place and default access" onSubmit={submit}>
       <fieldset disabled={!writable}>
-        <Field label="Folder name" name="name" required maxLength={200} defaultValue={folder.name} />
-        <div class="field">
-          <label for="pf-move">Inside</label>
-          {/* `selected` on the option: Preact has no defaultValue for <select>. */}
-          <select id="pf-move" name="parentId">
-            <option value="" selected={folder.parentId === null}>
-              Top of the tree
-            </option>
-            {parents.map((f) => (
-              <option key={f.id} value={String(f.id)} selected={f.id === folder.parentId}>
-                {f.path}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="pf-default">Default access for everyone in {domain}</label>
-          <select id="pf-default" name="defaultAccess">
-            {ACCESS.map((a) => (
-              <option key={a.value} value={a.value} selected={a.value === folder.defaultAccess}>
-                {a.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field label="Folder name" name="name" required maxLength={200} defaultValue={shown.name} />
+        <SelectField id="pf-move" label="Inside" name="parentId" first={TOP} options={folderOptions(parents)} value={shown.parentId === null ? '' : String(shown.parentId)} />
+        <SelectField id="pf-default" label={`Default access for everyone in ${domain}`} name="defaultAccess" options={ACCESS} value={shown.defaultAccess} />
       </fieldset>
       <ErrorLine error={all.error} />
-      <ErrorLine error={act.error} />
-      {writable && (
-        <button type="submit" class="primary" disabled={act.busy}>
-          Save folder
-        </button>
-      )}
-      <Notice text={act.notice} />
-    </form>
+      <FormFooter act={act} submit="Save folder" show={writable} />
+    </PanelForm>
   );
 }
 
-function Grants({ domain, url, current, writable, onSaved }: { domain: string; url: string; current: Current; writable: boolean; onSaved: Saved }) {
-  const { folder } = current;
+function Grants({ domain, url, folder, writable }: { domain: string; url: string; folder: Versioned<PublicFolder>; writable: boolean }) {
+  const shown = folder.current!.data;
   const [grantee, setGrantee] = useState('');
-  const [rights, setRights] = useState<'read' | 'write'>('read');
-  const act = useAction();
-  const reload = async () => {
-    const r = await request<PublicFolder>('GET', url);
-    onSaved({ folder: r.data, etag: r.etag });
-  };
-  const give = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      const who = full(grantee, domain);
-      const r = await request<PublicFolder>('PUT', `${url}/grants/${seg(who)}`, { rights });
-      onSaved({ folder: r.data, etag: r.etag });
-      setGrantee('');
-      return `${who} may ${rights === 'write' ? 'read and write' : 'read'} ${r.data.path}.`;
-    });
-  };
+  const [rights, setRights] = useState('read');
+  const act = useFormAction();
+  // Grants are their own resources: written without the folder's tag, the answer is the folder.
+  const give = act.submit(async () => {
+    const who = full(grantee, domain);
+    const r = await request<PublicFolder>('PUT', `${url}/grants/${seg(who)}`, { rights });
+    folder.adopt(r);
+    setGrantee('');
+    return `${who} may ${rights === 'write' ? 'read and write' : 'read'} ${r.data.path}.`;
+  });
   const remove = (who: string) =>
     act.run(async () => {
       await send('DELETE', `${url}/grants/${seg(who)}`);
-      await reload();
+      folder.adopt(await request<PublicFolder>('GET', url));
       return `The grant to ${who} is removed.`;
     });
   return (
     <div class="panel">
       <h2>Grants</h2>
-      <p class="hint">{defaultSentence(folder.defaultAccess, domain)} A grant gives a user, or every member of a group, more; never less.</p>
-      {folder.grants.length === 0 ? (
+      <p class="hint">{defaultSentence(shown.defaultAccess, domain)} A grant gives a user, or every member of a group, more; never less.</p>
+      {shown.grants.length === 0 ? (
         <p>No grants.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>Grants on {folder.path}</caption>
-            <thead>
-              <tr>
-                <th scope="col">User or group</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Rights</th>
-                {writable && <th scope="col"><span class="sr-only">Actions</span></th>}
-              </tr>
-            </thead>
-            <tbody>
-              {folder.grants.map((g) => (
-                <tr key={g.grantee}>
-                  <th scope="row">{g.grantee}</th>
-                  <td>{g.granteeKind}</td>
-                  <td>{g.rights === 'write' ? 'read and write' : 'read'}</td>
-                  {writable && (
-                    <td>
-                      <button type="button" class="danger" disabled={act.busy} onClick={() => void remove(g.grantee)}>
-                        Remove<span class="sr-only"> the grant to {g.grantee}</span>
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Grants on ${shown.path}`}
+          columns={['User or group', 'Kind', 'Rights']}
+          actions={writable}
+          rows={shown.grants}
+          row={(g) => (
+            <tr key={g.grantee}>
+              <th scope="row">{g.grantee}</th>
+              <td>{g.granteeKind}</td>
+              <td>{g.rights === 'write' ? 'read and write' : 'read'}</td>
+              {writable && (
+                <td>
+                  <RowButton label="Remove" target={`the grant to ${g.grantee}`} busy={act.busy} onClick={() => void remove(g.grantee)} />
+                </td>
+              )}
+            </tr>
+          )}
+        />
       )}
       {writable && (
         <form onSubmit={give} aria-label="Give access">
           <Field label="User or group" required value={grantee} onInput={(e) => setGrantee(e.currentTarget.value)} hint={`e.g. ann or team@${domain}`} />
-          <div class="field">
-            <label for="pf-rights">Rights</label>
-            <select id="pf-rights" value={rights} onChange={(e) => setRights(e.currentTarget.value as 'read' | 'write')}>
-              <option value="read">Read</option>
-              <option value="write">Read and write</option>
-            </select>
-          </div>
+          <SelectField id="pf-rights" label="Rights" options={RIGHTS} value={rights} onValue={setRights} />
           <button type="submit" class="primary" disabled={act.busy}>
             Give access
           </button>

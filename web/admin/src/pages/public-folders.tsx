@@ -4,8 +4,10 @@
  * another. Each folder's own page renames, moves, changes the access, grants and deletes.
  */
 import { useState } from 'preact/hooks';
-import { get, query, send, seg, type Page } from '../api';
-import { ErrorLine, Field, Link, Notice, Pager, useAction, useLoad } from '../components/ui';
+import { get, send, seg, type Page } from '../api';
+import { CreatePanel, FormFooter, SelectField, useFormAction } from '../components/form-parts';
+import { PagedTable, usePagedList } from '../components/paged-list';
+import { ErrorLine, Field, Link, useLoad } from '../components/ui';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { PublicAccess, PublicFolder, PublicFolderKind } from '../types';
@@ -28,17 +30,16 @@ export const accessLabel = (a: string) => ACCESS.find((x) => x.value === a)?.lab
 export const grantsText = (f: PublicFolder) => (f.grants.length === 0 ? 'none' : f.grants.map((g) => `${g.grantee}: ${g.rights}`).join(', '));
 /** Every folder of the domain (the choice of a parent); a domain has far fewer than the API's page limit. */
 export const allFolders = (domain: string) => get<Page<PublicFolder>>(`/domains/${seg(domain)}/public-folders?limit=1000`);
+/** The choice of a parent: the top of the tree, then folders by path. */
+export const TOP = { value: '', label: 'Top of the tree' };
+export const folderOptions = (folders: PublicFolder[]) => folders.map((f) => ({ value: String(f.id), label: f.path }));
 const depth = (f: PublicFolder) => Math.min(5, f.path.split('/').length - 1);
 
 export function PublicFolders({ domain }: { domain: string }) {
   const { canWrite } = useSession();
   const [q, setQ] = useState('');
   const [kind, setKind] = useState('');
-  const [offset, setOffset] = useState(0);
-  const list = useLoad(
-    () => get<Page<PublicFolder>>(`/domains/${seg(domain)}/public-folders${query({ q, kind, limit: LIMIT, offset })}`),
-    [domain, q, kind, offset],
-  );
+  const list = usePagedList<PublicFolder>(`/domains/${seg(domain)}/public-folders`, LIMIT, { q, kind });
   return (
     <section>
       <h1 tabIndex={-1}>Public folders of {domain}</h1>
@@ -50,11 +51,11 @@ export function PublicFolders({ domain }: { domain: string }) {
       <div class="toolbar">
         <label>
           Filter
-          <input type="search" value={q} onInput={(e) => { setQ(e.currentTarget.value); setOffset(0); }} />
+          <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         </label>
         <label>
           Kind
-          <select value={kind} onChange={(e) => { setKind(e.currentTarget.value); setOffset(0); }}>
+          <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
             <option value="">All kinds</option>
             {KINDS.map((k) => (
               <option key={k.value} value={k.value}>
@@ -64,37 +65,21 @@ export function PublicFolders({ domain }: { domain: string }) {
           </select>
         </label>
       </div>
-      <ErrorLine error={list.error} />
-      {list.data && (
-        <>
-          <div class="table-wrap">
-            <table>
-              <caption>Public folders ({list.data.total})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Path</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Default access</th>
-                  <th scope="col">Grants</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((f) => (
-                  <tr key={f.id}>
-                    <th scope="row" class={`depth-${depth(f)}`}>
-                      <Link to={`d/${seg(domain)}/public-folders/${f.id}`}>{f.path}</Link>
-                    </th>
-                    <td>{kindLabel(f.kind)}</td>
-                    <td>{accessLabel(f.defaultAccess)}</td>
-                    <td>{grantsText(f)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager total={list.data.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        caption="Public folders"
+        columns={['Path', 'Kind', 'Default access', 'Grants']}
+        row={(f) => (
+          <tr key={f.id}>
+            <th scope="row" class={`depth-${depth(f)}`}>
+              <Link to={`d/${seg(domain)}/public-folders/${f.id}`}>{f.path}</Link>
+            </th>
+            <td>{kindLabel(f.kind)}</td>
+            <td>{accessLabel(f.defaultAccess)}</td>
+            <td>{grantsText(f)}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }
@@ -102,65 +87,27 @@ export function PublicFolders({ domain }: { domain: string }) {
 function NewFolder({ domain }: { domain: string }) {
   const parents = useLoad(() => allFolders(domain), [domain]);
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<PublicFolderKind>('mail');
+  const [kind, setKind] = useState('mail');
   const [parent, setParent] = useState('');
-  const [access, setAccess] = useState<PublicAccess>('read');
-  const act = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      const created = await send<PublicFolder>('POST', `/domains/${seg(domain)}/public-folders`, {
-        name: name.trim(),
-        kind,
-        parentId: parent ? Number(parent) : null,
-        defaultAccess: access,
-      });
-      navigate(`d/${seg(domain)}/public-folders/${created.id}`);
+  const [access, setAccess] = useState('read');
+  const act = useFormAction();
+  const submit = act.submit(async () => {
+    const created = await send<PublicFolder>('POST', `/domains/${seg(domain)}/public-folders`, {
+      name: name.trim(),
+      kind,
+      parentId: parent ? Number(parent) : null,
+      defaultAccess: access,
     });
-  };
+    navigate(`d/${seg(domain)}/public-folders/${created.id}`);
+  });
   return (
-    <details class="panel">
-      <summary>New public folder</summary>
-      <form onSubmit={submit}>
-        <Field label="Folder name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} hint="No '/'; unique among its siblings" />
-        <div class="field">
-          <label for="pf-kind">Kind</label>
-          <select id="pf-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as PublicFolderKind)}>
-            {KINDS.map((k) => (
-              <option key={k.value} value={k.value}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="pf-parent">Inside</label>
-          <select id="pf-parent" value={parent} onChange={(e) => setParent(e.currentTarget.value)}>
-            <option value="">Top of the tree</option>
-            {parents.data?.items.map((f) => (
-              <option key={f.id} value={String(f.id)}>
-                {f.path}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="pf-access">Default access for everyone in {domain}</label>
-          <select id="pf-access" value={access} onChange={(e) => setAccess(e.currentTarget.value as PublicAccess)}>
-            {ACCESS.map((a) => (
-              <option key={a.value} value={a.value}>
-                {a.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <ErrorLine error={parents.error} />
-        <ErrorLine error={act.error} />
-        <button type="submit" class="primary" disabled={act.busy}>
-          Create folder
-        </button>
-        <Notice text={act.notice} />
-      </form>
-    </details>
+    <CreatePanel summary="New public folder" onSubmit={submit}>
+      <Field label="Folder name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} hint="No '/'; unique among its siblings" />
+      <SelectField id="pf-kind" label="Kind" options={KINDS} value={kind} onValue={setKind} />
+      <SelectField id="pf-parent" label="Inside" first={TOP} options={folderOptions(parents.data?.items ?? [])} value={parent} onValue={setParent} />
+      <SelectField id="pf-access" label={`Default access for everyone in ${domain}`} options={ACCESS} value={access} onValue={setAccess} />
+      <ErrorLine error={parents.error} />
+      <FormFooter act={act} submit="Create folder" />
+    </CreatePanel>
   );
 }

@@ -4,9 +4,12 @@
  * see only their domains' messages: the API scopes the list and answers 404 for others.
  */
 import { useState } from 'preact/hooks';
-import { get, query, request, send, seg, type Page } from '../api';
-import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorLine, Link, Notice, Pager, bytes, useLoad, when } from '../components/ui';
+import { seg } from '../api';
+import { ConfirmButton } from '../components/confirm-button';
+import { DataTable } from '../components/data-table';
+import { PagedTable, usePagedList } from '../components/paged-list';
+import { ErrorLine, Link, Notice, bytes, when } from '../components/ui';
+import { useVersioned } from '../components/versioned';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { QueuedMessage } from '../types';
@@ -21,12 +24,8 @@ export function Queue() {
   const [state, setState] = useState('');
   const [domain, setDomain] = useState('');
   const [q, setQ] = useState('');
-  const [offset, setOffset] = useState(0);
-  const list = useLoad(() => get<Page<QueuedMessage>>(`/queue${query({ state, domain, q, limit: LIMIT, offset })}`), [state, domain, q, offset]);
-  const filter = (set: (v: string) => void) => (e: Event) => {
-    set((e.currentTarget as HTMLInputElement | HTMLSelectElement).value);
-    setOffset(0);
-  };
+  const list = usePagedList<QueuedMessage>('/queue', LIMIT, { state, domain, q });
+  const filter = (set: (v: string) => void) => (e: Event) => set((e.currentTarget as HTMLInputElement | HTMLSelectElement).value);
   return (
     <section>
       <h1 tabIndex={-1}>Outbound queue</h1>
@@ -60,39 +59,22 @@ export function Queue() {
           <input type="search" value={q} onInput={filter(setQ)} />
         </label>
       </div>
-      <ErrorLine error={list.error} />
-      {list.data && (
-        <>
-          <div class="table-wrap">
-            <table>
-              <caption>Queued messages ({list.data.total})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Message</th>
-                  <th scope="col">From</th>
-                  <th scope="col">To</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Next attempt</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((m) => (
-                  <tr key={m.id}>
-                    <th scope="row">
-                      <Link to={`queue/${seg(m.id)}`}>#{m.id}</Link>
-                    </th>
-                    <td>{sender(m)}</td>
-                    <td>{m.recipients.map((r) => r.address).join(', ')}</td>
-                    <td>{states(m)}</td>
-                    <td>{when(m.nextAttemptAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager total={list.data.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        caption="Queued messages"
+        columns={['Message', 'From', 'To', 'State', 'Next attempt']}
+        row={(m) => (
+          <tr key={m.id}>
+            <th scope="row">
+              <Link to={`queue/${seg(m.id)}`}>#{m.id}</Link>
+            </th>
+            <td>{sender(m)}</td>
+            <td>{m.recipients.map((r) => r.address).join(', ')}</td>
+            <td>{states(m)}</td>
+            <td>{when(m.nextAttemptAt)}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }
@@ -101,10 +83,9 @@ export function QueuedMessageDetail({ id }: { id: string }) {
   const { me } = useSession();
   // Read-only roles get no buttons (the API would refuse them anyway).
   const writer = !me.readOnly && (me.roles.serverAdmin || me.roles.adminDomains.length > 0);
-  const current = useLoad(() => request<QueuedMessage>('GET', `/queue/${seg(id)}`), [id]);
-  const [asking, setAsking] = useState<'retry' | 'delete' | null>(null);
+  const message = useVersioned<QueuedMessage>(`/queue/${seg(id)}`);
   const [notice, setNotice] = useState<string | null>(null);
-  const m = current.data?.data;
+  const m = message.current?.data;
   return (
     <section>
       <p>
@@ -112,7 +93,7 @@ export function QueuedMessageDetail({ id }: { id: string }) {
       </p>
       <h1 tabIndex={-1}>Queued message #{id}</h1>
       <Notice text={notice} />
-      <ErrorLine error={current.error} />
+      <ErrorLine error={message.error} />
       {m && (
         <>
           <dl class="facts">
@@ -131,74 +112,47 @@ export function QueuedMessageDetail({ id }: { id: string }) {
             <dt>Expires</dt>
             <dd>{when(m.expiresAt)}</dd>
           </dl>
-          <div class="table-wrap">
-            <table>
-              <caption>Recipients</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Address</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Last error</th>
-                </tr>
-              </thead>
-              <tbody>
-                {m.recipients.map((r) => (
-                  <tr key={r.address}>
-                    <th scope="row">{r.address}</th>
-                    <td>{r.state}</td>
-                    <td>{r.attempts}</td>
-                    <td>{r.lastError ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Recipients"
+            columns={['Address', 'State', 'Attempts', 'Last error']}
+            rows={m.recipients}
+            row={(r) => (
+              <tr key={r.address}>
+                <th scope="row">{r.address}</th>
+                <td>{r.state}</td>
+                <td>{r.attempts}</td>
+                <td>{r.lastError ?? ''}</td>
+              </tr>
+            )}
+          />
           {writer && (
             <div class="buttons">
-              <button type="button" onClick={() => setAsking('retry')}>
-                Retry now
-              </button>
-              <button type="button" class="danger" onClick={() => setAsking('delete')}>
-                Delete message
-              </button>
+              <ConfirmButton
+                label="Retry now"
+                title={`Retry message #${id} now?`}
+                onConfirm={async () => {
+                  await message.write('POST', undefined, { path: `/queue/${seg(id)}/retry` });
+                  return `Message #${id} is due now.`;
+                }}
+                onDone={setNotice}
+              >
+                <p>Delivery to its pending and deferred recipients is tried at once; failed recipients stay failed.</p>
+              </ConfirmButton>
+              <ConfirmButton
+                label="Delete message"
+                title={`Delete message #${id}?`}
+                danger
+                onConfirm={async () => {
+                  await message.write('DELETE');
+                  navigate('queue');
+                }}
+                onDone={setNotice}
+              >
+                <p>The message is removed without being delivered, and no bounce is sent to its sender.</p>
+              </ConfirmButton>
             </div>
           )}
         </>
-      )}
-      {asking === 'retry' && (
-        <ConfirmDialog
-          title={`Retry message #${id} now?`}
-          confirm="Retry now"
-          onConfirm={async () => {
-            await send('POST', `/queue/${seg(id)}/retry`, undefined, current.data?.etag);
-            current.reload();
-            return `Message #${id} is due now.`;
-          }}
-          onClose={(n) => {
-            setAsking(null);
-            if (n) setNotice(n);
-          }}
-        >
-          <p>Delivery to its pending and deferred recipients is tried at once; failed recipients stay failed.</p>
-        </ConfirmDialog>
-      )}
-      {asking === 'delete' && (
-        <ConfirmDialog
-          title={`Delete message #${id}?`}
-          confirm="Delete message"
-          danger
-          onConfirm={async () => {
-            await send('DELETE', `/queue/${seg(id)}`, undefined, current.data?.etag);
-            navigate('queue');
-          }}
-          onClose={(n) => {
-            setAsking(null);
-            if (n) setNotice(n);
-          }}
-        >
-          <p>The message is removed without being delivered, and no bounce is sent to its sender.</p>
-        </ConfirmDialog>
       )}
     </section>
   );

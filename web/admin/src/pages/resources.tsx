@@ -1,32 +1,35 @@
 /** A domain's rooms and equipment: list, create, set a photo (the picture phones show), delete. */
 import { useState } from 'preact/hooks';
-import { get, putBytes, query, send, seg, type Page } from '../api';
-import { ErrorLine, Field, Notice, Pager, useAction, useLoad } from '../components/ui';
+import { putBytes, send, seg } from '../api';
+import { RowButton } from '../components/data-table';
+import { AddressField, FormFooter, PanelForm, SelectField, useFormAction } from '../components/form-parts';
+import { PagedTable, usePagedList } from '../components/paged-list';
+import { Field, Notice } from '../components/ui';
 import { useSession } from '../session';
 import type { AccountSummary } from '../types';
 
 const LIMIT = 50;
+const KINDS = [
+  { value: 'room', label: 'Room' },
+  { value: 'equipment', label: 'Equipment' },
+];
 
 export function Resources({ domain }: { domain: string }) {
   const { canWrite } = useSession();
-  const [offset, setOffset] = useState(0);
-  const list = useLoad(() => get<Page<AccountSummary>>(`/domains/${seg(domain)}/resources${query({ limit: LIMIT, offset })}`), [domain, offset]);
+  const list = usePagedList<AccountSummary>(`/domains/${seg(domain)}/resources`, LIMIT);
   const [local, setLocal] = useState('');
   const [name, setName] = useState('');
-  const [type, setType] = useState<'room' | 'equipment'>('room');
-  const act = useAction();
+  const [type, setType] = useState('room');
+  const act = useFormAction();
   const writable = canWrite(domain);
-  const create = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      const email = `${local.trim()}@${domain}`;
-      await send('POST', `/domains/${seg(domain)}/resources`, { email, displayName: name.trim() || null, resourceType: type });
-      setLocal('');
-      setName('');
-      list.reload();
-      return `${type === 'room' ? 'Room' : 'Equipment'} ${email} created.`;
-    });
-  };
+  const create = act.submit(async () => {
+    const email = `${local.trim()}@${domain}`;
+    await send('POST', `/domains/${seg(domain)}/resources`, { email, displayName: name.trim() || null, resourceType: type });
+    setLocal('');
+    setName('');
+    list.reload();
+    return `${type === 'room' ? 'Room' : 'Equipment'} ${email} created.`;
+  });
   const photo = (r: AccountSummary, file: File | undefined) =>
     file &&
     act.run(async () => {
@@ -43,67 +46,35 @@ export function Resources({ domain }: { domain: string }) {
     <section>
       <h1 tabIndex={-1}>Rooms and equipment of {domain}</h1>
       {writable && (
-        <form class="panel" onSubmit={create} aria-labelledby="res-h">
-          <h2 id="res-h">New room or equipment</h2>
-          <div class="field">
-            <label for="res-local">Address</label>
-            <span class="address-input">
-              <input id="res-local" required value={local} onInput={(e) => setLocal(e.currentTarget.value)} />
-              <span aria-hidden="true">@{domain}</span>
-            </span>
-          </div>
+        <PanelForm title="New room or equipment" onSubmit={create}>
+          <AddressField id="res-local" domain={domain} required value={local} onValue={setLocal} />
           <Field label="Name" value={name} onInput={(e) => setName(e.currentTarget.value)} hint="What calendars show, e.g. Board room (12 seats)" />
-          <div class="field">
-            <label for="res-type">Kind</label>
-            <select id="res-type" value={type} onChange={(e) => setType(e.currentTarget.value as 'room' | 'equipment')}>
-              <option value="room">Room</option>
-              <option value="equipment">Equipment</option>
-            </select>
-          </div>
-          <ErrorLine error={act.error} />
-          <button type="submit" class="primary" disabled={act.busy}>
-            Create
-          </button>
-        </form>
+          <SelectField id="res-type" label="Kind" options={KINDS} value={type} onValue={setType} />
+          <FormFooter act={act} submit="Create" notice={false} />
+        </PanelForm>
       )}
       <Notice text={act.notice} />
-      <ErrorLine error={list.error} />
-      {list.data && (
-        <>
-          <div class="table-wrap">
-            <table>
-              <caption>Rooms and equipment ({list.data.total})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Address</th>
-                  <th scope="col">Name</th>
-                  {writable && <th scope="col"><span class="sr-only">Actions</span></th>}
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((r) => (
-                  <tr key={r.email}>
-                    <th scope="row">{r.email}</th>
-                    <td>{r.displayName ?? ''}</td>
-                    {writable && (
-                      <td class="actions">
-                        <label class="file-button">
-                          Photo<span class="sr-only"> of {r.email}</span> (JPEG or PNG)
-                          <input type="file" accept="image/jpeg,image/png" onChange={(e) => void photo(r, e.currentTarget.files?.[0])} />
-                        </label>
-                        <button type="button" class="danger" disabled={act.busy} onClick={() => void remove(r)}>
-                          Delete<span class="sr-only"> {r.email}</span>
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager total={list.data.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        caption="Rooms and equipment"
+        columns={['Address', 'Name']}
+        actions={writable}
+        row={(r) => (
+          <tr key={r.email}>
+            <th scope="row">{r.email}</th>
+            <td>{r.displayName ?? ''}</td>
+            {writable && (
+              <td class="actions">
+                <label class="file-button">
+                  Photo<span class="sr-only"> of {r.email}</span> (JPEG or PNG)
+                  <input type="file" accept="image/jpeg,image/png" onChange={(e) => void photo(r, e.currentTarget.files?.[0])} />
+                </label>
+                <RowButton label="Delete" target={r.email} busy={act.busy} onClick={() => void remove(r)} />
+              </td>
+            )}
+          </tr>
+        )}
+      />
     </section>
   );
 }
