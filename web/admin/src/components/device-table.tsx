@@ -6,6 +6,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { send, seg } from '../api';
+import { DataTable } from './data-table';
 import { ErrorLine, Field, Notice, useAction, when } from './ui';
 import type { Device } from '../types';
 
@@ -40,74 +41,63 @@ export function DeviceTable({ devices, canWrite, onChanged, showAccount }: { dev
     <>
       <ErrorLine error={act.error} />
       <Notice text={act.notice} />
-      <div class="table-wrap">
-        <table class="stack">
-          <caption>Devices ({devices.length})</caption>
-          <thead>
-            <tr>
-              {showAccount && <th scope="col">User</th>}
-              <th scope="col">Device</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Access</th>
-              <th scope="col">Wipe</th>
-              {canWrite && <th scope="col">Actions</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {devices.map((d) => (
-              <tr key={`${d.account}/${d.deviceId}`}>
-                {showAccount && <td data-label="User">{d.account}</td>}
-                <th scope="row">
-                  {label(d)}
-                  <small class="sub">
-                    {d.deviceId}
-                    {d.userAgent ? ` · ${d.userAgent}` : ''}
-                    {d.protocolVersion ? ` · EAS ${d.protocolVersion}` : ''}
-                  </small>
-                </th>
-                <td data-label="Last seen">{when(d.lastSeen)}</td>
-                <td data-label="Access">
-                  {canWrite ? (
-                    <select aria-label={`Access of ${label(d)}`} value={d.access} disabled={act.busy} onChange={(e) => void setAccess(d, e.currentTarget.value)}>
-                      <option value="allowed">allowed</option>
-                      <option value="blocked">blocked</option>
-                      <option value="quarantined">quarantined</option>
-                    </select>
-                  ) : (
-                    d.access
-                  )}
-                </td>
-                <td data-label="Wipe">
-                  <span class={d.wipeState === 'none' ? '' : 'badge warn'}>
-                    {WIPE_TEXT[d.wipeState] ?? d.wipeState}
-                    {d.wipeState !== 'none' && d.wipeAccountOnly ? ' (account only)' : ''}
-                  </span>
-                </td>
-                {canWrite && (
-                  <td class="actions">
-                    {d.wipeState === 'acknowledged' ? (
-                      <span>wiped</span>
-                    ) : d.wipeState !== 'none' ? (
-                      <button type="button" onClick={() => void cancel(d)} disabled={act.busy}>
-                        Cancel wipe<span class="sr-only"> of {label(d)}</span>
-                      </button>
-                    ) : (
-                      <>
-                        <button type="button" class="danger" onClick={() => setWiping({ device: d, accountOnly: false })}>
-                          Wipe<span class="sr-only"> {label(d)}</span>
-                        </button>
-                        <button type="button" onClick={() => setWiping({ device: d, accountOnly: true })}>
-                          Remove account<span class="sr-only"> from {label(d)}</span>
-                        </button>
-                      </>
-                    )}
-                  </td>
+      <DataTable
+        class="stack"
+        caption={`Devices (${devices.length})`}
+        columns={[...(showAccount ? ['User'] : []), 'Device', 'Last seen', 'Access', 'Wipe', ...(canWrite ? ['Actions'] : [])]}
+        rows={devices}
+        row={(d) => (
+          <tr key={`${d.account}/${d.deviceId}`}>
+            {showAccount && <td data-label="User">{d.account}</td>}
+            <th scope="row">
+              {label(d)}
+              <small class="sub">
+                {d.deviceId}
+                {d.userAgent ? ` · ${d.userAgent}` : ''}
+                {d.protocolVersion ? ` · EAS ${d.protocolVersion}` : ''}
+              </small>
+            </th>
+            <td data-label="Last seen">{when(d.lastSeen)}</td>
+            <td data-label="Access">
+              {canWrite ? (
+                <select aria-label={`Access of ${label(d)}`} value={d.access} disabled={act.busy} onChange={(e) => void setAccess(d, e.currentTarget.value)}>
+                  <option value="allowed">allowed</option>
+                  <option value="blocked">blocked</option>
+                  <option value="quarantined">quarantined</option>
+                </select>
+              ) : (
+                d.access
+              )}
+            </td>
+            <td data-label="Wipe">
+              <span class={d.wipeState === 'none' ? '' : 'badge warn'}>
+                {WIPE_TEXT[d.wipeState] ?? d.wipeState}
+                {d.wipeState !== 'none' && d.wipeAccountOnly ? ' (account only)' : ''}
+              </span>
+            </td>
+            {canWrite && (
+              <td class="actions">
+                {d.wipeState === 'acknowledged' ? (
+                  <span>wiped</span>
+                ) : d.wipeState !== 'none' ? (
+                  <button type="button" onClick={() => void cancel(d)} disabled={act.busy}>
+                    Cancel wipe<span class="sr-only"> of {label(d)}</span>
+                  </button>
+                ) : (
+                  <>
+                    <button type="button" class="danger" onClick={() => setWiping({ device: d, accountOnly: false })}>
+                      Wipe<span class="sr-only"> {label(d)}</span>
+                    </button>
+                    <button type="button" onClick={() => setWiping({ device: d, accountOnly: true })}>
+                      Remove account<span class="sr-only"> from {label(d)}</span>
+                    </button>
+                  </>
                 )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+              </td>
+            )}
+          </tr>
+        )}
+      />
       {wiping && (
         <WipeDialog
           device={wiping.device}

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request, send, seg } from '../api';
 import type { DkimKey } from '../types';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmButton } from './confirm-button';
 import { ErrorLine, Notice, useAction, useLoad, when } from './ui';
 
 type Rotated = DkimKey & { previous: { selector: string; dnsName: string } };
@@ -22,7 +22,6 @@ export function DkimPanel({ domain, writable }: { domain: string; writable: bool
     }
   }, [domain]);
   const act = useAction();
-  const [rotating, setRotating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const k = key.data?.data;
   const create = () =>
@@ -77,36 +76,28 @@ export function DkimPanel({ domain, writable }: { domain: string; writable: bool
               Copy zone file line
             </button>
             {writable && (
-              <button type="button" class="danger" onClick={() => setRotating(true)}>
-                Rotate key
-              </button>
+              <ConfirmButton
+                label="Rotate key"
+                title={`Rotate the DKIM key of ${domain}?`}
+                danger
+                onConfirm={async () => {
+                  const r = await send<Rotated>('POST', `/domains/${seg(domain)}/dkim/rotate`, undefined, key.data?.etag);
+                  key.reload();
+                  return `New selector ${r.selector}: publish its record. Keep ${r.previous.dnsName} published for a few days.`;
+                }}
+                onDone={setNotice}
+              >
+                <p>
+                  A new key under a new selector signs from now on. Publish the new record at once, and keep the old one ({k.dnsName}) until mail
+                  signed with it has arrived.
+                </p>
+              </ConfirmButton>
             )}
           </div>
         </>
       )}
       <ErrorLine error={act.error} />
       <Notice text={notice ?? act.notice} />
-      {rotating && k && (
-        <ConfirmDialog
-          title={`Rotate the DKIM key of ${domain}?`}
-          confirm="Rotate key"
-          danger
-          onConfirm={async () => {
-            const r = await send<Rotated>('POST', `/domains/${seg(domain)}/dkim/rotate`, undefined, key.data?.etag);
-            key.reload();
-            return `New selector ${r.selector}: publish its record. Keep ${r.previous.dnsName} published for a few days.`;
-          }}
-          onClose={(n) => {
-            setRotating(false);
-            if (n) setNotice(n);
-          }}
-        >
-          <p>
-            A new key under a new selector signs from now on. Publish the new record at once, and keep the old one ({k.dnsName}) until mail
-            signed with it has arrived.
-          </p>
-        </ConfirmDialog>
-      )}
     </section>
   );
 }

@@ -4,9 +4,11 @@
  * domain the caller administers: administrator, read-only, or none. The API keeps roles in
  * domains the caller cannot see as they are.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { request, seg } from '../api';
-import { ErrorLine, Notice, useAction, useLoad } from './ui';
+import { seg } from '../api';
+import { DataTable } from './data-table';
+import { FormFooter, PanelForm, useFormAction } from './form-parts';
+import { ErrorLine } from './ui';
+import { useDraft, useVersioned } from './versioned';
 import { useSession } from '../session';
 
 interface Roles {
@@ -19,10 +21,9 @@ type DomainRole = 'admin' | 'read' | 'none';
 
 export function RolesPanel({ email, writable }: { email: string; writable: boolean }) {
   const { me, domains } = useSession();
-  const loaded = useLoad(() => request<Roles>('GET', `/users/${seg(email)}/roles`), [email]);
-  const [form, setForm] = useState<Roles | null>(null);
-  useEffect(() => setForm(loaded.data?.data ?? null), [loaded.data]);
-  const act = useAction();
+  const roles = useVersioned<Roles>(`/users/${seg(email)}/roles`);
+  const [form, setForm] = useDraft(roles);
+  const act = useFormAction();
   const server = me.roles.serverAdmin;
   const roleIn = (d: string): DomainRole => (form?.adminDomains.includes(d) ? 'admin' : form?.readOnlyDomains.includes(d) ? 'read' : 'none');
   const setRoleIn = (d: string, r: DomainRole) =>
@@ -32,22 +33,16 @@ export function RolesPanel({ email, writable }: { email: string; writable: boole
       adminDomains: r === 'admin' ? [...form.adminDomains.filter((x) => x !== d), d] : form.adminDomains.filter((x) => x !== d),
       readOnlyDomains: r === 'read' ? [...form.readOnlyDomains.filter((x) => x !== d), d] : form.readOnlyDomains.filter((x) => x !== d),
     });
-  const save = (e: Event) => {
-    e.preventDefault();
+  const save = act.submit(async () => {
     if (!form) return;
-    void act.run(async () => {
-      const body: Partial<Roles> = { adminDomains: form.adminDomains, readOnlyDomains: form.readOnlyDomains };
-      if (server) Object.assign(body, { serverAdmin: form.serverAdmin, serverReadOnly: form.serverReadOnly });
-      const tag = loaded.data?.etag;
-      await request('PUT', `/users/${seg(email)}/roles`, body, tag ? { 'if-match': tag } : {});
-      loaded.reload();
-      return `Roles of ${email} saved.`;
-    });
-  };
+    const body: Partial<Roles> = { adminDomains: form.adminDomains, readOnlyDomains: form.readOnlyDomains };
+    if (server) Object.assign(body, { serverAdmin: form.serverAdmin, serverReadOnly: form.serverReadOnly });
+    await roles.write('PUT', body);
+    return `Roles of ${email} saved.`;
+  });
   return (
-    <form class="panel" onSubmit={save} aria-labelledby="roles-h">
-      <h2 id="roles-h">Administrative roles</h2>
-      <ErrorLine error={loaded.error} />
+    <PanelForm title="Administrative roles" onSubmit={save}>
+      <ErrorLine error={roles.error} />
       {form && (
         <>
           {server && (
@@ -63,40 +58,26 @@ export function RolesPanel({ email, writable }: { email: string; writable: boole
               </label>
             </fieldset>
           )}
-          <div class="table-wrap">
-            <table>
-              <caption>Roles in your domains</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Domain</th>
-                  <th scope="col">Role</th>
-                </tr>
-              </thead>
-              <tbody>
-                {domains.map((d) => (
-                  <tr key={d}>
-                    <th scope="row">{d}</th>
-                    <td>
-                      <select aria-label={`Role in ${d}`} disabled={!writable} value={roleIn(d)} onChange={(e) => setRoleIn(d, e.currentTarget.value as DomainRole)}>
-                        <option value="none">none</option>
-                        <option value="read">read-only</option>
-                        <option value="admin">administrator</option>
-                      </select>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <ErrorLine error={act.error} />
-          {writable && (
-            <button type="submit" class="primary" disabled={act.busy}>
-              Save roles
-            </button>
-          )}
-          <Notice text={act.notice} />
+          <DataTable
+            caption="Roles in your domains"
+            columns={['Domain', 'Role']}
+            rows={domains}
+            row={(d) => (
+              <tr key={d}>
+                <th scope="row">{d}</th>
+                <td>
+                  <select aria-label={`Role in ${d}`} disabled={!writable} value={roleIn(d)} onChange={(e) => setRoleIn(d, e.currentTarget.value as DomainRole)}>
+                    <option value="none">none</option>
+                    <option value="read">read-only</option>
+                    <option value="admin">administrator</option>
+                  </select>
+                </td>
+              </tr>
+            )}
+          />
+          <FormFooter act={act} submit="Save roles" show={writable} />
         </>
       )}
-    </form>
+    </PanelForm>
   );
 }

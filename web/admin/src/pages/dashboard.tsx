@@ -1,6 +1,7 @@
 /** The dashboard: this month's usage (users per day, the billing maximum, storage) per domain. */
 import { useState } from 'preact/hooks';
 import { get, query } from '../api';
+import { DataTable } from '../components/data-table';
 import { ErrorLine, Link, bytes, useLoad } from '../components/ui';
 import { UsageChart } from '../components/usage-chart';
 import { useSession } from '../session';
@@ -47,31 +48,21 @@ export function Dashboard() {
       {data && data.items.length > 1 && (
         <>
           <h2>Every domain</h2>
-          <div class="table-wrap">
-            <table>
-              <caption>Usage in {month}{me.roles.serverAdmin || me.roles.serverReadOnly ? ' (billing)' : ''}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Domain</th>
-                  <th scope="col">Users now</th>
-                  <th scope="col">Most users</th>
-                  <th scope="col">Storage</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((u) => (
-                  <tr key={u.domain}>
-                    <th scope="row">
-                      <Link to={`d/${encodeURIComponent(u.domain)}/users`}>{u.domain}</Link>
-                    </th>
-                    <td>{u.currentUsers}</td>
-                    <td>{u.maxUsers}</td>
-                    <td>{bytes(u.currentStorageBytes)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Usage in ${month}${me.roles.serverAdmin || me.roles.serverReadOnly ? ' (billing)' : ''}`}
+            columns={['Domain', 'Users now', 'Most users', 'Storage']}
+            rows={data.items}
+            row={(u) => (
+              <tr key={u.domain}>
+                <th scope="row">
+                  <Link to={`d/${encodeURIComponent(u.domain)}/users`}>{u.domain}</Link>
+                </th>
+                <td>{u.currentUsers}</td>
+                <td>{u.maxUsers}</td>
+                <td>{bytes(u.currentStorageBytes)}</td>
+              </tr>
+            )}
+          />
         </>
       )}
     </section>

@@ -1,7 +1,10 @@
 /** A domain's groups: list, create, and each group's members (add and remove are idempotent PUT/DELETE). */
 import { useState } from 'preact/hooks';
-import { get, query, send, seg, type Page } from '../api';
-import { ErrorLine, Field, Notice, Pager, useAction, useLoad } from '../components/ui';
+import { get, send, seg } from '../api';
+import { RowButton } from '../components/data-table';
+import { AddressField, FormFooter, PanelForm, useFormAction } from '../components/form-parts';
+import { PagerFor, usePagedList } from '../components/paged-list';
+import { ErrorLine, Field, Notice, useAction, useLoad } from '../components/ui';
 import { useSession } from '../session';
 import type { AccountSummary } from '../types';
 
@@ -9,44 +12,29 @@ const LIMIT = 50;
 
 export function Groups({ domain }: { domain: string }) {
   const { canWrite } = useSession();
-  const [offset, setOffset] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
-  const list = useLoad(() => get<Page<AccountSummary>>(`/domains/${seg(domain)}/groups${query({ limit: LIMIT, offset })}`), [domain, offset]);
+  const list = usePagedList<AccountSummary>(`/domains/${seg(domain)}/groups`, LIMIT);
   const [local, setLocal] = useState('');
   const [name, setName] = useState('');
-  const act = useAction();
+  const act = useFormAction();
   const writable = canWrite(domain);
-  const create = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      const email = `${local.trim()}@${domain}`;
-      await send('POST', `/domains/${seg(domain)}/groups`, { email, ...(name.trim() ? { displayName: name.trim() } : {}) });
-      setLocal('');
-      setName('');
-      list.reload();
-      return `Group ${email} created.`;
-    });
-  };
+  const create = act.submit(async () => {
+    const email = `${local.trim()}@${domain}`;
+    await send('POST', `/domains/${seg(domain)}/groups`, { email, ...(name.trim() ? { displayName: name.trim() } : {}) });
+    setLocal('');
+    setName('');
+    list.reload();
+    return `Group ${email} created.`;
+  });
   return (
     <section>
       <h1 tabIndex={-1}>Groups of {domain}</h1>
       {writable && (
-        <form class="panel" onSubmit={create} aria-labelledby="group-h">
-          <h2 id="group-h">New group</h2>
-          <div class="field">
-            <label for="group-local">Address</label>
-            <span class="address-input">
-              <input id="group-local" required value={local} aria-describedby="group-domain" onInput={(e) => setLocal(e.currentTarget.value)} />
-              <span id="group-domain">@{domain}</span>
-            </span>
-          </div>
+        <PanelForm title="New group" onSubmit={create}>
+          <AddressField id="group-local" domain={domain} announceDomain required value={local} onValue={setLocal} />
           <Field label="Display name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-          <ErrorLine error={act.error} />
-          <button type="submit" class="primary" disabled={act.busy}>
-            Create group
-          </button>
-          <Notice text={act.notice} />
-        </form>
+          <FormFooter act={act} submit="Create group" />
+        </PanelForm>
       )}
       <ErrorLine error={list.error} />
       {list.data && (
@@ -63,7 +51,7 @@ export function Groups({ domain }: { domain: string }) {
             ))}
           </ul>
           {list.data.total === 0 && <p>No groups yet.</p>}
-          <Pager total={list.data.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
+          <PagerFor list={list} />
         </>
       )}
     </section>
@@ -90,9 +78,7 @@ function Members({ group, domain, writable }: { group: string; domain: string; w
             <li key={m.email}>
               {m.email}{' '}
               {writable && (
-                <button type="button" disabled={act.busy} onClick={() => void change(m.email, false)}>
-                  Remove<span class="sr-only"> {m.email}</span>
-                </button>
+                <RowButton label="Remove" target={m.email} danger={false} busy={act.busy} onClick={() => void change(m.email, false)} />
               )}
             </li>
           ))}

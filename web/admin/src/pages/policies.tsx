@@ -6,8 +6,11 @@
  * administrators editing at once do not overwrite each other unseen.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { request, send, seg } from '../api';
-import { ErrorLine, Notice, useAction, useLoad } from '../components/ui';
+import { seg } from '../api';
+import { DataTable, RowButton } from '../components/data-table';
+import { FormFooter, PanelForm, SelectField, useFormAction } from '../components/form-parts';
+import { ErrorLine, Field } from '../components/ui';
+import { useDraft, useVersioned } from '../components/versioned';
 import { useSession } from '../session';
 import type { AccessRule, AccessRules, DeviceAccess, DevicePolicy, PasswordPolicy } from '../types';
 
@@ -31,19 +34,14 @@ export function Policies({ domain }: { domain: string }) {
 }
 
 function PasswordPolicyPanel({ domain, writable }: { domain: string; writable: boolean }) {
-  const loaded = useLoad(() => request<PasswordPolicy>('GET', `/domains/${seg(domain)}/password-policy`), [domain]);
-  const [form, setForm] = useState<PasswordPolicy | null>(null);
-  useEffect(() => setForm(loaded.data?.data ?? null), [loaded.data]);
-  const act = useAction();
-  const save = (e: Event) => {
-    e.preventDefault();
+  const policy = useVersioned<PasswordPolicy>(`/domains/${seg(domain)}/password-policy`);
+  const [form, setForm] = useDraft(policy);
+  const act = useFormAction();
+  const save = act.submit(async () => {
     if (!form) return;
-    void act.run(async () => {
-      await send('PATCH', `/domains/${seg(domain)}/password-policy`, form, loaded.data?.etag);
-      loaded.reload();
-      return 'Password policy saved.';
-    });
-  };
+    await policy.write('PATCH', form);
+    return 'Password policy saved.';
+  });
   const flag = (key: keyof PasswordPolicy, label: string) =>
     form && (
       <label class="check">
@@ -52,116 +50,78 @@ function PasswordPolicyPanel({ domain, writable }: { domain: string; writable: b
       </label>
     );
   return (
-    <form class="panel" onSubmit={save} aria-labelledby="pw-h">
-      <h2 id="pw-h">Password policy</h2>
-      <ErrorLine error={loaded.error} />
+    <PanelForm title="Password policy" onSubmit={save}>
+      <ErrorLine error={policy.error} />
       {form && (
         <>
-          <div class="field">
-            <label for="pw-min">Least length</label>
-            <input id="pw-min" type="number" min={8} max={128} disabled={!writable} value={form.minLength}
-              onInput={(e) => setForm({ ...form, minLength: Number(e.currentTarget.value) })} />
-          </div>
+          <Field id="pw-min" label="Least length" type="number" min={8} max={128} disabled={!writable} value={form.minLength}
+            onInput={(e) => setForm({ ...form, minLength: Number(e.currentTarget.value) })} />
           {flag('requireMixedCase', 'Upper- and lower-case letters')}
           {flag('requireDigit', 'A digit')}
           {flag('requireSymbol', 'A symbol (neither letter nor digit)')}
           {flag('rejectContainsLocalPart', 'Not containing the user name')}
-          <ErrorLine error={act.error} />
-          {writable && (
-            <button type="submit" class="primary" disabled={act.busy}>
-              Save password policy
-            </button>
-          )}
-          <Notice text={act.notice} />
+          <FormFooter act={act} submit="Save password policy" show={writable} />
         </>
       )}
-    </form>
+    </PanelForm>
   );
 }
 
 function AccessRulesPanel({ domain, writable }: { domain: string; writable: boolean }) {
-  const loaded = useLoad(() => request<AccessRules>('GET', `/domains/${seg(domain)}/access-rules`), [domain]);
-  const [form, setForm] = useState<AccessRules | null>(null);
-  useEffect(() => setForm(loaded.data?.data ?? null), [loaded.data]);
-  const act = useAction();
+  const rules = useVersioned<AccessRules>(`/domains/${seg(domain)}/access-rules`);
+  const [form, setForm] = useDraft(rules);
+  const act = useFormAction();
   const setRule = (i: number, change: Partial<AccessRule>) =>
     form && setForm({ ...form, rules: form.rules.map((r, j) => (j === i ? { ...r, ...change } : r)) });
-  const save = (e: Event) => {
-    e.preventDefault();
+  const save = act.submit(async () => {
     if (!form) return;
-    void act.run(async () => {
-      await send('PUT', `/domains/${seg(domain)}/access-rules`, { default: form.default, rules: form.rules.filter((r) => r.pattern.trim()) }, loaded.data?.etag);
-      loaded.reload();
-      return 'Device access rules saved.';
-    });
-  };
+    await rules.write('PUT', { default: form.default, rules: form.rules.filter((r) => r.pattern.trim()) });
+    return 'Device access rules saved.';
+  });
   return (
-    <form class="panel" onSubmit={save} aria-labelledby="ar-h">
-      <h2 id="ar-h">Device access rules</h2>
+    <PanelForm title="Device access rules" onSubmit={save}>
       <p class="hint">A new phone gets the access of the first rule its device type, model or user agent matches (* is a wildcard); otherwise the default.</p>
-      <ErrorLine error={loaded.error} />
+      <ErrorLine error={rules.error} />
       {form && (
         <>
-          <div class="table-wrap">
-            <table>
-              <caption>Rules, first match wins ({form.rules.length})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Matches</th>
-                  <th scope="col">Pattern</th>
-                  <th scope="col">Access</th>
-                  {writable && <th scope="col"><span class="sr-only">Actions</span></th>}
-                </tr>
-              </thead>
-              <tbody>
-                {form.rules.map((r, i) => (
-                  <tr key={i}>
-                    <td>
-                      <select aria-label={`Rule ${i + 1} matches`} disabled={!writable} value={r.field} onChange={(e) => setRule(i, { field: e.currentTarget.value as AccessRule['field'] })}>
-                        {FIELDS.map((f) => <option key={f.key} value={f.key}>{f.label}</option>)}
-                      </select>
-                    </td>
-                    <td>
-                      <input aria-label={`Rule ${i + 1} pattern`} disabled={!writable} value={r.pattern} onInput={(e) => setRule(i, { pattern: e.currentTarget.value })} />
-                    </td>
-                    <td>
-                      <select aria-label={`Rule ${i + 1} access`} disabled={!writable} value={r.access} onChange={(e) => setRule(i, { access: e.currentTarget.value as DeviceAccess })}>
-                        {ACCESS.map((a) => <option key={a} value={a}>{a}</option>)}
-                      </select>
-                    </td>
-                    {writable && (
-                      <td>
-                        <button type="button" onClick={() => setForm({ ...form, rules: form.rules.filter((_, j) => j !== i) })}>
-                          Remove<span class="sr-only"> rule {i + 1}</span>
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Rules, first match wins (${form.rules.length})`}
+            columns={['Matches', 'Pattern', 'Access']}
+            actions={writable}
+            rows={form.rules}
+            row={(r, i) => (
+              <tr key={i}>
+                <td>
+                  <select aria-label={`Rule ${i + 1} matches`} disabled={!writable} value={r.field} onChange={(e) => setRule(i, { field: e.currentTarget.value as AccessRule['field'] })}>
+                    {FIELDS.map((f) => <option key={f.key} value={f.key}>{f.label}</option>)}
+                  </select>
+                </td>
+                <td>
+                  <input aria-label={`Rule ${i + 1} pattern`} disabled={!writable} value={r.pattern} onInput={(e) => setRule(i, { pattern: e.currentTarget.value })} />
+                </td>
+                <td>
+                  <select aria-label={`Rule ${i + 1} access`} disabled={!writable} value={r.access} onChange={(e) => setRule(i, { access: e.currentTarget.value as DeviceAccess })}>
+                    {ACCESS.map((a) => <option key={a} value={a}>{a}</option>)}
+                  </select>
+                </td>
+                {writable && (
+                  <td>
+                    <RowButton label="Remove" target={`rule ${i + 1}`} danger={false} onClick={() => setForm({ ...form, rules: form.rules.filter((_, j) => j !== i) })} />
+                  </td>
+                )}
+              </tr>
+            )}
+          />
           {writable && (
             <button type="button" onClick={() => setForm({ ...form, rules: [...form.rules, { field: 'deviceType', pattern: '', access: 'allowed' }] })}>
               Add rule
             </button>
           )}
-          <div class="field">
-            <label for="ar-default">Otherwise</label>
-            <select id="ar-default" disabled={!writable} value={form.default} onChange={(e) => setForm({ ...form, default: e.currentTarget.value as DeviceAccess })}>
-              {ACCESS.map((a) => <option key={a} value={a}>{a}</option>)}
-            </select>
-          </div>
-          <ErrorLine error={act.error} />
-          {writable && (
-            <button type="submit" class="primary" disabled={act.busy}>
-              Save access rules
-            </button>
-          )}
-          <Notice text={act.notice} />
+          <SelectField id="ar-default" label="Otherwise" disabled={!writable} options={ACCESS} value={form.default} onValue={(v) => setForm({ ...form, default: v as DeviceAccess })} />
+          <FormFooter act={act} submit="Save access rules" show={writable} />
         </>
       )}
-    </form>
+    </PanelForm>
   );
 }
 
@@ -177,60 +137,40 @@ function policyValue(text: string): boolean | number | null | 'default' {
 const shown = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 
 function DevicePolicyPanel({ domain, writable }: { domain: string; writable: boolean }) {
-  const loaded = useLoad(() => request<DevicePolicy>('GET', `/domains/${seg(domain)}/device-policy`), [domain]);
+  const policy = useVersioned<DevicePolicy>(`/domains/${seg(domain)}/device-policy`);
   const [edits, setEdits] = useState<Record<string, string>>({});
-  useEffect(() => setEdits({}), [loaded.data]);
-  const act = useAction();
-  const data = loaded.data?.data;
-  const save = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      const body = Object.fromEntries(Object.entries(edits).map(([k, v]) => [k, policyValue(v)]));
-      if (Object.keys(body).length === 0) return 'Nothing changed.';
-      await send('PATCH', `/domains/${seg(domain)}/device-policy`, body, loaded.data?.etag);
-      loaded.reload();
-      return 'Device policy saved.';
-    });
-  };
+  useEffect(() => setEdits({}), [policy.current]);
+  const act = useFormAction();
+  const data = policy.current?.data;
+  const save = act.submit(async () => {
+    const body = Object.fromEntries(Object.entries(edits).map(([k, v]) => [k, policyValue(v)]));
+    if (Object.keys(body).length === 0) return 'Nothing changed.';
+    await policy.write('PATCH', body);
+    return 'Device policy saved.';
+  });
   return (
-    <form class="panel" onSubmit={save} aria-labelledby="dp-h">
-      <h2 id="dp-h">ActiveSync device policy</h2>
+    <PanelForm title="ActiveSync device policy" onSubmit={save}>
       <p class="hint">What phones must enforce. A value set here overrides the server default; empty it to go back to the default. Values: true, false, a number, or none.</p>
-      <ErrorLine error={loaded.error} />
+      <ErrorLine error={policy.error} />
       {data && (
-        <div class="table-wrap">
-          <table>
-            <caption>Device policy ({Object.keys(data.policy).length} settings)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Setting</th>
-                <th scope="col">In effect</th>
-                <th scope="col">This domain's value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.keys(data.policy).sort().map((k) => (
-                <tr key={k}>
-                  <th scope="row">{k}</th>
-                  <td>{shown(data.policy[k])}</td>
-                  <td>
-                    <input aria-label={`${k}: this domain's value`} disabled={!writable}
-                      value={edits[k] ?? (k in data.overrides ? shown(data.overrides[k]) : '')}
-                      onInput={(e) => setEdits({ ...edits, [k]: e.currentTarget.value })} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Device policy (${Object.keys(data.policy).length} settings)`}
+          columns={['Setting', 'In effect', "This domain's value"]}
+          rows={Object.keys(data.policy).sort()}
+          row={(k) => (
+            <tr key={k}>
+              <th scope="row">{k}</th>
+              <td>{shown(data.policy[k])}</td>
+              <td>
+                <input aria-label={`${k}: this domain's value`} disabled={!writable}
+                  value={edits[k] ?? (k in data.overrides ? shown(data.overrides[k]) : '')}
+                  onInput={(e) => setEdits({ ...edits, [k]: e.currentTarget.value })} />
+              </td>
+            </tr>
+          )}
+        />
       )}
-      <ErrorLine error={act.error} />
-      {writable && data && (
-        <button type="submit" class="primary" disabled={act.busy}>
-          Save device policy
-        </button>
-      )}
-      <Notice text={act.notice} />
-    </form>
+      <FormFooter act={act} submit="Save device policy" show={writable && !!data} />
+    </PanelForm>
   );
 }

@@ -2,9 +2,11 @@
  * One user: name, quota and per-protocol access (PATCH with If-Match), disable or enable, a new
  * password (which also clears the lockout), unlock, administrative roles, and the user's devices.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { get, request, send, seg } from '../api';
-import { ErrorLine, Field, Link, Notice, bytes, parseBytes, useAction, useLoad } from '../components/ui';
+import { useState } from 'preact/hooks';
+import { get, send, seg } from '../api';
+import { PanelForm, useFormAction } from '../components/form-parts';
+import { ErrorLine, Field, Link, Notice, bytes, parseBytes, useLoad } from '../components/ui';
+import { useVersioned, type Versioned } from '../components/versioned';
 import { DeviceTable } from '../components/device-table';
 import { RolesPanel } from '../components/roles-panel';
 import { useSession } from '../session';
@@ -12,9 +14,10 @@ import { PROTOCOLS, type Account, type Device, type Protocol } from '../types';
 
 export function UserDetail({ domain, email }: { domain: string; email: string }) {
   const { canWrite } = useSession();
-  const user = useLoad(() => request<Account>('GET', `/users/${seg(email)}`), [email]);
+  const user = useVersioned<Account>(`/users/${seg(email)}`);
   const devices = useLoad(() => get<{ items: Device[] }>(`/users/${seg(email)}/devices`), [email]);
   const writable = canWrite(domain);
+  const account = user.current?.data;
   return (
     <section>
       <p class="crumbs">
@@ -22,17 +25,17 @@ export function UserDetail({ domain, email }: { domain: string; email: string })
       </p>
       <h1 tabIndex={-1}>{email}</h1>
       <ErrorLine error={user.error} />
-      {user.data && (
+      {account && (
         <>
           <p>
-            {user.data.data.disabled ? <span class="badge warn">disabled</span> : <span class="badge ok">active</span>} · uses{' '}
-            {bytes(user.data.data.usedBytes)} of {bytes(user.data.data.quotaBytes)} · {user.data.data.usedMessages} messages
-            {user.data.data.domainAdmin ? ' · domain administrator' : ''}
-            {user.data.data.serverAdmin ? ' · server administrator' : ''}
+            {account.disabled ? <span class="badge warn">disabled</span> : <span class="badge ok">active</span>} · uses{' '}
+            {bytes(account.usedBytes)} of {bytes(account.quotaBytes)} · {account.usedMessages} messages
+            {account.domainAdmin ? ' · domain administrator' : ''}
+            {account.serverAdmin ? ' · server administrator' : ''}
           </p>
-          {writable && <EditUser key={email} account={user.data.data} etag={user.data.etag} onDone={user.reload} />}
+          {writable && <EditUser key={email} user={user} />}
           {writable && <PasswordAndLock email={email} onDone={user.reload} />}
-          {user.data.data.kind === 'user' && <RolesPanel email={email} writable={writable} />}
+          {account.kind === 'user' && <RolesPanel email={email} writable={writable} />}
         </>
       )}
       <h2>Devices</h2>
@@ -45,38 +48,30 @@ export function UserDetail({ domain, email }: { domain: string; email: string })
   );
 }
 
-function EditUser({ account, etag, onDone }: { account: Account; etag: string | null; onDone: () => void }) {
+function EditUser({ user }: { user: Versioned<Account> }) {
+  const account = user.current!.data;
   const [name, setName] = useState(account.displayName ?? '');
   const [quota, setQuota] = useState(account.quotaBytes ? bytes(account.quotaBytes) : '');
   const [protocols, setProtocols] = useState(account.protocols);
-  const act = useAction();
-  // The newest ETag: from the last load, or from our own last write (its answer carries it), so
-  // two edits in a row do not trip over each other while the page reloads.
-  const [tag, setTag] = useState(etag);
-  const [disabled, setDisabled] = useState(account.disabled);
-  useEffect(() => setTag(etag), [etag]);
-  useEffect(() => setDisabled(account.disabled), [account.disabled]);
+  const act = useFormAction();
+  const disabled = account.disabled;
+  // The answer carries the new ETag, so two edits in a row do not trip over each other while
+  // the page loads the account again.
   const patch = async (body: Record<string, unknown>) => {
-    const r = await request<Account>('PATCH', `/users/${seg(account.email)}`, body, tag ? { 'if-match': tag } : {});
-    setTag(r.etag);
-    setDisabled(r.data.disabled);
-    onDone();
+    await user.write('PATCH', body, { adopt: true });
+    user.reload();
   };
-  const save = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      await patch({ displayName: name.trim() || null, quotaBytes: parseBytes(quota), protocols });
-      return 'Saved.';
-    });
-  };
+  const save = act.submit(async () => {
+    await patch({ displayName: name.trim() || null, quotaBytes: parseBytes(quota), protocols });
+    return 'Saved.';
+  });
   const toggleDisabled = () =>
     act.run(async () => {
       await patch({ disabled: !disabled });
       return disabled ? 'The account is enabled.' : 'The account is disabled: it can no longer sign in anywhere.';
     });
   return (
-    <form class="panel" onSubmit={save} aria-labelledby="edit-user-h">
-      <h2 id="edit-user-h">Account</h2>
+    <PanelForm title="Account" onSubmit={save}>
       <Field label="Display name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
       <Field label="Quota" value={quota} onInput={(e) => setQuota(e.currentTarget.value)} hint="e.g. 2 GiB; empty: no limit of its own (the domain's maximum still applies)" />
       <fieldset>
@@ -102,30 +97,26 @@ function EditUser({ account, etag, onDone }: { account: Account; etag: string | 
           {disabled ? 'Enable account' : 'Disable account'}
         </button>
       </div>
-    </form>
+    </PanelForm>
   );
 }
 
 function PasswordAndLock({ email, onDone }: { email: string; onDone: () => void }) {
   const [password, setPassword] = useState('');
-  const act = useAction();
-  const reset = (e: Event) => {
-    e.preventDefault();
-    void act.run(async () => {
-      await send('POST', `/users/${seg(email)}/password`, { password });
-      setPassword('');
-      onDone();
-      return 'The password is set and the lockout cleared.';
-    });
-  };
+  const act = useFormAction();
+  const reset = act.submit(async () => {
+    await send('POST', `/users/${seg(email)}/password`, { password });
+    setPassword('');
+    onDone();
+    return 'The password is set and the lockout cleared.';
+  });
   const unlock = () =>
     act.run(async () => {
       const r = await send<{ cleared: number }>('POST', `/users/${seg(email)}/unlock`);
       return r.cleared ? `Unlocked (${r.cleared} failed sign-ins cleared).` : 'The account was not locked.';
     });
   return (
-    <form class="panel" onSubmit={reset} aria-labelledby="pw-h">
-      <h2 id="pw-h">Password and lockout</h2>
+    <PanelForm title="Password and lockout" onSubmit={reset}>
       <Field label="New password" type="password" autoComplete="new-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
       <ErrorLine error={act.error} />
       <Notice text={act.notice} />
@@ -137,6 +128,6 @@ function PasswordAndLock({ email, onDone }: { email: string; onDone: () => void 
           Unlock sign-in
         </button>
       </div>
-    </form>
+    </PanelForm>
   );
 }
