@@ -51,6 +51,22 @@ export function PanelForm({ title, level = 2, onSubmit, children }: { title: Com
   );
 }
 
+/**
+ * The small form under a table of members or grants that adds one (who, with what role or
+ * rights), named for screen readers by what it does; its error and notice stand after it, shared
+ * with the table's remove buttons.
+ */
+export function AddForm({ label, submit, act, onSubmit, children }: { label: string; submit: string; act: Action; onSubmit: (e: Event) => void; children: ComponentChildren }) {
+  return (
+    <form onSubmit={onSubmit} aria-label={label}>
+      {children}
+      <button type="submit" class="primary" disabled={act.busy}>
+        {submit}
+      </button>
+    </form>
+  );
+}
+
 /** The error line, the submit button (for writers), and the notice of the last success. */
 export function FormFooter({ act, submit, show = true, notice = true }: { act: Action; submit: string; show?: boolean; notice?: boolean }) {
   return (
@@ -107,8 +123,8 @@ export function AddressField({
 }
 
 export type Option = string | { value: string; label: string };
-const optionValue = (o: Option) => (typeof o === 'string' ? o : o.value);
-const optionLabel = (o: Option) => (typeof o === 'string' ? o : o.label);
+export const optionValue = (o: Option) => (typeof o === 'string' ? o : o.value);
+export const optionLabel = (o: Option) => (typeof o === 'string' ? o : o.label);
 
 /**
  * A labelled select. With onValue it is controlled; without, it is read from the form by `name`

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { PagedTable, usePagedList } from '../components/paged-list';
 import { when } from '../components/ui';
 import { useSession } from '../session';
+import { FilterSelect, SearchBox } from '../components/toolbar';
 import type { AuditEvent } from '../types';
 
 const LIMIT = 50;
@@ -18,25 +19,9 @@ export function Audit() {
     <section>
       <h1 tabIndex={-1}>Audit log</h1>
       <form class="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Domain
-          <select value={scope} onChange={(e) => setScope(e.currentTarget.value)}>
-            {everything && <option value="">All domains</option>}
-            {domains.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Action starts with
-          <input type="search" value={action} placeholder="user." onInput={(e) => setAction(e.currentTarget.value)} />
-        </label>
-        <label>
-          Target
-          <input type="search" value={target} placeholder="ann@example.com" onInput={(e) => setTarget(e.currentTarget.value)} />
-        </label>
+        <FilterSelect label="Domain" value={scope} onValue={setScope} first={everything ? { value: '', label: 'All domains' } : undefined} options={domains} />
+        <SearchBox label="Action starts with" value={action} placeholder="user." onValue={setAction} />
+        <SearchBox label="Target" value={target} placeholder="ann@example.com" onValue={setTarget} />
       </form>
       <PagedTable
         list={list}

@@ -12,6 +12,7 @@ import { ErrorLine, Field, Link, Notice, bytes, parseBytes, useAction } from '..
 import { useVersioned } from '../components/versioned';
 import { useSession } from '../session';
 import type { Domain } from '../types';
+import { SearchBox } from '../components/toolbar';
 import { DkimPanel } from '../components/dkim-panel';
 
 const LIMIT = 50;
@@ -26,10 +27,7 @@ export function Domains() {
       <h1 tabIndex={-1}>Domains</h1>
       {me.roles.serverAdmin && <NewDomain onDone={list.reload} />}
       <div class="toolbar">
-        <label>
-          Filter
-          <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-        </label>
+        <SearchBox label="Filter" value={q} onValue={setQ} />
       </div>
       <PagedTable
         list={list}

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { send, seg } from '../api';
 import { ConfirmButton } from '../components/confirm-button';
 import { RowButton } from '../components/data-table';
-import { FormFooter, PanelForm, SelectField, TextAreaField, useFormAction } from '../components/form-parts';
+import { AddForm, FormFooter, PanelForm, SelectField, TextAreaField, useFormAction } from '../components/form-parts';
 import { PagedTable, usePagedList } from '../components/paged-list';
 import { ErrorLine, Field, Link, Notice, when } from '../components/ui';
 import { useVersioned, type Versioned } from '../components/versioned';
@@ -116,13 +116,10 @@ function Members({ address, writable }: { address: string; writable: boolean }) 
     <div class="panel">
       <h2>Members</h2>
       {writable && (
-        <form onSubmit={add} aria-label="Add a member">
+        <AddForm label="Add a member" submit="Add member" act={act} onSubmit={add}>
           <Field label="Member address" type="email" required value={member} onInput={(e) => setMember(e.currentTarget.value)} />
           <SelectField id="member-role" label="Role" options={ROLES} value={role} onValue={setRole} />
-          <button type="submit" class="primary" disabled={act.busy}>
-            Add member
-          </button>
-        </form>
+        </AddForm>
       )}
       <ErrorLine error={act.error} />
       <Notice text={act.notice} />

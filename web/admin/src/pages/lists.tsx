@@ -6,6 +6,7 @@ import { PagedTable, usePagedList } from '../components/paged-list';
 import { Field, Link } from '../components/ui';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { SearchBox } from '../components/toolbar';
 import type { MailingList } from '../types';
 
 const LIMIT = 50;
@@ -19,10 +20,7 @@ export function Lists({ domain }: { domain: string }) {
       <h1 tabIndex={-1}>Mailing lists of {domain}</h1>
       {canWrite(domain) && <NewList domain={domain} />}
       <div class="toolbar">
-        <label>
-          Filter
-          <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-        </label>
+        <SearchBox label="Filter" value={q} onValue={setQ} />
       </div>
       <PagedTable
         list={list}

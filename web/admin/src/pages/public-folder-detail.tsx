@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { request, send, seg } from '../api';
 import { ConfirmButton } from '../components/confirm-button';
 import { DataTable, RowButton } from '../components/data-table';
-import { FormFooter, PanelForm, SelectField, useFormAction } from '../components/form-parts';
+import { AddForm, FormFooter, PanelForm, SelectField, useFormAction } from '../components/form-parts';
 import { ErrorLine, Field, Link, Notice, useLoad, when } from '../components/ui';
 import { useVersioned, type Versioned } from '../components/versioned';
 import { navigate } from '../router';
@@ -142,13 +142,10 @@ function Grants({ domain, url, folder, writable }: { domain: string; url: string
         />
       )}
       {writable && (
-        <form onSubmit={give} aria-label="Give access">
+        <AddForm label="Give access" submit="Give access" act={act} onSubmit={give}>
           <Field label="User or group" required value={grantee} onInput={(e) => setGrantee(e.currentTarget.value)} hint={`e.g. ann or team@${domain}`} />
           <SelectField id="pf-rights" label="Rights" options={RIGHTS} value={rights} onValue={setRights} />
-          <button type="submit" class="primary" disabled={act.busy}>
-            Give access
-          </button>
-        </form>
+        </AddForm>
       )}
       <ErrorLine error={act.error} />
       <Notice text={act.notice} />

@@ -10,6 +10,7 @@ import { PagedTable, usePagedList } from '../components/paged-list';
 import { ErrorLine, Field, Link, useLoad } from '../components/ui';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { FilterSelect, SearchBox } from '../components/toolbar';
 import type { PublicAccess, PublicFolder, PublicFolderKind } from '../types';
 
 const LIMIT = 50;
@@ -49,21 +50,8 @@ export function PublicFolders({ domain }: { domain: string }) {
       </p>
       {canWrite(domain) && <NewFolder domain={domain} />}
       <div class="toolbar">
-        <label>
-          Filter
-          <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-        </label>
-        <label>
-          Kind
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-            <option value="">All kinds</option>
-            {KINDS.map((k) => (
-              <option key={k.value} value={k.value}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SearchBox label="Filter" value={q} onValue={setQ} />
+        <FilterSelect label="Kind" value={kind} onValue={setKind} first={{ value: '', label: 'All kinds' }} options={KINDS} />
       </div>
       <PagedTable
         list={list}

@@ -12,6 +12,7 @@ import { ErrorLine, Link, Notice, bytes, when } from '../components/ui';
 import { useVersioned } from '../components/versioned';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { FilterSelect, SearchBox } from '../components/toolbar';
 import type { QueuedMessage } from '../types';
 
 const LIMIT = 50;
@@ -25,39 +26,13 @@ export function Queue() {
   const [domain, setDomain] = useState('');
   const [q, setQ] = useState('');
   const list = usePagedList<QueuedMessage>('/queue', LIMIT, { state, domain, q });
-  const filter = (set: (v: string) => void) => (e: Event) => set((e.currentTarget as HTMLInputElement | HTMLSelectElement).value);
   return (
     <section>
       <h1 tabIndex={-1}>Outbound queue</h1>
       <div class="toolbar">
-        <label>
-          State
-          <select value={state} onChange={filter(setState)}>
-            <option value="">any</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        {domains.length > 1 && (
-          <label>
-            Domain
-            <select value={domain} onChange={filter(setDomain)}>
-              <option value="">all</option>
-              {domains.map((d) => (
-                <option key={d} value={d}>
-                  {d}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <label>
-          Sender or recipient
-          <input type="search" value={q} onInput={filter(setQ)} />
-        </label>
+        <FilterSelect label="State" value={state} onValue={setState} first={{ value: '', label: 'any' }} options={STATES} />
+        {domains.length > 1 && <FilterSelect label="Domain" value={domain} onValue={setDomain} first={{ value: '', label: 'all' }} options={domains} />}
+        <SearchBox label="Sender or recipient" value={q} onValue={setQ} />
       </div>
       <PagedTable
         list={list}

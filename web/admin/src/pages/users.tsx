@@ -5,9 +5,20 @@ import { AddressField, CreatePanel, FormFooter, useFormAction } from '../compone
 import { PagedTable, usePagedList } from '../components/paged-list';
 import { Field, Link, bytes, parseBytes, when } from '../components/ui';
 import { useSession } from '../session';
+import { FilterSelect, SearchBox } from '../components/toolbar';
 import type { Account, AccountSummary } from '../types';
 
 const LIMIT = 25;
+const STATUSES = [
+  { value: '', label: 'All' },
+  { value: 'false', label: 'Active' },
+  { value: 'true', label: 'Disabled' },
+];
+const SORTS = [
+  { value: 'email', label: 'Address' },
+  { value: 'displayName', label: 'Name' },
+  { value: 'createdAt', label: 'Newest' },
+];
 
 export function Users({ domain }: { domain: string }) {
   const { canWrite } = useSession();
@@ -23,26 +34,9 @@ export function Users({ domain }: { domain: string }) {
       <h1 tabIndex={-1}>Users of {domain}</h1>
       {canWrite(domain) && <NewUser domain={domain} onDone={list.reload} />}
       <form class="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Find
-          <input type="search" value={q} placeholder="address or name" onInput={(e) => setQ(e.currentTarget.value)} />
-        </label>
-        <label>
-          Status
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="">All</option>
-            <option value="false">Active</option>
-            <option value="true">Disabled</option>
-          </select>
-        </label>
-        <label>
-          Sort by
-          <select value={sort} onChange={(e) => setSort(e.currentTarget.value)}>
-            <option value="email">Address</option>
-            <option value="displayName">Name</option>
-            <option value="createdAt">Newest</option>
-          </select>
-        </label>
+        <SearchBox label="Find" value={q} placeholder="address or name" onValue={setQ} />
+        <FilterSelect label="Status" value={status} onValue={setStatus} options={STATUSES} />
+        <FilterSelect label="Sort by" value={sort} onValue={setSort} options={SORTS} />
       </form>
       <PagedTable
         list={list}
