@@ -92,7 +92,7 @@ export abstract class MailContentStore extends ContentStore implements MailStore
   }
 
   storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts: { unchangedSince?: number } = {}):
-    Promise<{ changed: FlagChange[]; modified: number[] }> {
+    Promise<{ changed: FlagChange[]; modified: number[]; priorModseq?: number }> {
     return this.mail.storeFlags(folderId, uids, op, flags, opts);
   }
 

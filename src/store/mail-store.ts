@@ -76,10 +76,13 @@ export interface MailStore {
    * Changes the flags of the given UIDs of the folder, each message with its own new modseq.
    * With `unchangedSince` (RFC 7162 §3.1.3) a message whose modseq is higher is left alone and
    * its UID is returned in `modified`. Messages whose flags do not change keep their modseq and are
-   * not in `changed`.
+   * not in `changed`. When `changed` is not empty, `priorModseq` is the folder's content modseq
+   * (its HIGHESTMODSEQ) just before this change, read under the lock that orders the account's
+   * writes: a reader whose view of the folder was current at that modseq is current up to the
+   * highest modseq in `changed` once it has applied `changed` (IMAP skips its change check).
    */
   storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts?: { unchangedSince?: number }):
-    Promise<{ changed: FlagChange[]; modified: number[] }>;
+    Promise<{ changed: FlagChange[]; modified: number[]; priorModseq?: number }>;
 
   /** Copies (new UIDs in the target; flags and internal date kept; quota-checked, all or nothing). */
   copyMessages(fromFolderId: number, uids: number[], toFolderId: number): Promise<UidMapping>;

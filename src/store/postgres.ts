@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDriver, PostgresIntrospector, PostgresQueryCompiler, sql, type DatabaseConnection, type Dialect } from 'kysely';
+import { Kysely, sql, type CompiledQuery } from 'kysely';
 import type { ChangeEvent } from '../model/types.js';
 import type { ChangeListener } from './store.js';
 import type { Database } from './schema.js';
@@ -7,6 +7,7 @@ import { SqlStore, type ChangeBus, type Trx } from './sql-store.js';
 import { ChunkBlobs } from './chunk-blobs.js';
 import { ListenerRegistry } from './local-bus.js';
 import type { NotificationReadiness } from './capabilities.js';
+import { postgresDialect, type PgConnection } from './pg-driver.js';
 
 const CHANNEL = 'hearth_changes';
 
@@ -33,15 +34,16 @@ class NotifyBus implements ChangeBus {
   constructor(private readonly connectionString: string, private readonly onError: (e: Error) => void) {}
 
   /**
-   * In a transaction the notifications go with its COMMIT, in the same round trip
-   * (NotifyingPostgresDriver); outside one (signal()) they are sent at once.
+   * In a transaction the notifications go with its COMMIT, in the same round trip (pg-driver.ts),
+   * still inside the transaction, so PostgreSQL delivers them only if the COMMIT succeeds;
+   * outside one (signal()) they are sent at once.
    */
   async inTransaction(trx: Trx, events: ChangeEvent[]): Promise<void> {
     if (events.length === 0) return;
     const payloads = events.map((e) => `${e.accountId}:${e.folderId ?? ''}:${e.modseq}${e.signal !== undefined ? `:${encodeURIComponent(e.signal)}` : ''}`);
     if (trx.isTransaction) {
       await trx.getExecutor().provideConnection(async (connection) => {
-        notificationsAtCommit.set(connection, [...(notificationsAtCommit.get(connection) ?? []), ...payloads]);
+        (connection as PgConnection).notifications.push(...payloads.map((p): [string, string] => [CHANNEL, p]));
       });
       return;
     }
@@ -89,45 +91,16 @@ class NotifyBus implements ChangeBus {
   }
 }
 
-/** A transaction's change notifications, kept by its connection until the COMMIT carries them. */
-const notificationsAtCommit = new WeakMap<DatabaseConnection, string[]>();
-
-/**
- * Kysely's PostgreSQL driver, except that a transaction's NOTIFYs are sent with its COMMIT as one
- * simple-protocol query (`select pg_notify(...); ...; commit`): one round trip instead of two,
- * which matters for a one-message SMTP delivery. Still inside the transaction, so PostgreSQL
- * delivers them only if the COMMIT succeeds; if the transaction was aborted, the first NOTIFY
- * fails, the COMMIT is not run, the error is thrown and Kysely rolls back.
- */
-class NotifyingPostgresDriver extends PostgresDriver {
-  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const payloads = notificationsAtCommit.get(connection);
-    notificationsAtCommit.delete(connection);
-    if (!payloads?.length) return super.commitTransaction(connection);
-    // Literals, not parameters: the simple protocol takes several statements but no parameters.
-    const notify = payloads.map((p) => `select pg_notify(${pg.escapeLiteral(CHANNEL)}, ${pg.escapeLiteral(p)})`);
-    await connection.executeQuery(CompiledQuery.raw(`${notify.join('; ')}; commit`));
-  }
-
-  override async rollbackTransaction(connection: Parameters<PostgresDriver['rollbackTransaction']>[0]): Promise<void> {
-    notificationsAtCommit.delete(connection);
-    return super.rollbackTransaction(connection);
-  }
-}
-
-function postgresDialect(pool: pg.Pool): Dialect {
-  return {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new NotifyingPostgresDriver({ pool }),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  };
-}
-
 export class PostgresStore extends SqlStore implements NotificationReadiness {
   constructor(db: Kysely<Database>, private readonly notify: NotifyBus, pool: pg.Pool) {
     super('postgres', db, new ChunkBlobs(), notify, async () => { /* pool ends with db.destroy() */ void pool; });
   }
+  /** PostgreSQL: the write goes with the COMMIT, in its round trip (pg-driver.ts). */
+  override async deferToCommit(trx: Trx, query: CompiledQuery): Promise<void> {
+    if (!trx.isTransaction) { await trx.executeQuery(query); return; }
+    await trx.getExecutor().provideConnection((connection) => (connection as PgConnection).deferToCommit(query));
+  }
+
   /** Resolves when this node receives other nodes' (and its own) change notifications. */
   ready(): Promise<void> { return this.notify.ensureListening(); }
 }

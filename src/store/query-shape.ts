@@ -35,9 +35,18 @@ export class QueryShape<Args extends unknown[], Row> {
     return this.compiled;
   }
 
-  async run(...args: Args): Promise<Row[]> {
+  /** The query with these arguments, to run later (or elsewhere: `on` runs it in a transaction). */
+  compile(...args: Args): CompiledQuery<Row> {
     const { sql, slots } = this.shape();
-    const parameters = slots.map((s) => ('arg' in s ? args[s.arg] : s.value));
-    return (await this.db.executeQuery<Row>(CompiledQuery.raw(sql, parameters))).rows;
+    return CompiledQuery.raw(sql, slots.map((s) => ('arg' in s ? args[s.arg] : s.value))) as CompiledQuery<Row>;
+  }
+
+  async run(...args: Args): Promise<Row[]> {
+    return (await this.db.executeQuery<Row>(this.compile(...args))).rows;
+  }
+
+  /** Runs in `trx` (a transaction of the same database) instead of the store's handle. */
+  async on(trx: { executeQuery<R>(q: CompiledQuery<R>): Promise<{ rows: R[] }> }, ...args: Args): Promise<Row[]> {
+    return (await trx.executeQuery<Row>(this.compile(...args))).rows;
   }
 }

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
+import { Migrator, sql, type CompiledQuery, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import type { ChangeEvent } from '../model/types.js';
 import type { ChangeListener } from './store.js';
 import { StoreError, notFound } from './errors.js';
@@ -155,6 +155,16 @@ export abstract class SqlStoreBase {
   }
 
   get database(): Db { return this.db; }
+
+  /**
+   * A write of the transaction whose result is not needed, run at the latest with its commit:
+   * on PostgreSQL it travels with the COMMIT (one round trip fewer while the transaction holds
+   * its locks); here, at once. An error it raises fails the transaction either way. Nothing of
+   * the transaction may read what it writes.
+   */
+  async deferToCommit(trx: Trx, query: CompiledQuery): Promise<void> {
+    await trx.executeQuery(query);
+  }
 
   /** Drops one reference inside a write; the bytes go after commit when none is left. */
   async releaseBlobIn(scope: WriteScope, hash: string): Promise<void> {

@@ -21,6 +21,11 @@ export interface SyncOptions {
    * flags in it): the folder row check is skipped and the change feed read at once.
    */
   changed?: boolean;
+  /**
+   * The view is known to be current (`advance` said so after this session's own STORE): nothing
+   * is read from the store; expunges read earlier are still announced when allowed.
+   */
+  current?: boolean;
 }
 
 export class SelectedMailbox {
@@ -187,6 +192,18 @@ export class SelectedMailbox {
     return out;
   }
 
+  /**
+   * After this session's own flag change, noted with `noteFlags`: when the folder's modseq just
+   * before the change (`prior`, read under the account's write lock) is the view's, nothing else
+   * changed the folder in between, so the view is current up to the change's highest modseq and
+   * needs no change check (that check read the change feed, three queries, after every STORE).
+   */
+  advance(prior: number | undefined, modseqs: number[]): boolean {
+    if (prior === undefined || prior !== this.modseq || modseqs.length === 0) return false;
+    this.modseq = Math.max(this.modseq, ...modseqs);
+    return true;
+  }
+
   /** Records flags this session itself changed (its own STORE answers announce them). */
   noteFlags(uid: number, flags: string[], modseq: number): void {
     if (this.indexOf(uid) >= 0) this.remember({ uid, flags, modseq });
@@ -217,8 +234,8 @@ export class SelectedMailbox {
     const out: Buffer[] = [];
     // The change feed reads the folder's content modseq itself (and fails the same way when the
     // folder is gone), so with `changed` the row read would only repeat it.
-    const folder = opts.changed ? null : await this.currentFolder();
-    if (!folder || folder.contentModseq !== this.modseq) {
+    const folder = opts.changed || opts.current ? null : await this.currentFolder();
+    if (!opts.current && (!folder || folder.contentModseq !== this.modseq)) {
       const changes = await this.changesSince(this.modseq);
       for (const uid of changes.vanished) if (this.indexOf(uid) >= 0) this.pendingExpunges.add(uid);
       const added: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];

@@ -14,9 +14,12 @@ export const store = command({
     if (!uids) return bad('Invalid message sequence number');
     if (cmd.unchangedSince !== undefined) s.condstore = true;
     const flags = cmd.flags.filter((f) => f.toLowerCase() !== '\\recent');
-    const { changed, modified } = uids.length === 0 ? { changed: [], modified: [] }
+    const { changed, modified, priorModseq } = uids.length === 0 ? { changed: [], modified: [], priorModseq: undefined }
       : await c.ctx.store.storeFlags(sel.folder.id, uids, cmd.operation, flags, { unchangedSince: cmd.unchangedSince });
     for (const ch of changed) sel.noteFlags(ch.uid, ch.flags, ch.modseq);
+    // No other change since the view's modseq: the view is current without reading the store.
+    const current = sel.advance(priorModseq, changed.map((ch) => ch.modseq));
+    const folderChanged = changed.length > 0 && !current;
     const out: Buffer[] = [];
     const skipped = new Set(modified);
     const changedUids = new Set(changed.map((ch) => ch.uid));
@@ -36,9 +39,9 @@ export const store = command({
       const numbers = modified.map((u) => (cmd.uid ? u : sel.seqOf(u))).filter((n) => n > 0);
       return {
         status: 'OK', text: 'Conditional STORE failed for some messages', code: { code: 'MODIFIED', args: [atom(compressNumbers(numbers))] },
-        untagged: out, folderChanged: changed.length > 0,
+        untagged: out, folderChanged, viewCurrent: current,
       };
     }
-    return { ...ok('STORE completed', undefined, out), folderChanged: changed.length > 0 };
+    return { ...ok('STORE completed', undefined, out), folderChanged, viewCurrent: current };
   },
 });

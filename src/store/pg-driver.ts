@@ -1,0 +1,180 @@
+/**
+ * Kysely's driver for PostgreSQL over a pg.Pool, sending fewer round trips per transaction. A
+ * transaction's BEGIN is not sent on its own: it goes with the transaction's first statement, and
+ * writes whose result the caller does not need (`deferToCommit`) and the change NOTIFYs go with
+ * its COMMIT, each group as one simple-protocol query (several statements, one round trip). The
+ * IMAP bench showed why it matters: a STORE held its account's row lock across every round trip
+ * of its transaction, each one a turn of a busy event loop, and the other sessions of the
+ * account queued behind it.
+ *
+ * The simple protocol carries no parameters, so a statement goes in such a group only when its
+ * parameters can be written as literals exactly (`inlineQuery`); otherwise the held statements
+ * are sent first and the statement follows as usual. Statements run in the order they were
+ * issued either way. If one statement of a group fails, PostgreSQL skips the rest of the group
+ * (the COMMIT too) and the transaction is aborted; the error is thrown and Kysely rolls back.
+ */
+import pg from 'pg';
+import {
+  CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type DatabaseConnection, type Dialect, type Driver,
+  type QueryResult, type TransactionSettings,
+} from 'kysely';
+
+/**
+ * The query's SQL with each parameter written as a literal, or null when that cannot be done
+ * exactly. Every value becomes a quoted literal (`'42'`, `'text'`), which PostgreSQL types from
+ * its context the way it types an untyped text parameter (what pg sends for strings, numbers and
+ * booleans), so the statement means the same. Refused: arrays, buffers, objects (pg sends some
+ * of them in other forms), SQL with a quote or a `$` that is no parameter marker.
+ */
+export function inlineQuery(q: { sql: string; parameters: readonly unknown[] }): string | null {
+  if (q.sql.includes("'") || q.sql.includes(';')) return null;
+  let exact = true;
+  const text = q.sql.replace(/\$(\d*)/g, (marker, n: string) => {
+    const v = n ? literal(q.parameters[Number(n) - 1], Number(n) <= q.parameters.length) : null;
+    if (v === null) exact = false;
+    return v ?? marker;
+  });
+  return exact ? text : null;
+}
+
+function literal(v: unknown, present: boolean): string | null {
+  if (!present) return null;
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return pg.escapeLiteral(v);
+  if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'bigint' || typeof v === 'boolean') return `'${String(v)}'`;
+  return null;
+}
+
+/** One pooled client, with the statements of its transaction that are held back (see above). */
+export class PgConnection implements DatabaseConnection {
+  /** SQL not sent yet: the BEGIN, then writes deferred to the commit. */
+  private held: string[] = [];
+  /** Whether the server has seen this transaction's BEGIN (so a rollback has something to end). */
+  private begun = false;
+  /** NOTIFY payloads (channel, payload) to send with the commit. */
+  readonly notifications: Array<[string, string]> = [];
+  discarded = false;
+
+  constructor(readonly client: pg.PoolClient) {}
+
+  async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.held.length) {
+      const inline = inlineQuery(q);
+      if (inline !== null) return result(last(await this.sendHeld([inline])));
+      await this.sendHeld([]);
+    }
+    return result(await this.client.query(q.sql, [...q.parameters]));
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not configured for PostgreSQL');
+  }
+
+  begin(sql: string): void {
+    this.held = [sql];
+    this.begun = false;
+    this.notifications.length = 0;
+  }
+
+  /**
+   * Runs `q` with the commit when it can travel as a literal statement, else now. Its result is
+   * not returned, and an error it raises fails the commit (the whole transaction).
+   */
+  async deferToCommit(q: CompiledQuery): Promise<void> {
+    const inline = inlineQuery(q);
+    if (inline === null) await this.executeQuery(q);
+    else this.held.push(inline);
+  }
+
+  async commit(): Promise<void> {
+    const notify = this.notifications.splice(0).map(([channel, payload]) => `select pg_notify(${pg.escapeLiteral(channel)}, ${pg.escapeLiteral(payload)})`);
+    // Nothing was sent and nothing is to be written: an empty transaction, nothing to send.
+    if (!this.begun && this.held.length <= 1 && notify.length === 0) { this.held = []; return; }
+    const r = last(await this.sendHeld([...notify, 'commit']));
+    // PostgreSQL completes COMMIT with a ROLLBACK tag when an earlier error left the transaction aborted.
+    if (r.command === 'ROLLBACK') throw new Error('the transaction was aborted; its commit was a rollback');
+  }
+
+  async rollback(): Promise<void> {
+    this.held = [];
+    this.notifications.length = 0;
+    if (!this.begun) return;
+    this.begun = false;
+    try {
+      await this.client.query('rollback');
+    } catch (e) {
+      this.discarded = true;
+      throw e;
+    }
+  }
+
+  /** The held statements and `more` as one simple-protocol query; the results of each. */
+  private async sendHeld(more: string[]): Promise<pg.QueryResult[]> {
+    const text = [...this.held, ...more].join('; ');
+    this.held = [];
+    this.begun = true;
+    const r = await this.client.query(text) as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(r) ? r : [r];
+  }
+}
+
+const last = <T>(xs: T[]): T => xs[xs.length - 1];
+
+function result<R>(r: pg.QueryResult): QueryResult<R> {
+  const { command, rowCount, rows } = r;
+  if (command === 'ROLLBACK' || command === 'COMMIT') return { rows: [{ command }] as R[] };
+  return {
+    numAffectedRows: ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(command) ? BigInt(rowCount ?? 0) : undefined,
+    rows: (rows ?? []) as R[],
+  };
+}
+
+class PgDriver implements Driver {
+  private readonly connections = new WeakMap<pg.PoolClient, PgConnection>();
+  private pool: pg.Pool | null;
+
+  constructor(pool: pg.Pool) { this.pool = pool; }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<PgConnection> {
+    if (!this.pool) throw new Error('driver has already been destroyed');
+    const client = await this.pool.connect();
+    let c = this.connections.get(client);
+    if (!c) this.connections.set(client, c = new PgConnection(client));
+    return c;
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    let sql = 'begin';
+    if (settings.isolationLevel || settings.accessMode) {
+      sql = ['start transaction', settings.isolationLevel ? `isolation level ${settings.isolationLevel}` : '', settings.accessMode ?? ''].filter(Boolean).join(' ');
+    }
+    (connection as PgConnection).begin(sql);
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> { await (connection as PgConnection).commit(); }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> { await (connection as PgConnection).rollback(); }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const c = connection as PgConnection;
+    c.client.release(c.discarded);
+  }
+
+  async destroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.end();
+  }
+}
+
+export function postgresDialect(pool: pg.Pool): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new PgDriver(pool),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
+}
