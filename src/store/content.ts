@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Folder, FolderKind, FolderRole, Item } from '../model/types.js';
 import type { Changes, FolderChanges, ItemPatch, ListedField, ListedItem, ListFieldsOptions, ListItemsOptions, NewFolder, NewItem, WriteOptions } from './store.js';
 import { StoreError, conflict, notFound } from './errors.js';
-import type { ItemRow } from './schema.js';
+import type { ItemRow, TombstoneRow } from './schema.js';
 import { json, toFolder, toItem, toTombstone } from './rows.js';
 import { ItemWriter } from './item-writer.js';
 import { nextUidValidity } from './uid-validity-schema.js';
@@ -24,14 +24,32 @@ export abstract class ContentStore extends DirectoryStore {
     this.db.selectFrom('folders').selectAll().where('account_id', '=', accountId).orderBy('id'));
   private readonly foldersOfKind = new QueryShape(this.db as never, 2, (accountId: number, kind: FolderKind) =>
     this.db.selectFrom('folders').selectAll().where('account_id', '=', accountId).orderBy('id').where('kind', '=', kind));
-  private readonly changedItems = ([false, true] as const).map((withoutContent) => new QueryShape(this.db as never, 3,
-    (folderId: number, modseq: number, limit: number) => this.db.selectFrom('items')
-      .select(ITEM_COLUMNS.filter((c) => !(withoutContent && c === 'content'))).where('folder_id', '=', folderId)
-      .where('modseq', '>', modseq).orderBy('modseq').limit(limit)));
-  private readonly tombstonesAfter = new QueryShape(this.db as never, 3, (folderId: number, modseq: number, limit: number) =>
-    this.db.selectFrom('tombstones').selectAll().where('folder_id', '=', folderId).where('modseq', '>', modseq).orderBy('modseq').limit(limit));
-  private readonly contentModseqOf = new QueryShape(this.db as never, 1, (folderId: number) =>
-    this.db.selectFrom('folders').select('content_modseq').where('id', '=', folderId));
+  /**
+   * The change feed of a folder as one statement (one round trip and one snapshot, where it was
+   * three queries on three pooled connections): the items changed after a modseq and the
+   * tombstones after it (each by modseq, at most `limit`), and a row for the folder itself with
+   * its content modseq (none when the folder is gone). `row_kind` tells them apart: 'i', 't', 'f';
+   * tombstones and the folder row fill the item columns they have (`id` is the tombstone's
+   * item_id, the folder row's `modseq` its content modseq) and leave the others null (outside any
+   * subquery: PostgreSQL types a null inside one as text, which no bigint column unites with).
+   */
+  private readonly feed = ([false, true] as const).map((withoutContent) => {
+    const columns = ITEM_COLUMNS.filter((c) => !(withoutContent && c === 'content'));
+    const ident = (c: string) => sql.ref(c);
+    const list = (pick: (c: string) => ReturnType<typeof sql.ref> | ReturnType<typeof sql.raw>) => sql.join(columns.map((c) => sql`${pick(c)} as ${ident(c)}`));
+    const TOMBSTONE = new Set(['folder_id', 'name', 'uid', 'imap_uid', 'modseq']);
+    return new QueryShape(this.db as never, 3, (folderId: number, modseq: number, limit: number) => {
+      const q = sql<Record<string, unknown>>`
+        select * from (select 'i' as row_kind, ${list(ident)} from items where folder_id = ${folderId} and modseq > ${modseq} order by modseq limit ${limit}) changed
+        union all
+        select 't' as row_kind, ${list((c) => (c === 'id' ? ident('item_id') : TOMBSTONE.has(c) ? ident(c) : sql.raw('null')))}
+          from (select * from tombstones where folder_id = ${folderId} and modseq > ${modseq} order by modseq limit ${limit}) gone
+        union all
+        select 'f' as row_kind, ${list((c) => (c === 'id' ? ident('id') : c === 'modseq' ? ident('content_modseq') : sql.raw('null')))}
+          from folders where id = ${folderId}`;
+      return { compile: () => q.compile(this.db) };
+    });
+  });
 
   // Folders
 
@@ -263,13 +281,15 @@ export abstract class ContentStore extends DirectoryStore {
   }
 
   async changesSince(folderId: number, modseq: number, limit = 10_000, opts: { withoutContent?: boolean } = {}): Promise<Changes> {
-    const [changedRows, deletedRows, [folder]] = await Promise.all([
-      this.changedItems[opts.withoutContent ? 1 : 0].run(folderId, modseq, limit + 1),
-      this.tombstonesAfter.run(folderId, modseq, limit + 1),
-      this.contentModseqOf.run(folderId),
-    ]);
-    if (!folder) throw notFound('folder');
-    const changed = changedRows.map((r) => toItem({ content: null, ...(r as object) } as ItemRow));
+    const rows = await this.feed[opts.withoutContent ? 1 : 0].run(folderId, modseq, limit + 1);
+    const byModseq = (a: Record<string, unknown>, b: Record<string, unknown>) => Number(a.modseq) - Number(b.modseq);
+    const changedRows = rows.filter((r) => r.row_kind === 'i').sort(byModseq);
+    const deletedRows = rows.filter((r) => r.row_kind === 't').sort(byModseq)
+      .map((r) => ({ folder_id: r.folder_id, item_id: r.id, name: r.name, uid: r.uid, imap_uid: r.imap_uid, modseq: r.modseq }) as unknown as TombstoneRow);
+    const f = rows.find((r) => r.row_kind === 'f');
+    if (!f) throw notFound('folder');
+    const folder = { content_modseq: f.modseq };
+    const changed = changedRows.map(({ row_kind: _, ...r }) => toItem({ content: null, ...r } as unknown as ItemRow));
     const deleted = deletedRows.map(toTombstone);
     if (changed.length + deleted.length <= limit) {
       const last = Math.max(modseq, Number(folder.content_modseq), ...changed.map((c) => c.modseq), ...deleted.map((d) => d.modseq));
