@@ -214,7 +214,7 @@ export class ImapConnection {
     if (sel && this.session.state === 'selected' && !this.closed && !outcome.silent && !outcome.fresh) {
       const quiet = outcome.noExpunges || (NO_EXPUNGE_DURING.has(cmd.command) && !cmd.uid);
       out.push(...await sel.sync({
-        expunges: !quiet, qresync: this.session.enabled.has('QRESYNC'), condstore: this.session.condstore, changed: outcome.folderChanged, current: outcome.viewCurrent,
+        expunges: !quiet, qresync: this.session.enabled.has('QRESYNC'), condstore: this.session.condstore, current: outcome.viewCurrent,
       }));
     }
     // Live SEARCH results (RFC 5267 §4): REMOVEFROM before this command's answers, ADDTO after.

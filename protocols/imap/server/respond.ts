@@ -14,8 +14,6 @@ export interface Outcome {
    * EXAMINE): the change check after the command would find what it just read.
    */
   fresh?: boolean;
-  /** The handler changed the selected folder (STORE): the change check goes straight to the change feed. */
-  folderChanged?: boolean;
   /** The handler knows the selected mailbox's view is current (its STORE was the folder's only change): no change check. */
   viewCurrent?: boolean;
   /** The tagged answer was already sent by the handler (STARTTLS). */

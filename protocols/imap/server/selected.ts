@@ -17,11 +17,6 @@ export interface SyncOptions {
   /** CONDSTORE enabled: flag updates carry MODSEQ (RFC 7162 §3.1.4). */
   condstore: boolean;
   /**
-   * The folder is known to have changed since the last sync (this session's own STORE changed
-   * flags in it): the folder row check is skipped and the change feed read at once.
-   */
-  changed?: boolean;
-  /**
    * The view is known to be current (`advance` said so after this session's own STORE): nothing
    * is read from the store; expunges read earlier are still announced when allowed.
    */
@@ -232,10 +227,10 @@ export class SelectedMailbox {
    */
   async sync(opts: SyncOptions): Promise<Buffer[]> {
     const out: Buffer[] = [];
-    // The change feed reads the folder's content modseq itself (and fails the same way when the
-    // folder is gone), so with `changed` the row read would only repeat it.
-    const folder = opts.changed || opts.current ? null : await this.currentFolder();
-    if (!opts.current && (!folder || folder.contentModseq !== this.modseq)) {
+    // The change feed at once, not the folder row first: the feed is one statement that carries
+    // the folder's content modseq too (and fails the same way when the folder is gone), so an
+    // unchanged folder costs one query either way and a changed one a query less.
+    if (!opts.current) {
       const changes = await this.changesSince(this.modseq);
       for (const uid of changes.vanished) if (this.indexOf(uid) >= 0) this.pendingExpunges.add(uid);
       const added: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];
@@ -251,7 +246,7 @@ export class SelectedMailbox {
           out.push(fetchResponse(this.seqOf(m.uid), items));
         }
       }
-      this.modseq = Math.max(changes.modseq, folder?.contentModseq ?? 0);
+      this.modseq = Math.max(this.modseq, changes.modseq);
       if (opts.expunges && this.pendingExpunges.size > 0) out.unshift(...this.expunge([...this.pendingExpunges], opts.qresync));
       added.sort((a, b) => a.uid - b.uid);
       for (const m of added) {

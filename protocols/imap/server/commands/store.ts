@@ -19,7 +19,6 @@ export const store = command({
     for (const ch of changed) sel.noteFlags(ch.uid, ch.flags, ch.modseq);
     // No other change since the view's modseq: the view is current without reading the store.
     const current = sel.advance(priorModseq, changed.map((ch) => ch.modseq));
-    const folderChanged = changed.length > 0 && !current;
     const out: Buffer[] = [];
     const skipped = new Set(modified);
     const changedUids = new Set(changed.map((ch) => ch.uid));
@@ -39,9 +38,9 @@ export const store = command({
       const numbers = modified.map((u) => (cmd.uid ? u : sel.seqOf(u))).filter((n) => n > 0);
       return {
         status: 'OK', text: 'Conditional STORE failed for some messages', code: { code: 'MODIFIED', args: [atom(compressNumbers(numbers))] },
-        untagged: out, folderChanged, viewCurrent: current,
+        untagged: out, viewCurrent: current,
       };
     }
-    return { ...ok('STORE completed', undefined, out), folderChanged, viewCurrent: current };
+    return { ...ok('STORE completed', undefined, out), viewCurrent: current };
   },
 });
