@@ -3,9 +3,9 @@
  * 7162 §3.1.3; ActiveSync Read and Flag), in as few statements as each backend allows, every one
  * built and compiled once (query-shape.ts). One transaction: the folder's account is locked first
  * (its modseq row, the lock that orders the account's writes, as everywhere in the store), then
- * the messages are read, then the changes are written. On PostgreSQL the transaction is three
- * round trips: BEGIN with the lock, the read, and the writes (one statement) with the NOTIFY and
- * the COMMIT (pg-driver.ts); so the account stays locked for two. It was ten.
+ * the messages are read, then the changes are written. On PostgreSQL the transaction is two
+ * round trips (pg-driver.ts): BEGIN, the lock and the read; then the writes (one statement), the
+ * NOTIFY and the COMMIT. So the account stays locked for about one round trip; it was ten.
  */
 import { sql, type Compilable, type RawBuilder } from 'kysely';
 import type { FlagChange } from '../model/mail.js';
@@ -27,8 +27,8 @@ export interface FlagResult {
 export class FlagWriter {
   /** Locks the folder's account, when the folder is a mail folder; its id and modseq. */
   private readonly lock: QueryShape<[number], { id: number | string; modseq: number | string }>;
-  /** The messages by UID, read after the lock (a new statement: it sees every earlier commit). */
-  private readonly rows: QueryShape<[number, number[] | string], FlagRow>;
+  /** The messages by UID, read after the lock (a statement of its own: it sees every commit before the lock). */
+  private readonly rows: QueryShape<[number, string], FlagRow>;
   /** PostgreSQL: every change of one STORE as one statement (data-modifying CTEs). */
   private readonly writeAll: QueryShape<[string, number, number, number, number], never>;
   /** SQLite: the same, statement by statement (no round trips to save; compiled once all the same). */
@@ -45,10 +45,10 @@ export class FlagWriter {
     this.lock = shape(1, (folderId: number) => db.updateTable('accounts').set({ modseq: sql`modseq` })
       .where('id', '=', (eb) => eb.selectFrom('folders').select('account_id').where('id', '=', folderId).where('kind', '=', 'mail'))
       .returning(['id', 'modseq']));
-    this.rows = shape(2, (folderId: number, uids: number[] | string) => db.selectFrom('items')
+    this.rows = shape(2, (folderId: number, uids: string) => db.selectFrom('items')
       .select(['id', 'imap_uid', 'modseq', 'flags', (eb) => eb.selectFrom('folders').select('content_modseq').where('id', '=', folderId).as('folder_modseq')])
       .where('folder_id', '=', folderId)
-      // One parameter for any number of UIDs: an array on PostgreSQL, a JSON array on SQLite.
+      // One parameter for any number of UIDs: an array literal on PostgreSQL, a JSON array on SQLite.
       .where(postgres ? sql<boolean>`imap_uid = any(${uids}::bigint[])` : sql<boolean>`imap_uid in (select value from json_each(${uids}))`)
       .orderBy('imap_uid') as never);
     this.writeAll = shape(5, (changes: string, now: number, last: number, folderId: number, accountId: number) => raw(sql<never>`
@@ -68,12 +68,13 @@ export class FlagWriter {
   storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts: { unchangedSince?: number }): Promise<FlagResult> {
     return this.store.write(async (scope) => {
       const trx = scope.trx;
-      const [account] = await this.lock.on(trx, folderId);
+      const wanted = [...new Set(uids)];
+      // The lock, then the read in a statement of its own (PostgreSQL: both in one round trip).
+      const list = this.store.dialect === 'postgres' ? `{${wanted.map(Number).join(',')}}` : JSON.stringify(wanted);
+      const [[account], rows] = await this.store.together(trx, [this.lock.compile(folderId), this.rows.compile(folderId, list)]) as
+        [Array<{ id: number | string; modseq: number | string }>, FlagRow[]];
       if (!account) return this.folderError(trx, folderId);
       const accountId = Number(account.id);
-      const wanted = [...new Set(uids)];
-      if (wanted.length === 0) return { changed: [], modified: [] };
-      const rows = await this.rows.on(trx, folderId, this.store.dialect === 'postgres' ? wanted : JSON.stringify(wanted));
       const modified: number[] = [];
       const updates: { row: FlagRow; flags: string[] }[] = [];
       for (const row of rows) {

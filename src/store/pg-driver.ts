@@ -66,6 +66,22 @@ export class PgConnection implements DatabaseConnection {
     return result(await this.client.query(q.sql, [...q.parameters]));
   }
 
+  /**
+   * Several statements in one round trip when all can travel as literals (each in its own
+   * snapshot, as if sent one by one: PostgreSQL takes a new one per statement of a simple query
+   * in a READ COMMITTED transaction), else one by one; the rows of each. Inside a transaction.
+   */
+  async executeTogether(qs: CompiledQuery[]): Promise<unknown[][]> {
+    const inline = qs.map(inlineQuery);
+    if (inline.some((q) => q === null)) {
+      const out: unknown[][] = [];
+      for (const q of qs) out.push((await this.executeQuery(q)).rows);
+      return out;
+    }
+    const results = await this.sendHeld(inline as string[]);
+    return results.slice(-qs.length).map((r) => r.rows ?? []);
+  }
+
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming is not configured for PostgreSQL');

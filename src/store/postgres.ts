@@ -101,6 +101,11 @@ export class PostgresStore extends SqlStore implements NotificationReadiness {
     await trx.getExecutor().provideConnection((connection) => (connection as PgConnection).deferToCommit(query));
   }
 
+  /** PostgreSQL: in one round trip when every statement can travel as literals (pg-driver.ts). */
+  override async together(trx: Trx, queries: CompiledQuery[]): Promise<unknown[][]> {
+    return trx.getExecutor().provideConnection((connection) => (connection as PgConnection).executeTogether(queries));
+  }
+
   /** Resolves when this node receives other nodes' (and its own) change notifications. */
   ready(): Promise<void> { return this.notify.ensureListening(); }
 }

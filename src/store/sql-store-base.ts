@@ -166,6 +166,17 @@ export abstract class SqlStoreBase {
     await trx.executeQuery(query);
   }
 
+  /**
+   * Statements of a transaction run in order, each seeing what the ones before it did (and
+   * what other transactions committed meanwhile, as separate statements would); on PostgreSQL
+   * in one round trip where they can be. The rows of each.
+   */
+  async together(trx: Trx, queries: CompiledQuery[]): Promise<unknown[][]> {
+    const out: unknown[][] = [];
+    for (const q of queries) out.push((await trx.executeQuery(q)).rows);
+    return out;
+  }
+
   /** Drops one reference inside a write; the bytes go after commit when none is left. */
   async releaseBlobIn(scope: WriteScope, hash: string): Promise<void> {
     const row = await scope.trx.updateTable('blobs').set({ ref_count: sql`ref_count - 1` }).where('hash', '=', hash)

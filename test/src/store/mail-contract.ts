@@ -195,6 +195,34 @@ export function mailStoreContract(factory: StoreFactory): void {
       assert.equal(changes.modseq, set.changed[0].modseq);
     });
 
+    it('keeps every concurrent flag change of two nodes, each with its own modseq, in commit order', async () => {
+      const [u] = await users(1);
+      const peer = await opened.peer();
+      const msgs: Awaited<ReturnType<typeof append>>[] = [];
+      for (let i = 0; i < 4; i++) msgs.push(await append(u.inbox.id, `race${i}`));
+      const mark = (await store.mailboxStatus(u.inbox.id)).highestModseq;
+      const flags = ['\\Seen', '\\Flagged', '\\Answered', '$Work', '$Home', '$Later'];
+      // Every node adds its own flag to every message at once: none may be lost, no modseq shared.
+      const results = await Promise.all(flags.map((f, i) => (i % 2 ? peer : store).storeFlags(u.inbox.id, msgs.map((m) => m.uid), 'add', [f])));
+      const modseqs = results.flatMap((r) => r.changed.map((c) => c.modseq));
+      assert.equal(modseqs.length, flags.length * msgs.length);
+      assert.equal(new Set(modseqs).size, modseqs.length, 'each change has its own modseq');
+      for (const m of await store.listMessages(u.inbox.id)) assert.deepEqual([...m.flags].sort(), [...flags].sort());
+      // Each change saw the folder as the one before it left it: the prior modseqs chain in commit order.
+      const chain = results.map((r) => [r.priorModseq!, Math.max(...r.changed.map((c) => c.modseq))]).sort((a, b) => a[0] - b[0]);
+      assert.equal(chain[0][0], mark);
+      for (let i = 1; i < chain.length; i++) assert.equal(chain[i][0], chain[i - 1][1]);
+      assert.equal((await store.mailboxStatus(u.inbox.id)).highestModseq, chain[chain.length - 1][1]);
+    });
+
+    it('reports a missing folder and a folder that is no mail folder when flags are stored', async () => {
+      const [u] = await users(1);
+      await rejects(store.storeFlags(u.inbox.id + 100000, [1], 'add', ['\\Seen']), 'NotFound');
+      const calendar = await store.createFolder({ accountId: u.account.id, parentId: null, name: 'Cal', kind: 'calendar' });
+      await rejects(store.storeFlags(calendar.id, [1], 'add', ['\\Seen']), 'Invalid');
+      assert.deepEqual(await store.storeFlags(u.inbox.id, [], 'add', ['\\Seen']), { changed: [], modified: [] });
+    });
+
     it('is one state with the generic item API that ActiveSync Sync and MoveItems use', async () => {
       const [u] = await users(1);
       const m = await append(u.inbox.id, 'shared');

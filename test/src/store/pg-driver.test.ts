@@ -1,0 +1,83 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { CompiledQuery, Kysely, sql } from 'kysely';
+import { inlineQuery, postgresDialect } from '../../../src/store/pg-driver.js';
+import { freshPostgresUrl, postgresSkipReason } from '../../helpers/stores.js';
+
+describe('inlineQuery: parameters as literals only where they mean the same', () => {
+  it('writes each value as a quoted literal, nulls as null, text escaped', () => {
+    const q = CompiledQuery.raw('update t set a = $1, b = $2, c = $3 where id = $4 and d = $5', ["it's", 42, null, 7n, true]);
+    assert.equal(inlineQuery(q), "update t set a = 'it''s', b = '42', c = null where id = '7' and d = 'true'");
+    // $10 is the tenth parameter, not the first followed by a zero.
+    const many = CompiledQuery.raw('select $10, $1', Array.from({ length: 10 }, (_, i) => i + 1));
+    assert.equal(inlineQuery(many), "select '10', '1'");
+  });
+
+  it('refuses what pg would send in another form, SQL with quotes or semicolons, and stray markers', () => {
+    for (const [text, params] of [
+      ['select $1', [[1, 2]]], ['select $1', [Buffer.from('x')]], ['select $1', [{ a: 1 }]], ['select $1', [Number.NaN]],
+      ["select 'a', $1", [1]], ['select $1; drop table t', [1]], ['select $2', [1]], ['select $$x$$', []],
+    ] as Array<[string, unknown[]]>) assert.equal(inlineQuery(CompiledQuery.raw(text, params)), null, text);
+  });
+});
+
+describe('PostgreSQL driver: BEGIN with the first statement, deferred writes with the COMMIT', async () => {
+  const skip = await postgresSkipReason();
+  let db: Kysely<any>;
+  let pool: pg.Pool;
+  let drop: () => Promise<void>;
+  const sent: string[] = [];
+
+  before(async () => {
+    if (skip) return;
+    const fresh = await freshPostgresUrl();
+    drop = fresh.drop;
+    pool = new pg.Pool({ connectionString: fresh.url, max: 2 });
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+      (client as unknown as { query: unknown }).query = (...a: unknown[]) => { sent.push(String(a[0])); return query(...a); };
+    });
+    db = new Kysely<any>({ dialect: postgresDialect(pool) });
+    await sql`create table t (id int primary key, v text not null)`.execute(db);
+  });
+  after(async () => { if (!skip) { await db.destroy(); await drop(); } });
+
+  it('sends a transaction of a read and a deferred write in two round trips, and commits both', { skip: skip ?? false }, async () => {
+    sent.length = 0;
+    await db.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom('t').select('id').where('id', '=', 1).execute();
+      assert.deepEqual(rows, []);
+      await trx.getExecutor().provideConnection(async (c) => {
+        await (c as unknown as { deferToCommit(q: CompiledQuery): Promise<void> }).deferToCommit(trx.insertInto('t').values({ id: 1, v: "o'clock" }).compile());
+      });
+    });
+    assert.deepEqual(sent, [
+      `begin; select "id" from "t" where "id" = '1'`,
+      `insert into "t" ("id", "v") values ('1', 'o''clock'); commit`,
+    ]);
+    assert.deepEqual(await db.selectFrom('t').selectAll().execute(), [{ id: 1, v: "o'clock" }]);
+  });
+
+  it('rolls everything back when a deferred write fails at the commit, and the connection serves on', { skip: skip ?? false }, async () => {
+    await assert.rejects(db.transaction().execute(async (trx) => {
+      await trx.updateTable('t').set({ v: 'changed' }).where('id', '=', 1).execute();
+      await trx.getExecutor().provideConnection(async (c) => {
+        // A duplicate key: fails only when the COMMIT's round trip runs it.
+        await (c as unknown as { deferToCommit(q: CompiledQuery): Promise<void> }).deferToCommit(trx.insertInto('t').values({ id: 1, v: 'dup' }).compile());
+      });
+    }), /duplicate key/);
+    assert.deepEqual(await db.selectFrom('t').selectAll().execute(), [{ id: 1, v: "o'clock" }]);
+    // A statement the driver cannot inline (an array) still runs, after the held BEGIN.
+    sent.length = 0;
+    const rows = await db.transaction().execute((trx) => trx.selectFrom('t').select('v').where(sql<boolean>`id = any(${[1, 2]}::int[])`).execute());
+    assert.deepEqual(rows, [{ v: "o'clock" }]);
+    assert.deepEqual(sent.slice(0, 2), ['begin', 'select "v" from "t" where id = any($1::int[])']);
+  });
+
+  it('sends nothing for a transaction that ran no statement', { skip: skip ?? false }, async () => {
+    sent.length = 0;
+    assert.equal(await db.transaction().execute(async () => 5), 5);
+    assert.deepEqual(sent, []);
+  });
+});
