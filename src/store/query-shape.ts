@@ -1,11 +1,13 @@
 /**
- * A read query built and compiled once, then run with new parameters: Kysely builds an operation
+ * A query built and compiled once, then run with new parameters: Kysely builds an operation
  * tree and compiles it to SQL on every call, which the IMAP bench's profile showed as about a
  * quarter of the server's CPU for a few one-table reads run on every command (the folder row,
  * message states, the change feed). The builder runs once with stand-in arguments; each
  * compiled parameter is then either one of the arguments (found by its stand-in) or a constant
  * of the query, so the same SQL text runs with the caller's values. Only for queries whose SQL
  * does not depend on the argument values (no conditional clauses): the shape is checked once.
+ * Reads run with `run`; the hot writes (STORE, mail-flags.ts) are compiled with `compile` and
+ * run in their transaction (`on`, or the store's `deferToCommit` and `together`).
  * One per store instance: the SQL text is the dialect's (SQLite and PostgreSQL differ).
  */
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
