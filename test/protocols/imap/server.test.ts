@@ -89,6 +89,32 @@ test('IMAP server on the wire', async (t) => {
     b.close();
   });
 
+  await t.test('a STORE right after another session\'s flag change still tells that change; after its own alone, nothing more', async () => {
+    const a = await loggedIn(h);
+    const b = await loggedIn(h);
+    assert.match(await a.command('c', 'CREATE Flagrace'), /^c OK/m);
+    for (const subject of ['one', 'two']) {
+      const m = `Subject: ${subject}\r\n\r\n${subject}\r\n`;
+      assert.match(await a.command('p', `APPEND Flagrace {${m.length}+}\r\n${m}`), /^p OK/m);
+    }
+    await a.command('s', 'SELECT Flagrace');
+    await b.command('s', 'SELECT Flagrace');
+    assert.match(await b.command('f', 'STORE 2 +FLAGS.SILENT (\\Flagged)'), /^f OK/m);
+    // a's view predates b's change: its STORE must not skip the change check.
+    const first = await a.command('g', 'STORE 1 +FLAGS (\\Seen)');
+    assert.match(first, /\* 1 FETCH \(FLAGS \([^)]*\\Seen[^)]*\)\)/);
+    assert.match(first, /\* 2 FETCH \(UID 2 FLAGS \([^)]*\\Flagged[^)]*\)\)/, 'b\'s change is told');
+    // Now a's own STORE is the folder's only change: it is answered and nothing else is told.
+    const second = await a.command('h', 'STORE 1 +FLAGS (\\Answered)');
+    assert.match(second, /\* 1 FETCH \(FLAGS \([^)]*\\Answered[^)]*\)\)/);
+    assert.doesNotMatch(second, /\* 2 FETCH/);
+    assert.deepEqual((await a.command('n', 'NOOP')).split('\r\n').filter((l) => l.startsWith('*')), []);
+    // And b learns of a's changes.
+    assert.match(await b.command('n', 'NOOP'), /\* 1 FETCH \(UID 1 FLAGS \((?=[^)]*\\Seen)(?=[^)]*\\Answered)[^)]*\)\)/);
+    a.close();
+    b.close();
+  });
+
   await t.test('SELECT of the selected mailbox again shows what other sessions changed meanwhile', async () => {
     const a = await loggedIn(h);
     const b = await loggedIn(h);
