@@ -18,6 +18,7 @@ import {
   CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type DatabaseConnection, type Dialect, type Driver,
   type QueryResult, type TransactionSettings,
 } from 'kysely';
+import { shapeNames } from './query-shape.js';
 
 /**
  * The query's SQL with each parameter written as a literal, or null when that cannot be done
@@ -63,7 +64,9 @@ export class PgConnection implements DatabaseConnection {
       if (inline !== null) return result(last(await this.sendHeld([inline])));
       await this.sendHeld([]);
     }
-    return result(await this.client.query(q.sql, [...q.parameters]));
+    // A shape's text (query-shape.ts) is prepared once per connection and then only bound.
+    const name = shapeNames.get(q.sql);
+    return result(await this.client.query(name ? { name, text: q.sql, values: [...q.parameters] } : q.sql, name ? undefined : [...q.parameters]));
   }
 
   /**

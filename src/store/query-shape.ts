@@ -14,6 +14,13 @@ import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 
 type Slot = { arg: number } | { value: unknown };
 
+/**
+ * The SQL texts of every shape, each with a statement name: the same text runs again and again,
+ * so the PostgreSQL driver prepares it once per connection (pg-driver.ts) and the server neither
+ * parses nor plans it again. A fixed set: one text per shape and dialect.
+ */
+export const shapeNames = new Map<string, string>();
+
 export class QueryShape<Args extends unknown[], Row> {
   private compiled: { sql: string; slots: Slot[] } | null = null;
 
@@ -34,6 +41,7 @@ export class QueryShape<Args extends unknown[], Row> {
     const used = new Set(slots.flatMap((s) => ('arg' in s ? [s.arg] : [])));
     if (used.size !== this.arity) throw new Error('QueryShape: an argument is not a plain parameter of the query');
     this.compiled = { sql: q.sql, slots };
+    if (!shapeNames.has(q.sql)) shapeNames.set(q.sql, `hearth_shape_${shapeNames.size + 1}`);
     return this.compiled;
   }
 
