@@ -233,10 +233,29 @@ export abstract class ContentStore extends DirectoryStore {
     return (await q.execute()).map((r) => toItem({ content: null, ...(r as object) } as ItemRow));
   }
 
+  /**
+   * Items by name with the listed columns (multiget), one compiled query per column set: the
+   * names go as one parameter (a JSON array read by json_each on SQLite, a text[] for
+   * `= any` on PostgreSQL), so the SQL text does not change with their number and is neither
+   * rebuilt by Kysely nor parsed again by the database with a parameter per name.
+   */
+  private readonly byNames = new Map<string, QueryShape<[number, unknown], Record<string, unknown>>>();
+
+  private byNamesShape(fields: readonly ListedField[]): QueryShape<[number, unknown], Record<string, unknown>> {
+    const key = fields.join(',');
+    let shape = this.byNames.get(key);
+    if (!shape) {
+      const columns = listedColumns(fields);
+      const inNames = (names: unknown) => (this.dialect === 'postgres' ? sql<boolean>`name = any(${names}::text[])` : sql<boolean>`name in (select value from json_each(${names}))`);
+      shape = new QueryShape(this.db as never, 2, (folderId: number, names: unknown) =>
+        this.db.selectFrom('items').select(columns as never[]).where('folder_id', '=', folderId).where(inNames(names)) as never);
+      this.byNames.set(key, shape);
+    }
+    return shape;
+  }
+
   async listItemFields<F extends ListedField>(folderId: number, fields: readonly F[], opts: ListFieldsOptions = {}): Promise<ListedItem<F>[]> {
-    // Columns come out under the model's names: the rows need no second object each. Empty props
-    // (nearly every row) come as NULL: cheaper to read than 10,000 copies of '{}'.
-    const columns = ['id', 'name', 'modseq', ...fields.map((f) => (f === 'props' ? sql`nullif(props, '{}')`.as('props') : LISTED_COLUMNS[f] === f ? f : `${LISTED_COLUMNS[f]} as ${f}`))];
+    const columns = listedColumns(fields);
     // Ordered in SQL only when a limit needs it: with a name or date filter the planner must stay
     // free to use the (folder, name) or (folder, start) index rather than walk (folder, modseq).
     const filtered = opts.names !== undefined || opts.from !== undefined || opts.to !== undefined;
@@ -257,7 +276,9 @@ export abstract class ContentStore extends DirectoryStore {
     const run = async (names?: string[]) => (opts.to === undefined ? part(names, false) : [...await part(names, false), ...await part(names, true)]);
     let rows: Record<string, unknown>[];
     if (!opts.names) rows = await run();
-    else {
+    else if (opts.afterModseq === undefined && opts.to === undefined && opts.from === undefined && opts.componentType === undefined) {
+      rows = opts.names.length === 0 ? [] : await this.byNamesShape(fields).run(folderId, this.dialect === 'postgres' ? opts.names : JSON.stringify(opts.names));
+    } else {
       rows = [];
       // Bounded IN lists, as getItemsByNames.
       for (let i = 0; i < opts.names.length; i += 500) for (const r of await run(opts.names.slice(i, i + 500))) rows.push(r);
@@ -362,6 +383,15 @@ export abstract class ContentStore extends DirectoryStore {
 }
 
 /** The column of each field a lean listing may select. */
+/**
+ * The select list of a lean listing. Columns come out under the model's names: the rows need no
+ * second object each. Empty props (nearly every row) come as NULL: cheaper to read than 10,000
+ * copies of '{}'.
+ */
+function listedColumns(fields: readonly ListedField[]): unknown[] {
+  return ['id', 'name', 'modseq', ...fields.map((f) => (f === 'props' ? sql`nullif(props, '{}')`.as('props') : LISTED_COLUMNS[f] === f ? f : `${LISTED_COLUMNS[f]} as ${f}`))];
+}
+
 const LISTED_COLUMNS: Record<ListedField, string> = {
   contentType: 'content_type', size: 'size', props: 'props', createdAt: 'created_at', updatedAt: 'updated_at', blobHash: 'blob_hash',
   content: 'content', componentType: 'component_type', startAt: 'start_at', endAt: 'end_at', recurring: 'recurring',

@@ -7,6 +7,7 @@ import type { LockRow } from './schema.js';
 import { lower, now } from './sql-store-base.js';
 import { auditDomainOf } from './admin-store.js';
 import { PolicySqlStore } from './policy-sql.js';
+import { QueryShape } from './query-shape.js';
 
 export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteScope } from './sql-store-base.js';
 
@@ -151,10 +152,13 @@ export class SqlStore extends PolicySqlStore implements Store {
     return Number(row.n);
   }
 
+  // The lockout check every password login makes, cached ones included (auth-service.ts): compiled once.
+  private readonly failureTimes = new QueryShape(this.db as never, 4, (login: string, source: string, since: number, limit: number) =>
+    this.db.selectFrom('login_failures').select('at').where('login', '=', login).where('source', '=', source).where('at', '>=', since)
+      .orderBy('at', 'desc').limit(limit));
+
   async loginFailureTimes(login: string, source: string, since: number, limit: number): Promise<number[]> {
-    const rows = await this.db.selectFrom('login_failures').select('at')
-      .where('login', '=', lower(login)).where('source', '=', source).where('at', '>=', since)
-      .orderBy('at', 'desc').limit(Math.max(0, Math.floor(limit))).execute();
+    const rows = await this.failureTimes.run(lower(login), source, since, Math.max(0, Math.floor(limit)));
     return rows.map((r) => Number(r.at));
   }
 

@@ -196,6 +196,23 @@ export function storeContract(factory: StoreFactory): void {
         assert.deepEqual(await store.listItemFields(999_999, ['content']), []);
       });
 
+      it('lists items by many names in one call: odd characters, duplicates, missing names, only the folder asked for', async () => {
+        const { account } = await userWithDomain();
+        const cal = await folderOf(account.id, 'calendar');
+        const other = await store.createFolder({ accountId: account.id, name: 'Other', kind: 'calendar' });
+        const odd = ['caf\u00e9 & co.ics', "o'brien.ics", 'quote".ics', 'back\\slash.ics', 'a,b.ics', '%41.ics', '[1].ics', 'emoji \u{1F600}.ics'];
+        const names = [...Array.from({ length: 620 }, (_, i) => `n${i}.ics`), ...odd];
+        const made = await store.createItems(names.map((name, i) => ({ folderId: cal.id, name, uid: `u${i}`, content: `C${i}` })));
+        await store.createItem({ folderId: other.id, name: 'n1.ics', uid: 'elsewhere', content: 'X' });
+        const asked = [...names.filter((_, i) => i % 3 === 0), ...odd, 'n1.ics', 'n1.ics', 'missing.ics', 'N3.ics'];
+        const rows = await store.listItemFields(cal.id, ['content'], { names: asked });
+        const want = made.filter((m) => asked.includes(m.name)).sort((a, b) => a.modseq - b.modseq);
+        assert.deepEqual(rows, want.map((m) => ({ id: m.id, name: m.name, modseq: m.modseq, content: m.content })), 'each once, in modseq order');
+        assert.deepEqual(await store.listItemFields(cal.id, ['content'], { names: [] }), []);
+        assert.deepEqual((await store.listItemFields(other.id, [], { names: ['n1.ics', 'n2.ics'] })).map((r) => r.name), ['n1.ics']);
+        assert.deepEqual((await store.listItemFields(cal.id, [], { names: ['n5.ics', 'n2.ics', 'n9.ics'], limit: 2 })).map((r) => r.name), ['n2.ics', 'n5.ics']);
+      });
+
       it('answers changesSince with changes, tombstones and paging', async () => {
         const { account } = await userWithDomain();
         const book = await folderOf(account.id, 'contacts');
