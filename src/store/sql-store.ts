@@ -7,6 +7,7 @@ import type { LockRow } from './schema.js';
 import { lower, now } from './sql-store-base.js';
 import { auditDomainOf } from './admin-store.js';
 import { PolicySqlStore } from './policy-sql.js';
+import { QueryShape } from './query-shape.js';
 
 export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteScope } from './sql-store-base.js';
 
@@ -16,6 +17,16 @@ export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteSco
  * This last layer holds devices, sync state, grants, settings, login failures and audit.
  */
 export class SqlStore extends PolicySqlStore implements Store {
+  // The reads every ActiveSync request makes (device, sync state, the credential check's lockout
+  // rows), compiled once (query-shape.ts): Kysely rebuilt and recompiled each on every request.
+  private readonly deviceOf = new QueryShape(this.db as never, 2, (accountId: number, deviceId: string) =>
+    this.db.selectFrom('devices').selectAll().where('account_id', '=', accountId).where('device_id', '=', deviceId));
+  private readonly syncStateOf = new QueryShape(this.db as never, 2, (deviceId: number, collection: string) =>
+    this.db.selectFrom('sync_states').selectAll().where('device_id', '=', deviceId).where('collection', '=', collection));
+  private readonly failuresOf = new QueryShape(this.db as never, 4, (login: string, source: string, since: number, limit: number) =>
+    this.db.selectFrom('login_failures').select('at').where('login', '=', login).where('source', '=', source).where('at', '>=', since)
+      .orderBy('at', 'desc').limit(limit));
+
   // Devices and sync state
 
   async touchDevice(d: DeviceUpsert): Promise<Device> {
@@ -33,7 +44,7 @@ export class SqlStore extends PolicySqlStore implements Store {
   }
 
   async getDevice(accountId: number, deviceId: string): Promise<Device | null> {
-    const row = await this.db.selectFrom('devices').selectAll().where('account_id', '=', accountId).where('device_id', '=', deviceId).executeTakeFirst();
+    const [row] = await this.deviceOf.run(accountId, deviceId);
     return row ? toDevice(row) : null;
   }
 
@@ -67,7 +78,7 @@ export class SqlStore extends PolicySqlStore implements Store {
   }
 
   async getSyncState(deviceId: number, collection: string): Promise<SyncState | null> {
-    const row = await this.db.selectFrom('sync_states').selectAll().where('device_id', '=', deviceId).where('collection', '=', collection).executeTakeFirst();
+    const [row] = await this.syncStateOf.run(deviceId, collection);
     return row ? toSyncState(row) : null;
   }
 
@@ -152,9 +163,7 @@ export class SqlStore extends PolicySqlStore implements Store {
   }
 
   async loginFailureTimes(login: string, source: string, since: number, limit: number): Promise<number[]> {
-    const rows = await this.db.selectFrom('login_failures').select('at')
-      .where('login', '=', lower(login)).where('source', '=', source).where('at', '>=', since)
-      .orderBy('at', 'desc').limit(Math.max(0, Math.floor(limit))).execute();
+    const rows = await this.failuresOf.run(lower(login), source, since, Math.max(0, Math.floor(limit)));
     return rows.map((r) => Number(r.at));
   }
 

@@ -56,16 +56,18 @@ interface Target {
   touch(): Promise<void>;
   /** Change the nth contact. */
   change(n: number): Promise<void>;
+  /** Profile the server from start(); stop(name) writes it (BENCH_CPU_PROF, Hearth only). */
+  prof?: { start(): Promise<void>; stop(name: string): Promise<void> };
   /** Ping round trips per run (Z-Push's are slow). */
   pings: number;
   close(): Promise<void>;
 }
 
-/** Hearth in its own process (activesync-server.ts). BENCH_CPU_PROF=DIR writes its V8 CPU profile there. */
+/** Hearth in its own process (activesync-server.ts). BENCH_CPU_PROF=DIR writes CPU profiles of the measured spans there. */
 async function hearth(): Promise<Target> {
   const prof = process.env.BENCH_CPU_PROF;
   const child: ChildProcess = fork(new URL('./activesync-server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx', ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, BENCH_CONTACTS: String(CONTACTS) },
   });
   const exited = new Promise((res) => child.once('exit', res));
@@ -79,6 +81,7 @@ async function hearth(): Promise<Target> {
   const base = await ask<string>('', 'base');
   return {
     name: 'Hearth', app: httpApp(base), pings: 200,
+    prof: prof ? { start: async () => { await ask('prof:start', 'prof'); }, stop: async (name) => { await ask(`prof:stop:${name}`, 'prof'); } } : undefined,
     cpu: () => ask<number>('cpu', 'cpu'),
     touch: async () => { await ask('touch', 'touched'); },
     change: async (n) => { await ask(`change:${n}`, 'changed'); },
@@ -157,10 +160,12 @@ async function measure(t: Target): Promise<Result> {
     for (const label of ['first device', 'second device']) {
       const p = await phone({ app: t.app } as never, USER, PW, `B${r}${label.length}`, '14.1');
       id = p.folders['9'];
+      await t.prof?.start();
       const t0 = performance.now();
       const c0 = await t.cpu();
       const { items } = await primed(p, id);
       const c = (await t.cpu()) - c0;
+      await t.prof?.stop(`${label.replace(' ', '-')}-${r}`);
       const ms = performance.now() - t0;
       if (items.length !== CONTACTS) throw new Error(`${t.name}: synced ${items.length} of ${CONTACTS}`);
       if (r > 0) add(`initial sync, ${label}: ms per window`, ms / requests, c / requests);
@@ -173,6 +178,7 @@ async function measure(t: Target): Promise<Result> {
     el(P, 'HeartbeatInterval', '300'),
     el(P, 'Folders', [el(P, 'Folder', [el(P, 'Id', id), el(P, 'Class', 'Contacts')])]),
   ]);
+  await t.prof?.start();
   for (let r = 0; r <= RUNS; r++) {
     const c0 = await t.cpu();
     const ping = p.dev.send('Ping', pingBody);
@@ -187,8 +193,10 @@ async function measure(t: Target): Promise<Result> {
     key = keyOf(c);
     if (r > 0) add('Ping held, woken by a write + Sync of the one change: ms per cycle', ms, (await t.cpu()) - c0);
   }
+  await t.prof?.stop('ping-wake');
   // 3. Ping round trips answered at once (a change is pending and stays pending).
   await t.change(RUNS + 1);
+  await t.prof?.start();
   for (let r = 0; r <= RUNS; r++) {
     const t0 = performance.now();
     const c0 = await t.cpu();
@@ -199,6 +207,7 @@ async function measure(t: Target): Promise<Result> {
     const c = (await t.cpu()) - c0;
     if (r > 0) add('Ping round trip, change pending: ms per request', (performance.now() - t0) / t.pings, c / t.pings);
   }
+  await t.prof?.stop('ping');
   return { wall, cpu };
 }
 

@@ -6,7 +6,11 @@
  * Messages: 'cpu' -> { cpu } (CPU milliseconds this process has used so far); 'touch' -> { touched }
  * after a no-op update of every contact (new modseqs, so the next device converts them again);
  * 'change:N' -> { changed } after changing the Nth contact; 'close' closes and exits.
+ * With BENCH_CPU_PROF=DIR, 'prof:start' and 'prof:stop:NAME' -> { prof } profile a measured span
+ * (V8 sampling profiler, 100 µs) into DIR/NAME.cpuprofile, leaving out the set-up between spans.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { ITEM_CLASSES } from '../../protocols/activesync/sync/classes.js';
 import { makeHarness, SETTINGS } from '../protocols/activesync/harness.js';
 import { benchContact, BENCH_CONTACT_USER, BENCH_CONTACT_PASSWORD } from './activesync-contacts-data.js';
@@ -22,8 +26,18 @@ for (let i = 0; i < contacts; i += 500) {
 }
 const ids = (await h.ctx.store.listItems(f.id)).map((it) => it.id);
 const base = await h.app.listen({ host: '127.0.0.1', port: 0 });
+const profDir = process.env.BENCH_CPU_PROF;
+const session = profDir ? new Session() : null;
+if (session) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 100 }); }
 process.on('message', (m: string) => {
-  if (m === 'cpu') { const u = process.cpuUsage(); process.send!({ cpu: (u.user + u.system) / 1000 }); }
+  if (m === 'prof:start') void session!.post('Profiler.start').then(() => process.send!({ prof: true }));
+  if (m.startsWith('prof:stop:')) {
+    void session!.post('Profiler.stop').then(({ profile }) => {
+      writeFileSync(`${profDir}/${m.slice(10)}.cpuprofile`, JSON.stringify(profile));
+      process.send!({ prof: true });
+    });
+  }
+  if (m === 'cpu') { const u = process.cpuUsage(); if (process.env.BENCH_SYS) console.error('user', u.user / 1000, 'sys', u.system / 1000); process.send!({ cpu: (u.user + u.system) / 1000 }); }
   if (m === 'touch') {
     void (async () => {
       for (const it of await h.ctx.store.listItems(f.id)) await h.ctx.store.updateItem(it.id, { summary: `${it.summary ?? ''}` });
