@@ -269,7 +269,8 @@ export abstract class ContentStore extends DirectoryStore {
       this.contentModseqOf.run(folderId),
     ]);
     if (!folder) throw notFound('folder');
-    const changed = changedRows.map((r) => toItem({ content: null, ...(r as object) } as ItemRow));
+    // toItem maps a missing content column (withoutContent) to null: no copy of each row needed.
+    const changed = changedRows.map((r) => toItem(r as ItemRow));
     const deleted = deletedRows.map(toTombstone);
     if (changed.length + deleted.length <= limit) {
       const last = Math.max(modseq, Number(folder.content_modseq), ...changed.map((c) => c.modseq), ...deleted.map((d) => d.modseq));
