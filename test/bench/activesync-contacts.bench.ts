@@ -12,6 +12,7 @@
  * utime + stime of the php process from /proc, 10 ms ticks, summed over a run and divided), so
  * the device's own WBXML codec is not counted for either. Requests per second per core = 1000 /
  * server CPU ms per request. On a loaded machine wall time is mostly the wait for a core.
+ * BENCH_CPU_PROF=DIR writes V8 CPU profiles of Hearth's server during the measured spans only.
  *
  * Z-Push is not in Debian; to get it (nothing of it is kept in this repository):
  *   - its source tree at tag 2.7.1 (github Z-Hub/Z-Push; `git archive 2.7.1 | tar x -C /work/zpush`),
