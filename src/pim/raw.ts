@@ -46,7 +46,8 @@ export function parseRaw(text: string): RawDoc {
   for (const lines of logical) {
     const unfolded = unfold(lines);
     const { name, group } = nameOf(unfolded);
-    const value = unfolded.slice(unfolded.indexOf(':') + 1).trim().toUpperCase();
+    // Only BEGIN and END need their value (the component name): not read for other lines.
+    const value = name === 'BEGIN' || name === 'END' ? unfolded.slice(unfolded.indexOf(':') + 1).trim().toUpperCase() : '';
     const parent = stack[stack.length - 1];
     if (name === 'BEGIN') {
       const comp: RawComp = { kind: 'comp', name: value, begin: lines, end: [], items: [] };
@@ -86,6 +87,7 @@ export function serializeRaw(doc: RawDoc): string {
 }
 
 export function unfold(lines: string[]): string {
+  if (lines.length === 1) return lines[0]; // most lines are not folded: no copy
   return lines.map((l, i) => (i === 0 ? l : l.slice(1))).join('');
 }
 

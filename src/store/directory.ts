@@ -5,9 +5,19 @@ import { StoreError, conflict, notFound } from './errors.js';
 import { toAccount, toAlias, toDomain } from './rows.js';
 import { DEFAULT_FOLDERS } from './defaults.js';
 import { SqlStoreBase, lower, now } from './sql-store-base.js';
+import { QueryShape } from './query-shape.js';
 
 /** Domains, accounts (with their default folders and limits), aliases and groups. */
 export abstract class DirectoryStore extends SqlStoreBase {
+  // Read on every authenticated request (the account, its domain, its groups for folder access),
+  // compiled once (query-shape.ts).
+  private readonly accountById = new QueryShape(this.db as never, 1, (id: number) => this.db.selectFrom('accounts').selectAll().where('id', '=', id));
+  private readonly accountByEmail = new QueryShape(this.db as never, 1, (email: string) => this.db.selectFrom('accounts').selectAll().where('email', '=', email));
+  private readonly domainById = new QueryShape(this.db as never, 1, (id: number) => this.db.selectFrom('domains').selectAll().where('id', '=', id));
+  private readonly domainByName = new QueryShape(this.db as never, 1, (name: string) => this.db.selectFrom('domains').selectAll().where('name', '=', name));
+  private readonly groupsOf = new QueryShape(this.db as never, 1, (memberId: number) => this.db.selectFrom('accounts')
+    .innerJoin('group_members', 'group_members.group_id', 'accounts.id').selectAll('accounts').where('group_members.member_id', '=', memberId).orderBy('email'));
+
   // Domains
 
   async createDomain(d: NewDomain): Promise<Domain> {
@@ -22,8 +32,7 @@ export abstract class DirectoryStore extends SqlStoreBase {
   }
 
   async getDomain(nameOrId: string | number): Promise<Domain | null> {
-    const q = this.db.selectFrom('domains').selectAll();
-    const row = await (typeof nameOrId === 'number' ? q.where('id', '=', nameOrId) : q.where('name', '=', lower(nameOrId))).executeTakeFirst();
+    const [row] = await (typeof nameOrId === 'number' ? this.domainById.run(nameOrId) : this.domainByName.run(lower(nameOrId)));
     return row ? toDomain(row) : null;
   }
 
@@ -95,8 +104,7 @@ export abstract class DirectoryStore extends SqlStoreBase {
   }
 
   async getAccount(emailOrId: string | number): Promise<Account | null> {
-    const q = this.db.selectFrom('accounts').selectAll();
-    const row = await (typeof emailOrId === 'number' ? q.where('id', '=', emailOrId) : q.where('email', '=', lower(emailOrId))).executeTakeFirst();
+    const [row] = await (typeof emailOrId === 'number' ? this.accountById.run(emailOrId) : this.accountByEmail.run(lower(emailOrId)));
     return row ? toAccount(row) : null;
   }
 
@@ -197,8 +205,6 @@ export abstract class DirectoryStore extends SqlStoreBase {
   }
 
   async listGroupsOf(memberId: number): Promise<Account[]> {
-    const rows = await this.db.selectFrom('accounts').innerJoin('group_members', 'group_members.group_id', 'accounts.id')
-      .selectAll('accounts').where('group_members.member_id', '=', memberId).orderBy('email').execute();
-    return rows.map(toAccount);
+    return (await this.groupsOf.run(memberId)).map(toAccount);
   }
 }

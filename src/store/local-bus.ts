@@ -32,12 +32,19 @@ export class ListenerRegistry {
 
 const SIGNAL_POLL_MS = 1000;
 const SIGNAL_KEEP_MS = 60_000;
+/**
+ * How often a writer prunes old rows. The table has no index on `at`, so a prune reads the whole
+ * table: done on every signal (a Ping writes one) it cost more than the rest of a Ping once a
+ * minute of Pings had accumulated. Rows now live 60-65 s; readers go by id, never by age.
+ */
+const SIGNAL_PRUNE_MS = 5_000;
 
 /**
  * The SQLite bus. One process serves the database, so data changes are delivered in-process.
  * Signals may come from another process (`hearth device wipe` while `hearth serve` runs): they
  * are also written to the `signals` table, which a serving process (one with subscribers) reads
- * every second; rows written by this process are skipped, rows older than a minute are removed.
+ * every second; rows written by this process are skipped, rows older than a minute are removed
+ * (by a writer, at most every SIGNAL_PRUNE_MS).
  */
 export class LocalBus implements ChangeBus {
   private readonly listeners = new ListenerRegistry();
@@ -46,6 +53,7 @@ export class LocalBus implements ChangeBus {
   private timer: NodeJS.Timeout | null = null;
   private cursor: number | null = null;
   private polling = false;
+  private prunedAt = 0;
 
   /** Called once the store's Kysely handle exists (after migrations). */
   async attach(db: Kysely<Database>): Promise<void> {
@@ -60,6 +68,8 @@ export class LocalBus implements ChangeBus {
     if (signals.length === 0) return;
     const at = Date.now();
     await trx.insertInto('signals').values(signals.map((e) => ({ account_id: e.accountId, signal: e.signal!, origin: this.origin, at })) as never).execute();
+    if (at - this.prunedAt < SIGNAL_PRUNE_MS) return;
+    this.prunedAt = at;
     await trx.deleteFrom('signals').where('at', '<', at - SIGNAL_KEEP_MS).execute();
   }
 

@@ -17,6 +17,13 @@ export { SqlStoreBase, type BlobBackend, type ChangeBus, type Trx, type WriteSco
  * This last layer holds devices, sync state, grants, settings, login failures and audit.
  */
 export class SqlStore extends PolicySqlStore implements Store {
+  // The reads every ActiveSync request makes (device, sync state, the credential check's lockout
+  // rows), compiled once (query-shape.ts): Kysely rebuilt and recompiled each on every request.
+  private readonly deviceOf = new QueryShape(this.db as never, 2, (accountId: number, deviceId: string) =>
+    this.db.selectFrom('devices').selectAll().where('account_id', '=', accountId).where('device_id', '=', deviceId));
+  private readonly syncStateOf = new QueryShape(this.db as never, 2, (deviceId: number, collection: string) =>
+    this.db.selectFrom('sync_states').selectAll().where('device_id', '=', deviceId).where('collection', '=', collection));
+
   // Devices and sync state
 
   async touchDevice(d: DeviceUpsert): Promise<Device> {
@@ -34,7 +41,7 @@ export class SqlStore extends PolicySqlStore implements Store {
   }
 
   async getDevice(accountId: number, deviceId: string): Promise<Device | null> {
-    const row = await this.db.selectFrom('devices').selectAll().where('account_id', '=', accountId).where('device_id', '=', deviceId).executeTakeFirst();
+    const [row] = await this.deviceOf.run(accountId, deviceId);
     return row ? toDevice(row) : null;
   }
 
@@ -68,7 +75,7 @@ export class SqlStore extends PolicySqlStore implements Store {
   }
 
   async getSyncState(deviceId: number, collection: string): Promise<SyncState | null> {
-    const row = await this.db.selectFrom('sync_states').selectAll().where('device_id', '=', deviceId).where('collection', '=', collection).executeTakeFirst();
+    const [row] = await this.syncStateOf.run(deviceId, collection);
     return row ? toSyncState(row) : null;
   }
 

@@ -282,6 +282,7 @@ function rawAssignments(vcf: string, parsed?: RawComp): Assignments {
 }
 
 function unescapeText(s: string): string {
+  if (!s.includes('\\')) return s;
   return s.replace(/\\([\\,;nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
 }
 
@@ -343,8 +344,11 @@ export function vcardToEasContact(vcf: string, opts: Pick<ConvertOptions, 'proto
   const put = (ns: string, tag: string, v: string | undefined) => { if (v !== undefined && v !== '') out.push(el(ns, tag, v)); };
   const raw = rawAssignments(vcf, root);
   const propsNamed = (name: string) => root.items.filter((x): x is RawProp => x.kind === 'prop' && x.name === name);
+  // The first property of each name, found in one pass (some thirty names are looked up).
+  const firstOf = new Map<string, RawProp>();
+  for (const x of root.items) if (x.kind === 'prop' && !firstOf.has(x.name)) firstOf.set(x.name, x);
   const rawLine = (name: string) => {
-    const p = root.items.find((x): x is RawProp => x.kind === 'prop' && x.name === name);
+    const p = firstOf.get(name);
     return p ? unfold(p.lines) : undefined;
   };
   // Text values unescaped (RFC 6350 §3.4); URL is a URI, taken as written.

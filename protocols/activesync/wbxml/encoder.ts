@@ -58,10 +58,18 @@ class Writer {
   }
   str(s: string): void {
     // a UTF-16 code unit takes at most 3 UTF-8 bytes
-    this.ensure(s.length * 3 + 2);
-    this.buf[this.pos++] = STR_I;
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-    this.buf[this.pos++] = 0;
+    const n = s.length;
+    this.ensure(n * 3 + 2);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = STR_I;
+    // Short ASCII strings (most ServerIds, names, numbers) byte by byte: Buffer.write's call into
+    // C++ costs more than the copy. Anything else, or a non-ASCII character found, goes to write().
+    let i = 0;
+    if (n <= 64) for (; i < n; i++) { const c = s.charCodeAt(i); if (c >= 0x80) break; buf[p + i] = c; }
+    p += i === n ? n : buf.write(s, p, 'utf8');
+    buf[p++] = 0;
+    this.pos = p;
   }
   bytes(b: Uint8Array): void {
     this.byte(OPAQUE);

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/store/open.js';
+import type { Kysely } from 'kysely';
 import type { ChangeEvent } from '../../../src/model/types.js';
+import type { Database } from '../../../src/store/schema.js';
 
 // On SQLite the serving process and the CLI are two processes on one database: a signal the CLI
 // sends (a wipe request) must reach the server's subscribers. Two connections stand for the two.
@@ -28,6 +30,26 @@ test('a signal from another connection to the SQLite database reaches this one w
   } finally {
     await cli.close();
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Pruning moved off the per-signal path (at most every few seconds, local-bus.ts): rows older
+// than a minute must still go, and fresh ones stay for other processes to read.
+test('a signal prunes the SQLite signals older than a minute and keeps the fresh ones', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-signals-'));
+  const store = await openStore(undefined, dir);
+  try {
+    const d = await store.createDomain({ name: 'prune.example' });
+    const a = await store.createAccount({ domainId: d.id, email: 'a@prune.example' });
+    const db = (store as unknown as { db: Kysely<Database> }).db;
+    await db.insertInto('signals').values({ account_id: a.id, signal: 'old', origin: 'elsewhere', at: Date.now() - 120_000 } as never).execute();
+    await db.insertInto('signals').values({ account_id: a.id, signal: 'recent', origin: 'elsewhere', at: Date.now() - 10_000 } as never).execute();
+    await store.signal(a.id, 'now');
+    const left = (await db.selectFrom('signals').select('signal').orderBy('id').execute()).map((r) => r.signal);
+    assert.deepEqual(left, ['recent', 'now']);
+  } finally {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -176,3 +176,13 @@ test('toXml / fromXml: namespaces by URI with any prefix, opaque as base64, text
   throwsCode(() => fromXml('<Sync/>'), 'bad-xml'); // no namespace
   throwsCode(() => fromXml('<Sync xmlns="AirSync:">a<Status/></Sync>'), 'bad-xml');
 });
+
+// The encoder copies short ASCII strings itself and hands the rest to Buffer.write: every case
+// must give the same UTF-8 bytes (an ASCII start then a non-ASCII character, the length limit).
+test('strings encode as UTF-8 whether ASCII or not, short or long, including a non-ASCII character after an ASCII start', () => {
+  for (const text of ['', 'a', 'Person12 Example', 'Müller', 'abcdefé', 'x'.repeat(64), 'x'.repeat(65), `${'y'.repeat(63)}ß`, `${'z'.repeat(70)}€`, 'emoji 😀 end']) {
+    const enc = encodeWbxml(el('AirSync', 'ServerId', text));
+    assert.deepEqual([...enc], [...HEADER, 0x0d | 0x40, 0x03, ...Buffer.from(text, 'utf8'), 0x00, 0x01], JSON.stringify(text));
+    assert.equal(childText(el('x', 'x', [decodeWbxml(enc)]), 'ServerId'), text);
+  }
+});
