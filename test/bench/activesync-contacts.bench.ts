@@ -30,7 +30,8 @@
  * `php -S` (one process, requests in turn, as this device sends them); as root it runs as
  * www-data, since Z-Push refuses state and log directories owned by root.
  */
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { forkServer } from './server-process.js';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -67,18 +68,7 @@ interface Target {
 /** Hearth in its own process (activesync-server.ts). BENCH_CPU_PROF=DIR writes CPU profiles of the measured spans there. */
 async function hearth(): Promise<Target> {
   const prof = process.env.BENCH_CPU_PROF;
-  const child: ChildProcess = fork(new URL('./activesync-server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, BENCH_CONTACTS: String(CONTACTS) },
-  });
-  const exited = new Promise((res) => child.once('exit', res));
-  const died = new Promise<never>((_, rej) => child.once('exit', () => rej(new Error('Hearth: the server process exited'))));
-  died.catch(() => {});
-  const ask = <T>(m: string, key: string) => Promise.race([died, new Promise<T>((res) => {
-    const on = (r: Record<string, T>) => { if (key in r) { child.off('message', on); res(r[key]); } };
-    child.on('message', on);
-    if (m) child.send(m);
-  })]);
+  const { ask, close } = forkServer(new URL('./activesync-server.ts', import.meta.url), { BENCH_CONTACTS: String(CONTACTS) }, 'Hearth');
   const base = await ask<string>('', 'base');
   return {
     name: 'Hearth', app: httpApp(base), pings: 200,
@@ -86,7 +76,7 @@ async function hearth(): Promise<Target> {
     cpu: () => ask<number>('cpu', 'cpu'),
     touch: async () => { await ask('touch', 'touched'); },
     change: async (n) => { await ask(`change:${n}`, 'changed'); },
-    close: async () => { child.send('close'); await exited; },
+    close,
   };
 }
 

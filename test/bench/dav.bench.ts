@@ -9,7 +9,8 @@
  * Run: npm run bench -- dav. PostgreSQL: HEARTH_TEST_POSTGRES (a fresh database, dropped after);
  * DAV_BENCH_PG=0 leaves it out.
  */
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { forkServer } from './server-process.js';
 import { request as httpRequest, Agent } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -104,22 +105,11 @@ async function measure(t: Target): Promise<Record<string, Stat>> {
 
 /** Hearth in its own process (dav-server.ts) over a store: SQLite in a temporary directory, or a PostgreSQL URL. */
 async function hearthOn(name: string, database?: string): Promise<{ t: Target; close: () => Promise<void> }> {
-  const child: ChildProcess = fork(new URL('./dav-server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, DAV_BENCH_EVENTS: String(EVENTS), ...(database ? { DAV_BENCH_DATABASE: database } : {}) },
-  });
-  const exited = new Promise((res) => child.once('exit', res));
-  const died = new Promise<never>((_, rej) => child.once('exit', () => rej(new Error(`${name}: the server process exited`))));
-  died.catch(() => {});
-  const ask = <T>(m: string, key: string) => Promise.race([died, new Promise<T>((res) => {
-    const on = (r: Record<string, T>) => { if (key in r) { child.off('message', on); res(r[key]); } };
-    child.on('message', on);
-    if (m) child.send(m);
-  })]);
+  const { ask, close } = forkServer(new URL('./dav-server.ts', import.meta.url), { DAV_BENCH_EVENTS: String(EVENTS), ...(database ? { DAV_BENCH_DATABASE: database } : {}) }, name);
   const base = await ask<string>('', 'base');
   return {
     t: { name, base, cal: `/dav/calendars/${USER}/bench/`, auth: basic(USER, PW), agent: new Agent({ keepAlive: true, maxSockets: 1 }), cpu: () => ask<number>('cpu', 'cpu') },
-    close: async () => { child.send('close'); await exited; },
+    close,
   };
 }
 
