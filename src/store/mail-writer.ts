@@ -133,14 +133,15 @@ export class MailWriter {
 
   /**
    * The deliveries of one transaction, in order. Every account they touch is locked first
-   * (ascending), which also reads its usage, limits, modseq and domain; then each copy is decided
-   * in memory (quota, in batch order, as if the deliveries ran one after another) and the
-   * decided copies are written together: one upsert of the batch's blobs, one UPDATE per folder
-   * (its UIDs and content_modseq, which also checks the folder), one multi-row INSERT of items
-   * and one of messages rows, one UPDATE per account (modseq and usage); the change events go
-   * with the COMMIT (PostgreSQL's NOTIFY in the same round trip, postgres.ts). A one-recipient
-   * delivery makes 6 statements between BEGIN and COMMIT on SQLite, 5 on PostgreSQL (the blob
-   * upsert is a CTE of the items INSERT); it was 13.
+   * (ascending), which also reads its usage, limits, modseq and domain, and the target folders'
+   * rows are read (and on PostgreSQL locked) with them; then each copy is decided in memory
+   * (quota, in batch order, as if the deliveries ran one after another) and the decided copies
+   * are written together: one upsert of the batch's blobs, one multi-row INSERT of items and one
+   * of messages rows, one UPDATE per folder (its UIDs and content_modseq) and one per account
+   * (modseq and usage); the change events go with the COMMIT. A one-recipient delivery makes 6
+   * statements between BEGIN and COMMIT on SQLite; on PostgreSQL 3 round trips in all (issue
+   * 10): BEGIN with the locks and folder reads; the items INSERT with the blob upsert as its CTE;
+   * the messages, folder and account writes (deferToCommit), the NOTIFY and the COMMIT.
    */
   private async deliverBatch(scope: WriteScope, batch: PendingDelivery[]): Promise<DeliveryResult[]> {
     const trx = mail(scope);
