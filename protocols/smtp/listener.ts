@@ -24,7 +24,7 @@ import { fromAddresses } from './from-header.js';
 import { receivedHeader } from './received.js';
 import type { MailDelivery, SmtpDsn } from './delivery.js';
 import type { SmtpSettings } from './settings.js';
-import { sizeLimitOf } from './size-limit.js';
+import { domainSizeLimit, ownSizeLimit, sizeLimitOf } from './size-limit.js';
 import type { Srs } from '../../src/mail/srs.js';
 
 export type SmtpMode = 'mx' | 'submission' | 'submissions';
@@ -64,6 +64,12 @@ interface Transaction {
   /** Submission: addresses of other domains (and forwarding targets), for the outbound queue. */
   remote: Set<string>;
   limit: number;
+  /**
+   * The accepted mailboxes' own size limits (their settings) still being read: without a
+   * declared SIZE nothing is decided by them at RCPT, so the read runs while the client goes
+   * on (issue 10: a round trip fewer per RCPT on PostgreSQL) and `limit` takes them at DATA.
+   */
+  pendingLimits: Promise<number>[];
   /** MX: the domain of an alias that forwards elsewhere (the SRS forwarding domain), or of an SRS bounce. */
   forwardingDomain: string | null;
 }
@@ -94,7 +100,7 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
   const tx = (session: SMTPServerSession, fresh = false): Transaction => {
     let t = transactions.get(session);
     if (fresh || !t || t.number !== session.transaction) {
-      t = { number: session.transaction, mailboxes: new Map(), domains: new Map(), remote: new Set(), limit: settings.maxMessageSize, forwardingDomain: null };
+      t = { number: session.transaction, mailboxes: new Map(), domains: new Map(), remote: new Set(), limit: settings.maxMessageSize, pendingLimits: [], forwardingDomain: null };
       transactions.set(session, t);
     }
     return t;
@@ -204,19 +210,29 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
       const mailFromArgs = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;
       const declaredSize = mailFromArgs && typeof mailFromArgs.SIZE === 'string' ? Number(mailFromArgs.SIZE) : 0;
       let limit = t.limit;
+      const pending: Promise<number>[] = [];
       for (const m of r.mailboxes) {
         // The mailbox's domain as the resolution just read it (an account's address is in its domain).
         const domain = r.domains.get(m.domainId) ?? await store.getDomain(m.domainId);
         if (!domain) throw reply.unknownUser();
-        const mine = await sizeLimitOf(store, m, settings.maxMessageSize, domain);
-        // RFC 1870 §6.2: a SIZE over this recipient's limit is refused at RCPT.
-        if (declaredSize > mine) throw reply.tooBig(mine);
+        if (declaredSize > 0) {
+          const mine = await sizeLimitOf(store, m, settings.maxMessageSize, domain);
+          // RFC 1870 §6.2: a SIZE over this recipient's limit is refused at RCPT.
+          if (declaredSize > mine) throw reply.tooBig(mine);
+          limit = Math.min(limit, mine);
+        } else {
+          // No SIZE: the account's own limit only bounds DATA; it is read meanwhile (see Transaction).
+          limit = Math.min(limit, domainSizeLimit(settings.maxMessageSize, domain));
+          const own = ownSizeLimit(store, m);
+          own.catch(() => {}); // awaited at DATA; a transaction abandoned before it must not leave an unhandled rejection
+          pending.push(own);
+        }
         // The mail store's own rule (src/mail/quota.ts): one more message, of the declared size if any.
         if (await mailboxWouldExceed(store, m, domain, declaredSize)) throw reply.overQuota();
-        limit = Math.min(limit, mine);
         t.domains.set(domain.id, domain);
       }
       t.limit = limit;
+      t.pendingLimits.push(...pending);
       for (const m of r.mailboxes) t.mailboxes.set(m.id, m);
       for (const a of r.remote) t.remote.add(a);
     }),
@@ -226,8 +242,12 @@ export function createSmtpServer(mode: SmtpMode, deps: SmtpDeps): SMTPServer {
         spend(session);
         const t = tx(session);
         const read = await readBounded(stream, t.limit);
-        if (!read.ok) {
-          log.info({ cid: session.id, size: read.size, limit: t.limit }, 'smtp.data.too-big');
+        // The recipients' own limits read since RCPT (a message over one is refused after its dot, as any).
+        t.limit = Math.min(t.limit, ...await Promise.all(t.pendingLimits));
+        t.pendingLimits = [];
+        const size = read.ok ? read.bytes.length : read.size;
+        if (!read.ok || size > t.limit) {
+          log.info({ cid: session.id, size, limit: t.limit }, 'smtp.data.too-big');
           throw reply.tooBig(t.limit);
         }
         const user = submission ? (session.user as Account) : null;

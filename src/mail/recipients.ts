@@ -48,9 +48,16 @@ export async function resolveRecipient(store: Store, address: string, limits: Re
   const domainName = domainPart(start);
   // Each domain is read once per resolution (an alias fan-out names the same few again and again).
   const domains = new DomainMemo(store);
-  const domain = domainName ? await domains.byName(domainName) : null;
+  // The reads the address needs in the common case are sent at once, not one after another
+  // (issue 10: on PostgreSQL each is a round trip of the RCPT): the domain, the list address and
+  // the account. The last two are wasted for a domain that is not ours (a submission to
+  // another domain, a relay attempt at the MX), which costs reads but no waiting.
+  const [domain, list, account] = await Promise.all([
+    domainName ? domains.byName(domainName) : null,
+    findListAddress(store, start),
+    domainName ? store.getAccount(start) : null,
+  ]);
   if (!domain) return { kind: 'remote', domainName };
-  const list = await findListAddress(store, start);
   if (list && list.endpoint !== 'owner') return { kind: 'list', domain, list };
   // LIST-owner@DOMAIN reaches the list's owners (RFC 2369 §3.6 List-Owner), as an alias would.
   const ownedList = list;
@@ -59,6 +66,7 @@ export async function resolveRecipient(store: Store, address: string, limits: Re
   const mailboxes = new Map<number, Account>();
   const remote = new Set<string>();
   const seen = new Set<string>();
+  const accounts = new Map<string, Account | null>([[start, account]]);
   let level = level0;
   for (let depth = 0; level.length > 0; depth++) {
     if (depth > limits.maxDepth) return { kind: 'too-complex', domain };
@@ -66,7 +74,7 @@ export async function resolveRecipient(store: Store, address: string, limits: Re
     for (const addr of level) {
       if (seen.has(addr)) continue;
       seen.add(addr);
-      const targets = await expand(store, domains, addr, depth === 0 && !ownedList, mailboxes, remote);
+      const targets = await expand(store, domains, accounts, addr, depth === 0 && !ownedList, mailboxes, remote);
       next.push(...targets);
       if (mailboxes.size > limits.maxMailboxes || seen.size + next.length > limits.maxMailboxes * 4) return { kind: 'too-complex', domain };
     }
@@ -90,13 +98,15 @@ class DomainMemo {
 }
 
 /** One step: adds a mailbox, or returns the addresses this one points to. */
-async function expand(store: Store, domains: DomainMemo, addr: string, original: boolean, mailboxes: Map<number, Account>, remote: Set<string>): Promise<string[]> {
+async function expand(store: Store, domains: DomainMemo, accounts: Map<string, Account | null>, addr: string, original: boolean,
+  mailboxes: Map<number, Account>, remote: Set<string>): Promise<string[]> {
   const name = domainPart(addr);
   if (!(await domains.byName(name))) {
     remote.add(addr);
     return [];
   }
-  const account = await store.getAccount(addr);
+  // The address the sender wrote was read with its domain (resolveRecipient); the rest here.
+  const account = accounts.has(addr) ? accounts.get(addr)! : await store.getAccount(addr);
   if (account) {
     if (account.disabled) return [];
     // Resource accounts (rooms, equipment) book meetings over CalDAV/ActiveSync; they have no mailbox.

@@ -27,10 +27,20 @@ export interface LockedAccount { quota: QuotaState; modseq: number; domainSettin
  * domain's settings: one round trip where a lock, an account read and a domain read were three.
  */
 export async function lockAccountQuota(trx: MailTrx, accountId: number): Promise<LockedAccount> {
-  const a = await trx.updateTable('accounts').set({ modseq: sql`modseq` }).where('id', '=', accountId)
+  return lockedAccount(accountId, await lockAccountQuery(trx, accountId).executeTakeFirst());
+}
+
+/** lockAccountQuota's statement, to run with others (a delivery locks all its accounts in one round trip). */
+export function lockAccountQuery(trx: MailTrx, accountId: number) {
+  return trx.updateTable('accounts').set({ modseq: sql`modseq` }).where('id', '=', accountId)
     .returning(['domain_id', 'used_bytes', 'used_messages', 'quota_bytes', 'quota_messages', 'modseq',
-      sql<string>`(select settings from domains where domains.id = accounts.domain_id)`.as('domain_settings')])
-    .executeTakeFirst();
+      sql<string>`(select settings from domains where domains.id = accounts.domain_id)`.as('domain_settings')]);
+}
+
+/** lockAccountQuery's row (none: there is no such account). */
+export type LockRow = NonNullable<Awaited<ReturnType<ReturnType<typeof lockAccountQuery>['executeTakeFirst']>>>;
+
+export function lockedAccount(accountId: number, a: LockRow | undefined): LockedAccount {
   if (!a) throw notFound('account');
   return {
     quota: {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type {
   DeliveryResult, DeliveryTarget, MailMessage, NewMessage, ParsedMessage, UidMapping,
 } from '../model/mail.js';
@@ -13,7 +13,9 @@ import {
   type JoinedRow, type MailTrx,
 } from './mail-rows.js';
 import { FlagWriter, type FlagResult } from './mail-flags.js';
-import { crosses, fits, lockAccountQuota, readDomainQuota, type DomainQuotaState, type QuotaState } from './mail-quota.js';
+import {
+  crosses, fits, lockAccountQuery, lockedAccount, readDomainQuota, type DomainQuotaState, type LockRow, type QuotaState,
+} from './mail-quota.js';
 
 /** What one message copy needs besides its folder: the blob, the parse, flags and dates. */
 interface CopySource {
@@ -131,19 +133,22 @@ export class MailWriter {
 
   /**
    * The deliveries of one transaction, in order. Every account they touch is locked first
-   * (ascending), which also reads its usage, limits, modseq and domain; then each copy is decided
-   * in memory (quota, in batch order, as if the deliveries ran one after another) and the
-   * decided copies are written together: one upsert of the batch's blobs, one UPDATE per folder
-   * (its UIDs and content_modseq, which also checks the folder), one multi-row INSERT of items
-   * and one of messages rows, one UPDATE per account (modseq and usage); the change events go
-   * with the COMMIT (PostgreSQL's NOTIFY in the same round trip, postgres.ts). A one-recipient
-   * delivery makes 6 statements between BEGIN and COMMIT on SQLite, 5 on PostgreSQL (the blob
-   * upsert is a CTE of the items INSERT); it was 13.
+   * (ascending), which also reads its usage, limits, modseq and domain, and the target folders'
+   * rows are read (and on PostgreSQL locked) with them; then each copy is decided in memory
+   * (quota, in batch order, as if the deliveries ran one after another) and the decided copies
+   * are written together: one upsert of the batch's blobs, one multi-row INSERT of items and one
+   * of messages rows, one UPDATE per folder (its UIDs and content_modseq) and one per account
+   * (modseq and usage); the change events go with the COMMIT. A one-recipient delivery makes 6
+   * statements between BEGIN and COMMIT on SQLite; on PostgreSQL 3 round trips in all (issue
+   * 10): BEGIN with the locks and folder reads; the items INSERT with the blob upsert as its CTE;
+   * the messages, folder and account writes (deferToCommit), the NOTIFY and the COMMIT.
    */
   private async deliverBatch(scope: WriteScope, batch: PendingDelivery[]): Promise<DeliveryResult[]> {
     const trx = mail(scope);
     const accountIds = [...new Set(batch.flatMap((d) => d.targets.map((t) => t.accountId)))].sort((a, b) => a - b);
-    const { quotas, domains, modseqs } = await this.lockAll(scope, accountIds);
+    const targets = batch.flatMap((d) => d.targets);
+    // The accounts' locks and the target folders' rows in one round trip (PostgreSQL, with BEGIN).
+    const { quotas, domains, modseqs, folderRows } = await this.lockAll(scope, accountIds, targets);
     const out: DeliveryResult[] = batch.map(() => ({ delivered: [], overQuota: [], crossedWarning: [] }));
     const copies: PlannedCopy[] = [];
     const blobs = new Map<string, BlobRefs>();
@@ -176,7 +181,7 @@ export class MailWriter {
         blobs.set(hash, b);
       }
     }
-    const folders = await this.takeFolderUids(trx, batch.flatMap((d) => d.targets), copies);
+    const { folders, updates } = this.takeFolderUids(scope, targets, copies, folderRows);
     // PostgreSQL: the blob upsert runs as a CTE of the items INSERT (one round trip for both).
     const blobList = [...blobs.values()];
     const blobQuery = this.store.addBlobsQuery(scope, blobList);
@@ -188,47 +193,74 @@ export class MailWriter {
         accountId: c.target.accountId, folderId: Number(folder.id), itemId: items[i].itemId, uid: items[i].uid, role: (folder.role ?? null) as FolderRole | null,
       });
     });
+    // Nothing reads them back in this transaction: on PostgreSQL they travel with the COMMIT (after
+    // the items INSERT, which cannot travel as literals: a held statement would go before it alone).
+    for (const q of updates) await this.store.deferToCommit(scope.trx, q);
     for (const [accountId, u] of usage) {
-      await trx.updateTable('accounts').set({
+      await this.store.deferToCommit(scope.trx, trx.updateTable('accounts').set({
         modseq: modseqs.get(accountId)!, used_bytes: sql`used_bytes + ${u.bytes}`, used_messages: sql`used_messages + ${u.messages}`,
-      }).where('id', '=', accountId).execute();
+      }).where('id', '=', accountId).compile());
     }
     return out;
   }
 
   /**
-   * Inside a delivery batch, after its accounts are locked: gives each decided copy its UID, one
-   * UPDATE per folder that takes a block of UIDs, sets content_modseq to the folder's last new
-   * modseq and returns the row, so that a missing folder (NotFound), a folder that is not a mail
-   * folder or not the target account's (Invalid) fails the transaction. A role target's folder is
-   * found by the same UPDATE (a subquery: the account's first mail folder with the role, else its
-   * inbox). Folders of targets that get no copy (over quota) are checked the same way.
+   * The target folders' rows of a delivery batch, read with its account locks (lockAll): one
+   * SELECT per folder, by id or, for a role target, the account's first mail folder with the role,
+   * else its inbox. On PostgreSQL each row is locked as an UPDATE of it would lock it (FOR NO KEY
+   * UPDATE), so that its uid_next stays ours until the commit.
    */
-  private async takeFolderUids(trx: MailTrx, targets: DeliveryTarget[], copies: PlannedCopy[]): Promise<Map<string, FolderRow>> {
+  private folderQueries(trx: MailTrx, targets: DeliveryTarget[]): { keys: string[]; queries: CompiledQuery[] } {
+    const keys = [...new Set(targets.map(folderKey))].sort();
+    const byKey = new Map(targets.map((t) => [folderKey(t), t]));
+    const queries = keys.map((key) => {
+      const t = byKey.get(key)!;
+      const q = trx.selectFrom('folders').selectAll().where('id', '=', 'folderId' in t ? t.folderId : (eb) => eb.selectFrom('folders as f').select('f.id')
+        .where('f.account_id', '=', t.accountId).where('f.kind', '=', 'mail').where('f.role', 'in', [t.role, 'inbox'])
+        .orderBy(sql`case when f.role = ${t.role} then 0 else 1 end`).orderBy('f.id').limit(1));
+      return (this.store.dialect === 'postgres' ? q.forNoKeyUpdate() : q).compile();
+    });
+    return { keys, queries };
+  }
+
+  /**
+   * Inside a delivery batch, after its accounts are locked and its folders read (lockAll): checks
+   * each target folder (missing: NotFound; not a mail folder or not the target account's:
+   * Invalid, which fails the transaction, also for targets that get no copy) and gives each
+   * decided copy its UID from the folder's uid_next. Returns the folders' UPDATEs (their UIDs and
+   * content_modseq, the folder's last new modseq), which nothing reads back: the caller defers
+   * them to the COMMIT.
+   * Every writer of a folder's uid_next holds its account's lock (and on PostgreSQL the row is
+   * locked since the read), so the UIDs read are still free.
+   */
+  private takeFolderUids(scope: WriteScope, targets: DeliveryTarget[], copies: PlannedCopy[],
+    rows: Map<string, FolderRow | undefined>): { folders: Map<string, FolderRow>; updates: CompiledQuery[] } {
+    const trx = mail(scope);
     const folders = new Map<string, FolderRow>();
-    const keys = new Map(targets.map((t) => [folderKey(t), t]));
-    // Accounts are locked already (ascending): any folder order is safe; keep one for repeatability.
-    for (const [key, t] of [...keys].sort(([, a], [, b]) => a.accountId - b.accountId || folderKey(a).localeCompare(folderKey(b)))) {
-      const mine = copies.filter((c) => folderKey(c.target) === key);
-      const last = Math.max(0, ...mine.map((c) => c.modseq));
-      const update = trx.updateTable('folders')
-        .set(mine.length ? { uid_next: sql`uid_next + ${mine.length}`, content_modseq: last } : { uid_next: sql`uid_next` });
-      const row = await ('folderId' in t
-        ? update.where('id', '=', t.folderId)
-        : update.where('id', '=', (eb) => eb.selectFrom('folders as f').select('f.id')
-          .where('f.account_id', '=', t.accountId).where('f.kind', '=', 'mail').where('f.role', 'in', [t.role, 'inbox'])
-          .orderBy(sql`case when f.role = ${t.role} then 0 else 1 end`).orderBy('f.id').limit(1))
-      ).returningAll().executeTakeFirst() as FolderRow | undefined;
+    for (const key of [...new Set(targets.map(folderKey))].sort()) {
+      const row = rows.get(key);
       if (!row) throw notFound('folder');
       if (row.kind !== 'mail') throw new StoreError('Invalid', 'not a mail folder');
-      let uid = Number(row.uid_next) - mine.length;
-      for (const c of mine) c.uid = uid++;
       folders.set(key, row);
     }
     for (const t of targets) {
       if (Number(folders.get(folderKey(t))!.account_id) !== t.accountId) throw new StoreError('Invalid', 'the folder is not the account\'s');
     }
-    return folders;
+    // By folder, not by target: two role targets may find the same folder (no Junk folder: the inbox).
+    const byFolder = new Map<number, { row: FolderRow; copies: PlannedCopy[] }>();
+    for (const c of copies) {
+      const row = folders.get(folderKey(c.target))!;
+      const f = byFolder.get(Number(row.id)) ?? { row, copies: [] };
+      f.copies.push(c);
+      byFolder.set(Number(row.id), f);
+    }
+    const updates = [...byFolder].sort(([a], [b]) => a - b).map(([id, f]) => {
+      let uid = Number(f.row.uid_next);
+      for (const c of f.copies) c.uid = uid++;
+      const last = Math.max(...f.copies.map((c) => c.modseq));
+      return trx.updateTable('folders').set({ uid_next: sql`uid_next + ${f.copies.length}`, content_modseq: last }).where('id', '=', id).compile();
+    });
+    return { folders, updates };
   }
 
   async append(folderId: number, messages: NewMessage[]): Promise<MailMessage[]> {
@@ -431,7 +463,11 @@ export class MailWriter {
       this.touched(scope, Number(item.folder_id), accountId, Number(item.modseq));
       return msg;
     });
-    for (let i = 0; i < messages.length; i += 200) await trx.insertInto('messages').values(messages.slice(i, i + 200) as never).execute();
+    // Nothing of a write reads its new messages rows back (threads are decided before): on
+    // PostgreSQL they travel with the COMMIT, a round trip fewer while the accounts are locked.
+    for (let i = 0; i < messages.length; i += 200) {
+      await this.store.deferToCommit(scope.trx, trx.insertInto('messages').values(messages.slice(i, i + 200) as never).compile());
+    }
     return out;
   }
 
@@ -451,16 +487,22 @@ export class MailWriter {
 
   /**
    * Locks the accounts (ascending: lock order never cycles) and reads their quota state, modseq
-   * and domain settings, one statement each; then each domain (ascending), which costs nothing
-   * more for a domain without limits (mail-quota.ts).
+   * and domain settings, one statement each, and then the rows of `folderTargets`' folders
+   * (folderQueries), all in one round trip on PostgreSQL (with the transaction's BEGIN); then
+   * each domain (ascending), which costs nothing more for a domain without limits
+   * (mail-quota.ts). A folder is locked only after its account (a delivery's folders are its
+   * accounts'), as when its UPDATE came later, so lock order still never cycles.
    */
-  private async lockAll(scope: WriteScope, accounts: number[]) {
+  private async lockAll(scope: WriteScope, accounts: number[], folderTargets: DeliveryTarget[] = []) {
     const trx = mail(scope);
     const quotas = new Map<number, QuotaState>();
     const modseqs = new Map<number, number>();
     const settings = new Map<number, string>();
-    for (const id of accounts) {
-      const locked = await lockAccountQuota(trx, id);
+    const folders = this.folderQueries(trx, folderTargets);
+    const rows = await this.store.together(scope.trx, [...accounts.map((id) => lockAccountQuery(trx, id).compile()), ...folders.queries]);
+    const folderRows = new Map(folders.keys.map((key, i) => [key, rows[accounts.length + i][0] as FolderRow | undefined]));
+    for (const [i, id] of accounts.entries()) {
+      const locked = lockedAccount(id, rows[i][0] as LockRow | undefined);
       quotas.set(id, locked.quota);
       modseqs.set(id, locked.modseq);
       settings.set(locked.quota.domainId, locked.domainSettings);
@@ -469,7 +511,7 @@ export class MailWriter {
     for (const id of [...settings.keys()].sort((a, b) => a - b)) {
       domains.set(id, await readDomainQuota(trx, id, this.store.dialect === 'postgres', false, settings.get(id)));
     }
-    return { quotas, domains, modseqs };
+    return { quotas, domains, modseqs, folderRows };
   }
 
   private charge(q: QuotaState, d: DomainQuotaState, bytes: number, messages: number) {

@@ -213,6 +213,14 @@ test('size: the domain limit and the user limit, the lower wins; 552 5.3.4 at RC
   await wire.cmd('MAIL FROM:<x@example.net>');
   await wire.cmd('RCPT TO:<tiny@example.test>');
   assert.match((await wire.data(message('x@example.net', 'tiny@example.test', 'big', 'x'.repeat(1500)))).text, /^552 5\.3\.4/);
+  // The user's own limit is read at DATA when no SIZE was declared (issue 10), but a declared SIZE
+  // over it is still refused at RCPT (RFC 1870 §6.2), and a message within it is accepted.
+  await wire.cmd('MAIL FROM:<x@example.net> SIZE=2000');
+  assert.match((await wire.cmd('RCPT TO:<tiny@example.test>')).text, /^552 5\.3\.4/);
+  await wire.cmd('RSET');
+  await wire.cmd('MAIL FROM:<x@example.net>');
+  await wire.cmd('RCPT TO:<tiny@example.test>');
+  assert.equal((await wire.data(message('x@example.net', 'tiny@example.test', 'small', 'x'.repeat(100)))).code, 250);
   wire.close();
 });
 

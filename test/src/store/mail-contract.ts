@@ -84,6 +84,19 @@ export function mailStoreContract(factory: StoreFactory): void {
       assert.equal((await store.mailboxStatus(junkA.id)).uidNext, 3);
     });
 
+    it('gives distinct UIDs to copies whose targets find the same folder (role fallback, role and id)', async () => {
+      const [b] = await users(1);
+      const junk = await folder(b.account.id, 'junk');
+      await store.updateFolder(junk.id, { role: null }); // no Junk: a junk copy goes to the inbox
+      const bytes = rfc822('same folder');
+      const r = await store.deliverMessage([{ accountId: b.account.id, role: 'junk' }, { accountId: b.account.id, role: 'inbox' },
+        { accountId: b.account.id, folderId: b.inbox.id }], bytes, await parseMessage(bytes));
+      assert.deepEqual(r.delivered.map((d) => d.folderId), [b.inbox.id, b.inbox.id, b.inbox.id]);
+      assert.deepEqual(r.delivered.map((d) => d.uid).sort(), [1, 2, 3]);
+      assert.deepEqual((await store.listMessages(b.inbox.id)).map((m) => m.uid).sort(), [1, 2, 3]);
+      assert.equal((await store.mailboxStatus(b.inbox.id)).uidNext, 4);
+    });
+
     it('delivers one message to many inboxes in one transaction, stored once', async () => {
       const [a, b] = await users(2);
       const events: ChangeEvent[] = [];
