@@ -7,8 +7,11 @@
  * least 3 runs) is spent. The same rule for both servers: warm-up requests until WARMUP_COUNT were
  * made or WARMUP_MS spent (at least one), so that V8 has compiled the path as it would have on a
  * server in use (CPython has no such warm-up, but gets the same requests); and a run of a short
- * operation is REPS requests in a row, REPS chosen from the warm-up so that a run lasts about
- * RUN_MS, its time and CPU divided by REPS (one request per run when a request takes longer).
+ * operation is REPS requests in a row (at most MAX_REPS), REPS chosen from the server's CPU during
+ * the warm-up so that a run costs it about RUN_CPU_MS, the run's time and CPU divided by REPS (one
+ * request per run when a request costs more). Each run reads the server's CPU twice (Hearth: over
+ * IPC, which costs it a little; Radicale: /proc, in 10 ms ticks): several requests per run make
+ * both small against the request.
  * Hearth runs in a process of its own (dav-server.ts), as Radicale does, so that neither server's
  * CPU includes the benchmark's HTTP client.
  * Run: npm run bench -- dav. PostgreSQL: HEARTH_TEST_POSTGRES (a fresh database, dropped after);
@@ -31,7 +34,7 @@ const BUDGET_MS = Number(process.env.DAV_BENCH_BUDGET_MS ?? 20_000);
 const MIN_RUNS = 3;
 const WARMUP_COUNT = Number(process.env.DAV_BENCH_WARMUP ?? 30);
 const WARMUP_MS = 3_000;
-const RUN_MS = 50;
+const RUN_CPU_MS = 100;
 const MAX_REPS = 20;
 /** DAV_BENCH_ONLY=hearth measures Hearth alone (profiling); the published table needs both. */
 const ONLY_HEARTH = process.env.DAV_BENCH_ONLY === 'hearth';
@@ -80,11 +83,13 @@ async function time(t: Target, fn: () => Promise<void>): Promise<Stat> {
   const times: number[] = [];
   const cpus: number[] = [];
   const w0 = performance.now();
+  const c0 = await t.cpu();
   let warm = 0;
   do { await fn(); warm++; } while (warm < WARMUP_COUNT && performance.now() - w0 < WARMUP_MS);
-  // A request's wall time after warming up: how many of them make a run of about RUN_MS.
-  const per = (performance.now() - w0) / warm;
-  const reps = Math.max(1, Math.min(MAX_REPS, Math.floor(RUN_MS / Math.max(per, 0.01))));
+  // A request's server CPU while warming up (not its wall time, which on a loaded machine is
+  // mostly the wait for a core): how many of them make a run of about RUN_CPU_MS.
+  const per = ((await t.cpu()) - c0) / warm;
+  const reps = Math.max(1, Math.min(MAX_REPS, Math.floor(RUN_CPU_MS / Math.max(per, 0.01))));
   const t0 = performance.now();
   while (times.length < RUNS && (times.length < MIN_RUNS || performance.now() - t0 < BUDGET_MS)) {
     const c = await t.cpu();
