@@ -4,8 +4,16 @@
  * every operation the median milliseconds of each with their spread (min-max) and the ratios
  * (Radicale / Hearth), and the CPU time each server process used per run. Each operation repeats
  * until DAV_BENCH_RUNS runs (default 15) or its time budget (DAV_BENCH_BUDGET_MS, default 20 s, at
- * least 3 runs) is spent, after one warm-up. Hearth runs in a process of its own (dav-server.ts),
- * as Radicale does, so that neither server's CPU includes the benchmark's HTTP client.
+ * least 3 runs) is spent. The same rule for both servers: warm-up requests until WARMUP_COUNT were
+ * made or WARMUP_MS spent (at least one), so that V8 has compiled the path as it would have on a
+ * server in use (CPython has no such warm-up, but gets the same requests); and a run of a short
+ * operation is REPS requests in a row (at most MAX_REPS), REPS chosen from the server's CPU during
+ * the warm-up so that a run costs it about RUN_CPU_MS, the run's time and CPU divided by REPS (one
+ * request per run when a request costs more). Each run reads the server's CPU twice (Hearth: over
+ * IPC, which costs it a little; Radicale: /proc, in 10 ms ticks): several requests per run make
+ * both small against the request.
+ * Hearth runs in a process of its own (dav-server.ts), as Radicale does, so that neither server's
+ * CPU includes the benchmark's HTTP client.
  * Run: npm run bench -- dav. PostgreSQL: HEARTH_TEST_POSTGRES (a fresh database, dropped after);
  * DAV_BENCH_PG=0 leaves it out.
  */
@@ -24,6 +32,10 @@ const EVENTS = Number(process.env.DAV_BENCH_EVENTS ?? 10_000);
 const RUNS = Number(process.env.DAV_BENCH_RUNS ?? 15);
 const BUDGET_MS = Number(process.env.DAV_BENCH_BUDGET_MS ?? 20_000);
 const MIN_RUNS = 3;
+const WARMUP_COUNT = Number(process.env.DAV_BENCH_WARMUP ?? 30);
+const WARMUP_MS = 3_000;
+const RUN_CPU_MS = 100;
+const MAX_REPS = 20;
 /** DAV_BENCH_ONLY=hearth measures Hearth alone (profiling); the published table needs both. */
 const ONLY_HEARTH = process.env.DAV_BENCH_ONLY === 'hearth';
 
@@ -63,24 +75,31 @@ const multigetBody = (hrefs: string[]) => `<?xml version="1.0"?><c:calendar-mult
 const syncBody = (token: string) => `<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;
 
 /** Wall milliseconds (median, min, max), the server's mean CPU milliseconds per run and the median of each run's (Hearth: exact clock; Radicale: 10 ms ticks, so its mean is the figure). */
-interface Stat { median: number; min: number; max: number; runs: number; cpu: number; cpuMedian: number }
+interface Stat { median: number; min: number; max: number; runs: number; reps: number; cpu: number; cpuMedian: number }
 
 const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function time(t: Target, fn: () => Promise<void>): Promise<Stat> {
   const times: number[] = [];
   const cpus: number[] = [];
-  await fn();
+  const w0 = performance.now();
+  const c0 = await t.cpu();
+  let warm = 0;
+  do { await fn(); warm++; } while (warm < WARMUP_COUNT && performance.now() - w0 < WARMUP_MS);
+  // A request's server CPU while warming up (not its wall time, which on a loaded machine is
+  // mostly the wait for a core): how many of them make a run of about RUN_CPU_MS.
+  const per = ((await t.cpu()) - c0) / warm;
+  const reps = Math.max(1, Math.min(MAX_REPS, Math.floor(RUN_CPU_MS / Math.max(per, 0.01))));
   const t0 = performance.now();
   while (times.length < RUNS && (times.length < MIN_RUNS || performance.now() - t0 < BUDGET_MS)) {
     const c = await t.cpu();
     const w = performance.now();
-    await fn();
-    times.push(performance.now() - w);
-    cpus.push((await t.cpu()) - c);
+    for (let i = 0; i < reps; i++) await fn();
+    times.push((performance.now() - w) / reps);
+    cpus.push(((await t.cpu()) - c) / reps);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { median: mid(times), min: sorted[0], max: sorted[sorted.length - 1], runs: times.length, cpu: cpus.reduce((a, b) => a + b, 0) / cpus.length, cpuMedian: mid(cpus) };
+  return { median: mid(times), min: sorted[0], max: sorted[sorted.length - 1], runs: times.length, reps, cpu: cpus.reduce((a, b) => a + b, 0) / cpus.length, cpuMedian: mid(cpus) };
 }
 
 async function measure(t: Target): Promise<Record<string, Stat>> {
@@ -99,7 +118,12 @@ async function measure(t: Target): Promise<Record<string, Stat>> {
   });
   let n = 0;
   out['PUT new event'] = await time(t, async () => { check(await req(t, 'PUT', `${t.cal}put-${n}.ics`, event(100_000 + n++).replace(/bench-(\d+)/, 'put-$1'), { 'content-type': 'text/calendar' }), 'put'); });
-  out['sync-collection, delta'] = await time(t, async () => { check(await req(t, 'REPORT', t.cal, syncBody(token), { ...XML }), 'delta'); });
+  // The delta lists the same 10 changes every run: its token is taken after the PUTs above (the
+  // token a delta from the initial one answers), then 10 more events are put.
+  const after = check(await req(t, 'REPORT', t.cal, syncBody(token), { ...XML }), 'delta');
+  token = /<[^>]*sync-token>([^<]+)</.exec(after.text.slice(-600))?.[1] ?? '';
+  for (let i = 0; i < 10; i++) check(await req(t, 'PUT', `${t.cal}put-${n}.ics`, event(100_000 + n++).replace(/bench-(\d+)/, 'put-$1'), { 'content-type': 'text/calendar' }), 'put');
+  out['sync-collection, delta after 10 PUTs'] = await time(t, async () => { check(await req(t, 'REPORT', t.cal, syncBody(token), { ...XML }), 'delta'); });
   return out;
 }
 
@@ -113,7 +137,7 @@ async function hearthOn(name: string, database?: string): Promise<{ t: Target; c
   };
 }
 
-const fmt = (s: Stat) => `${s.median.toFixed(s.median < 10 ? 2 : 1)} (${s.min.toFixed(s.min < 10 ? 2 : 1)}-${s.max.toFixed(s.max < 10 ? 2 : 1)}, n=${s.runs})`;
+const fmt = (s: Stat) => `${s.median.toFixed(s.median < 10 ? 2 : 1)} (${s.min.toFixed(s.min < 10 ? 2 : 1)}-${s.max.toFixed(s.max < 10 ? 2 : 1)}, n=${s.runs}${s.reps > 1 ? `x${s.reps}` : ''})`;
 
 async function main() {
   if (!ONLY_HEARTH && spawnSync('radicale', ['--version'], { stdio: 'ignore' }).error) { console.log('radicale is not installed: skipping the DAV benchmark'); return; }
@@ -138,7 +162,7 @@ async function main() {
     for (const t of targets) results.push(await measure(t));
     if (ONLY_HEARTH) {
       console.log(`load average ${loadBefore} before, ${load()} after`);
-      console.log(`${EVENTS} events, Hearth only, median (min-max, runs) after one warm-up, milliseconds`);
+      console.log(`${EVENTS} events, Hearth only, median (min-max, runs x requests per run) after warm-up, milliseconds per request`);
       console.table(Object.keys(results[0]).map((k) => Object.fromEntries([['operation', k], ...targets.flatMap((t, i) => [[t.name, fmt(results[i][k])], [`${t.name} CPU mean`, results[i][k].cpu.toFixed(2)], [`${t.name} CPU median`, results[i][k].cpuMedian.toFixed(2)]])])));
       return;
     }
@@ -157,13 +181,13 @@ async function main() {
     for (let i = 0; i < 600; i++) { try { await req(radicale, 'GET', '/.web/'); break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
     const rad0 = await measure(radicale);
     console.log(`load average ${loadBefore} before Hearth, ${load()} after Radicale`);
-    console.log(`${EVENTS} events, median (min-max, runs) after one warm-up, milliseconds; ratio = Radicale / Hearth medians`);
+    console.log(`${EVENTS} events, median (min-max, runs x requests per run) after warm-up, milliseconds per request; ratio = Radicale / Hearth medians`);
     console.table(Object.keys(rad0).map((k) => Object.fromEntries([
       ['operation', k], ...targets.map((t, i) => [t.name, fmt(results[i][k])]), ['Radicale', fmt(rad0[k])],
       ...targets.map((t, i) => [`ratio ${t.name.replace('Hearth ', '')}`, `${(rad0[k].median / results[i][k].median).toFixed(1)}x`]),
     ])));
     // On a loaded machine wall time mostly measures the wait for a core; CPU time per run does not.
-    console.log('CPU milliseconds per run, mean (Hearth: and median); each server process alone; ratio = Radicale mean / Hearth mean (Hearth median)');
+    console.log('CPU milliseconds per request, mean over the runs (Hearth: and median); each server process alone; ratio = Radicale mean / Hearth mean (Hearth median)');
     console.table(Object.keys(rad0).map((k) => Object.fromEntries([
       ['operation', k], ...targets.map((t, i) => [t.name, `${results[i][k].cpu.toFixed(2)} (median ${results[i][k].cpuMedian.toFixed(2)})`]), ['Radicale', rad0[k].cpu.toFixed(1)],
       ...targets.map((t, i) => [`ratio ${t.name.replace('Hearth ', '')}`, `${(rad0[k].cpu / results[i][k].cpu).toFixed(1)}x (${(rad0[k].cpu / results[i][k].cpuMedian).toFixed(1)}x)`]),
