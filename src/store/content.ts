@@ -310,7 +310,8 @@ export abstract class ContentStore extends DirectoryStore {
     const f = rows.find((r) => r.row_kind === 'f');
     if (!f) throw notFound('folder');
     const folder = { content_modseq: f.modseq };
-    const changed = changedRows.map(({ row_kind: _, ...r }) => toItem({ content: null, ...r } as unknown as ItemRow));
+    // toItem reads the columns by name (row_kind is ignored, a missing content is null): no copy of each row.
+    const changed = changedRows.map((r) => toItem(r as unknown as ItemRow));
     const deleted = deletedRows.map(toTombstone);
     if (changed.length + deleted.length <= limit) {
       const last = Math.max(modseq, Number(folder.content_modseq), ...changed.map((c) => c.modseq), ...deleted.map((d) => d.modseq));
