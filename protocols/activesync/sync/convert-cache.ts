@@ -8,6 +8,8 @@
  * process-wide singleton.
  *
  * The elements are shared between answers: callers wrap them in new parents and never change them.
+ * A cached element has no children, only its bytes: nothing in a Sync answer reads ApplicationData
+ * back, and a tree of some thirty objects per entry cost memory and garbage collection.
  */
 import { LRUCache } from 'lru-cache';
 import type { Item } from '../../../src/model/types.js';
@@ -37,7 +39,7 @@ const optionsKey = (o: ConvertOptions) =>
 /**
  * The AirSync ApplicationData element of the item's stored content (`cls.toEas`), from the cache
  * when this version was converted with these options before; a cached element carries its encoded
- * bytes. Throws as toEas does (nothing is cached then).
+ * bytes only (no children: decode them to read it). Throws as toEas does (nothing is cached then).
  */
 export function applicationData(store: Store, cls: ItemClass, item: Item, opts: ConvertOptions): WbxmlElement {
   const content = item.content!;
@@ -46,10 +48,10 @@ export function applicationData(store: Store, cls: ItemClass, item: Item, opts: 
   const cache = cacheFor(store);
   const hit = cache.get(key);
   if (hit) return hit;
-  const data = el('AirSync', 'ApplicationData', cls.toEas(content, opts));
-  // The bytes are encoded here once; the response's encoder copies them (encodable() has kept
-  // only elements the code pages know, so this does not throw for a converted item).
-  data.encoded = encodeWbxmlFragment(data);
+  // Encoded here once; the response's encoder copies the bytes (encodable() has kept only
+  // elements the code pages know, so this does not throw for a converted item). Only the bytes
+  // are kept: the tree dies young, and an entry is a few hundred bytes, not a tree of objects.
+  const data: WbxmlElement = { ns: 'AirSync', tag: 'ApplicationData', children: [], encoded: encodeWbxmlFragment(el('AirSync', 'ApplicationData', cls.toEas(content, opts))) };
   cache.set(key, data);
   return data;
 }

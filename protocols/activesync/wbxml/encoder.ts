@@ -88,11 +88,21 @@ class Writer {
  * current after it. Checked as encodeWbxml checks; no streamed content.
  */
 export function encodeWbxmlFragment(el: WbxmlElement): WbxmlFragment {
-  const w = new Writer(256);
+  // One scratch writer for every fragment (written synchronously, never nested): a fragment
+  // costs one allocation, its copy, where a writer of its own took two or three.
+  const w = fragmentWriter;
+  w.pos = 0;
   w.page = -1; // unknown: the first element writes its SWITCH_PAGE
-  writeElement(w, el);
-  return { bytes: Buffer.from(w.buf.subarray(0, w.pos)), page: w.page };
+  try {
+    writeElement(w, el);
+    return { bytes: Buffer.from(w.buf.subarray(0, w.pos)), page: w.page };
+  } finally {
+    // A rare big fragment does not keep its large buffer.
+    if (w.buf.length > 64 * 1024) w.buf = Buffer.allocUnsafe(INITIAL_SIZE);
+  }
 }
+
+const fragmentWriter = new Writer(INITIAL_SIZE);
 
 /** Encode an element tree as ActiveSync WBXML. Throws WbxmlError for an unknown ns or tag. */
 export function encodeWbxml(root: WbxmlElement): Buffer {

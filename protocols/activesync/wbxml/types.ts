@@ -19,8 +19,8 @@ export interface WbxmlElement {
    */
   stream?: StreamedContent;
   /**
-   * This element already encoded (encodeWbxmlFragment): the encoder copies these bytes instead of
-   * walking `children`, which stay for readers of the tree (and must describe the same element).
+   * This element already encoded (encodeWbxmlFragment): the encoder copies these bytes and does
+   * not look at `children` (which may be empty: decode the bytes to read such an element).
    */
   encoded?: WbxmlFragment;
 }

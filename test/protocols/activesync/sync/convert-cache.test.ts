@@ -23,7 +23,8 @@ test('an item version is converted once per options; a new modseq, other options
   const first = convertItem(store, cls, item, opts);
   assert.deepEqual(convertItem(store, cls, item, opts), first);
   assert.equal(calls, 1);
-  assert.deepEqual(first.children, ITEM_CLASSES.Contacts.toEas(item.content!, opts));
+  const tree = el('AirSync', 'ApplicationData', ITEM_CLASSES.Contacts.toEas(item.content!, opts));
+  assert.deepEqual(encodeWbxml(el('AirSync', 'Sync', [first])), encodeWbxml(el('AirSync', 'Sync', [tree])));
   // A write: new modseq, new content, converted anew.
   const changed = { ...item, modseq: 11, content: vcard('cache-1', 'Renamed Person') };
   assert.notDeepEqual(convertItem(store, cls, changed, opts), first);
@@ -39,13 +40,14 @@ test('an item version is converted once per options; a new modseq, other options
   assert.equal(calls, 7);
 });
 
-test('a cached ApplicationData carries bytes that encode as its children would', () => {
+test('a cached ApplicationData carries bytes that encode and decode as the converted tree', () => {
   const item = { id: 9, modseq: 3, content: vcard('cache-2', 'Encoded Person', 'Stored', 'NOTE:a note\r\nEMAIL:e@example.org\r\n') } as Item;
-  const data = convertItem({} as Store, ITEM_CLASSES.Contacts, item, { protocolVersion: '14.1', bodyPreference: { type: 1 } });
+  const opts = { protocolVersion: '14.1', bodyPreference: { type: 1 } };
+  const data = convertItem({} as Store, ITEM_CLASSES.Contacts, item, opts);
   assert.ok(data.encoded);
   const doc = (d: typeof data) => el('AirSync', 'Sync', [el('AirSync', 'Add', [el('AirSync', 'ServerId', '1:9'), d])]);
-  const plain = { ns: data.ns, tag: data.tag, children: data.children };
+  const tree = el('AirSync', 'ApplicationData', ITEM_CLASSES.Contacts.toEas(item.content!, opts));
   const spliced = encodeWbxml(doc(data));
-  assert.deepEqual(spliced, encodeWbxml(doc(plain)));
-  assert.deepEqual(decodeWbxml(spliced), doc(plain));
+  assert.deepEqual(spliced, encodeWbxml(doc(tree)));
+  assert.deepEqual(decodeWbxml(spliced), doc(tree));
 });
