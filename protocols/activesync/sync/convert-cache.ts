@@ -33,8 +33,16 @@ function cacheFor(store: Store): LRUCache<string, WbxmlElement> {
 }
 
 /** Everything in ConvertOptions that changes what toEas produces (Supported only affects writes). */
-const optionsKey = (o: ConvertOptions) =>
+const optionsText = (o: ConvertOptions) =>
   `${o.protocolVersion}|${o.bodyPreference?.type ?? ''}/${o.bodyPreference?.truncationSize ?? ''}|${o.userEmail ?? ''}|${o.timezone ?? ''}`;
+
+/** One options object serves a whole window: its key is made once, not once per item. */
+const optionsKeys = new WeakMap<ConvertOptions, string>();
+function optionsKey(o: ConvertOptions): string {
+  let k = optionsKeys.get(o);
+  if (k === undefined) optionsKeys.set(o, (k = optionsText(o)));
+  return k;
+}
 
 /**
  * The AirSync ApplicationData element of the item's stored content (`cls.toEas`), from the cache
