@@ -386,8 +386,8 @@ export abstract class ContentStore extends DirectoryStore {
 /**
  * The columns of changesSince's `pimSync` feed: what a sync of contacts, events, tasks and notes
  * reads (ids, name, UID, content, the filter's fields, modseq). Every item column is a string or
- * number built per row: the ActiveSync window reads 100 rows, and the five left out (flags,
- * summary, props, times) were a third of its read.
+ * number built per row: the ActiveSync window reads 100 rows, and the seven left out (flags,
+ * summary, props, content type, blob hash, times) were about a third of its read.
  */
 const PIM_SYNC_COLUMNS = ['id', 'account_id', 'folder_id', 'name', 'uid', 'content', 'size', 'imap_uid', 'component_type', 'start_at', 'end_at', 'recurring', 'modseq'] as const;
 
