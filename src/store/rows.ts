@@ -37,6 +37,14 @@ export const toItem = (r: ItemRow): Item => ({
   recurring: !!r.recurring, props: json(r.props, {}), modseq: Number(r.modseq), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
 });
 
+/** A row of changesSince's `pimSync` feed: the fields it does not read are empty (store.ts). */
+export const toPimSyncItem = (r: ItemRow): Item => ({
+  id: Number(r.id), accountId: Number(r.account_id), folderId: Number(r.folder_id), name: r.name, uid: r.uid,
+  content: r.content ?? null, blobHash: null, contentType: '', size: Number(r.size), imapUid: num(r.imap_uid),
+  flags: [], componentType: r.component_type, summary: null, startAt: num(r.start_at), endAt: num(r.end_at),
+  recurring: !!r.recurring, props: {}, modseq: Number(r.modseq), createdAt: 0, updatedAt: 0,
+});
+
 export const toTombstone = (r: TombstoneRow): Tombstone => ({
   folderId: Number(r.folder_id), itemId: Number(r.item_id), name: r.name, uid: r.uid, imapUid: num(r.imap_uid), modseq: Number(r.modseq),
 });

@@ -23,6 +23,23 @@ export class SqlStore extends PolicySqlStore implements Store {
     this.db.selectFrom('devices').selectAll().where('account_id', '=', accountId).where('device_id', '=', deviceId));
   private readonly syncStateOf = new QueryShape(this.db as never, 2, (deviceId: number, collection: string) =>
     this.db.selectFrom('sync_states').selectAll().where('device_id', '=', deviceId).where('collection', '=', collection));
+  /**
+   * The sync-state write of every ActiveSync request, as one statement (it was a transaction of a
+   * read and an upsert, built by Kysely each time): a new key moves the stored key and state to
+   * previous_*; the same key keeps them. SET expressions read the row as it was before the
+   * update (SQLite and PostgreSQL alike), so both columns see the old sync_key.
+   */
+  private readonly syncStateUpsert = new QueryShape(this.db as never, 5, (deviceId: number, collection: string, syncKey: string, state: string, updatedAt: number) => {
+    const changed = sql`sync_states.sync_key <> excluded.sync_key`;
+    return this.db.insertInto('sync_states')
+      .values({ device_id: deviceId, collection, sync_key: syncKey, state, previous_key: null, previous_state: null, updated_at: updatedAt } as never)
+      .onConflict((oc) => oc.columns(['device_id', 'collection']).doUpdateSet({
+        previous_key: sql`case when ${changed} then sync_states.sync_key else sync_states.previous_key end`,
+        previous_state: sql`case when ${changed} then sync_states.state else sync_states.previous_state end`,
+        sync_key: sql`excluded.sync_key`, state: sql`excluded.state`, updated_at: sql`excluded.updated_at`,
+      } as never))
+      .returningAll();
+  });
 
   // Devices and sync state
 
@@ -80,18 +97,8 @@ export class SqlStore extends PolicySqlStore implements Store {
   }
 
   async putSyncState(deviceId: number, collection: string, syncKey: string, state: unknown): Promise<SyncState> {
-    return this.write(async ({ trx }) => {
-      const current = await trx.selectFrom('sync_states').selectAll().where('device_id', '=', deviceId).where('collection', '=', collection).executeTakeFirst();
-      const values = {
-        device_id: deviceId, collection, sync_key: syncKey, state: JSON.stringify(state ?? null),
-        previous_key: current && current.sync_key !== syncKey ? current.sync_key : current?.previous_key ?? null,
-        previous_state: current && current.sync_key !== syncKey ? current.state : current?.previous_state ?? null, updated_at: now(),
-      };
-      const row = await trx.insertInto('sync_states').values(values as never).onConflict((oc) => oc.columns(['device_id', 'collection'])
-        .doUpdateSet({ sync_key: values.sync_key, state: values.state, previous_key: values.previous_key, previous_state: values.previous_state, updated_at: values.updated_at }))
-        .returningAll().executeTakeFirstOrThrow();
-      return toSyncState(row);
-    });
+    const [row] = await this.syncStateUpsert.run(deviceId, collection, syncKey, JSON.stringify(state ?? null), now());
+    return toSyncState(row as never);
   }
 
   async deleteSyncStates(deviceId: number, collection?: string): Promise<void> {

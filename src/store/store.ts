@@ -268,8 +268,12 @@ export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore, A
   /**
    * Items changed and deleted in the folder after `modseq`, in modseq order, at most `limit`
    * (default 10,000) of both together. `withoutContent` leaves `content` null (ETag listings).
+   * `pimSync` reads only what a sync of PIM objects needs (ActiveSync contacts, calendars, tasks,
+   * notes): id, accountId, folderId, name, uid, content, size, imapUid, componentType, startAt,
+   * endAt, recurring, modseq; the other fields are empty (blobHash null, contentType '', flags [],
+   * summary null, props {}, createdAt and updatedAt 0).
    */
-  changesSince(folderId: number, modseq: number, limit?: number, opts?: { withoutContent?: boolean }): Promise<Changes>;
+  changesSince(folderId: number, modseq: number, limit?: number, opts?: { withoutContent?: boolean; pimSync?: boolean }): Promise<Changes>;
   /** Bytes and messages used by the account (quota); moved in the same transaction as each write. */
   accountUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
 

@@ -213,71 +213,109 @@ function imageType(b64: string): string {
 
 interface Assignments { fields: Map<string, { ns: string; value: string }>; sent: RawProp[] }
 
+/**
+ * The TYPE values of a content line, upper-case: `;TYPE=a,b` and bare `;a` parameters (vCard 2.1
+ * style) before the first ':'; other `name=value` parameters are not types.
+ */
 function typesOf(line: string): Set<string> {
-  const head = line.slice(0, line.indexOf(':'));
+  const colon = line.indexOf(':');
+  const head = colon < 0 ? line : line.slice(0, colon);
   const out = new Set<string>();
-  for (const m of head.matchAll(/;(?:TYPE=)?([^;:=]+)(?=[;:]|$)/gi)) for (const x of m[1].split(',')) out.add(x.replace(/"/g, '').trim().toUpperCase());
+  let i = head.indexOf(';');
+  while (i >= 0) {
+    const next = head.indexOf(';', i + 1);
+    let param = next < 0 ? head.slice(i + 1) : head.slice(i + 1, next);
+    if (param.length > 5 && param.slice(0, 5).toUpperCase() === 'TYPE=') param = param.slice(5);
+    if (param !== '' && !param.includes('=')) for (const x of param.split(',')) out.add(x.replace(/"/g, '').trim().toUpperCase());
+    i = next;
+  }
   return out;
 }
+
+/** The EAS phone field of each TEL TYPE set, in the order they are tried. */
+function phoneSlots(ty: Set<string>): readonly string[] {
+  if (ty.has('FAX')) return ty.has('HOME') ? ['HomeFaxNumber'] : ['BusinessFaxNumber'];
+  if (ty.has('CELL') || ty.has('IPHONE') || ty.has('MOBILE')) return ['MobilePhoneNumber'];
+  if (ty.has('CAR')) return ['CarPhoneNumber'];
+  if (ty.has('PAGER')) return ['PagerNumber'];
+  if (ty.has('X-RADIO')) return ['RadioPhoneNumber'];
+  if (ty.has('X-ASSISTANT')) return ['AssistantPhoneNumber'];
+  if (ty.has('MAIN')) return ['CompanyMainPhone'];
+  if (ty.has('X-MMS') || ty.has('MSG')) return ['MMS'];
+  if (ty.has('WORK')) return ['BusinessPhoneNumber', 'Business2PhoneNumber'];
+  if (ty.has('HOME')) return ['HomePhoneNumber', 'Home2PhoneNumber'];
+  return ['HomePhoneNumber', 'Home2PhoneNumber', 'BusinessPhoneNumber', 'Business2PhoneNumber'];
+}
+
+const PHONE_NS = new Map(PHONES.map(([ns, tag]) => [tag, ns]));
+const IM_TAGS = ['IMAddress', 'IMAddress2', 'IMAddress3'];
+const EMAIL_TAGS = ['Email1Address', 'Email2Address', 'Email3Address'];
 
 /** Which stored TEL/EMAIL/ADR/IMPP line fills which EAS slot (the rest is not sent). */
 function rawAssignments(vcf: string, parsed?: RawComp): Assignments {
   const root = parsed ?? parseRaw(vcf).roots.find((x): x is RawComp => x.kind === 'comp');
   const fields = new Map<string, { ns: string; value: string }>();
   const sent: RawProp[] = [];
-  const props = (root?.items ?? []).filter((x): x is RawProp => x.kind === 'prop');
-  const take = (tag: string, ns: string, p: RawProp, value: string): boolean => {
-    if (fields.has(tag)) return false;
-    fields.set(tag, { ns, value });
-    sent.push(p);
-    return true;
-  };
-  for (const p of props.filter((x) => x.name === 'TEL')) {
+  // One pass sorts the properties by name (in file order); each kind is then assigned in turn.
+  const tel: RawProp[] = [];
+  const email: RawProp[] = [];
+  const adr: RawProp[] = [];
+  const impp: RawProp[] = [];
+  const child: RawProp[] = [];
+  for (const x of root?.items ?? []) {
+    if (x.kind !== 'prop') continue;
+    switch (x.name) {
+      case 'TEL': tel.push(x); break;
+      case 'EMAIL': email.push(x); break;
+      case 'ADR': adr.push(x); break;
+      case 'IMPP': impp.push(x); break;
+      case 'X-CHILD': child.push(x); break;
+    }
+  }
+  for (const p of tel) {
     const line = unfold(p.lines);
-    const ty = typesOf(line);
     const value = unescapeText(line.slice(line.indexOf(':') + 1)).replace(/^tel:/i, '');
-    const order: string[] = [];
-    if (ty.has('FAX')) order.push(ty.has('HOME') ? 'HomeFaxNumber' : 'BusinessFaxNumber');
-    else if (ty.has('CELL') || ty.has('IPHONE') || ty.has('MOBILE')) order.push('MobilePhoneNumber');
-    else if (ty.has('CAR')) order.push('CarPhoneNumber');
-    else if (ty.has('PAGER')) order.push('PagerNumber');
-    else if (ty.has('X-RADIO')) order.push('RadioPhoneNumber');
-    else if (ty.has('X-ASSISTANT')) order.push('AssistantPhoneNumber');
-    else if (ty.has('MAIN')) order.push('CompanyMainPhone');
-    else if (ty.has('X-MMS') || ty.has('MSG')) order.push('MMS');
-    else if (ty.has('WORK')) order.push('BusinessPhoneNumber', 'Business2PhoneNumber');
-    else if (ty.has('HOME')) order.push('HomePhoneNumber', 'Home2PhoneNumber');
-    else order.push('HomePhoneNumber', 'Home2PhoneNumber', 'BusinessPhoneNumber', 'Business2PhoneNumber');
-    for (const tag of order) if (take(tag, PHONES.find((x) => x[1] === tag)![0], p, value)) break;
+    for (const tag of phoneSlots(typesOf(line))) {
+      if (fields.has(tag)) continue;
+      fields.set(tag, { ns: PHONE_NS.get(tag)!, value });
+      sent.push(p);
+      break;
+    }
   }
-  let e = 1;
-  for (const p of props.filter((x) => x.name === 'EMAIL')) {
-    if (e > 3) break;
-    const line = unfold(p.lines);
-    take(`Email${e++}Address`, C, p, splitAddress(unescapeText(line.slice(line.indexOf(':') + 1))).address);
+  for (let e = 0; e < email.length && e < 3; e++) {
+    const line = unfold(email[e].lines);
+    fields.set(EMAIL_TAGS[e], { ns: C, value: splitAddress(unescapeText(line.slice(line.indexOf(':') + 1))).address });
+    sent.push(email[e]);
   }
-  for (const p of props.filter((x) => x.name === 'ADR')) {
+  // The TYPE of each address sent so far: one address per prefix.
+  const sentAdr = new Set<string>();
+  for (const p of adr) {
     const line = unfold(p.lines);
     const ty = typesOf(line);
     const prefix = ty.has('WORK') ? 'Business' : ty.has('HOME') ? 'Home' : 'Other';
-    if (fields.has(adrTag(prefix, 'Street')) || fields.has(adrTag(prefix, 'City')) || fields.has(adrTag(prefix, 'Country')) || sent.some((s) => s.name === 'ADR' && typesOf(unfold(s.lines)).has(prefix === 'Business' ? 'WORK' : prefix === 'Home' ? 'HOME' : 'OTHER'))) continue;
+    const type = prefix === 'Business' ? 'WORK' : prefix === 'Home' ? 'HOME' : 'OTHER';
+    if (fields.has(adrTag(prefix, 'Street')) || fields.has(adrTag(prefix, 'City')) || fields.has(adrTag(prefix, 'Country')) || sentAdr.has(type)) continue;
     const parts = splitStructured(line.slice(line.indexOf(':') + 1));
     // ADR: PO box; extended; street; locality; region; postal code; country
     const street = [parts[0], parts[1], parts[2]].filter(Boolean).join('\n');
     const vals = [street, parts[3], parts[4], parts[5], parts[6]];
     let any = false;
-    ADR_PARTS.forEach((name, i) => {
-      if (vals[i]) { fields.set(adrTag(prefix, name), { ns: C, value: vals[i]! }); any = true; }
-    });
-    if (any) sent.push(p);
+    for (let i = 0; i < ADR_PARTS.length; i++) {
+      if (vals[i]) { fields.set(adrTag(prefix, ADR_PARTS[i]), { ns: C, value: vals[i]! }); any = true; }
+    }
+    if (any) {
+      sent.push(p);
+      for (const t of ty) sentAdr.add(t);
+    }
   }
-  let im = 0;
-  for (const p of props.filter((x) => x.name === 'IMPP')) {
-    if (im >= 3) break;
-    const line = unfold(p.lines);
-    take(['IMAddress', 'IMAddress2', 'IMAddress3'][im++], C2, p, unescapeText(line.slice(line.indexOf(':') + 1)));
+  for (let im = 0; im < impp.length && im < 3; im++) {
+    const line = unfold(impp[im].lines);
+    const tag = IM_TAGS[im];
+    if (fields.has(tag)) continue;
+    fields.set(tag, { ns: C2, value: unescapeText(line.slice(line.indexOf(':') + 1)) });
+    sent.push(impp[im]);
   }
-  for (const p of props.filter((x) => x.name === 'X-CHILD')) sent.push(p);
+  for (const p of child) sent.push(p);
   return { fields, sent };
 }
 
@@ -337,60 +375,80 @@ function cardOf(vcf: unknown): RawComp {
   return root;
 }
 
+/** An element for a value that is there and not empty. */
+function put(out: WbxmlElement[], ns: string, tag: string, v: string | undefined): void {
+  if (v !== undefined && v !== '') out.push(el(ns, tag, v));
+}
+
+/** The unfolded first property of a name. */
+function rawLine(firstOf: Map<string, RawProp>, name: string): string | undefined {
+  const p = firstOf.get(name);
+  return p ? unfold(p.lines) : undefined;
+}
+
+/** Text values unescaped (RFC 6350 §3.4); URL is a URI, taken as written. */
+function textValue(firstOf: Map<string, RawProp>, name: string): string | undefined {
+  const line = rawLine(firstOf, name);
+  if (line === undefined) return undefined;
+  const v = name === 'URL' ? valueOf(line) : unescapeText(valueOf(line));
+  return v === '' ? undefined : v;
+}
+
+/** A date property as an EAS date-time at midnight UTC. */
+function dateOf(firstOf: Map<string, RawProp>, name: string): string | undefined {
+  const line = rawLine(firstOf, name);
+  if (!line) return undefined;
+  const m = /(\d{4})-?(\d{2})-?(\d{2})/.exec(line.slice(line.indexOf(':') + 1));
+  return m ? `${m[1]}-${m[2]}-${m[3]}T00:00:00.000Z` : undefined;
+}
+
 /** ApplicationData children for a stored vCard ([MS-ASCNTC] 2.2.2). */
 export function vcardToEasContact(vcf: string, opts: Pick<ConvertOptions, 'protocolVersion' | 'bodyPreference'>): WbxmlElement[] {
   const root = cardOf(vcf);
   const out: WbxmlElement[] = [];
-  const put = (ns: string, tag: string, v: string | undefined) => { if (v !== undefined && v !== '') out.push(el(ns, tag, v)); };
   const raw = rawAssignments(vcf, root);
-  const propsNamed = (name: string) => root.items.filter((x): x is RawProp => x.kind === 'prop' && x.name === name);
-  // The first property of each name, found in one pass (some thirty names are looked up).
+  // The first property of each name, found in one pass (some thirty names are looked up), and
+  // every CATEGORIES and X-CHILD.
   const firstOf = new Map<string, RawProp>();
-  for (const x of root.items) if (x.kind === 'prop' && !firstOf.has(x.name)) firstOf.set(x.name, x);
-  const rawLine = (name: string) => {
-    const p = firstOf.get(name);
-    return p ? unfold(p.lines) : undefined;
-  };
-  // Text values unescaped (RFC 6350 §3.4); URL is a URI, taken as written.
-  const textValue = (name: string) => {
-    const line = rawLine(name);
-    if (line === undefined) return undefined;
-    const v = name === 'URL' ? valueOf(line) : unescapeText(valueOf(line));
-    return v === '' ? undefined : v;
-  };
-  const nLine = rawLine('N');
+  const categories: RawProp[] = [];
+  const children: RawProp[] = [];
+  for (const x of root.items) {
+    if (x.kind !== 'prop') continue;
+    if (!firstOf.has(x.name)) firstOf.set(x.name, x);
+    if (x.name === 'CATEGORIES') categories.push(x);
+    else if (x.name === 'X-CHILD') children.push(x);
+  }
+  const nLine = rawLine(firstOf, 'N');
   const n = nLine ? splitStructured(nLine.slice(nLine.indexOf(':') + 1)) : [];
-  put(C, 'LastName', n[0]);
-  put(C, 'FirstName', n[1]);
-  put(C, 'MiddleName', n[2]);
-  put(C, 'Title', n[3]);
-  put(C, 'Suffix', n[4]);
-  const orgLine = rawLine('ORG');
+  put(out, C, 'LastName', n[0]);
+  put(out, C, 'FirstName', n[1]);
+  put(out, C, 'MiddleName', n[2]);
+  put(out, C, 'Title', n[3]);
+  put(out, C, 'Suffix', n[4]);
+  const orgLine = rawLine(firstOf, 'ORG');
   const org = orgLine ? splitStructured(orgLine.slice(orgLine.indexOf(':') + 1)) : [];
-  put(C, 'CompanyName', org[0]);
-  put(C, 'Department', org[1]);
-  for (const [tag, { ns, value }] of raw.fields) put(ns, tag, value);
-  for (const [ns, tag, prop] of TEXT_FIELDS) put(ns, tag, textValue(prop));
-  const date = (name: string) => {
-    const line = rawLine(name);
-    if (!line) return undefined;
-    const m = /(\d{4})-?(\d{2})-?(\d{2})/.exec(line.slice(line.indexOf(':') + 1));
-    return m ? `${m[1]}-${m[2]}-${m[3]}T00:00:00.000Z` : undefined;
-  };
-  put(C, 'Birthday', date('BDAY'));
-  put(C, 'Anniversary', date('ANNIVERSARY') ?? date('X-ANNIVERSARY') ?? date('X-EVOLUTION-ANNIVERSARY'));
-  const cats = propsNamed('CATEGORIES').flatMap((p) => splitList(valueOf(unfold(p.lines)))).filter(Boolean);
-  if (cats.length) out.push(el(C, 'Categories', cats.map((x) => el(C, 'Category', x))));
-  const kids = propsNamed('X-CHILD').map((p) => unescapeText(valueOf(unfold(p.lines)))).filter(Boolean);
-  if (kids.length) out.push(el(C, 'Children', kids.map((x) => el(C, 'Child', x))));
-  const photo = rawLine('PHOTO');
+  put(out, C, 'CompanyName', org[0]);
+  put(out, C, 'Department', org[1]);
+  for (const [tag, { ns, value }] of raw.fields) put(out, ns, tag, value);
+  for (const [ns, tag, prop] of TEXT_FIELDS) if (firstOf.has(prop)) put(out, ns, tag, textValue(firstOf, prop));
+  put(out, C, 'Birthday', dateOf(firstOf, 'BDAY'));
+  put(out, C, 'Anniversary', dateOf(firstOf, 'ANNIVERSARY') ?? dateOf(firstOf, 'X-ANNIVERSARY') ?? dateOf(firstOf, 'X-EVOLUTION-ANNIVERSARY'));
+  if (categories.length) {
+    const cats = categories.flatMap((p) => splitList(valueOf(unfold(p.lines)))).filter(Boolean);
+    if (cats.length) out.push(el(C, 'Categories', cats.map((x) => el(C, 'Category', x))));
+  }
+  if (children.length) {
+    const kids = children.map((p) => unescapeText(valueOf(unfold(p.lines)))).filter(Boolean);
+    if (kids.length) out.push(el(C, 'Children', kids.map((x) => el(C, 'Child', x))));
+  }
+  const photo = rawLine(firstOf, 'PHOTO');
   if (photo) {
     const v = photo.slice(photo.indexOf(':') + 1);
     const b64 = /^data:[^,]*;base64,/i.test(v) ? v.replace(/^data:[^,]*;base64,/i, '') : /ENCODING=B/i.test(photo.slice(0, photo.indexOf(':'))) ? v : undefined;
     // [MS-ASCNTC] 2.2.2.54: Picture is at most 48 KB on the wire.
-    if (b64 && b64.length <= 48 * 1024) put(C, 'Picture', b64.replace(/\s+/g, ''));
+    if (b64 && b64.length <= 48 * 1024) put(out, C, 'Picture', b64.replace(/\s+/g, ''));
   }
-  const note = textValue('NOTE');
+  const note = textValue(firstOf, 'NOTE');
   const body = writeBody(note, opts.bodyPreference);
   if (body) out.push(body);
   return out;

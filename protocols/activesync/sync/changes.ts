@@ -76,7 +76,8 @@ export async function enumerateChanges(store: Store, cls: ItemClass, folderId: n
   while (entries.length < o.max) {
     if (!first && o.clock() > o.deadline) { more = true; break; }
     first = false;
-    const ch = await store.changesSince(folderId, cursor, Math.max(1, o.max - entries.length));
+    // PIM classes read the lean feed (ids, content, filter fields); mail needs imapUid and blobHash.
+    const ch = await store.changesSince(folderId, cursor, Math.max(1, o.max - entries.length), { pimSync: cls.name !== 'Email' });
     const present = new Set(ch.changed.map((i) => i.id));
     type Ev = { m: number; item?: Item; gone?: number };
     const events: Ev[] = ch.changed.map((item) => ({ m: item.modseq, item }));

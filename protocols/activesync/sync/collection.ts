@@ -16,7 +16,7 @@ import { matchSyncKey, nextSyncKey } from '../state.js';
 import { canonicalZone } from '../../../src/pim/timezones.js';
 import type { ConvertOptions } from '../convert/util.js';
 import { classForKind, isOfClass, type ItemClass } from './classes.js';
-import { convertItem } from './convert-cache.js';
+import { applicationData } from './convert-cache.js';
 import { type ChangeEntry, enumerateChanges, type SyncPoint } from './changes.js';
 import { applyClientCommands } from './client-ops.js';
 import { IdSet, serverIdOf } from './ids.js';
@@ -194,9 +194,9 @@ async function toCommands(ctx: CommandContext, cls: ItemClass, folder: Folder, e
       // PIM items: converted once per version and options (convert-cache.ts).
       const mailData = mail?.get(e.item.id);
       if (mailData instanceof Error) throw mailData;
-      const data = mail ? mailData ?? null : [...convertItem(ctx.store, cls, e.item, convert)];
+      const data = mail ? (mailData ? el(NS, 'ApplicationData', mailData) : null) : applicationData(ctx.store, cls, e.item, convert);
       if (!data) { if (e.op === 'Add') have.delete(e.item.id); continue; }
-      out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.item.id)), el(NS, 'ApplicationData', data)]));
+      out.push(el(NS, e.op, [el(NS, 'ServerId', serverIdOf(folder.id, e.item.id)), data]));
     } catch (err) {
       // A stored object we cannot convert is left out (and not counted as on the device).
       ctx.log.warn({ item: e.item.id, err: (err as Error).message }, 'eas.sync.item-unconvertible');

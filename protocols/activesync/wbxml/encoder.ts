@@ -6,11 +6,13 @@
  * changes, strings inline (STR_I, UTF-8, NUL-terminated), opaque data with its mb_u_int32
  * length, and elements without content (no children, no text, no opaque) without the content
  * flag. Text "" is written as an empty STR_I so that decode(encode(x)) gives x back exactly.
+ * An element may come already encoded (`encoded`, from encodeWbxmlFragment): its bytes are
+ * copied, with the code page state carried across the splice.
  */
 import { namespaceTokens } from './code-pages.js';
 import { WbxmlError } from './errors.js';
 import { Readable } from 'node:stream';
-import type { StreamedContent, WbxmlElement } from './types.js';
+import type { StreamedContent, WbxmlElement, WbxmlFragment } from './types.js';
 
 const SWITCH_PAGE = 0x00;
 const END = 0x01;
@@ -80,6 +82,28 @@ class Writer {
   }
 }
 
+/**
+ * One element as a fragment to splice into documents later (WbxmlElement.encoded): its bytes
+ * begin with SWITCH_PAGE to its page whatever the page before, and `page` is the code page
+ * current after it. Checked as encodeWbxml checks; no streamed content.
+ */
+export function encodeWbxmlFragment(el: WbxmlElement): WbxmlFragment {
+  // One scratch writer for every fragment (written synchronously, never nested): a fragment
+  // costs one allocation, its copy, where a writer of its own took two or three.
+  const w = fragmentWriter;
+  w.pos = 0;
+  w.page = -1; // unknown: the first element writes its SWITCH_PAGE
+  try {
+    writeElement(w, el);
+    return { bytes: Buffer.from(w.buf.subarray(0, w.pos)), page: w.page };
+  } finally {
+    // A rare big fragment does not keep its large buffer.
+    if (w.buf.length > 64 * 1024) w.buf = Buffer.allocUnsafe(INITIAL_SIZE);
+  }
+}
+
+const fragmentWriter = new Writer(INITIAL_SIZE);
+
 /** Encode an element tree as ActiveSync WBXML. Throws WbxmlError for an unknown ns or tag. */
 export function encodeWbxml(root: WbxmlElement): Buffer {
   const w = new Writer(INITIAL_SIZE);
@@ -123,6 +147,10 @@ export function encodeWbxmlStream(root: WbxmlElement): Readable {
 }
 
 function writeElement(w: Writer, el: WbxmlElement): void {
+  if (el.encoded) {
+    writeFragment(w, el.encoded);
+    return;
+  }
   const nsInfo = namespaceTokens(el.ns);
   if (!nsInfo) throw new WbxmlError('unknown-page', `unknown namespace ${JSON.stringify(el.ns)}`);
   const token = nsInfo.tokens.get(el.tag);
@@ -173,4 +201,15 @@ function writeElement(w: Writer, el: WbxmlElement): void {
     w.bytes(el.opaque!);
   }
   w.byte(END);
+}
+
+/** Copy a fragment, leaving out its leading SWITCH_PAGE when that page is already current. */
+function writeFragment(w: Writer, f: WbxmlFragment): void {
+  const b = f.bytes;
+  if (b.length < 3 || b[0] !== SWITCH_PAGE) throw new WbxmlError('bad-structure', 'a fragment must start with SWITCH_PAGE');
+  const start = b[1] === w.page ? 2 : 0;
+  w.ensure(b.length - start);
+  b.copy(w.buf, w.pos, start);
+  w.pos += b.length - start;
+  w.page = f.page;
 }

@@ -18,6 +18,21 @@ export interface WbxmlElement {
    * encodeWbxmlStream only: encodeWbxml refuses it, the decoder never makes it.
    */
   stream?: StreamedContent;
+  /**
+   * This element already encoded (encodeWbxmlFragment): the encoder copies these bytes and does
+   * not look at `children` (which may be empty: decode the bytes to read such an element).
+   */
+  encoded?: WbxmlFragment;
+}
+
+/**
+ * One element's WBXML, encodable anywhere in a document: it starts with a SWITCH_PAGE to its
+ * first page (dropped when splicing where that page is current, so the document's bytes are
+ * the same as if the element had been encoded in place) and ends with `page` current.
+ */
+export interface WbxmlFragment {
+  bytes: Buffer;
+  page: number;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../../src/store/store.js';
 import { isStoreError } from '../../../src/store/errors.js';
-import type { ChangeEvent, Folder } from '../../../src/model/types.js';
+import type { ChangeEvent, Folder, Item } from '../../../src/model/types.js';
 import type { OpenedStore, StoreFactory } from '../../helpers/stores.js';
 
 /**
@@ -239,6 +239,16 @@ export function storeContract(factory: StoreFactory): void {
         const light = await store.changesSince(book.id, base, undefined, { withoutContent: true });
         assert.equal(light.changed.length, 9);
         assert.ok(light.changed.every((c) => c.content === null && c.modseq > base));
+        // The PIM sync feed: the same changes and tombstones; its fields as the full feed's, the rest empty.
+        const pim = await store.changesSince(book.id, base, undefined, { pimSync: true });
+        assert.deepEqual(pim.deleted, all.deleted);
+        assert.equal(pim.modseq, all.modseq);
+        const kept = ['id', 'accountId', 'folderId', 'name', 'uid', 'content', 'size', 'imapUid', 'componentType', 'startAt', 'endAt', 'recurring', 'modseq'] as const;
+        const pick = (c: Item) => Object.fromEntries(kept.map((k) => [k, c[k]]));
+        assert.deepEqual(pim.changed.map(pick), all.changed.map(pick));
+        assert.ok(pim.changed.every((c) => c.blobHash === null && c.summary === null && c.flags.length === 0 && Object.keys(c.props).length === 0));
+        const pimPage = await store.changesSince(book.id, base, 4, { pimSync: true });
+        assert.deepEqual([pimPage.changed.length + pimPage.deleted.length, pimPage.more], [4, true]);
         const none = await store.changesSince(book.id, all.modseq);
         assert.deepEqual([none.changed.length, none.deleted.length, none.modseq], [0, 0, all.modseq]);
       });

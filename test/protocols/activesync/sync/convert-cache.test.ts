@@ -1,7 +1,8 @@
-/** The conversion cache converts each stored version once per set of options, and never serves a stale version. */
+/** The conversion cache converts and encodes each stored version once per set of options, and never serves a stale version. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { convertItem } from '../../../../protocols/activesync/sync/convert-cache.js';
+import { applicationData as convertItem } from '../../../../protocols/activesync/sync/convert-cache.js';
+import { decodeWbxml, el, encodeWbxml } from '../../../../protocols/activesync/wbxml/index.js';
 import { ITEM_CLASSES, type ItemClass } from '../../../../protocols/activesync/sync/classes.js';
 import type { Item } from '../../../../src/model/types.js';
 import type { Store } from '../../../../src/store/store.js';
@@ -22,7 +23,8 @@ test('an item version is converted once per options; a new modseq, other options
   const first = convertItem(store, cls, item, opts);
   assert.deepEqual(convertItem(store, cls, item, opts), first);
   assert.equal(calls, 1);
-  assert.deepEqual(first, ITEM_CLASSES.Contacts.toEas(item.content!, opts));
+  const tree = el('AirSync', 'ApplicationData', ITEM_CLASSES.Contacts.toEas(item.content!, opts));
+  assert.deepEqual(encodeWbxml(el('AirSync', 'Sync', [first])), encodeWbxml(el('AirSync', 'Sync', [tree])));
   // A write: new modseq, new content, converted anew.
   const changed = { ...item, modseq: 11, content: vcard('cache-1', 'Renamed Person') };
   assert.notDeepEqual(convertItem(store, cls, changed, opts), first);
@@ -36,4 +38,16 @@ test('an item version is converted once per options; a new modseq, other options
   convertItem(store, cls, big, opts);
   convertItem(store, cls, big, opts);
   assert.equal(calls, 7);
+});
+
+test('a cached ApplicationData carries bytes that encode and decode as the converted tree', () => {
+  const item = { id: 9, modseq: 3, content: vcard('cache-2', 'Encoded Person', 'Stored', 'NOTE:a note\r\nEMAIL:e@example.org\r\n') } as Item;
+  const opts = { protocolVersion: '14.1', bodyPreference: { type: 1 } };
+  const data = convertItem({} as Store, ITEM_CLASSES.Contacts, item, opts);
+  assert.ok(data.encoded);
+  const doc = (d: typeof data) => el('AirSync', 'Sync', [el('AirSync', 'Add', [el('AirSync', 'ServerId', '1:9'), d])]);
+  const tree = el('AirSync', 'ApplicationData', ITEM_CLASSES.Contacts.toEas(item.content!, opts));
+  const spliced = encodeWbxml(doc(data));
+  assert.deepEqual(spliced, encodeWbxml(doc(tree)));
+  assert.deepEqual(decodeWbxml(spliced), doc(tree));
 });
