@@ -109,6 +109,19 @@ export interface Changes {
   more: boolean;
 }
 
+/**
+ * A read that `readTogether` can run with others: a method of the Store and its arguments.
+ * Only these reads; each means exactly what the method called alone means.
+ */
+export type TogetherRead =
+  | { read: 'getFolder'; args: Parameters<Store['getFolder']> }
+  | { read: 'listFolders'; args: Parameters<Store['listFolders']> }
+  | { read: 'listMessageStates'; args: Parameters<Store['listMessageStates']> }
+  | { read: 'changesSince'; args: Parameters<Store['changesSince']> };
+
+/** What each read of `readTogether` returns: its method's result. */
+export type TogetherResults<R extends readonly TogetherRead[]> = { -readonly [K in keyof R]: Awaited<ReturnType<Store[R[K]['read']]>> };
+
 export interface FolderChanges {
   changed: Folder[];
   deleted: FolderTombstone[];
@@ -270,6 +283,15 @@ export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore, A
    * (default 10,000) of both together. `withoutContent` leaves `content` null (ETag listings).
    */
   changesSince(folderId: number, modseq: number, limit?: number, opts?: { withoutContent?: boolean }): Promise<Changes>;
+  /**
+   * Several reads (`TogetherRead`) run one after another, in the order given, each exactly as its
+   * method called alone: its own snapshot (what was committed when it ran, at least as new as
+   * the read before it), its own result or error. The results in that order; when a read fails,
+   * its error is thrown (the first one) after every read has run. On PostgreSQL the reads go in
+   * one round trip over one connection (IMAP's FETCH reads the messages and then its change
+   * check in one).
+   */
+  readTogether<const R extends readonly TogetherRead[]>(...reads: R): Promise<TogetherResults<R>>;
   /** Bytes and messages used by the account (quota); moved in the same transaction as each write. */
   accountUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
 
