@@ -3,7 +3,7 @@ import type {
   QuotaUsage, UidMapping,
 } from '../model/mail.js';
 import type { Folder, FolderRole } from '../model/types.js';
-import type { Changes } from './store.js';
+import type { Changes } from './changes.js';
 
 /** How a STORE changes flags (RFC 9051 §6.4.6): replace, add to or remove from the current set. */
 export type FlagOperation = 'set' | 'add' | 'remove';

@@ -7,6 +7,7 @@ import type { BlobRange, BlobReadStream, BlobStreamOptions, StoredBlob } from '.
 
 export type { BlobRange, BlobReadStream, BlobStreamOptions, StoredBlob } from './blob-stream.js';
 import type { MailStore } from './mail-store.js';
+import type { Changes } from './changes.js';
 import type { QueueStore } from './queue-store.js';
 import type { ArchiveStore } from './archive-store.js';
 import type { ListStore } from './list-store.js';
@@ -99,15 +100,7 @@ export interface ListFieldsOptions {
   limit?: number;
 }
 
-export interface Changes {
-  /** Items created or changed after the given modseq, in modseq order. */
-  changed: Item[];
-  deleted: Tombstone[];
-  /** The highest modseq covered: pass it to the next call. */
-  modseq: number;
-  /** True when `limit` cut the answer short; call again from `modseq`. */
-  more: boolean;
-}
+export type { Changes };
 
 /**
  * A read that `readTogether` can run with others: a method of the Store and its arguments.
