@@ -52,6 +52,8 @@ export class PgConnection implements DatabaseConnection {
   private held: string[] = [];
   /** Whether the server has seen this transaction's BEGIN (so a rollback has something to end). */
   private begun = false;
+  /** Between begin() and the end of commit() or rollback(). */
+  private inTransaction = false;
   /** NOTIFY payloads (channel, payload) to send with the commit. */
   readonly notifications: Array<[string, string]> = [];
   discarded = false;
@@ -66,7 +68,20 @@ export class PgConnection implements DatabaseConnection {
     }
     // A shape's text (query-shape.ts) is prepared once per connection and then only bound.
     const name = shapeNames.get(q.sql);
-    return result(await this.client.query(name ? { name, text: q.sql, values: [...q.parameters] } : q.sql, name ? undefined : [...q.parameters]));
+    if (!name) return result(await this.client.query(q.sql, [...q.parameters]));
+    try {
+      return result(await this.client.query({ name, text: q.sql, values: [...q.parameters] }));
+    } catch (e) {
+      if (!isStalePlan(e)) throw e;
+      // Another node changed the schema (a rolling upgrade's migration) after this connection
+      // prepared the statement: PostgreSQL refuses every later run of it, so this connection
+      // leaves the pool when released, and the next one prepares anew. Outside a transaction the
+      // statement did not run and runs again unprepared; inside one the transaction is aborted,
+      // so the error goes to the caller (once per pooled connection at most).
+      this.discarded = true;
+      if (this.inTransaction) throw e;
+      return result(await this.client.query(q.sql, [...q.parameters]));
+    }
   }
 
   /**
@@ -125,6 +140,7 @@ export class PgConnection implements DatabaseConnection {
   }
 
   begin(sql: string): void {
+    this.inTransaction = true;
     this.held = [sql];
     this.begun = false;
     this.notifications.length = 0;
@@ -141,6 +157,7 @@ export class PgConnection implements DatabaseConnection {
   }
 
   async commit(): Promise<void> {
+    this.inTransaction = false;
     const notify = this.notifications.splice(0).map(([channel, payload]) => `select pg_notify(${pg.escapeLiteral(channel)}, ${pg.escapeLiteral(payload)})`);
     // Nothing was sent and nothing is to be written: an empty transaction, nothing to send.
     if (!this.begun && this.held.length <= 1 && notify.length === 0) { this.held = []; return; }
@@ -150,6 +167,7 @@ export class PgConnection implements DatabaseConnection {
   }
 
   async rollback(): Promise<void> {
+    this.inTransaction = false;
     this.held = [];
     this.notifications.length = 0;
     if (!this.begun) return;
@@ -173,6 +191,10 @@ export class PgConnection implements DatabaseConnection {
 }
 
 const last = <T>(xs: T[]): T => xs[xs.length - 1];
+
+/** PostgreSQL's refusal to run a prepared statement whose result columns changed since it was prepared (plancache.c, SQLSTATE 0A000). */
+const isStalePlan = (e: unknown): boolean =>
+  (e as { code?: string }).code === '0A000' && /cached plan must not change result type/.test((e as Error).message);
 
 function result<R>(r: pg.QueryResult): QueryResult<R> {
   const { command, rowCount, rows } = r;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { CompiledQuery, Kysely, sql } from 'kysely';
 import { inlineQuery, postgresDialect } from '../../../src/store/pg-driver.js';
+import { QueryShape } from '../../../src/store/query-shape.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/stores.js';
 
 describe('inlineQuery: parameters as literals only where they mean the same', () => {
@@ -112,5 +113,44 @@ describe('PostgreSQL driver: BEGIN with the first statement, deferred writes wit
     // Each read is its own statement with its own Sync: the one after the failure still ran.
     assert.deepEqual(await db.selectFrom('t').select('v').orderBy('id').execute(), [{ v: "o'clock" }, { v: 'after' }]);
     for (let i = 0; i < 3; i++) assert.deepEqual(await pipelined([sql`select ${i}::int as i`.compile(db)]), [[{ i }]]);
+  });
+});
+
+const staleSkip = await postgresSkipReason();
+
+describe('PostgreSQL driver: a prepared shape after another node changed the schema', () => {
+  const skip = staleSkip;
+  let db: Kysely<any>;
+  let drop: () => Promise<void>;
+  let connections = 0;
+
+  before(async () => {
+    if (skip) return;
+    const fresh = await freshPostgresUrl();
+    drop = fresh.drop;
+    // One connection, so the statement prepared by the first run is the one every later run meets.
+    const pool = new pg.Pool({ connectionString: fresh.url, max: 1 });
+    pool.on('connect', () => { connections++; });
+    db = new Kysely<any>({ dialect: postgresDialect(pool) });
+    await sql`create table migrated (id int primary key)`.execute(db);
+    await sql`insert into migrated values (1)`.execute(db);
+  });
+  after(async () => { if (!skip) { await db.destroy(); await drop(); } });
+
+  it('answers outside a transaction, fails a transaction once, and then prepares on a new connection', { skip: skip ?? false }, async () => {
+    const shape = new QueryShape<[number], Record<string, unknown>>(db as unknown as Kysely<never>, 1, (id) => db.selectFrom('migrated').selectAll().where('id', '=', id));
+    assert.deepEqual(await shape.run(1), [{ id: 1 }]);
+    // What a migration on another node does: the prepared statement's result type changes.
+    await sql`alter table migrated add column note text default 'x'`.execute(db);
+    assert.deepEqual(await shape.run(1), [{ id: 1, note: 'x' }], 'outside a transaction the statement runs again unprepared');
+    assert.deepEqual(await shape.run(1), [{ id: 1, note: 'x' }]);
+    assert.equal(connections, 2, 'the connection that held the stale statement left the pool');
+    await sql`alter table migrated add column more int default 2`.execute(db);
+    // Inside a transaction PostgreSQL has aborted it: the caller sees the error, once.
+    // (A transaction's first statement travels with its BEGIN as plain text; the shape runs prepared after it.)
+    const inTransaction = () => db.transaction().execute(async (trx) => { await sql`select 1`.execute(trx); return shape.on(trx, 1); });
+    await assert.rejects(inTransaction(), /cached plan must not change result type/);
+    assert.deepEqual(await inTransaction(), [{ id: 1, note: 'x', more: 2 }]);
+    assert.equal(connections, 3);
   });
 });
