@@ -108,7 +108,7 @@ export class PgConnection implements DatabaseConnection {
    * of each; the first error is thrown once all have answered.
    */
   async executePipelined(qs: CompiledQuery[]): Promise<unknown[][]> {
-    if (this.held.length) throw new Error('executePipelined runs outside a transaction');
+    if (this.inTransaction) throw new Error('executePipelined runs outside a transaction');
     const client = this.client as pg.PoolClient & { pipeline?: boolean };
     const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
     const pending: Promise<pg.QueryResult>[] = [];
@@ -129,6 +129,17 @@ export class PgConnection implements DatabaseConnection {
     const settled = await Promise.allSettled(pending);
     client.pipeline = false;
     if (thrown) throw thrown;
+    // A statement prepared before another node's migration (see executeQuery): this connection
+    // leaves the pool, and that read and the ones after it run again unprepared, in order.
+    const stale = settled.findIndex((s) => s.status === 'rejected' && isStalePlan(s.reason));
+    if (stale >= 0) {
+      this.discarded = true;
+      for (let i = stale; i < qs.length; i++) {
+        settled[i] = await this.client.query(qs[i].sql, [...qs[i].parameters]).then(
+          (value): PromiseSettledResult<pg.QueryResult> => ({ status: 'fulfilled', value }),
+          (reason): PromiseSettledResult<pg.QueryResult> => ({ status: 'rejected', reason }));
+      }
+    }
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return settled.map((s) => (s as PromiseFulfilledResult<pg.QueryResult>).value.rows ?? []);

@@ -152,5 +152,14 @@ describe('PostgreSQL driver: a prepared shape after another node changed the sch
     await assert.rejects(inTransaction(), /cached plan must not change result type/);
     assert.deepEqual(await inTransaction(), [{ id: 1, note: 'x', more: 2 }]);
     assert.equal(connections, 3);
+    // Pipelined reads (readTogether): the stale one and those after it run again unprepared, in order.
+    type Pipelining = { executePipelined(qs: unknown[]): Promise<unknown[][]> };
+    const together = () => db.getExecutor().provideConnection((c) => (c as unknown as Pipelining).executePipelined([sql`select 7 as a`.compile(db), shape.compile(1), sql`select 8 as b`.compile(db)]));
+    await sql`alter table migrated drop column more`.execute(db);
+    assert.deepEqual(await together(), [[{ a: 7 }], [{ id: 1, note: 'x' }], [{ b: 8 }]]);
+    assert.deepEqual(await together(), [[{ a: 7 }], [{ id: 1, note: 'x' }], [{ b: 8 }]]);
+    assert.equal(connections, 4, 'that connection left the pool too');
+    assert.deepEqual(await together(), [[{ a: 7 }], [{ id: 1, note: 'x' }], [{ b: 8 }]]);
+    assert.equal(connections, 4);
   });
 });
