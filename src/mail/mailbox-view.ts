@@ -9,9 +9,12 @@ export const SPECIAL_USE: Partial<Record<FolderRole, string>> = {
 /** The hierarchy delimiter of mail folder names (RFC 9051 §5.1.1 LIST answers it). */
 export const DELIMITER = '/';
 
-/** Mail folders with their full names as IMAP shows them: INBOX first, then by name. */
-export async function mailFolderNames(store: Store, accountId: number): Promise<{ folder: Folder; name: string }[]> {
-  const folders = await store.listFolders(accountId, 'mail');
+/**
+ * Mail folders with their full names as IMAP shows them: INBOX first, then by name. `read`: the
+ * account's mail folders as the caller has just read them (`listFolders(accountId, 'mail')`).
+ */
+export async function mailFolderNames(store: Store, accountId: number, read?: Folder[]): Promise<{ folder: Folder; name: string }[]> {
+  const folders = read ?? await store.listFolders(accountId, 'mail');
   const byId = new Map(folders.map((f) => [f.id, f]));
   const fullName = (f: Folder): string => {
     const parts = [f.role === 'inbox' ? 'INBOX' : f.name];
@@ -28,14 +31,14 @@ export async function mailFolderNames(store: Store, accountId: number): Promise<
  * A mail folder by the name IMAP shows (INBOX in any case, RFC 9051 §5.1) or by special use
  * (\Sent, \Drafts, \Junk, \Trash, \Archive); null when the account has none.
  */
-export async function findMailFolder(store: Store, accountId: number, nameOrUse: string): Promise<Folder | null> {
+export async function findMailFolder(store: Store, accountId: number, nameOrUse: string, read?: Folder[]): Promise<Folder | null> {
   if (nameOrUse.startsWith('\\')) {
     const role = (Object.entries(SPECIAL_USE).find(([, use]) => use.toLowerCase() === nameOrUse.toLowerCase())?.[0]) as FolderRole | undefined;
     return role ? store.findFolderByRole(accountId, role) : null;
   }
   // INBOX is case-insensitive, also as the first level of a path (RFC 9051 §5.1); the rest is exact.
   const canon = (n: string) => (/^inbox(\/|$)/i.test(n) ? `INBOX${n.slice(5)}` : n);
-  const hit = (await mailFolderNames(store, accountId)).find(({ name }) => canon(name) === canon(nameOrUse));
+  const hit = (await mailFolderNames(store, accountId, read)).find(({ name }) => canon(name) === canon(nameOrUse));
   return hit?.folder ?? null;
 }
 

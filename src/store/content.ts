@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Folder, FolderKind, FolderRole, Item } from '../model/types.js';
-import type { Changes, FolderChanges, ItemPatch, ListedField, ListedItem, ListFieldsOptions, ListItemsOptions, NewFolder, NewItem, WriteOptions } from './store.js';
+import type { Changes, FolderChanges, TogetherRead, ItemPatch, ListedField, ListedItem, ListFieldsOptions, ListItemsOptions, NewFolder, NewItem, WriteOptions } from './store.js';
 import { StoreError, conflict, notFound } from './errors.js';
 import type { ItemRow, TombstoneRow } from './schema.js';
 import { json, toFolder, toItem, toPimSyncItem, toTombstone } from './rows.js';
 import { ItemWriter } from './item-writer.js';
 import { nextUidValidity } from './uid-validity-schema.js';
-import { ITEM_COLUMNS, now, type BlobRefs, type Trx, type WriteScope } from './sql-store-base.js';
+import { ITEM_COLUMNS, now, type BlobRefs, type ReadPlan, type Trx, type WriteScope } from './sql-store-base.js';
 import { DirectoryStore } from './directory.js';
 import { QueryShape } from './query-shape.js';
 import { hashInto, type BlobRange, type BlobReadStream, type BlobStreamOptions, type StoredBlob } from './blob-stream.js';
@@ -28,7 +28,8 @@ export abstract class ContentStore extends DirectoryStore {
    * The change feed of a folder as one statement (one round trip and one snapshot, where it was
    * three queries on three pooled connections): the items changed after a modseq and the
    * tombstones after it (each by modseq, at most `limit`), and a row for the folder itself with
-   * its content modseq (none when the folder is gone). `row_kind` tells them apart: 'i', 't', 'f';
+   * its content modseq (none when the folder is gone). `row_kind` tells them apart: 1, 2, 3 (numbers, so that the
+   * statement has no quote and can travel inside a transaction's group, pg-driver.ts `inlineQuery`);
    * tombstones and the folder row fill the item columns they have (`id` is the tombstone's
    * item_id, the folder row's `modseq` its content modseq) and leave the others null (outside any
    * subquery: PostgreSQL types a null inside one as text, which no bigint column unites with).
@@ -40,12 +41,12 @@ export abstract class ContentStore extends DirectoryStore {
     const TOMBSTONE = new Set(['folder_id', 'name', 'uid', 'imap_uid', 'modseq']);
     return new QueryShape(this.db as never, 3, (folderId: number, modseq: number, limit: number) => {
       const q = sql<Record<string, unknown>>`
-        select * from (select 'i' as row_kind, ${list(ident)} from items where folder_id = ${folderId} and modseq > ${modseq} order by modseq limit ${limit}) changed
+        select * from (select 1 as row_kind, ${list(ident)} from items where folder_id = ${folderId} and modseq > ${modseq} order by modseq limit ${limit}) changed
         union all
-        select 't' as row_kind, ${list((c) => (c === 'id' ? ident('item_id') : TOMBSTONE.has(c) ? ident(c) : sql.raw('null')))}
+        select 2 as row_kind, ${list((c) => (c === 'id' ? ident('item_id') : TOMBSTONE.has(c) ? ident(c) : sql.raw('null')))}
           from (select * from tombstones where folder_id = ${folderId} and modseq > ${modseq} order by modseq limit ${limit}) gone
         union all
-        select 'f' as row_kind, ${list((c) => (c === 'id' ? ident('id') : c === 'modseq' ? ident('content_modseq') : sql.raw('null')))}
+        select 3 as row_kind, ${list((c) => (c === 'id' ? ident('id') : c === 'modseq' ? ident('content_modseq') : sql.raw('null')))}
           from folders where id = ${folderId}`;
       return { compile: () => q.compile(this.db) };
     });
@@ -302,16 +303,35 @@ export abstract class ContentStore extends DirectoryStore {
   }
 
   async changesSince(folderId: number, modseq: number, limit = 10_000, opts: { withoutContent?: boolean; pimSync?: boolean } = {}): Promise<Changes> {
-    const rows = await this.feed[opts.pimSync ? 2 : opts.withoutContent ? 1 : 0].run(folderId, modseq, limit + 1);
+    return this.changesFrom(await this.feed[feedVariant(opts)].run(folderId, modseq, limit + 1), modseq, limit, opts.pimSync ?? false);
+  }
+
+  override planRead(r: TogetherRead): ReadPlan | null {
+    switch (r.read) {
+      case 'getFolder': return { query: this.folderById.compile(r.args[0]), decode: (rows) => (rows[0] ? toFolder(rows[0] as never) : null) };
+      case 'listFolders': {
+        const [accountId, kind] = r.args;
+        return { query: kind ? this.foldersOfKind.compile(accountId, kind) : this.foldersOf.compile(accountId), decode: (rows) => rows.map((f) => toFolder(f as never)) };
+      }
+      case 'changesSince': {
+        const [folderId, modseq, limit = 10_000, opts = {}] = r.args;
+        return { query: this.feed[feedVariant(opts)].compile(folderId, modseq, limit + 1), decode: (rows) => this.changesFrom(rows as Record<string, unknown>[], modseq, limit, opts.pimSync ?? false) };
+      }
+      default: return super.planRead(r);
+    }
+  }
+
+  /** The change feed's rows (`feed`, fetched with limit + 1) as changesSince answers them. */
+  private changesFrom(rows: Record<string, unknown>[], modseq: number, limit: number, pimSync: boolean): Changes {
     const byModseq = (a: Record<string, unknown>, b: Record<string, unknown>) => Number(a.modseq) - Number(b.modseq);
-    const changedRows = rows.filter((r) => r.row_kind === 'i').sort(byModseq);
-    const deletedRows = rows.filter((r) => r.row_kind === 't').sort(byModseq)
+    const changedRows = rows.filter((r) => Number(r.row_kind) === 1).sort(byModseq);
+    const deletedRows = rows.filter((r) => Number(r.row_kind) === 2).sort(byModseq)
       .map((r) => ({ folder_id: r.folder_id, item_id: r.id, name: r.name, uid: r.uid, imap_uid: r.imap_uid, modseq: r.modseq }) as unknown as TombstoneRow);
-    const f = rows.find((r) => r.row_kind === 'f');
+    const f = rows.find((r) => Number(r.row_kind) === 3);
     if (!f) throw notFound('folder');
     const folder = { content_modseq: f.modseq };
     // toItem reads the columns by name (row_kind is ignored, a missing content is null): no copy of each row.
-    const changed = changedRows.map(opts.pimSync ? (r) => toPimSyncItem(r as unknown as ItemRow) : (r) => toItem(r as unknown as ItemRow));
+    const changed = changedRows.map(pimSync ? (r) => toPimSyncItem(r as unknown as ItemRow) : (r) => toItem(r as unknown as ItemRow));
     const deleted = deletedRows.map(toTombstone);
     if (changed.length + deleted.length <= limit) {
       const last = Math.max(modseq, Number(folder.content_modseq), ...changed.map((c) => c.modseq), ...deleted.map((d) => d.modseq));
@@ -382,6 +402,9 @@ export abstract class ContentStore extends DirectoryStore {
     return /^[0-9a-f]{64}$/.test(hash) ? this.blobs.readStream(this.db, hash, range) : null;
   }
 }
+
+/** Which of `feed`'s three statements a changesSince with these options reads. */
+const feedVariant = (opts: { withoutContent?: boolean; pimSync?: boolean }) => (opts.pimSync ? 2 : opts.withoutContent ? 1 : 0);
 
 /**
  * The columns of changesSince's `pimSync` feed: what a sync of contacts, events, tasks and notes

@@ -14,6 +14,10 @@ import type { FlagOperation } from './mail-store.js';
 import { applyFlags, flagColumns, sameFlags, type MailDb } from './mail-rows.js';
 import { QueryShape } from './query-shape.js';
 import type { SqlStoreBase, Trx } from './sql-store-base.js';
+import type { Changes } from './store.js';
+
+/** How many changes `changesSince` reads with a STORE (more: the caller reads on from the page's modseq). */
+const FEED_LIMIT = 1000;
 
 interface FlagRow { id: number | string; imap_uid: number | string; modseq: number | string; flags: string; folder_modseq: number | string }
 
@@ -22,6 +26,8 @@ export interface FlagResult {
   modified: number[];
   /** When `changed` is not empty: the folder's content modseq just before this change (mail-store.ts). */
   priorModseq?: number;
+  /** With `changesSince`: the folder's changes after it, read under the lock before this change (mail-store.ts). */
+  changes?: Changes;
 }
 
 export class FlagWriter {
@@ -65,15 +71,19 @@ export class FlagWriter {
     this.accountModseq = shape(2, (modseq: number, id: number) => db.updateTable('accounts').set({ modseq }).where('id', '=', id) as never);
   }
 
-  storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts: { unchangedSince?: number }): Promise<FlagResult> {
+  storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts: { unchangedSince?: number; changesSince?: number }): Promise<FlagResult> {
     return this.store.write(async (scope) => {
       const trx = scope.trx;
       const wanted = [...new Set(uids)];
-      // The lock, then the read in a statement of its own (PostgreSQL: both in one round trip).
+      // The lock, then the read in a statement of its own, then the change feed when asked
+      // (PostgreSQL: all in one round trip).
       const list = this.store.dialect === 'postgres' ? `{${wanted.map(Number).join(',')}}` : JSON.stringify(wanted);
-      const [[account], rows] = await this.store.together(trx, [this.lock.compile(folderId), this.rows.compile(folderId, list)]) as
-        [Array<{ id: number | string; modseq: number | string }>, FlagRow[]];
+      const feed = opts.changesSince === undefined ? null
+        : this.store.planRead({ read: 'changesSince', args: [folderId, opts.changesSince, FEED_LIMIT, { withoutContent: true }] });
+      const [[account], rows, feedRows] = await this.store.together(trx, [this.lock.compile(folderId), this.rows.compile(folderId, list), ...(feed ? [feed.query] : [])]) as
+        [Array<{ id: number | string; modseq: number | string }>, FlagRow[], unknown[] | undefined];
       if (!account) return this.folderError(trx, folderId);
+      const changes = feed ? feed.decode(feedRows!) as Changes : undefined;
       const accountId = Number(account.id);
       const modified: number[] = [];
       const updates: { row: FlagRow; flags: string[] }[] = [];
@@ -83,7 +93,8 @@ export class FlagWriter {
         const next = applyFlags(current, op, flags);
         if (!sameFlags(current, next)) updates.push({ row, flags: next });
       }
-      if (updates.length === 0) return { changed: [], modified };
+      const feedResult = changes ? { changes } : {};
+      if (updates.length === 0) return { changed: [], modified, ...feedResult };
       // Each changed message gets its own modseq, after the account's (locked, so it is current).
       const first = Number(account.modseq) + 1;
       const last = first + updates.length - 1;
@@ -102,7 +113,7 @@ export class FlagWriter {
         await this.accountModseq.on(trx, last, accountId);
       }
       scope.events.push({ accountId, folderId, modseq: last });
-      return { changed, modified, priorModseq: Number(rows[0].folder_modseq) };
+      return { changed, modified, priorModseq: Number(rows[0].folder_modseq), ...feedResult };
     });
   }
 

@@ -9,9 +9,12 @@ import { ContentStore } from './content.js';
 import type { DeliverMessageOptions, FlagOperation, ListMessagesOptions, MailStore } from './mail-store.js';
 import { MESSAGE_COLUMNS, toMailMessage, type JoinedRow, type MailDb } from './mail-rows.js';
 import { MailWriter } from './mail-writer.js';
+import type { FlagResult } from './mail-flags.js';
 import { quotaUsage } from './mail-quota.js';
 import { json } from './rows.js';
 import { QueryShape } from './query-shape.js';
+import type { TogetherRead } from './store.js';
+import type { ReadPlan } from './sql-store-base.js';
 
 /** The MailStore over the SQL store (both backends): reads here, writes in MailWriter. */
 export abstract class MailContentStore extends ContentStore implements MailStore {
@@ -62,13 +65,23 @@ export abstract class MailContentStore extends ContentStore implements MailStore
     return (await q.execute()).map((r) => toMailMessage(r as unknown as JoinedRow));
   }
 
-  async listMessageStates(folderId: number, opts: ListMessagesOptions = {}): Promise<MessageState[]> {
+  /** The compiled read of listMessageStates, when the options are the compiled cases (all, or a UID range). */
+  private statesQuery(folderId: number, opts: ListMessagesOptions) {
     const whole = opts.uidFrom === undefined && opts.uidTo === undefined;
     const ranged = opts.uidFrom !== undefined && opts.uidTo !== undefined;
-    if (opts.limit === undefined && (whole || ranged)) {
-      const rows = ranged ? await this.states[1].run(folderId, opts.uidFrom, opts.uidTo) : await this.states[0].run(folderId);
-      return rows.map(toMessageState);
-    }
+    if (opts.limit !== undefined || !(whole || ranged)) return null;
+    return ranged ? this.states[1].compile(folderId, opts.uidFrom, opts.uidTo) : this.states[0].compile(folderId);
+  }
+
+  override planRead(r: TogetherRead): ReadPlan | null {
+    if (r.read !== 'listMessageStates') return super.planRead(r);
+    const query = this.statesQuery(r.args[0], r.args[1] ?? {});
+    return query && { query, decode: (rows) => (rows as StateRow[]).map(toMessageState) };
+  }
+
+  async listMessageStates(folderId: number, opts: ListMessagesOptions = {}): Promise<MessageState[]> {
+    const compiled = this.statesQuery(folderId, opts);
+    if (compiled) return (await this.db.executeQuery(compiled)).rows.map((r) => toMessageState(r as StateRow));
     let q = this.mdb.selectFrom('items').innerJoin('messages', 'messages.item_id', 'items.id')
       .select(['items.id', 'items.account_id', 'items.folder_id', 'items.imap_uid', 'items.modseq', 'items.flags', 'items.size',
         'items.blob_hash', 'messages.internal_date', 'messages.thread_id'])
@@ -91,8 +104,8 @@ export abstract class MailContentStore extends ContentStore implements MailStore
     return bytes.subarray(start, Math.max(start, Math.min(range.end, bytes.length)));
   }
 
-  storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts: { unchangedSince?: number } = {}):
-    Promise<{ changed: FlagChange[]; modified: number[]; priorModseq?: number }> {
+  storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts: { unchangedSince?: number; changesSince?: number } = {}):
+    Promise<FlagResult> {
     return this.mail.storeFlags(folderId, uids, op, flags, opts);
   }
 

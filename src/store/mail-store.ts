@@ -3,6 +3,7 @@ import type {
   QuotaUsage, UidMapping,
 } from '../model/mail.js';
 import type { Folder, FolderRole } from '../model/types.js';
+import type { Changes } from './changes.js';
 
 /** How a STORE changes flags (RFC 9051 §6.4.6): replace, add to or remove from the current set. */
 export type FlagOperation = 'set' | 'add' | 'remove';
@@ -80,9 +81,12 @@ export interface MailStore {
    * (its HIGHESTMODSEQ) just before this change, read under the lock that orders the account's
    * writes: a reader whose view of the folder was current at that modseq is current up to the
    * highest modseq in `changed` once it has applied `changed` (IMAP skips its change check).
+   * With `changesSince`, `changes` is `changesSince(folderId, changesSince, 1000, { withoutContent:
+   * true })` read under that lock just before the change (so its `modseq` is `priorModseq` unless
+   * `more`): IMAP's change check after STORE, read in the STORE's first round trip on PostgreSQL.
    */
-  storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts?: { unchangedSince?: number }):
-    Promise<{ changed: FlagChange[]; modified: number[]; priorModseq?: number }>;
+  storeFlags(folderId: number, uids: number[], op: FlagOperation, flags: string[], opts?: { unchangedSince?: number; changesSince?: number }):
+    Promise<{ changed: FlagChange[]; modified: number[]; priorModseq?: number; changes?: Changes }>;
 
   /** Copies (new UIDs in the target; flags and internal date kept; quota-checked, all or nothing). */
   copyMessages(fromFolderId: number, uids: number[], toFolderId: number): Promise<UidMapping>;

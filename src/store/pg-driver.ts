@@ -100,6 +100,51 @@ export class PgConnection implements DatabaseConnection {
     return results.slice(-qs.length).map((r) => r.rows ?? []);
   }
 
+  /**
+   * Reads outside a transaction, one after another on this connection, each its own statement
+   * in its own snapshot as if sent one by one, but written at once and answered in one round
+   * trip (pg's pipeline mode, switched on for these only: each query still ends with its own
+   * Sync, so one failing does not stop the others). Shapes stay prepared statements. The rows
+   * of each; the first error is thrown once all have answered.
+   */
+  async executePipelined(qs: CompiledQuery[]): Promise<unknown[][]> {
+    if (this.inTransaction) throw new Error('executePipelined runs outside a transaction');
+    const client = this.client as pg.PoolClient & { pipeline?: boolean };
+    const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+    const pending: Promise<pg.QueryResult>[] = [];
+    let thrown: unknown = null;
+    client.pipeline = true;
+    stream?.cork?.();
+    try {
+      for (const q of qs) {
+        const name = shapeNames.get(q.sql);
+        pending.push(this.client.query(name ? { name, text: q.sql, values: [...q.parameters] } : { text: q.sql, values: [...q.parameters] }));
+      }
+    } catch (e) {
+      thrown = e;
+    } finally {
+      stream?.uncork?.();
+    }
+    // Back to one query at a time only once every query sent has been answered.
+    const settled = await Promise.allSettled(pending);
+    client.pipeline = false;
+    if (thrown) throw thrown;
+    // A statement prepared before another node's migration (see executeQuery): this connection
+    // leaves the pool, and that read and the ones after it run again unprepared, in order.
+    const stale = settled.findIndex((s) => s.status === 'rejected' && isStalePlan(s.reason));
+    if (stale >= 0) {
+      this.discarded = true;
+      for (let i = stale; i < qs.length; i++) {
+        settled[i] = await this.client.query(qs[i].sql, [...qs[i].parameters]).then(
+          (value): PromiseSettledResult<pg.QueryResult> => ({ status: 'fulfilled', value }),
+          (reason): PromiseSettledResult<pg.QueryResult> => ({ status: 'rejected', reason }));
+      }
+    }
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<pg.QueryResult>).value.rows ?? []);
+  }
+
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming is not configured for PostgreSQL');

@@ -106,6 +106,11 @@ export class PostgresStore extends SqlStore implements NotificationReadiness {
     return trx.getExecutor().provideConnection((connection) => (connection as PgConnection).executeTogether(queries));
   }
 
+  /** PostgreSQL: the reads in one round trip over one pooled connection (pg-driver.ts). */
+  protected override readsInOrder(queries: CompiledQuery[]): Promise<unknown[][]> {
+    return this.database.getExecutor().provideConnection((connection) => (connection as PgConnection).executePipelined(queries));
+  }
+
   /** Resolves when this node receives other nodes' (and its own) change notifications. */
   ready(): Promise<void> { return this.notify.ensureListening(); }
 }

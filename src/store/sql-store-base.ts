@@ -1,6 +1,6 @@
 import { Migrator, sql, type CompiledQuery, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import type { ChangeEvent } from '../model/types.js';
-import type { ChangeListener } from './store.js';
+import type { ChangeListener, TogetherRead, TogetherResults } from './store.js';
 import { StoreError, notFound } from './errors.js';
 import { migrations, type Database } from './schema.js';
 import type { BlobRange, BlobReadStream, StagedBlob } from './blob-stream.js';
@@ -74,6 +74,9 @@ export function inlineBlobUpsert(db: QueryCreator<Database>, blobs: BlobRefs[]) 
     hash: b.hash, size: b.data.byteLength, ref_count: b.refs, data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
   })) as never).onConflict((oc) => oc.column('hash').doUpdateSet({ ref_count: sql`blobs.ref_count + excluded.ref_count` }));
 }
+
+/** A read as one compiled statement and what its rows mean (SqlStoreBase.readTogether). */
+export interface ReadPlan { query: CompiledQuery; decode(rows: unknown[]): unknown }
 
 /** How change events leave a committed transaction: in-process, or NOTIFY to every node. */
 export interface ChangeBus {
@@ -174,6 +177,54 @@ export abstract class SqlStoreBase {
   async together(trx: Trx, queries: CompiledQuery[]): Promise<unknown[][]> {
     const out: unknown[][] = [];
     for (const q of queries) out.push((await trx.executeQuery(q)).rows);
+    return out;
+  }
+
+  /**
+   * One read of `readTogether` as a single statement and the decoding of its rows, or null when
+   * it is not one statement (then the method itself runs). The areas of the store add theirs.
+   */
+  planRead(_read: TogetherRead): ReadPlan | null {
+    return null;
+  }
+
+  /** Store.readTogether: the reads' statements sent together (`readsInOrder`) when every read is one. */
+  async readTogether<const R extends readonly TogetherRead[]>(...reads: R): Promise<TogetherResults<R>> {
+    const plans = reads.map((r) => this.planRead(r));
+    if (plans.every((p): p is ReadPlan => p !== null)) {
+      const rows = await this.readsInOrder(plans.map((p) => p.query));
+      return plans.map((p, i) => p.decode(rows[i])) as TogetherResults<R>;
+    }
+    const out: unknown[] = [];
+    let failure: { error: unknown } | null = null;
+    for (const r of reads) {
+      try {
+        out.push(await (this as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[r.read](...r.args));
+      } catch (error) {
+        failure ??= { error };
+        out.push(undefined);
+      }
+    }
+    if (failure) throw failure.error;
+    return out as TogetherResults<R>;
+  }
+
+  /**
+   * Statements outside any transaction, one after another, each in its own snapshot; the rows of
+   * each, the first error thrown after all have run. Here one by one; PostgreSQL pipelines them.
+   */
+  protected async readsInOrder(queries: CompiledQuery[]): Promise<unknown[][]> {
+    const out: unknown[][] = [];
+    let failure: { error: unknown } | null = null;
+    for (const q of queries) {
+      try {
+        out.push((await this.db.executeQuery(q)).rows);
+      } catch (error) {
+        failure ??= { error };
+        out.push([]);
+      }
+    }
+    if (failure) throw failure.error;
     return out;
   }
 

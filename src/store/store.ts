@@ -7,6 +7,7 @@ import type { BlobRange, BlobReadStream, BlobStreamOptions, StoredBlob } from '.
 
 export type { BlobRange, BlobReadStream, BlobStreamOptions, StoredBlob } from './blob-stream.js';
 import type { MailStore } from './mail-store.js';
+import type { Changes } from './changes.js';
 import type { QueueStore } from './queue-store.js';
 import type { ArchiveStore } from './archive-store.js';
 import type { ListStore } from './list-store.js';
@@ -99,15 +100,20 @@ export interface ListFieldsOptions {
   limit?: number;
 }
 
-export interface Changes {
-  /** Items created or changed after the given modseq, in modseq order. */
-  changed: Item[];
-  deleted: Tombstone[];
-  /** The highest modseq covered: pass it to the next call. */
-  modseq: number;
-  /** True when `limit` cut the answer short; call again from `modseq`. */
-  more: boolean;
-}
+export type { Changes };
+
+/**
+ * A read that `readTogether` can run with others: a method of the Store and its arguments.
+ * Only these reads; each means exactly what the method called alone means.
+ */
+export type TogetherRead =
+  | { read: 'getFolder'; args: Parameters<Store['getFolder']> }
+  | { read: 'listFolders'; args: Parameters<Store['listFolders']> }
+  | { read: 'listMessageStates'; args: Parameters<Store['listMessageStates']> }
+  | { read: 'changesSince'; args: Parameters<Store['changesSince']> };
+
+/** What each read of `readTogether` returns: its method's result. */
+export type TogetherResults<R extends readonly TogetherRead[]> = { -readonly [K in keyof R]: Awaited<ReturnType<Store[R[K]['read']]>> };
 
 export interface FolderChanges {
   changed: Folder[];
@@ -274,6 +280,15 @@ export interface Store extends MailStore, QueueStore, ArchiveStore, ListStore, A
    * summary null, props {}, createdAt and updatedAt 0).
    */
   changesSince(folderId: number, modseq: number, limit?: number, opts?: { withoutContent?: boolean; pimSync?: boolean }): Promise<Changes>;
+  /**
+   * Several reads (`TogetherRead`) run one after another, in the order given, each exactly as its
+   * method called alone: its own snapshot (what was committed when it ran, at least as new as
+   * the read before it), its own result or error. The results in that order; when a read fails,
+   * its error is thrown (the first one) after every read has run. On PostgreSQL the reads go in
+   * one round trip over one connection (IMAP's FETCH reads the messages and then its change
+   * check in one).
+   */
+  readTogether<const R extends readonly TogetherRead[]>(...reads: R): Promise<TogetherResults<R>>;
   /** Bytes and messages used by the account (quota); moved in the same transaction as each write. */
   accountUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
 

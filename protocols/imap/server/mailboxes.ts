@@ -20,10 +20,11 @@ export function encodeName(s: Session, name: string): string {
   return s.enabled.has('UTF8=ACCEPT') ? name : encodeMutf7(name);
 }
 
-export function resolveFolder(store: Store, accountId: number, name: string): Promise<Folder | null> {
+/** `read`: the account's mail folders, when the caller has just read them. */
+export function resolveFolder(store: Store, accountId: number, name: string, read?: Folder[]): Promise<Folder | null> {
   // A leading backslash is our internal special-use lookup, never a name a client may use.
   if (name.startsWith('\\')) return Promise.resolve(null);
-  return findMailFolder(store, accountId, name);
+  return findMailFolder(store, accountId, name, read);
 }
 
 export interface MailboxEntry { folder: Folder; name: string; attributes: string[]; hasChildren: boolean }

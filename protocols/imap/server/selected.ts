@@ -2,7 +2,7 @@
 // numbers are positions in `uids`, and they change only when this session tells the client
 // (EXISTS, EXPUNGE or VANISHED), never behind its back. Other sessions' and protocols' changes
 // are read from the store's change tracking (modseqs and tombstones) and announced by `sync`.
-import type { Store } from '../../../src/store/store.js';
+import type { Changes, Store, TogetherRead } from '../../../src/store/store.js';
 import type { Folder } from '../../../src/model/types.js';
 import type { MessageState } from '../../../src/model/mail.js';
 import { notFound } from '../../../src/store/errors.js';
@@ -37,6 +37,12 @@ export class SelectedMailbox {
   readonly recent = new Set<number>();
   /** Expunges read from the store but not yet announced (held during FETCH/STORE/SEARCH). */
   private readonly pendingExpunges = new Set<number>();
+  /**
+   * The change feed's first page after `from`, read by the command together with its own read
+   * (`feedRead`; FETCH, SEARCH, STORE, a re-SELECT) for the change check after it: one round trip
+   * instead of two. Used only while the view's modseq is still `from`; taken by the next read.
+   */
+  private prefetched: { from: number; page: Changes } | null = null;
 
   constructor(readonly store: Store, readonly folder: Folder, readonly readOnly: boolean, readonly name: string) {}
 
@@ -78,7 +84,9 @@ export class SelectedMailbox {
     this.uidValidity = folder.uidValidity;
     this.uidNext = folder.uidNext;
     // Expunges the previous view read but had not announced yet are part of the new view too.
-    const changes = folder.contentModseq === this.modseq ? { changed: [], vanished: [], modseq: this.modseq } : await this.changesSince(this.modseq);
+    const unchanged = folder.contentModseq === this.modseq;
+    if (unchanged) this.prefetched = null;
+    const changes = unchanged ? { changed: [], vanished: [], modseq: this.modseq } : await this.changesSince(this.modseq);
     const gone = new Set([...changes.vanished, ...previous.pendingExpunges]);
     const added: number[] = [];
     for (const m of changes.changed) {
@@ -101,6 +109,16 @@ export class SelectedMailbox {
     const folder = await this.store.getFolder(this.folder.id);
     if (!folder) throw notFound('folder');
     return folder;
+  }
+
+  /** The change feed read of the change check, as it stands now (to read together with a command's own). */
+  feedRead(): TogetherRead & { read: 'changesSince' } {
+    return { read: 'changesSince', args: [this.folder.id, this.modseq, FEED_PAGE, { withoutContent: true }] };
+  }
+
+  /** Keeps a page of the change feed after `from` (see `prefetched`). */
+  prefetch(from: number, page: Changes): void {
+    this.prefetched = { from, page };
   }
 
   private remember(m: Pick<MessageState, 'uid' | 'flags' | 'modseq'>): void {
@@ -212,8 +230,10 @@ export class SelectedMailbox {
     const changed: Array<Pick<MessageState, 'uid' | 'flags' | 'modseq'>> = [];
     const vanished: number[] = [];
     let from = modseq;
-    for (;;) {
-      const page = await this.store.changesSince(this.folder.id, from, 1000, { withoutContent: true });
+    let page = this.prefetched?.from === modseq ? this.prefetched.page : null;
+    this.prefetched = null;
+    for (;; page = null) {
+      page ??= await this.store.changesSince(this.folder.id, from, FEED_PAGE, { withoutContent: true });
       for (const item of page.changed) if (item.imapUid !== null) changed.push({ uid: item.imapUid, flags: item.flags, modseq: item.modseq });
       for (const t of page.deleted) if (t.imapUid !== null) vanished.push(t.imapUid);
       from = page.modseq;
@@ -239,6 +259,8 @@ export class SelectedMailbox {
         const known = this.flags.get(m.uid);
         if (!known || this.pendingExpunges.has(m.uid)) continue;
         const before = this.modseqs.get(m.uid) ?? 0;
+        // No newer than what the view holds: a page read before this session's own STORE of it.
+        if (m.modseq <= before) continue;
         this.remember(m);
         if (!sameFlags(known, m.flags) || (opts.condstore && m.modseq !== before)) {
           const items: Array<[string, import('../codec/index.js').ResponseValue]> = [['UID', m.uid], ['FLAGS', flagList(this.shownFlags(m.uid, m.flags))]];
@@ -266,6 +288,9 @@ export class SelectedMailbox {
     return out;
   }
 }
+
+/** Changes read per page of the change feed. */
+const FEED_PAGE = 1000;
 
 export function sameFlags(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;

@@ -32,9 +32,12 @@ export async function sharedMailboxes(store: Store, user: Account): Promise<Shar
   return (await otherMailboxes(store, user)).mailboxes;
 }
 
-/** A mailbox by name: the user's own (writable) or a shared or public one with the access the rule gives. */
-export async function resolveMailbox(store: Store, user: Account, name: string): Promise<{ folder: Folder; writable: boolean } | null> {
-  const own = await resolveFolder(store, user.id, name);
+/**
+ * A mailbox by name: the user's own (writable) or a shared or public one with the access the rule
+ * gives. `read`: the user's mail folders, when the caller has just read them.
+ */
+export async function resolveMailbox(store: Store, user: Account, name: string, read?: Folder[]): Promise<{ folder: Folder; writable: boolean } | null> {
+  const own = await resolveFolder(store, user.id, name, read);
   if (own) return { folder: own, writable: true };
   if (!name.startsWith(SHARED_PREFIX) && !name.startsWith(PUBLIC_PREFIX)) return null;
   const hit = (await sharedMailboxes(store, user)).find((m) => m.name === name);

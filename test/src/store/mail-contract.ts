@@ -228,6 +228,72 @@ export function mailStoreContract(factory: StoreFactory): void {
       assert.equal((await store.mailboxStatus(u.inbox.id)).highestModseq, chain[chain.length - 1][1]);
     });
 
+    it('reads together what each read answers alone, in order, and throws a failing read\'s error', async () => {
+      const [u] = await users(1);
+      const [m1, m2, m3] = [await append(u.inbox.id, 'one'), await append(u.inbox.id, 'two'), await append(u.inbox.id, 'three')];
+      const mark = (await store.mailboxStatus(u.inbox.id)).highestModseq;
+      await store.storeFlags(u.inbox.id, [m2.uid], 'add', ['\\Seen']);
+      await store.storeFlags(u.inbox.id, [m3.uid], 'add', ['\\Deleted']);
+      await store.expungeMessages(u.inbox.id);
+      const range = { uidFrom: m1.uid, uidTo: m2.uid };
+      const [folders, states, all, limited, changes, withContent, folder, none] = await store.readTogether(
+        { read: 'listFolders', args: [u.account.id, 'mail'] },
+        { read: 'listMessageStates', args: [u.inbox.id, range] },
+        { read: 'listMessageStates', args: [u.inbox.id] },
+        { read: 'listMessageStates', args: [u.inbox.id, { limit: 1 }] },
+        { read: 'changesSince', args: [u.inbox.id, mark, 1000, { withoutContent: true }] },
+        { read: 'changesSince', args: [u.inbox.id, mark, 1] },
+        { read: 'getFolder', args: [u.inbox.id] },
+        { read: 'getFolder', args: [u.inbox.id + 100000] },
+      );
+      assert.deepEqual(folders, await store.listFolders(u.account.id, 'mail'));
+      assert.deepEqual(states, await store.listMessageStates(u.inbox.id, range));
+      assert.deepEqual(all, await store.listMessageStates(u.inbox.id));
+      assert.deepEqual(limited, await store.listMessageStates(u.inbox.id, { limit: 1 }));
+      assert.deepEqual(changes, await store.changesSince(u.inbox.id, mark, 1000, { withoutContent: true }));
+      assert.deepEqual(changes.changed.map((i) => i.imapUid), [m2.uid]);
+      assert.deepEqual(changes.deleted.map((t) => t.imapUid), [m3.uid]);
+      assert.deepEqual(withContent, await store.changesSince(u.inbox.id, mark, 1));
+      assert.equal(withContent.more, true);
+      assert.deepEqual(folder, await store.getFolder(u.inbox.id));
+      assert.equal(none, null);
+      // Only the reads the batch can plan as one statement, or not: the same answers either way.
+      const [two] = await store.readTogether({ read: 'listMessageStates', args: [u.inbox.id, range] });
+      assert.deepEqual(two, states);
+      await rejects(store.readTogether(
+        { read: 'listFolders', args: [u.account.id, 'mail'] },
+        { read: 'changesSince', args: [u.inbox.id + 100000, 0, 10, { withoutContent: true }] },
+        { read: 'getFolder', args: [u.inbox.id] },
+      ), 'NotFound');
+      // The store serves on after the failed batch.
+      assert.deepEqual((await store.readTogether({ read: 'getFolder', args: [u.inbox.id] }, { read: 'getFolder', args: [u.inbox.id] })).map((f) => f?.id), [u.inbox.id, u.inbox.id]);
+    });
+
+    it('reads the folder\'s changes under a flag change\'s lock, just before the change, when asked', async () => {
+      const [u] = await users(1);
+      const peer = await opened.peer();
+      const [m1, m2] = [await append(u.inbox.id, 'mine'), await append(u.inbox.id, 'theirs')];
+      const mark = (await store.mailboxStatus(u.inbox.id)).highestModseq;
+      const theirs = await peer.storeFlags(u.inbox.id, [m2.uid], 'add', ['\\Flagged']);
+      const mine = await store.storeFlags(u.inbox.id, [m1.uid], 'add', ['\\Seen'], { changesSince: mark });
+      assert.deepEqual(mine.changes!.changed.map((i) => [i.imapUid, i.flags, i.modseq]), [[m2.uid, ['\\Flagged'], theirs.changed[0].modseq]]);
+      assert.equal(mine.changes!.modseq, mine.priorModseq);
+      assert.equal(mine.changes!.changed[0].content, null, 'without content');
+      // Nothing to change: the feed is still read (the change check of a STORE that changed nothing).
+      const again = await store.storeFlags(u.inbox.id, [m1.uid], 'add', ['\\Seen'], { changesSince: mark });
+      assert.deepEqual(again.changed, []);
+      assert.deepEqual(again.changes!.changed.map((i) => i.imapUid), [m2.uid, m1.uid]);
+      assert.equal(again.changes!.modseq, mine.changed[0].modseq);
+      assert.equal((await store.storeFlags(u.inbox.id, [m1.uid], 'add', ['\\Seen'])).changes, undefined, 'not asked, not read');
+      // Concurrent changes: each one's feed ends where its change began (its prior modseq).
+      const results = await Promise.all(['$a', '$b', '$c', '$d'].map((f, i) => (i % 2 ? peer : store).storeFlags(u.inbox.id, [m1.uid, m2.uid], 'add', [f], { changesSince: mark })));
+      for (const r of results) {
+        assert.equal(r.changes!.modseq, r.priorModseq);
+        assert.ok(r.changes!.changed.every((i) => i.modseq <= r.priorModseq!));
+      }
+      await rejects(store.storeFlags(u.inbox.id + 100000, [1], 'add', ['\\Seen'], { changesSince: 0 }), 'NotFound');
+    });
+
     it('reports a missing folder and a folder that is no mail folder when flags are stored', async () => {
       const [u] = await users(1);
       await rejects(store.storeFlags(u.inbox.id + 100000, [1], 'add', ['\\Seen']), 'NotFound');

@@ -81,6 +81,39 @@ describe('PostgreSQL driver: BEGIN with the first statement, deferred writes wit
     assert.equal(await db.transaction().execute(async () => 5), 5);
     assert.deepEqual(sent, []);
   });
+
+  type Pipelining = { executePipelined(qs: CompiledQuery[]): Promise<unknown[][]>; client: pg.PoolClient & { pipeline?: boolean } };
+  const pipelined = (qs: CompiledQuery[], seen?: (c: Pipelining) => void) =>
+    db.getExecutor().provideConnection(async (c) => { seen?.(c as unknown as Pipelining); return (c as unknown as Pipelining).executePipelined(qs); });
+
+  it('pipelines reads outside a transaction: all written before the first answer, the rows of each in order', { skip: skip ?? false }, async () => {
+    const events: string[] = [];
+    let client: Pipelining['client'] | undefined;
+    let restore: unknown;
+    const qs = [sql`select v from t where id = ${1}`, sql`select count(*)::int as n from t`, sql`select ${'two'}::text as w`].map((q) => q.compile(db));
+    const rows = await pipelined(qs, (c) => {
+      client = c.client;
+      restore = client.query;
+      const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: unknown }).query = (...a: unknown[]) => {
+        events.push('sent');
+        const r = query(...a);
+        void r.then(() => events.push('answered'));
+        return r;
+      };
+    });
+    assert.deepEqual(rows, [[{ v: "o'clock" }], [{ n: 1 }], [{ w: 'two' }]]);
+    assert.deepEqual(events, ['sent', 'sent', 'sent', 'answered', 'answered', 'answered']);
+    assert.equal(client!.pipeline, false, 'back to one query at a time');
+    (client as unknown as { query: unknown }).query = restore;
+  });
+
+  it('runs every pipelined read when one fails, throws its error, and the connection serves on', { skip: skip ?? false }, async () => {
+    await assert.rejects(pipelined([sql`select 1 as a`, sql`select 1 / ${0}::int as b`, sql`insert into t values (${2}, ${'after'})`].map((q) => q.compile(db))), /division by zero/);
+    // Each read is its own statement with its own Sync: the one after the failure still ran.
+    assert.deepEqual(await db.selectFrom('t').select('v').orderBy('id').execute(), [{ v: "o'clock" }, { v: 'after' }]);
+    for (let i = 0; i < 3; i++) assert.deepEqual(await pipelined([sql`select ${i}::int as i`.compile(db)]), [[{ i }]]);
+  });
 });
 
 const staleSkip = await postgresSkipReason();
@@ -119,5 +152,14 @@ describe('PostgreSQL driver: a prepared shape after another node changed the sch
     await assert.rejects(inTransaction(), /cached plan must not change result type/);
     assert.deepEqual(await inTransaction(), [{ id: 1, note: 'x', more: 2 }]);
     assert.equal(connections, 3);
+    // Pipelined reads (readTogether): the stale one and those after it run again unprepared, in order.
+    type Pipelining = { executePipelined(qs: unknown[]): Promise<unknown[][]> };
+    const together = () => db.getExecutor().provideConnection((c) => (c as unknown as Pipelining).executePipelined([sql`select 7 as a`.compile(db), shape.compile(1), sql`select 8 as b`.compile(db)]));
+    await sql`alter table migrated drop column more`.execute(db);
+    assert.deepEqual(await together(), [[{ a: 7 }], [{ id: 1, note: 'x' }], [{ b: 8 }]]);
+    assert.deepEqual(await together(), [[{ a: 7 }], [{ id: 1, note: 'x' }], [{ b: 8 }]]);
+    assert.equal(connections, 4, 'that connection left the pool too');
+    assert.deepEqual(await together(), [[{ a: 7 }], [{ id: 1, note: 'x' }], [{ b: 8 }]]);
+    assert.equal(connections, 4);
   });
 });

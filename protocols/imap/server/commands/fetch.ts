@@ -43,7 +43,8 @@ export const fetch = command({
       pendingBytes = 0;
       await c.send(...out);
     };
-    for await (const m of messagesByUid(c.ctx.store, sel.folder.id, uids, parse)) {
+    // The change check after FETCH reads with the messages, unless FETCH itself writes (\Seen).
+    for await (const m of messagesByUid(c.ctx.store, sel.folder.id, uids, parse, markSeen ? undefined : sel)) {
       if (since !== undefined && m.modseq <= since) continue;
       const seq = sel.seqOf(m.uid);
       if (seq <= 0) continue;

@@ -20,7 +20,7 @@ export const search = command({
     if (modseqKey) s.condstore = true;
     const scope = { sel, saved: s.saved, now: c.ctx.now(), store: c.ctx.store };
     const found: Array<{ uid: number; modseq: number }> = [];
-    for await (const m of messagesByUid(c.ctx.store, sel.folder.id, [...sel.uids], searchNeedsParse(cmd.key))) {
+    for await (const m of messagesByUid(c.ctx.store, sel.folder.id, [...sel.uids], searchNeedsParse(cmd.key), sel)) {
       if (sel.seqOf(m.uid) > 0 && (await matches(scope, m, cmd.key))) found.push({ uid: m.uid, modseq: m.modseq });
     }
     const numbers = found.map((f) => (cmd.uid ? f.uid : sel.seqOf(f.uid)));

@@ -6,6 +6,8 @@ import { SelectedMailbox } from '../selected.js';
 import { decodeName } from '../mailboxes.js';
 import { resolveMailbox } from '../shared.js';
 import type { CommandContext } from '../session.js';
+import type { Folder } from '../../../../src/model/types.js';
+import type { Changes } from '../../../../src/store/store.js';
 import { no, ok, type Outcome } from '../respond.js';
 import { AUTHED, SELECTED, command, type CommandOf } from './types.js';
 
@@ -21,14 +23,30 @@ async function open(c: CommandContext, cmd: CommandOf<'SELECT' | 'EXAMINE'>): Pr
   }
   if (cmd.params.qresync && !s.enabled.has('QRESYNC')) return { status: 'BAD', text: 'QRESYNC must be ENABLEd first', untagged: pre };
   const name = decodeName(s, cmd.mailbox);
-  const found = await resolveMailbox(c.ctx.store, s.account!, name);
+  // Selecting the selected mailbox again (clients poll so): its change feed is read with the
+  // folder list that resolves the name, in one round trip; used only if the name is still its.
+  let folders: Folder[] | undefined;
+  let page: Changes | undefined;
+  const feed = previous?.name === name ? previous.feedRead() : null;
+  if (feed) {
+    try {
+      [folders, page] = await c.ctx.store.readTogether({ read: 'listFolders', args: [s.account!.id, 'mail'] }, feed);
+    } catch {
+      folders = page = undefined; // the previous folder is gone, say: resolve the name as for any other
+    }
+  }
+  const found = await resolveMailbox(c.ctx.store, s.account!, name, folders);
   if (!found) return { ...no('No such mailbox', 'NONEXISTENT'), untagged: pre };
   const { folder } = found;
   if (cmd.params.condstore || cmd.params.qresync) s.condstore = true;
   const readOnly = cmd.command === 'EXAMINE' || !found.writable;
   const sel = new SelectedMailbox(c.ctx.store, folder, readOnly, name);
-  if (previous && previous.folder.id === folder.id) await sel.reload(previous, folder);
-  else await sel.load(folder);
+  if (previous && previous.folder.id === folder.id) {
+    if (feed && page) sel.prefetch(feed.args[1], page);
+    await sel.reload(previous, folder);
+  } else {
+    await sel.load(folder);
+  }
   const keywords = new Set<string>();
   for (const flags of sel.flags.values()) for (const f of flags) if (!f.startsWith('\\')) keywords.add(f);
   const flags = [...SYSTEM_FLAGS, ...keywords];

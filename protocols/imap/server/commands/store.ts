@@ -14,11 +14,19 @@ export const store = command({
     if (!uids) return bad('Invalid message sequence number');
     if (cmd.unchangedSince !== undefined) s.condstore = true;
     const flags = cmd.flags.filter((f) => f.toLowerCase() !== '\\recent');
-    const { changed, modified, priorModseq } = uids.length === 0 ? { changed: [], modified: [], priorModseq: undefined }
-      : await c.ctx.store.storeFlags(sel.folder.id, uids, cmd.operation, flags, { unchangedSince: cmd.unchangedSince });
+    const from = sel.modseq;
+    // The change check after STORE is read by the STORE itself, under its lock, before its change.
+    const { changed, modified, priorModseq, changes } = uids.length === 0 ? { changed: [], modified: [], priorModseq: undefined, changes: undefined }
+      : await c.ctx.store.storeFlags(sel.folder.id, uids, cmd.operation, flags, { unchangedSince: cmd.unchangedSince, changesSince: from });
     for (const ch of changed) sel.noteFlags(ch.uid, ch.flags, ch.modseq);
     // No other change since the view's modseq: the view is current without reading the store.
     const current = sel.advance(priorModseq, changed.map((ch) => ch.modseq));
+    if (!current && changes) {
+      // The page ends where this change began (priorModseq); what follows up to the change's last
+      // modseq is this change alone (the account was locked), noted above: the page covers it too.
+      const through = !changes.more && changed.length > 0 && changes.modseq === priorModseq ? Math.max(changes.modseq, ...changed.map((ch) => ch.modseq)) : changes.modseq;
+      sel.prefetch(from, { ...changes, modseq: through });
+    }
     const out: Buffer[] = [];
     const skipped = new Set(modified);
     const changedUids = new Set(changed.map((ch) => ch.uid));
